@@ -1,0 +1,64 @@
+import type { LocalDate } from './calendar.ts';
+
+/** Every notice of RULES.md. */
+export type NoticeType =
+  | 'application_accepted'
+  | 'application_rejected'
+  | 'application_deferred'
+  | 'contact_changed'
+  | 'renewal_reminder'
+  | 'renewed'
+  | 'cancellation_accepted'
+  | 'data_retrieval_reminder'
+  | 'invoice_issued'
+  | 'payment_overdue'
+  | 'suspension_warning'
+  | 'suspended'
+  | 'service_resumed'
+  | 'termination_notice'
+  | 'terminated'
+  | 'outage_threshold_reached'
+  | 'compensation_statement'
+  | 'maintenance_notice';
+
+export type Role = 'account_manager' | 'agent' | 'operator' | 'previous_account_manager';
+
+/** A notice to send, written to the outbox in the same write as the state change (X6 headers come from it). */
+export interface Notice {
+  readonly kind: 'notice';
+  /** Deterministic: unit + type + date + role (+ discriminator). */
+  readonly id: string;
+  readonly type: NoticeType;
+  readonly unitId: string | null;
+  readonly lineId?: string;
+  /** Business date of the notice. */
+  readonly date: LocalDate;
+  readonly role: Role;
+  readonly to: { readonly name: string; readonly email: string };
+  /** What the template needs; never a password. */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type DesktopAction = 'create' | 'suspend' | 'resume' | 'delete';
+
+/** A desktop job for one line (DETAILS K1), written to the outbox with the state change. */
+export interface DesktopJob {
+  readonly kind: 'desktop';
+  /** Deterministic: unit + line + action + date. */
+  readonly id: string;
+  readonly action: DesktopAction;
+  readonly unitId: string;
+  readonly lineId: string;
+  readonly date: LocalDate;
+  readonly userNames: readonly string[];
+}
+
+export type OutboxItem = Notice | DesktopJob;
+
+export function noticeId(n: Pick<Notice, 'unitId' | 'type' | 'date' | 'role'> & { discriminator?: string }): string {
+  return ['N', n.unitId ?? '-', n.type, n.date, n.role, ...(n.discriminator ? [n.discriminator] : [])].join('#');
+}
+
+export function desktopJobId(j: Pick<DesktopJob, 'unitId' | 'lineId' | 'action' | 'date'>): string {
+  return ['D', j.unitId, j.lineId, j.action, j.date].join('#');
+}

@@ -1,0 +1,59 @@
+/** Stable error codes of RULES.md / DETAILS.md X3. The domain never knows HTTP. */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'INELIGIBLE_APPLICANT'
+  | 'INVALID_CORPORATE_NUMBER'
+  | 'BELOW_MIN_ACCOUNTS'
+  | 'EARLIER_APPLICATION_PENDING'
+  | 'APPLICANT_DELINQUENT'
+  | 'UNIT_NOT_ACTIVE'
+  | 'UNIT_CANCELLATION_PENDING'
+  | 'NOT_A_MONTH_END'
+  | 'CANCELLATION_DEADLINE_PASSED'
+  | 'PAYMENT_EXCEEDS_BALANCE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'NOT_IMPLEMENTED'
+  | 'GONE';
+
+/** invalid: malformed input (400); rule: a rule refuses well-formed input (422); conflict: state (409). */
+export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'gone' | 'not-implemented';
+
+const KIND: Record<ErrorCode, ErrorKind> = {
+  VALIDATION_FAILED: 'invalid',
+  NOT_FOUND: 'not-found',
+  UNAUTHORIZED: 'unauthorized',
+  INELIGIBLE_APPLICANT: 'rule',
+  INVALID_CORPORATE_NUMBER: 'rule',
+  BELOW_MIN_ACCOUNTS: 'rule',
+  NOT_A_MONTH_END: 'rule',
+  EARLIER_APPLICATION_PENDING: 'conflict',
+  APPLICANT_DELINQUENT: 'conflict',
+  UNIT_NOT_ACTIVE: 'conflict',
+  UNIT_CANCELLATION_PENDING: 'conflict',
+  CANCELLATION_DEADLINE_PASSED: 'conflict',
+  PAYMENT_EXCEEDS_BALANCE: 'conflict',
+  IDEMPOTENCY_KEY_REUSED: 'conflict',
+  NOT_IMPLEMENTED: 'not-implemented',
+  GONE: 'gone',
+};
+
+export class DomainError extends Error {
+  readonly kind: ErrorKind;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    /** A VALIDATION_FAILED on well-formed input (a semantic check) is a 422, not a 400 (X3). */
+    semantic = false,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.kind = code === 'VALIDATION_FAILED' && semantic ? 'rule' : KIND[code];
+  }
+}
+
+export const invalid = (message: string, details: Record<string, unknown> = {}) =>
+  new DomainError('VALIDATION_FAILED', message, details, true);
+export const notFound = (what: string, id: string) => new DomainError('NOT_FOUND', `${what} ${id} not found`, { id });

@@ -1,0 +1,69 @@
+import type { LocalDate } from './calendar.ts';
+
+/** Art 11 (DETAILS P1): only these kinds may contract. */
+export const ELIGIBLE_KINDS = ['corporation', 'public_body'] as const;
+
+export interface Person {
+  readonly name: string;
+  readonly email: string;
+}
+
+export interface Contractor {
+  readonly kind: string;
+  readonly name: string;
+  readonly corporateNumber: string;
+  readonly accountManager: Person;
+  readonly agent: Person | null;
+}
+
+/** received: waiting in the FIFO (blocks later ones); deferred: 承諾延期 (does not block). */
+export type ApplicationStatus = 'received' | 'deferred' | 'accepted' | 'rejected';
+export type UnitStatus = 'pending' | 'active' | 'suspended' | 'cancelled' | 'terminated' | 'rejected' | 'deferred';
+
+export interface HistoryEntry {
+  readonly date: LocalDate;
+  readonly status: UnitStatus;
+}
+
+/** One WorkSpaces user of a line (plan kokona): `<unit>-001` … */
+export interface Account {
+  readonly userName: string;
+  readonly workspaceId?: string;
+}
+
+export interface Line {
+  readonly id: string;
+  readonly kind: 'basic' | 'additional';
+  readonly accounts: number;
+  readonly startDate: LocalDate;
+  /** Set when the line starts (H5: null for a line that never started). */
+  readonly started: boolean;
+  readonly termEnd: LocalDate | null;
+  readonly endedOn: LocalDate | null;
+  readonly userNames: readonly string[];
+}
+
+export interface Unit {
+  readonly id: string;
+  readonly plan: string;
+  readonly accounts: number;
+  readonly contractor: Contractor;
+  readonly status: UnitStatus;
+  readonly history: readonly HistoryEntry[];
+  readonly receivedOn: LocalDate;
+  /** Global receipt order (Art 6-1, DETAILS P9); assigned by the store when the application is recorded. */
+  readonly receivedSeq: number;
+  readonly application: {
+    readonly status: ApplicationStatus;
+    readonly reason?: string;
+    readonly expectedOn?: LocalDate;
+    readonly decidedOn?: LocalDate;
+  };
+  readonly startDate: LocalDate | null;
+  readonly lines: readonly Line[];
+  /** The daily run has applied every date up to and including this one. */
+  readonly processedThrough: LocalDate | null;
+  /** WorkSpaces ids by user name (plan kokona), filled in by the provisioner. */
+  readonly desktops: Readonly<Record<string, string>>;
+  readonly version: number;
+}

@@ -1,0 +1,144 @@
+/**
+ * The ports the use cases need. Adapters in shared/adapters implement them with the AWS SDK v3
+ * clients (against AWS or the local endpoints); test/fakes has in-memory versions.
+ */
+import type { Instant, LocalDate } from '#domain/calendar.ts';
+import type { Config } from '#domain/config.ts';
+import type { DesktopJob, Notice, OutboxItem } from '#domain/effects.ts';
+import type { ApplicationStatus, Unit } from '#domain/unit.ts';
+
+/** X4: one business clock for the API and the daily run. */
+export interface Clock {
+  today(): LocalDate;
+  now(): Instant;
+}
+
+export interface IdGenerator {
+  newId(prefix: string): string;
+}
+
+/** What a state change writes together with the unit, atomically. */
+export interface Effects {
+  readonly outbox: readonly OutboxItem[];
+  /** Dates on which the daily run must wake this unit up (agenda). */
+  readonly wakeUps: readonly LocalDate[];
+}
+
+export interface UnitRepository {
+  get(id: string): Promise<Unit | null>;
+  /**
+   * Records a new application atomically: reserves its id in the shared ref namespace (P5),
+   * assigns the global receipt sequence (P9) and indexes the corporate number.
+   * Fails with VALIDATION_FAILED when the id is taken.
+   */
+  create(unit: Omit<Unit, 'receivedSeq' | 'version'>): Promise<Unit>;
+  /** Conditional on `unit.version` being the stored version; writes the unit (version + 1) and its effects in one transaction. */
+  save(unit: Unit, effects: Effects): Promise<Unit>;
+  /** True when an application received before `unit` still waits (status `received`) — Art 6-1 FIFO. */
+  earlierPendingExists(unit: Unit): Promise<boolean>;
+  listApplications(status?: ApplicationStatus, limit?: number): Promise<Unit[]>;
+  byCorporateNumber(corporateNumber: string): Promise<Unit[]>;
+}
+
+/** The unit ids the daily run must wake on a date (reads grow with the day's work). */
+export interface Agenda {
+  dueOn(date: LocalDate): Promise<string[]>;
+}
+
+export interface RunLog {
+  lastCompleted(): Promise<LocalDate | null>;
+  markCompleted(date: LocalDate): Promise<void>;
+}
+
+export type OutboxState = 'pending' | 'done' | 'failed';
+
+export interface OutboxEntry {
+  readonly item: OutboxItem;
+  readonly state: OutboxState;
+  readonly attempts: number;
+  readonly result?: Readonly<Record<string, unknown>>;
+}
+
+export interface OutboxRepository {
+  get(id: string): Promise<OutboxEntry | null>;
+  /** Marks the item done with its result, only if it is not done yet. Returns false when it already was. */
+  complete(id: string, result: Record<string, unknown>): Promise<boolean>;
+  recordAttempt(id: string, error: string): Promise<void>;
+  /** Items not yet done (for the relay sweep). */
+  listPending(limit: number): Promise<OutboxItem[]>;
+}
+
+/** Queues with at-least-once delivery (SQS on AWS, in-process locally). */
+export interface Queue<T> {
+  send(messages: readonly T[]): Promise<void>;
+}
+
+export interface OutboxPublisher {
+  publish(items: readonly OutboxItem[]): Promise<void>;
+}
+
+/** A rendered mail ready to send; `headers` carry the X6 notice metadata. */
+export interface Mail {
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<{ messageId: string }>;
+}
+
+export type WorkspaceState =
+  | 'PENDING'
+  | 'AVAILABLE'
+  | 'IMPAIRED'
+  | 'UNHEALTHY'
+  | 'REBOOTING'
+  | 'STARTING'
+  | 'REBUILDING'
+  | 'RESTORING'
+  | 'MAINTENANCE'
+  | 'ADMIN_MAINTENANCE'
+  | 'TERMINATING'
+  | 'TERMINATED'
+  | 'SUSPENDED'
+  | 'UPDATING'
+  | 'STOPPING'
+  | 'STOPPED'
+  | 'ERROR';
+
+export interface Desktop {
+  readonly workspaceId: string;
+  readonly userName: string;
+  readonly state: WorkspaceState;
+}
+
+export interface CreateDesktopsResult {
+  readonly created: readonly Desktop[];
+  readonly failed: readonly { readonly userName: string; readonly code: string; readonly message: string }[];
+}
+
+/** Amazon WorkSpaces, one directory and bundle (config workspaces.*). */
+export interface DesktopGateway {
+  /** Existing, not terminated desktops of these users (for idempotent creation). */
+  findByUserNames(userNames: readonly string[]): Promise<Desktop[]>;
+  /** At most 25 per call (the API's limit); failures are reported, not thrown. */
+  create(userNames: readonly string[]): Promise<CreateDesktopsResult>;
+  /** At most 25 per call. Returns the ids that failed. */
+  terminate(workspaceIds: readonly string[]): Promise<{ failed: readonly string[] }>;
+  /** One desktop per call (ModifyWorkspaceState). */
+  setState(workspaceId: string, state: 'ADMIN_MAINTENANCE' | 'AVAILABLE'): Promise<void>;
+}
+
+export interface Deps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly units: UnitRepository;
+  readonly publisher: OutboxPublisher;
+}
+
+export type { DesktopJob, Notice, OutboxItem };
