@@ -24,6 +24,14 @@ export interface Effects {
   readonly wakeUps: readonly LocalDate[];
 }
 
+/** A conditional save lost a race: reload, recompute, save again. */
+export class ConcurrentModificationError extends Error {
+  constructor(id: string) {
+    super(`unit ${id} was modified concurrently`);
+    this.name = 'ConcurrentModificationError';
+  }
+}
+
 export interface UnitRepository {
   get(id: string): Promise<Unit | null>;
   /**
@@ -133,10 +141,21 @@ export interface DesktopGateway {
   setState(workspaceId: string, state: 'ADMIN_MAINTENANCE' | 'AVAILABLE'): Promise<void>;
 }
 
-export interface Deps {
+/** A message of the lifecycle queue: bring this unit up to this date. */
+export interface UnitDayMessage {
+  readonly unitId: string;
+  readonly date: LocalDate;
+}
+
+/** A message of the mail or desktop queue: deliver this outbox item. */
+export interface OutboxMessage {
+  readonly outboxId: string;
+}
+
+/** What the state-changing use cases need. */
+export interface CoreDeps {
   readonly config: Config;
   readonly clock: Clock;
-  readonly ids: IdGenerator;
   readonly units: UnitRepository;
   readonly publisher: OutboxPublisher;
 }

@@ -1,0 +1,24 @@
+/** The one `api` function: auth and the error map around @middy/http-router over the routes. */
+import middy from '@middy/core';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import { httpErrors, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import type { ApiDeps } from './deps.ts';
+import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
+import { makeGetUnit } from './routes/units.ts';
+
+export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
+  return [
+    { method: 'POST', path: '/applications', handler: makeSubmitApplication(deps) },
+    { method: 'GET', path: '/applications', handler: makeListApplications(deps) },
+    { method: 'POST', path: '/applications/{id}/accept', handler: makeAcceptApplication(deps) },
+    { method: 'POST', path: '/applications/{id}/reject', handler: makeRejectApplication(deps) },
+    { method: 'POST', path: '/applications/{id}/defer', handler: makeDeferApplication(deps) },
+    { method: 'GET', path: '/units/{id}', handler: makeGetUnit(deps) },
+  ];
+}
+
+export const makeHandler = (deps: ApiDeps) =>
+  middy<HttpEvent, HttpResult>()
+    .use(httpErrors())
+    .use(requireAuth(deps.auth.mode, deps.auth.token))
+    .handler(httpRouterHandler(routes(deps)) as unknown as (e: HttpEvent) => Promise<HttpResult>);

@@ -1,0 +1,8 @@
+/** provisioner: SQS messages { outboxId } → one desktop job on WorkSpaces each. */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import middy from '@middy/core';
+import { provisionDesktops, type ProvisionDeps } from '#use-cases/provision-desktops.ts';
+import type { OutboxMessage } from '#use-cases/ports.ts';
+import { sqsBatch } from '../sqs.ts';
+
+export const makeHandler = (deps: ProvisionDeps) => middy<SQSEvent, SQSBatchResponse>().handler(sqsBatch<OutboxMessage>((m) => provisionDesktops(deps, m.outboxId)));

@@ -1,0 +1,43 @@
+/**
+ * Builds the adapters of the ports from endpoints and names: used by every composition root
+ * (functions/<name>/index.ts on Lambda) and by the embedded stack (infra/local), so both run the
+ * same code against AWS or the local endpoints.
+ */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { buildConfig, type Config } from '#domain/config.ts';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { DynamoAgenda, DynamoRunLog } from '#adapters/dynamodb/dynamo-agenda.ts';
+import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
+import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
+import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
+import type { Queue } from '#use-cases/ports.ts';
+
+export function configFrom(json: string): Config {
+  let override: unknown;
+  try {
+    override = JSON.parse(json);
+  } catch {
+    throw new Error('CONFIG_JSON is not valid JSON');
+  }
+  return buildConfig(override);
+}
+
+export function storeAdapters(db: DynamoDBDocumentClient, table: string) {
+  return {
+    units: new DynamoUnitRepository(db, table),
+    agenda: new DynamoAgenda(db, table),
+    runLog: new DynamoRunLog(db, table),
+    outbox: new DynamoOutboxRepository(db, table),
+  };
+}
+
+export function awsStore(table: string) {
+  return storeAdapters(makeDocumentClient(), table);
+}
+
+let sqs: SQSClient | undefined;
+export function sqsQueue<T>(url: string): Queue<T> {
+  sqs ??= new SQSClient({ maxAttempts: 5 });
+  return new SqsQueue<T>(sqs, url);
+}

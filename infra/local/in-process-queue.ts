@@ -1,0 +1,100 @@
+/**
+ * In-process queues with SQS's contract: at-least-once delivery, retries with backoff, a
+ * dead-letter list after `maxReceives`, and optional duplicate delivery (to prove idempotency).
+ * `drain()` resolves when nothing is queued or in flight (tests, the simulator, `npm run daily`).
+ */
+import type { Queue } from '#use-cases/ports.ts';
+
+export interface InProcessQueueOptions {
+  readonly name: string;
+  readonly concurrency?: number;
+  readonly maxReceives?: number;
+  readonly backoffMs?: number;
+  /** Deliver every message this many times (1 = once): the at-least-once fault. */
+  readonly duplicates?: number;
+  readonly onDeadLetter?: (message: unknown, error: unknown) => void;
+}
+
+interface Envelope<T> {
+  readonly body: T;
+  receives: number;
+}
+
+export class InProcessQueue<T> implements Queue<T> {
+  private readonly waiting: Envelope<T>[] = [];
+  private inFlight = 0;
+  private timers = 0;
+  private idle: (() => void)[] = [];
+  readonly deadLetters: { message: T; error: string }[] = [];
+  private handler: ((m: T) => Promise<unknown>) | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: InProcessQueueOptions) {}
+
+  /** Attaches the consumer (the same handler code that SQS would invoke). */
+  consume(handler: (m: T) => Promise<unknown>): void {
+    this.handler = handler;
+    this.pump();
+  }
+
+  async send(messages: readonly T[]): Promise<void> {
+    if (this.stopped) throw new Error(`queue ${this.opts.name} is stopped`);
+    for (const m of messages) for (let i = 0; i < (this.opts.duplicates ?? 1); i++) this.waiting.push({ body: m, receives: 0 });
+    this.pump();
+  }
+
+  get depth(): number {
+    return this.waiting.length + this.inFlight + this.timers;
+  }
+
+  /** Resolves once the queue is empty and nothing is in flight or waiting for a retry. */
+  drain(): Promise<void> {
+    if (this.depth === 0) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.waiting.length = 0;
+  }
+
+  private pump(): void {
+    const handler = this.handler;
+    if (!handler) return;
+    while (this.inFlight < (this.opts.concurrency ?? 8) && this.waiting.length > 0) {
+      const env = this.waiting.shift()!;
+      env.receives++;
+      this.inFlight++;
+      void handler(env.body)
+        .then(
+          () => undefined,
+          (error: unknown) => this.retry(env, error),
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+          this.settle();
+        });
+    }
+    this.settle();
+  }
+
+  private retry(env: Envelope<T>, error: unknown): void {
+    if (this.stopped) return;
+    if (env.receives >= (this.opts.maxReceives ?? 5)) {
+      this.deadLetters.push({ message: env.body, error: String((error as Error)?.message ?? error) });
+      this.opts.onDeadLetter?.(env.body, error);
+      return;
+    }
+    this.timers++;
+    setTimeout(() => {
+      this.timers--;
+      if (!this.stopped) this.waiting.push(env);
+      this.pump();
+    }, (this.opts.backoffMs ?? 200) * 2 ** (env.receives - 1));
+  }
+
+  private settle(): void {
+    if (this.depth === 0) for (const r of this.idle.splice(0)) r();
+  }
+}

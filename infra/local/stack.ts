@@ -1,0 +1,182 @@
+/**
+ * The embedded stack: everything `npm start`, the simulator and the end-to-end tests run on one
+ * machine — DynamoDB Local, the SES mail sink, the WorkSpaces emulator, the HTTP → API Gateway
+ * bridge, in-process queues — wired to the SAME handlers (functions/<name>/handler.ts) and adapters
+ * as on AWS; only the endpoints and the queues differ.
+ */
+import type { Server } from 'node:http';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
+import { buildConfig, type Config } from '#domain/config.ts';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { makeSesClient } from '#adapters/ses/client.ts';
+import { SesMailer } from '#adapters/ses/ses-mailer.ts';
+import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
+import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
+import { randomIds } from '#runtime/clock.ts';
+import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
+import type { Clock, OutboxMessage, UnitDayMessage } from '#use-cases/ports.ts';
+import { makeHandler as makeApi } from '#functions/api/handler.ts';
+import { makeHandler as makeDailyRun, type DailyRunEvent } from '#functions/daily-run/handler.ts';
+import { makeHandler as makeLifecycleWorker } from '#functions/lifecycle-worker/handler.ts';
+import { makeHandler as makeMailer } from '#functions/mailer/handler.ts';
+import { makeHandler as makeProvisioner } from '#functions/provisioner/handler.ts';
+import { storeAdapters } from '#functions/wiring.ts';
+import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
+import { startApiServer } from './http-server.ts';
+import { InProcessQueue } from './in-process-queue.ts';
+import { MailSinkClient, startMailSink, type MailSink } from './mail-sink.ts';
+import { startWorkspacesEmulator, type WorkspacesEmulator } from './workspaces-emulator.ts';
+
+export interface EmbeddedStackOptions {
+  readonly clock: Clock;
+  /** RULES.md config overrides (deep-merged). */
+  readonly config?: unknown;
+  readonly tableName?: string;
+  /** Reuse a running DynamoDB Local (tests); otherwise one is started. */
+  readonly dynamoEndpoint?: string;
+  /** Persist the store here (npm start); in memory when absent. */
+  readonly dataDir?: string;
+  /** 0 = any free port. Without `api` no HTTP server is started. */
+  readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly ses?: number; readonly workspaces?: number };
+  readonly apiToken?: string;
+  readonly provisionDelayMs?: number;
+  /** Pause between retry rounds of the provisioner and the queues (ms). */
+  readonly retryDelayMs?: number;
+  /** Deliver every queue message this many times (fault tests). */
+  readonly duplicates?: number;
+}
+
+type ApiHandler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const ctx = { functionName: 'local', awsRequestId: 'local', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
+
+function sqsEvent(bodies: unknown[]): SQSEvent {
+  return { Records: bodies.map((b, i) => ({ messageId: String(i), body: JSON.stringify(b) })) } as unknown as SQSEvent;
+}
+
+/** Feeds a queue to an SQS-batch handler one message at a time; a reported failure is retried by the queue. */
+function consumeWith<T>(queue: InProcessQueue<T>, handler: (e: SQSEvent, c: Context) => Promise<{ batchItemFailures: unknown[] }>): void {
+  queue.consume(async (m) => {
+    const r = await handler(sqsEvent([m]), ctx);
+    if (r.batchItemFailures.length) throw new Error('message failed (see the log)');
+  });
+}
+
+export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
+  const config: Config = buildConfig(opts.config ?? {});
+  const tableName = opts.tableName ?? 'kokona';
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    let dynamo: DynamoLocal | null = null;
+    if (!opts.dynamoEndpoint) {
+      dynamo = await startDynamoLocal({ port: opts.ports?.dynamodb, dbPath: opts.dataDir });
+      started.push(dynamo);
+    }
+    const dynamoEndpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
+    await ensureTable(dynamoEndpoint, tableName);
+    const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0 });
+    started.push({ stop: () => sink.close() });
+    const emulator: WorkspacesEmulator = await startWorkspacesEmulator({ port: opts.ports?.workspaces ?? 0, provisionDelayMs: opts.provisionDelayMs ?? 2000 });
+    started.push({ stop: () => emulator.close() });
+
+    const store = storeAdapters(makeDocumentClient({ endpoint: dynamoEndpoint }), tableName);
+    const queueOpts = { backoffMs: opts.retryDelayMs ?? 200, duplicates: opts.duplicates };
+    const queues = {
+      lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),
+      mail: new InProcessQueue<OutboxMessage>({ name: 'mail', concurrency: 4, ...queueOpts }),
+      desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, ...queueOpts }),
+    };
+    const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
+    const core = { config, clock: opts.clock, units: store.units, publisher };
+
+    const api = makeApi({ ...core, ids: randomIds, auth: { mode: 'token', token: opts.apiToken ?? 'local-token' } }) as unknown as ApiHandler;
+    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle });
+    consumeWith(queues.lifecycle, makeLifecycleWorker(core));
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer: new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' })) }));
+    consumeWith(
+      queues.desktops,
+      makeProvisioner({
+        units: store.units,
+        outbox: store.outbox,
+        publisher: { publish: async () => undefined },
+        desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region: 'ap-northeast-1' }), config.workspaces),
+        retryDelayMs: opts.retryDelayMs,
+      }),
+    );
+
+    /** Waits until every queue is idle (handlers feed each other, so loop until all are). */
+    const drain = async () => {
+      for (;;) {
+        await Promise.all(Object.values(queues).map((q) => q.drain()));
+        if (Object.values(queues).every((q) => q.depth === 0)) return;
+      }
+    };
+    const runDaily = async (event: DailyRunEvent) => {
+      const r = await dailyRun(event, ctx);
+      await drain();
+      return r;
+    };
+
+    let server: Server | null = null;
+    if (opts.ports?.api !== undefined) {
+      server = await startApiServer(api, {
+        port: opts.ports.api,
+        // Local-only operator hook for `npm run daily -- --date D` (same token).
+        extra: async (req, body) => {
+          if (req.method !== 'POST' || req.url !== '/_local/daily') return null;
+          if (req.headers.authorization !== `Bearer ${opts.apiToken ?? 'local-token'}`) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'missing or invalid credentials', details: {} } };
+          try {
+            return { status: 200, body: await runDaily(JSON.parse(body || '{}') as DailyRunEvent) };
+          } catch (e) {
+            return { status: 409, body: { code: 'VALIDATION_FAILED', message: (e as Error).message, details: {} } };
+          }
+        },
+      });
+      const s = server;
+      started.push({ stop: () => new Promise<void>((r) => s.close(() => r())) });
+    }
+
+    const apiPort = server ? (server.address() as { port: number }).port : null;
+    return {
+      config,
+      tableName,
+      store,
+      queues,
+      api,
+      runDaily,
+      drain,
+      emulator,
+      mail: new MailSinkClient(sink.url),
+      urls: {
+        api: apiPort ? `http://127.0.0.1:${apiPort}` : null,
+        dynamodb: dynamoEndpoint,
+        ses: sink.url,
+        inbox: `${sink.url}/`,
+        workspaces: emulator.url,
+      },
+      async stop() {
+        for (const q of Object.values(queues)) q.stop();
+        for (const s of started.reverse()) await s.stop().catch(() => undefined);
+      },
+    };
+  } catch (e) {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+export type EmbeddedStack = Awaited<ReturnType<typeof startEmbeddedStack>>;

@@ -1,0 +1,64 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LocalDate } from '#domain/calendar.ts';
+import type { Agenda, RunLog } from '#use-cases/ports.ts';
+import { AGENDA_SHARDS, keys } from './table.ts';
+
+/** Wake-ups by date, sharded: the daily run reads one small partition per shard, never the unit set. */
+export class DynamoAgenda implements Agenda {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async dueOn(date: LocalDate): Promise<string[]> {
+    const shards = await Promise.all(
+      Array.from({ length: AGENDA_SHARDS }, async (_, shard) => {
+        const ids: string[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const r = await this.db.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': `AGENDA#${date}#${String(shard).padStart(2, '0')}` },
+              ProjectionExpression: 'sk',
+              ExclusiveStartKey: start,
+            }),
+          );
+          ids.push(...(r.Items ?? []).map((i) => String(i.sk).slice('UNIT#'.length)));
+          start = r.LastEvaluatedKey;
+        } while (start);
+        return ids;
+      }),
+    );
+    return shards.flat().sort();
+  }
+}
+
+export class DynamoRunLog implements RunLog {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async lastCompleted(): Promise<LocalDate | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.run(), ConsistentRead: true }));
+    return (r.Item?.lastCompleted as LocalDate | undefined) ?? null;
+  }
+
+  /** Only moves forward: an overlapping older run cannot set it back. */
+  async markCompleted(date: LocalDate): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.run(), lastCompleted: date },
+          ConditionExpression: 'attribute_not_exists(lastCompleted) OR lastCompleted < :d',
+          ExpressionAttributeValues: { ':d': date },
+        }),
+      );
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OutboxItem } from '#domain/effects.ts';
+import type { OutboxEntry, OutboxRepository } from '#use-cases/ports.ts';
+import { GSI1, keys } from './table.ts';
+
+export class DynamoOutboxRepository implements OutboxRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(id: string): Promise<OutboxEntry | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.outbox(id), ConsistentRead: true }));
+    if (!r.Item) return null;
+    return { item: r.Item.item as OutboxItem, state: r.Item.state, attempts: Number(r.Item.attempts ?? 0), result: r.Item.result };
+  }
+
+  async complete(id: string, result: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET #s = :done, #r = :r REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(pk) AND #s <> :done',
+          ExpressionAttributeNames: { '#s': 'state', '#r': 'result' },
+          ExpressionAttributeValues: { ':done': 'done', ':r': result },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  async recordAttempt(id: string, error: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.outbox(id),
+        UpdateExpression: 'ADD attempts :one SET lastError = :e',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1, ':e': error.slice(0, 500) },
+      }),
+    );
+  }
+
+  async listPending(limit: number): Promise<OutboxItem[]> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'OUTBOX#pending' },
+        Limit: limit,
+      }),
+    );
+    return (r.Items ?? []).map((i) => i.item as OutboxItem);
+  }
+}

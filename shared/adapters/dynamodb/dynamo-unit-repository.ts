@@ -1,0 +1,151 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '#domain/errors.ts';
+import type { ApplicationStatus, Unit } from '#domain/unit.ts';
+import { ConcurrentModificationError, type Effects, type UnitRepository } from '#use-cases/ports.ts';
+import { GSI1, keys } from './table.ts';
+
+const seqKey = (seq: number) => String(seq).padStart(12, '0');
+
+export class DynamoUnitRepository implements UnitRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(id: string): Promise<Unit | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.unit(id), ConsistentRead: true }));
+    return r.Item ? (r.Item.u as Unit) : null;
+  }
+
+  async create(draft: Omit<Unit, 'receivedSeq' | 'version'>): Promise<Unit> {
+    // The ref must be free before a receipt number is spent on it.
+    const taken = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.ref(draft.id), ConsistentRead: true }));
+    if (taken.Item) throw refTaken(draft.id);
+    const counter = await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.seq(),
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const unit: Unit = { ...draft, receivedSeq: Number(counter.Attributes?.n), version: 1 };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table, Item: { ...keys.ref(unit.id), kind: 'unit', unit: unit.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.table, Item: this.unitItem(unit), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.table, Item: { ...keys.appQueue(unit.receivedSeq, unit.id), unit: unit.id } } },
+            { Put: { TableName: this.table, Item: { ...keys.corp(unit.contractor.corporateNumber, unit.id), unit: unit.id } } },
+          ],
+        }),
+      );
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) throw refTaken(unit.id);
+      throw e;
+    }
+    return unit;
+  }
+
+  async save(unit: Unit, effects: Effects): Promise<Unit> {
+    const next: Unit = { ...unit, version: unit.version + 1 };
+    const queueKey = keys.appQueue(unit.receivedSeq, unit.id);
+    const items: NonNullable<TransactWriteCommand['input']['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.unitItem(next),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': unit.version },
+        },
+      },
+      // The FIFO entry exists exactly while the application waits (Art 6-1; a deferral releases it, P8).
+      unit.application.status === 'received'
+        ? { Put: { TableName: this.table, Item: { ...queueKey, unit: unit.id } } }
+        : { Delete: { TableName: this.table, Key: queueKey } },
+      ...[...new Set(effects.wakeUps)].map((d) => ({ Put: { TableName: this.table, Item: { ...keys.agenda(d, unit.id), unit: unit.id, date: d } } })),
+      ...effects.outbox.map((o) => ({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.outbox(o.id), item: o, state: 'pending', attempts: 0, gsi1pk: 'OUTBOX#pending', gsi1sk: `${o.date}#${o.id}` },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })),
+    ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (e) {
+      if (e instanceof TransactionCanceledException || e instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError(unit.id);
+      throw e;
+    }
+    return next;
+  }
+
+  async earlierPendingExists(unit: Unit): Promise<boolean> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk < :sk',
+        ExpressionAttributeValues: { ':pk': 'APPQ', ':sk': seqKey(unit.receivedSeq) },
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return (r.Items?.length ?? 0) > 0;
+  }
+
+  async listApplications(status?: ApplicationStatus, limit = 100): Promise<Unit[]> {
+    const statuses: ApplicationStatus[] = status ? [status] : ['received', 'deferred', 'accepted', 'rejected'];
+    const out: Unit[] = [];
+    for (const s of statuses) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: GSI1,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `APPS#${s}` },
+            ExclusiveStartKey: start,
+            Limit: limit - out.length,
+          }),
+        );
+        out.push(...(r.Items ?? []).map((i) => i.u as Unit));
+        start = r.LastEvaluatedKey;
+      } while (start && out.length < limit);
+    }
+    return out.sort((a, b) => a.receivedSeq - b.receivedSeq);
+  }
+
+  async byCorporateNumber(corporateNumber: string): Promise<Unit[]> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CORP#${corporateNumber}` },
+        ConsistentRead: true,
+      }),
+    );
+    const units = await Promise.all((r.Items ?? []).map((i) => this.get(String(i.unit))));
+    return units.filter((u): u is Unit => u !== null);
+  }
+
+  private unitItem(unit: Unit) {
+    return {
+      ...keys.unit(unit.id),
+      kind: 'unit',
+      version: unit.version,
+      status: unit.status,
+      gsi1pk: `APPS#${unit.application.status}`,
+      gsi1sk: seqKey(unit.receivedSeq),
+      u: unit,
+    };
+  }
+}
+
+function refTaken(id: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`, { field: 'ref', ref: id }, true);
+}

@@ -1,0 +1,62 @@
+/**
+ * The single table. Items (pk / sk):
+ *  UNIT#<id> / A                      a unit (= its application): the whole aggregate, with `version`
+ *  REF#<ref> / A                      the shared ref namespace of units and lines (DETAILS P5)
+ *  SEQ#applications / A               the global receipt counter (Art 6-1, P9)
+ *  APPQ / <seq:12>#<id>               FIFO: present while an application waits (status received)
+ *  CORP#<corporate number> / UNIT#<id> units of one contractor (Art 6-2(2) delinquency)
+ *  AGENDA#<date>#<shard> / UNIT#<id>  wake-ups: what the daily run must look at on a date
+ *  OUTBOX#<id> / A                    a notice or desktop job, written with the state change
+ *  RUN / A                            the daily run's last completed date (catch-up)
+ * GSI1 (gsi1pk / gsi1sk): APPS#<application status> / <seq> — listing applications;
+ *                         OUTBOX#pending / <date>#<id> — the relay's sweep (sparse: removed when done).
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const AGENDA_SHARDS = 16;
+export const GSI1 = 'gsi1';
+
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'gsi1pk', AttributeType: 'S' },
+      { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: GSI1,
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+/** A stable shard of the agenda partition for a unit (spreads a spike day such as April 1st). */
+export function agendaShard(unitId: string): number {
+  let h = 0;
+  for (let i = 0; i < unitId.length; i++) h = (h * 31 + unitId.charCodeAt(i)) >>> 0;
+  return h % AGENDA_SHARDS;
+}
+
+export const keys = {
+  unit: (id: string) => ({ pk: `UNIT#${id}`, sk: 'A' }),
+  ref: (ref: string) => ({ pk: `REF#${ref}`, sk: 'A' }),
+  seq: () => ({ pk: 'SEQ#applications', sk: 'A' }),
+  appQueue: (seq: number, id: string) => ({ pk: 'APPQ', sk: `${String(seq).padStart(12, '0')}#${id}` }),
+  corp: (num: string, id: string) => ({ pk: `CORP#${num}`, sk: `UNIT#${id}` }),
+  agenda: (date: string, unitId: string) => ({ pk: `AGENDA#${date}#${String(agendaShard(unitId)).padStart(2, '0')}`, sk: `UNIT#${unitId}` }),
+  outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'A' }),
+  run: () => ({ pk: 'RUN', sk: 'A' }),
+};

@@ -1,0 +1,41 @@
+import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { Mail, Mailer } from '#use-cases/ports.ts';
+
+/**
+ * The MIME message of a mail: multipart/alternative (text/plain, then text/html), UTF-8
+ * bodies, non-ASCII header values (the Japanese subject, display names) as RFC 2047 encoded
+ * words, and `mail.headers` (the X6 notice headers) as they are. Headers with an empty value
+ * are left out (nodemailer drops them).
+ */
+export function buildRawMessage(mail: Mail): Promise<Buffer> {
+  return new MailComposer({
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    headers: { ...mail.headers },
+  })
+    .compile()
+    .build();
+}
+
+/** Mailer port over SES `SendRawEmail` (raw, so the custom headers travel with the message). */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client: SESClient,
+    private readonly opts: { readonly configurationSet?: string } = {},
+  ) {}
+
+  async send(mail: Mail): Promise<{ messageId: string }> {
+    const out = await this.client.send(
+      new SendRawEmailCommand({
+        RawMessage: { Data: await buildRawMessage(mail) },
+        ConfigurationSetName: this.opts.configurationSet,
+      }),
+    );
+    if (!out.MessageId) throw new Error('SES accepted the message but returned no MessageId');
+    return { messageId: out.MessageId };
+  }
+}

@@ -1,0 +1,153 @@
+/** Applications (Art 5, 6, 7, 11, 12) — RULES.md §2, DETAILS P. */
+import { compareDates, type LocalDate } from './calendar.ts';
+import type { Config } from './config.ts';
+import { isValidCorporateNumber } from './corporate-number.ts';
+import { DomainError, invalid } from './errors.ts';
+import { noticeId, type Notice, type OutboxItem } from './effects.ts';
+import { startUnit } from './lifecycle.ts';
+import { ELIGIBLE_KINDS, type Contractor, type Unit } from './unit.ts';
+
+export interface ApplicationInput {
+  readonly plan: string;
+  readonly accounts: number;
+  readonly contractor: Contractor;
+}
+
+/**
+ * Checks an application in the order of DETAILS P2: VALIDATION_FAILED (unknown plan, accounts not an
+ * integer ≥ 1) → INELIGIBLE_APPLICANT (Art 11) → INVALID_CORPORATE_NUMBER → BELOW_MIN_ACCOUNTS (Art 12).
+ */
+export function checkApplication(input: ApplicationInput, config: Config): void {
+  const plan = config.plans[input.plan];
+  if (!plan) throw new DomainError('VALIDATION_FAILED', `unknown plan: ${input.plan}`, { field: 'plan', plans: Object.keys(config.plans) });
+  if (!Number.isInteger(input.accounts) || input.accounts < 1)
+    throw new DomainError('VALIDATION_FAILED', 'accounts must be an integer ≥ 1', { field: 'accounts' });
+  if (!(ELIGIBLE_KINDS as readonly string[]).includes(input.contractor.kind))
+    throw new DomainError('INELIGIBLE_APPLICANT', `a ${input.contractor.kind} cannot contract (Art 11): corporations and public bodies only`, {
+      kind: input.contractor.kind,
+      eligible: ELIGIBLE_KINDS,
+    });
+  if (!isValidCorporateNumber(input.contractor.corporateNumber))
+    throw new DomainError('INVALID_CORPORATE_NUMBER', 'the corporate number must be 13 digits with a valid check digit', {
+      corporateNumber: input.contractor.corporateNumber,
+    });
+  if (input.accounts < plan.minAccounts)
+    throw new DomainError('BELOW_MIN_ACCOUNTS', `plan ${input.plan} needs at least ${plan.minAccounts} accounts (Art 12)`, {
+      minAccounts: plan.minAccounts,
+      accounts: input.accounts,
+    });
+}
+
+/** The user names of a unit's accounts: `<unit>-001` … (numbering continues across lines). */
+export function userNames(unitId: string, from: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${unitId}-${String(from + i + 1).padStart(3, '0')}`);
+}
+
+/** A received application: a unit in status `pending` (DETAILS H1). */
+export function newApplication(id: string, input: ApplicationInput, today: LocalDate): Omit<Unit, 'receivedSeq' | 'version'> {
+  return {
+    id,
+    plan: input.plan,
+    accounts: input.accounts,
+    contractor: input.contractor,
+    status: 'pending',
+    history: [{ date: today, status: 'pending' }],
+    receivedOn: today,
+    application: { status: 'received' },
+    startDate: null,
+    lines: [],
+    processedThrough: null,
+    desktops: {},
+  };
+}
+
+function requireDecidable(unit: Unit): void {
+  if (unit.application.status !== 'received' && unit.application.status !== 'deferred')
+    throw invalid(`application ${unit.id} is already ${unit.application.status}`, { status: unit.application.status });
+}
+
+/** DETAILS P10/P11: the state and start-date checks of an acceptance (VALIDATION_FAILED), before FIFO and delinquency. */
+export function checkAcceptable(unit: Unit, startDate: LocalDate, today: LocalDate): void {
+  requireDecidable(unit);
+  if (compareDates(startDate, today) < 0) throw invalid('startDate must not be before today', { field: 'startDate', today });
+}
+
+/**
+ * Art 6-2(2), DETAILS P12: delinquent when any unit with the same corporate number has an invoice past
+ * its due date with a balance, or was terminated for non-payment.
+ */
+export function isDelinquent(units: readonly Unit[], overdueInvoices: number): boolean {
+  return overdueInvoices > 0 || units.some((u) => u.status === 'terminated');
+}
+
+export interface Transition {
+  readonly unit: Unit;
+  readonly outbox: readonly OutboxItem[];
+  readonly wakeUps: readonly LocalDate[];
+}
+
+function accountManagerNotice(unit: Unit, type: Notice['type'], date: LocalDate, data: Record<string, unknown>, config: Config): Notice {
+  return {
+    kind: 'notice',
+    id: noticeId({ unitId: unit.id, type, date, role: 'account_manager' }),
+    type,
+    unitId: unit.id,
+    date,
+    role: 'account_manager',
+    to: unit.contractor.accountManager,
+    data: { contractorName: unit.contractor.name, plan: config.plans[unit.plan]?.displayName ?? unit.plan, accounts: unit.accounts, ...data },
+  };
+}
+
+/**
+ * Art 6, 7: acceptance sets the start date, creates the basic contract as the unit's first line and
+ * sends the サービス提供開始通知書 (user names only, never a password). A start today starts at once (X2);
+ * a later start wakes the daily run on that date. History (H1): nothing, unless it was deferred.
+ */
+export function accept(unit: Unit, startDate: LocalDate, today: LocalDate, config: Config): Transition {
+  checkAcceptable(unit, startDate, today);
+  const names = userNames(unit.id, 0, unit.accounts);
+  let next: Unit = {
+    ...unit,
+    status: 'pending',
+    history: unit.application.status === 'deferred' ? [...unit.history, { date: today, status: 'pending' }] : unit.history,
+    application: { status: 'accepted', decidedOn: today },
+    startDate,
+    lines: [{ id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, userNames: names }],
+  };
+  const outbox: OutboxItem[] = [accountManagerNotice(next, 'application_accepted', today, { startDate, userNames: names }, config)];
+  if (startDate === today) {
+    const started = startUnit(next, today, config);
+    next = started.unit;
+    outbox.push(...started.outbox);
+    return { unit: next, outbox, wakeUps: started.wakeUps };
+  }
+  return { unit: next, outbox, wakeUps: [startDate] };
+}
+
+/** Art 6-2, 6-3: a refusal with its reason. */
+export function reject(unit: Unit, reason: string, today: LocalDate, config: Config): Transition {
+  requireDecidable(unit);
+  const next: Unit = {
+    ...unit,
+    status: 'rejected',
+    history: [...unit.history, { date: today, status: 'rejected' }],
+    application: { status: 'rejected', reason, decidedOn: today },
+  };
+  return { unit: next, outbox: [accountManagerNotice(next, 'application_rejected', today, { reason }, config)], wakeUps: [] };
+}
+
+/** Art 6-2, 6-3: a deferral (承諾延期) with its reason and expected date; it stops blocking later applications (P8). */
+export function defer(unit: Unit, reason: string, expectedOn: LocalDate, today: LocalDate, config: Config): Transition {
+  requireDecidable(unit);
+  const next: Unit = {
+    ...unit,
+    status: 'deferred',
+    history: [...unit.history, { date: today, status: 'deferred' }],
+    application: { status: 'deferred', reason, expectedOn, decidedOn: today },
+  };
+  // Deferred twice on the same day: the discriminator keeps both notices distinct.
+  const disc = unit.application.status === 'deferred' && unit.application.decidedOn === today ? `${unit.version}` : undefined;
+  const notice = accountManagerNotice(next, 'application_deferred', today, { reason, expectedOn }, config);
+  return { unit: next, outbox: [disc ? { ...notice, id: `${notice.id}#${disc}` } : notice], wakeUps: [] };
+}

@@ -1,0 +1,34 @@
+/** Request schemas at the edge (zod 4): shapes only; rules live in shared/domain. Also the source of the OpenAPI document. */
+import { z } from 'zod';
+import { parseLocalDate } from '#domain/calendar.ts';
+
+export const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ref: 1–64 of [A-Za-z0-9_-]');
+export const LocalDateSchema = z
+  .string()
+  .refine((s) => parseLocalDate(s) !== null, 'a calendar date YYYY-MM-DD')
+  .meta({ format: 'date', example: '2024-02-15' });
+const Email = z.email();
+const Person = z.strictObject({ name: z.string().min(1).max(200), email: Email });
+
+export const ApplicationBody = z.strictObject({
+  ref: Ref.optional(),
+  plan: z.string().min(1),
+  accounts: z.number().int().min(1),
+  contractor: z.strictObject({
+    kind: z.string().min(1),
+    name: z.string().min(1).max(200),
+    /** Missing or malformed numbers are a rule refusal (INVALID_CORPORATE_NUMBER, DETAILS P3), not a shape error. */
+    corporateNumber: z.string().optional(),
+    accountManager: Person,
+    agent: Person.nullable().default(null),
+  }),
+});
+export type ApplicationBody = z.infer<typeof ApplicationBody>;
+
+export const AcceptBody = z.strictObject({ startDate: LocalDateSchema });
+export const RejectBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
+export const DeferBody = z.strictObject({ reason: z.string().trim().min(1).max(1000), expectedOn: LocalDateSchema });
+export const ApplicationStatusQuery = z.strictObject({ status: z.enum(['received', 'deferred', 'accepted', 'rejected']).optional() });
+export const IdParam = z.strictObject({ id: Ref });
+
+export const ErrorBody = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) });

@@ -1,0 +1,70 @@
+/**
+ * Applications (Art 5, 6, 7): receive, accept in order, reject, defer.
+ * 1. validate against the rules (DETAILS P2 / P10 precedence);
+ * 2. change the unit through `changeUnit` (state + notice in one write);
+ * 3. return the unit as stored.
+ */
+import * as rules from '#domain/applications.ts';
+import { parseLocalDate, type LocalDate } from '#domain/calendar.ts';
+import { DomainError, invalid } from '#domain/errors.ts';
+import type { ApplicationStatus, Unit } from '#domain/unit.ts';
+import { changeUnit } from './commit.ts';
+import type { CoreDeps, IdGenerator } from './ports.ts';
+
+export interface SubmitApplicationInput extends rules.ApplicationInput {
+  readonly ref?: string;
+}
+
+export async function submitApplication(deps: CoreDeps & { ids: IdGenerator }, input: SubmitApplicationInput): Promise<Unit> {
+  rules.checkApplication(input, deps.config);
+  const id = input.ref ?? deps.ids.newId('u');
+  // P13: no notice on receipt.
+  return deps.units.create(rules.newApplication(id, input, deps.clock.today()));
+}
+
+/** Art 6-1 FIFO and Art 6-2(2) delinquency, in the order of DETAILS P10. */
+export async function acceptApplication(
+  deps: CoreDeps & { overdueInvoices?: (corporateNumber: string, today: LocalDate) => Promise<number> },
+  id: string,
+  input: { startDate: string },
+): Promise<Unit> {
+  const today = deps.clock.today();
+  const startDate = parseLocalDate(input.startDate);
+  return changeUnit(deps, id, async (unit) => {
+    if (!startDate) throw invalid('startDate must be a date YYYY-MM-DD', { field: 'startDate' });
+    rules.checkAcceptable(unit, startDate, today);
+    if (await deps.units.earlierPendingExists(unit))
+      throw new DomainError('EARLIER_APPLICATION_PENDING', 'an application received earlier is still pending (Art 6-1: accepted in order of receipt)', {});
+    const related = (await deps.units.byCorporateNumber(unit.contractor.corporateNumber)).filter((u) => u.id !== unit.id);
+    const overdue = deps.overdueInvoices ? await deps.overdueInvoices(unit.contractor.corporateNumber, today) : 0;
+    if (rules.isDelinquent(related, overdue))
+      throw new DomainError('APPLICANT_DELINQUENT', 'the applicant has an overdue invoice or a contract terminated for non-payment (Art 6-2(2))', {
+        corporateNumber: unit.contractor.corporateNumber,
+      });
+    return rules.accept(unit, startDate, today, deps.config);
+  });
+}
+
+export async function rejectApplication(deps: CoreDeps, id: string, input: { reason: string }): Promise<Unit> {
+  const today = deps.clock.today();
+  return changeUnit(deps, id, (unit) => rules.reject(unit, input.reason, today, deps.config));
+}
+
+export async function deferApplication(deps: CoreDeps, id: string, input: { reason: string; expectedOn: string }): Promise<Unit> {
+  const today = deps.clock.today();
+  const expectedOn = parseLocalDate(input.expectedOn);
+  return changeUnit(deps, id, (unit) => {
+    if (!expectedOn) throw invalid('expectedOn must be a date YYYY-MM-DD', { field: 'expectedOn' });
+    return rules.defer(unit, input.reason, expectedOn, today, deps.config);
+  });
+}
+
+export async function listApplications(deps: Pick<CoreDeps, 'units'>, status?: ApplicationStatus): Promise<Unit[]> {
+  return deps.units.listApplications(status);
+}
+
+export async function getUnit(deps: Pick<CoreDeps, 'units'>, id: string): Promise<Unit> {
+  const unit = await deps.units.get(id);
+  if (!unit) throw new DomainError('NOT_FOUND', `unit ${id} not found`, { id });
+  return unit;
+}

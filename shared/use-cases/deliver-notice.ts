@@ -1,0 +1,31 @@
+/**
+ * The mailer: 1. load the outbox item (done already → nothing to do);
+ * 2. render the Japanese notice (text + HTML) with its X6 headers;
+ * 3. send it through SES and mark the item done with the message id.
+ * A crash between 3's send and mark resends once (at-least-once, like SES itself).
+ */
+import type { Config } from '#domain/config.ts';
+import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
+import type { Mailer, OutboxRepository } from './ports.ts';
+
+export interface DeliverNoticeDeps {
+  readonly config: Config;
+  readonly outbox: OutboxRepository;
+  readonly mailer: Mailer;
+}
+
+export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): Promise<'sent' | 'already-sent' | 'unknown'> {
+  const entry = await deps.outbox.get(outboxId);
+  if (!entry || entry.item.kind !== 'notice') return 'unknown';
+  if (entry.state === 'done') return 'already-sent';
+  const notice = entry.item;
+  const body = renderNotice(notice, { serviceName: 'ココナワーク', operatorName: deps.config.issuer.name });
+  try {
+    const { messageId } = await deps.mailer.send({ from: deps.config.mail.from, to: notice.to.email, ...body, headers: noticeHeaders(notice) });
+    await deps.outbox.complete(outboxId, { messageId });
+    return 'sent';
+  } catch (e) {
+    await deps.outbox.recordAttempt(outboxId, (e as Error).message);
+    throw e;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The provisioner (Art 45, plan kokona): carries out one desktop job of the outbox.
+ * create: 1. look up which of the line's users already have a desktop (a retry never makes a second one);
+ *         2. create the missing ones, 25 per call, retrying FailedRequests a few times;
+ *         3. store the desktop ids on the unit, then mark the job done.
+ */
+import type { DesktopJob } from '#domain/effects.ts';
+import type { Unit } from '#domain/unit.ts';
+import { changeUnit } from './commit.ts';
+import type { CoreDeps, DesktopGateway, OutboxRepository } from './ports.ts';
+
+export interface ProvisionDeps {
+  readonly units: CoreDeps['units'];
+  readonly publisher: CoreDeps['publisher'];
+  readonly outbox: OutboxRepository;
+  readonly desktops: DesktopGateway;
+  /** Pause between rounds of failed requests (ms); tests set 0. */
+  readonly retryDelayMs?: number;
+}
+
+export const WORKSPACES_BATCH = 25;
+const ROUNDS = 4;
+
+function chunks<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function createDesktops(deps: ProvisionDeps, job: DesktopJob): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (let round = 1; ; round++) {
+    for (const d of await deps.desktops.findByUserNames(job.userNames)) ids[d.userName] = d.workspaceId;
+    const missing = job.userNames.filter((u) => !ids[u]);
+    if (missing.length === 0) return ids;
+    if (round > ROUNDS) throw new Error(`desktops for ${missing.length} user(s) of ${job.unitId}/${job.lineId} could not be created`);
+    let failed = 0;
+    for (const batch of chunks(missing, WORKSPACES_BATCH)) {
+      const r = await deps.desktops.create(batch);
+      for (const d of r.created) ids[d.userName] = d.workspaceId;
+      failed += r.failed.length;
+    }
+    if (failed > 0) await sleep((deps.retryDelayMs ?? 1000) * round);
+  }
+}
+
+export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): Promise<'done' | 'already-done' | 'unknown'> {
+  const entry = await deps.outbox.get(outboxId);
+  if (!entry || entry.item.kind !== 'desktop') return 'unknown';
+  if (entry.state === 'done') return 'already-done';
+  const job = entry.item;
+  if (job.action !== 'create') throw new Error(`desktop action ${job.action} is not supported yet`);
+  const ids = await createDesktops(deps, job);
+  await changeUnit(deps, job.unitId, (unit: Unit) => {
+    const known = job.userNames.every((u) => unit.desktops[u] === ids[u]);
+    return known ? { unit, outbox: [], wakeUps: [] } : { unit: { ...unit, desktops: { ...unit.desktops, ...ids } }, outbox: [], wakeUps: [] };
+  });
+  await deps.outbox.complete(outboxId, { workspaceIds: job.userNames.map((u) => ids[u]) });
+  return 'done';
+}

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SESClient } from '@aws-sdk/client-ses';
+import { makeSesClient } from '#adapters/ses/client.ts';
+import { buildRawMessage, SesMailer } from '#adapters/ses/ses-mailer.ts';
+import { date } from '#domain/calendar.ts';
+import { noticeId, type Notice } from '#domain/effects.ts';
+import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
+import type { Mail } from '#use-cases/ports.ts';
+import { MailSinkClient, parseMailHeaders, startMailSink, type MailSink } from '#local/mail-sink.ts';
+
+const ctx = { serviceName: 'ココナワーク', operatorName: 'NTTテクノクロス株式会社' };
+const FROM = 'noreply@kokona-work.example';
+
+function acceptedNotice(unitId: string): Notice {
+  const base = { unitId, type: 'application_accepted' as const, date: date('2024-02-01'), role: 'account_manager' as const };
+  return {
+    kind: 'notice',
+    id: noticeId(base),
+    ...base,
+    lineId: unitId,
+    to: { name: '山田 太郎', email: 'yamada@example.co.jp' },
+    data: {
+      contractorName: '株式会社サンプル',
+      plan: 'ココナワーク',
+      accounts: 5,
+      startDate: '2024-02-15',
+      userNames: ['u01', 'u02', 'u03', 'u04', 'u05'].map((u) => `${unitId}-${u}`),
+    },
+  };
+}
+
+function mailOf(n: Notice): Mail {
+  return { from: `ココナワーク <${FROM}>`, to: `${n.to.name} <${n.to.email}>`, ...renderNotice(n, ctx), headers: noticeHeaders(n) };
+}
+
+describe('buildRawMessage', () => {
+  it('is multipart/alternative UTF-8 with an encoded subject and the notice headers as given', async () => {
+    const n = acceptedNotice('acme');
+    const raw = (await buildRawMessage(mailOf(n))).toString('utf8');
+    const [head = ''] = raw.split('\r\n\r\n', 1);
+    expect(head).toMatch(/^Content-Type: multipart\/alternative;/m);
+    expect(head).toMatch(/^Subject: =\?UTF-8\?B\?/m);
+    expect(head).toContain('X-Kokona-Notice: application_accepted');
+    expect(head).toContain(`X-Kokona-Unit: acme`);
+    expect(head).not.toMatch(/[^\x00-\x7f]/); // 7-bit headers
+    expect(raw).toContain('Content-Type: text/plain; charset=utf-8');
+    expect(raw).toContain('Content-Type: text/html; charset=utf-8');
+  });
+});
+
+describe('parseMailHeaders', () => {
+  it('lower-cases names, unfolds lines and decodes B and Q encoded words', () => {
+    const eml = [
+      'Subject: =?UTF-8?B?44K144O844OT44K5?=',
+      ' =?UTF-8?B?5o+Q5L6b6ZaL5aeL?= (acme)',
+      'X-Kokona-Notice-ID:',
+      '\tN#acme#renewed#2025-03-01#account_manager',
+      'Comments: =?ISO-8859-1?Q?caf=E9_au_lait?=',
+      'Received: a',
+      'Received: b',
+      '',
+      'Not-A-Header: body',
+    ].join('\r\n');
+    expect(parseMailHeaders(eml)).toEqual({
+      subject: 'サービス提供開始 (acme)',
+      'x-kokona-notice-id': 'N#acme#renewed#2025-03-01#account_manager',
+      comments: 'café au lait',
+      received: 'a, b',
+    });
+  });
+
+  it('decodes a character split across two encoded words', () => {
+    // 通知 = E9 80 9A E7 9F A5, split after the fourth byte
+    expect(parseMailHeaders('Subject: =?UTF-8?Q?=E9=80=9A=E7?= =?UTF-8?Q?=9F=A5?=\r\n\r\n').subject).toBe('通知');
+  });
+});
+
+describe('SesMailer → local SES sink (aws-ses-v2-local)', () => {
+  let sink: MailSink;
+  let client: SESClient;
+  let mailer: SesMailer;
+  let inbox: MailSinkClient;
+
+  beforeAll(async () => {
+    sink = await startMailSink({ port: 0 });
+    client = makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' });
+    mailer = new SesMailer(client, { configurationSet: 'kokona-local' });
+    inbox = new MailSinkClient(sink.url);
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await sink?.close();
+  });
+
+  beforeEach(async () => {
+    await inbox.clear();
+  });
+
+  it('delivers a Japanese notice with its subject, bodies and X-Kokona-* headers', async () => {
+    const n = acceptedNotice('acme');
+    const mail = mailOf(n);
+    const { messageId } = await mailer.send(mail);
+
+    const [got, ...rest] = await inbox.list();
+    expect(rest).toEqual([]);
+    expect(got?.messageId).toBe(messageId);
+    expect(got?.subject).toBe('【ココナワーク】サービス提供開始通知書（契約番号 acme）');
+    expect(got?.headers['subject']).toBe(mail.subject);
+    expect(got?.from).toBe(FROM);
+    expect(got?.to).toEqual(['yamada@example.co.jp']);
+    expect(got?.headers).toMatchObject({
+      'x-kokona-notice': 'application_accepted',
+      'x-kokona-unit': 'acme',
+      'x-kokona-line': 'acme',
+      'x-kokona-date': '2024-02-01',
+      'x-kokona-role': 'account_manager',
+      'x-kokona-notice-id': n.id,
+    });
+    expect(got?.text).toBe(mail.text);
+    expect(got?.html).toContain('<td>acme-u05</td>');
+    expect(got?.html).toContain('2024年2月15日');
+    expect(got?.at).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('two sends give two mails, in order', async () => {
+    const a = await mailer.send(mailOf(acceptedNotice('unit-a')));
+    const b = await mailer.send(mailOf(acceptedNotice('unit-b')));
+    const mails = await inbox.list();
+    expect(mails.map((m) => m.messageId)).toEqual([a.messageId, b.messageId]);
+    expect(mails.map((m) => m.headers['x-kokona-unit'])).toEqual(['unit-a', 'unit-b']);
+    expect(a.messageId).not.toBe(b.messageId);
+  });
+
+  it('an operator notice arrives without X-Kokona-Unit (an empty header is not sent)', async () => {
+    const base = { unitId: null, type: 'outage_threshold_reached' as const, date: date('2025-05-06'), role: 'operator' as const };
+    const n: Notice = { kind: 'notice', id: noticeId({ ...base, discriminator: 'o1' }), ...base, to: { name: '運用担当', email: 'operator@kokona-work.example' }, data: { outage: 'o1' } };
+    await mailer.send(mailOf(n));
+    const [got] = await inbox.list();
+    expect(got?.headers).not.toHaveProperty('x-kokona-unit');
+    expect(got?.headers).toMatchObject({ 'x-kokona-notice': 'outage_threshold_reached', 'x-kokona-role': 'operator', 'x-kokona-notice-id': n.id });
+  });
+
+  it('clear empties the store', async () => {
+    await mailer.send(mailOf(acceptedNotice('acme')));
+    await inbox.clear();
+    expect(await inbox.list()).toEqual([]);
+  });
+});
