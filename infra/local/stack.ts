@@ -90,6 +90,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     await ensureTable(dynamoEndpoint, tableName);
     const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0 });
     started.push({ stop: () => sink.close() });
+    await new MailSinkClient(sink.url).clear(); // the sink's store is per process: start each stack empty
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({ port: opts.ports?.workspaces ?? 0, provisionDelayMs: opts.provisionDelayMs ?? 2000 });
     started.push({ stop: () => emulator.close() });
 

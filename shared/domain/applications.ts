@@ -19,9 +19,8 @@ export interface ApplicationInput {
  */
 export function checkApplication(input: ApplicationInput, config: Config): void {
   const plan = config.plans[input.plan];
-  if (!plan) throw new DomainError('VALIDATION_FAILED', `unknown plan: ${input.plan}`, { field: 'plan', plans: Object.keys(config.plans) });
-  if (!Number.isInteger(input.accounts) || input.accounts < 1)
-    throw new DomainError('VALIDATION_FAILED', 'accounts must be an integer ≥ 1', { field: 'accounts' });
+  if (!plan) throw invalid(`unknown plan: ${input.plan}`, { field: 'plan', plans: Object.keys(config.plans) });
+  if (!Number.isInteger(input.accounts) || input.accounts < 1) throw invalid('accounts must be an integer ≥ 1', { field: 'accounts' });
   if (!(ELIGIBLE_KINDS as readonly string[]).includes(input.contractor.kind))
     throw new DomainError('INELIGIBLE_APPLICANT', `a ${input.contractor.kind} cannot contract (Art 11): corporations and public bodies only`, {
       kind: input.contractor.kind,

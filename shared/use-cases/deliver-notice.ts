@@ -1,7 +1,8 @@
 /**
  * The mailer: 1. load the outbox item (done already → nothing to do);
  * 2. render the Japanese notice (text + HTML) with its X6 headers;
- * 3. send it through SES and mark the item done with the message id.
+ * 3. take the delivery lease (a concurrent duplicate backs off), send it through SES and mark the
+ *    item done with the message id.
  * A crash between 3's send and mark resends once (at-least-once, like SES itself).
  */
 import type { Config } from '#domain/config.ts';
@@ -14,10 +15,14 @@ export interface DeliverNoticeDeps {
   readonly mailer: Mailer;
 }
 
-export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): Promise<'sent' | 'already-sent' | 'unknown'> {
+/** How long one delivery may take before a duplicate may try again (ms). */
+export const DELIVERY_LEASE_MS = 60_000;
+
+export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): Promise<'sent' | 'already-sent' | 'in-progress' | 'unknown'> {
   const entry = await deps.outbox.get(outboxId);
   if (!entry || entry.item.kind !== 'notice') return 'unknown';
   if (entry.state === 'done') return 'already-sent';
+  if (!(await deps.outbox.claim(outboxId, DELIVERY_LEASE_MS))) return 'in-progress';
   const notice = entry.item;
   const body = renderNotice(notice, { serviceName: 'ココナワーク', operatorName: deps.config.issuer.name });
   try {

@@ -71,6 +71,12 @@ export interface OutboxRepository {
   get(id: string): Promise<OutboxEntry | null>;
   /** Marks the item done with its result, only if it is not done yet. Returns false when it already was. */
   complete(id: string, result: Record<string, unknown>): Promise<boolean>;
+  /**
+   * Takes the delivery lease of a pending item (wall-clock `leaseMs`), so that a duplicate delivery
+   * running at the same time does not send twice. False when the item is done or another delivery holds
+   * an unexpired lease; the holder completes it, or its lease lapses and the relay sweep publishes it again.
+   */
+  claim(id: string, leaseMs: number): Promise<boolean>;
   recordAttempt(id: string, error: string): Promise<void>;
   /** Items not yet done (for the relay sweep). */
   listPending(limit: number): Promise<OutboxItem[]>;

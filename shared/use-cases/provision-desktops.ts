@@ -46,13 +46,23 @@ async function createDesktops(deps: ProvisionDeps, job: DesktopJob): Promise<Rec
   }
 }
 
-export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): Promise<'done' | 'already-done' | 'unknown'> {
+/** How long one job may take before a duplicate delivery may take it over (ms). */
+const JOB_LEASE_MS = 5 * 60_000;
+
+export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): Promise<'done' | 'already-done' | 'in-progress' | 'unknown'> {
   const entry = await deps.outbox.get(outboxId);
   if (!entry || entry.item.kind !== 'desktop') return 'unknown';
   if (entry.state === 'done') return 'already-done';
+  if (!(await deps.outbox.claim(outboxId, JOB_LEASE_MS))) return 'in-progress';
   const job = entry.item;
   if (job.action !== 'create') throw new Error(`desktop action ${job.action} is not supported yet`);
-  const ids = await createDesktops(deps, job);
+  let ids: Record<string, string>;
+  try {
+    ids = await createDesktops(deps, job);
+  } catch (e) {
+    await deps.outbox.recordAttempt(outboxId, (e as Error).message); // releases the lease for the retry
+    throw e;
+  }
   await changeUnit(deps, job.unitId, (unit: Unit) => {
     const known = job.userNames.every((u) => unit.desktops[u] === ids[u]);
     return known ? { unit, outbox: [], wakeUps: [] } : { unit: { ...unit, desktops: { ...unit.desktops, ...ids } }, outbox: [], wakeUps: [] };

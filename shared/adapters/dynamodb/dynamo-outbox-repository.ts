@@ -34,12 +34,32 @@ export class DynamoOutboxRepository implements OutboxRepository {
     }
   }
 
+  async claim(id: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: 'attribute_exists(pk) AND #s <> :done AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':until': now + leaseMs, ':now': now, ':done': 'done' },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
   async recordAttempt(id: string, error: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.outbox(id),
-        UpdateExpression: 'ADD attempts :one SET lastError = :e',
+        UpdateExpression: 'ADD attempts :one SET lastError = :e REMOVE leaseUntil',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':one': 1, ':e': error.slice(0, 500) },
       }),
