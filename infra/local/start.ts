@@ -78,7 +78,7 @@ console.log(`
   Mail inbox     ${stack.urls.inbox}       (local SES; the notices sent)
   DynamoDB Local ${stack.urls.dynamodb}   (table ${stack.tableName}, data in .local/data)
   WorkSpaces     ${stack.urls.workspaces}   (emulator, awsJson1.1)
-  Daily run      00:05 Asia/Tokyo; ran for ${report.dates.join(', ') || clock.today()} at start-up
+  Daily run      00:05 Asia/Tokyo; ran at start-up for ${report.dates.length > 2 ? `${report.dates[0]} … ${report.dates.at(-1)} (${report.dates.length} dates)` : report.dates.join(', ')}
                  npm run daily -- --date YYYY-MM-DD
 
   export API=${stack.urls.api} TOKEN=${apiToken}
