@@ -4,7 +4,7 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import { httpErrors, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
 import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
-import { makeGetUnit } from './routes/units.ts';
+import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
 export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
   return [
@@ -13,7 +13,11 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'POST', path: '/applications/{id}/accept', handler: makeAcceptApplication(deps) },
     { method: 'POST', path: '/applications/{id}/reject', handler: makeRejectApplication(deps) },
     { method: 'POST', path: '/applications/{id}/defer', handler: makeDeferApplication(deps) },
+    { method: 'GET', path: '/units', handler: makeListUnits(deps) },
     { method: 'GET', path: '/units/{id}', handler: makeGetUnit(deps) },
+    { method: 'POST', path: '/units/{id}/lines', handler: makeAddLine(deps) },
+    { method: 'POST', path: '/units/{id}/cancellations', handler: makeCancel(deps) },
+    { method: 'PATCH', path: '/units/{id}/contact', handler: makeChangeContact(deps) },
   ];
 }
 

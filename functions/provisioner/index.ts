@@ -1,5 +1,6 @@
 /** Composition root of the provisioner function (Lambda). */
 import { parseEnv } from '#runtime/env.ts';
+import { systemClock } from '#runtime/clock.ts';
 import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
 import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
 import type { OutboxItem } from '#domain/effects.ts';
@@ -14,6 +15,8 @@ const store = awsStore(env.TABLE_NAME);
 const noPublish: OutboxPublisher = { publish: async (_: readonly OutboxItem[]) => undefined };
 
 export const handler = makeHandler({
+  config,
+  clock: systemClock,
   units: store.units,
   outbox: store.outbox,
   publisher: noPublish,

@@ -5,7 +5,7 @@
  * as on AWS; only the endpoints and the queues differ.
  */
 import type { Server } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
 import { buildConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
@@ -66,11 +66,24 @@ function consumeWith<T>(queue: InProcessQueue<T>, handler: (e: SQSEvent, c: Cont
 
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const want = tableDefinition(tableName);
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A store kept under .local/data by an older version: add the indexes it lacks.
+    const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+    for (const gsi of want.GlobalSecondaryIndexes ?? []) {
+      if (have.has(gsi.IndexName)) continue;
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: want.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: gsi.IndexName, KeySchema: gsi.KeySchema, Projection: gsi.Projection } }],
+        }),
+      );
+    }
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException)) throw e;
-    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    await client.send(new CreateTableCommand(want));
   } finally {
     client.destroy();
   }
@@ -111,6 +124,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     consumeWith(
       queues.desktops,
       makeProvisioner({
+        config,
+        clock: opts.clock,
         units: store.units,
         outbox: store.outbox,
         publisher: { publish: async () => undefined },

@@ -55,7 +55,8 @@ export function newApplication(id: string, input: ApplicationInput, today: Local
     application: { status: 'received' },
     startDate: null,
     lines: [],
-    processedThrough: null,
+    // Received after that day's daily run (events follow the 00:05 run, DETAILS S5).
+    processedThrough: today,
     desktops: {},
   };
 }

@@ -31,16 +31,29 @@ export interface Account {
   readonly workspaceId?: string;
 }
 
+/** An accepted cancellation (Art 18): the service ends at the end of `end`. */
+export interface Cancellation {
+  readonly end: LocalDate;
+  readonly requestedOn: LocalDate;
+}
+
 export interface Line {
   readonly id: string;
   readonly kind: 'basic' | 'additional';
   readonly accounts: number;
   readonly startDate: LocalDate;
-  /** Set when the line starts (H5: null for a line that never started). */
+  /** Set when the line starts (H5: termEnd null for a line that never started). */
   readonly started: boolean;
+  /** The current term end (the renewed end after a renewal). */
   readonly termEnd: LocalDate | null;
+  /** The first term's end, fixed at the start (the first-term fee covers month(start)+1 … month(firstTermEnd)). */
+  readonly firstTermEnd?: LocalDate | null;
   readonly endedOn: LocalDate | null;
+  /** A line-level cancellation (reduction of accounts, Art 18). */
+  readonly cancellation?: Cancellation | null;
   readonly userNames: readonly string[];
+  /** Creation date of the line (additions: the request date). */
+  readonly createdOn?: LocalDate;
 }
 
 export interface Unit {
@@ -61,6 +74,10 @@ export interface Unit {
   };
   readonly startDate: LocalDate | null;
   readonly lines: readonly Line[];
+  /** A unit-level cancellation (Art 18); it ends every line. */
+  readonly cancellation?: Cancellation | null;
+  /** The last day of service (cancellation end or termination date). */
+  readonly endedOn?: LocalDate | null;
   /** The daily run has applied every date up to and including this one. */
   readonly processedThrough: LocalDate | null;
   /** WorkSpaces ids by user name (plan kokona), filled in by the provisioner. */

@@ -32,3 +32,15 @@ export const ApplicationStatusQuery = z.strictObject({ status: z.enum(['received
 export const IdParam = z.strictObject({ id: Ref });
 
 export const ErrorBody = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) });
+
+export const AddLineBody = z.strictObject({ ref: Ref.optional(), accounts: z.number().int().min(1), startDate: LocalDateSchema });
+/** `end`: "term_end" or a month-end date; a non-month-end date is a rule refusal (NOT_A_MONTH_END), not a shape error. */
+export const CancellationBody = z.strictObject({
+  end: z.union([z.literal('term_end'), LocalDateSchema]),
+  line: Ref.optional(),
+});
+export const ContactBody = z.strictObject({ name: z.string().min(1).max(200), email: Email });
+export const UnitsQuery = z.strictObject({
+  status: z.enum(['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred']).optional(),
+  deadlineBefore: LocalDateSchema.optional(),
+});

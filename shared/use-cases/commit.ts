@@ -1,33 +1,64 @@
-import type { Transition } from '#domain/applications.ts';
+import { addDays, jstDate, jstInstant, type LocalDate } from '#domain/calendar.ts';
 import { notFound } from '#domain/errors.ts';
+import type { OutboxItem } from '#domain/effects.ts';
+import { advanceUnit, nextWakeUp } from '#domain/lifecycle.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ConcurrentModificationError, type CoreDeps } from './ports.ts';
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+
+export interface Transition {
+  readonly unit: Unit;
+  readonly outbox: readonly OutboxItem[];
+  readonly wakeUps: readonly LocalDate[];
+}
 
 /**
- * The one way a use case changes a unit: load it, let the domain compute the transition, save the
- * new state with its outbox items and wake-ups in one conditional write, then hand the outbox items
- * to the publisher. A lost race reloads and recomputes, so the domain always sees the current state.
- * Returns the saved unit.
+ * The last date whose daily run is due by now: today from 00:05 JST, else yesterday (DETAILS S5:
+ * events at or after 00:05 come after that day's run, earlier ones before it).
+ */
+export function businessDayDone(deps: Pick<CoreDeps, 'clock'>): LocalDate {
+  const today = deps.clock.today();
+  return deps.clock.now() >= jstInstant(today, 0, 5) ? today : addDays(jstDate(deps.clock.now()), -1);
+}
+
+/**
+ * The one way a use case changes a unit:
+ * 1. load it and bring it up to date (whatever the daily run owes it by now, so a late or missed
+ *    run can never reorder a day's steps and an event);
+ * 2. let the domain compute the transition;
+ * 3. save the new state with its outbox items and its next wake-up in one conditional write;
+ * 4. hand the outbox items to the publisher.
+ * A lost race reloads and recomputes, so the domain always sees the current state. Returns the saved unit.
  */
 export async function changeUnit(
-  deps: Pick<CoreDeps, 'units' | 'publisher'>,
+  deps: Pick<CoreDeps, 'units' | 'publisher' | 'config' | 'clock'>,
   id: string,
   decide: (unit: Unit) => Transition | Promise<Transition>,
+  opts: { reserveRefs?: readonly string[]; /** false: record facts only (the provisioner), no catch-up. */ advance?: boolean } = {},
 ): Promise<Unit> {
   for (let attempt = 1; ; attempt++) {
-    const unit = await deps.units.get(id);
-    if (!unit) throw notFound('unit', id);
-    const t = await decide(unit);
-    if (t.unit === unit && t.outbox.length === 0 && t.wakeUps.length === 0) return unit;
+    const loaded = await deps.units.get(id);
+    if (!loaded) throw notFound('unit', id);
+    const caughtUp = opts.advance === false ? { unit: loaded, outbox: [] } : advanceUnit(loaded, businessDayDone(deps), deps.config);
+    const t = await decide(caughtUp.unit);
+    const outbox = dedupe([...caughtUp.outbox, ...t.outbox]);
+    // Nothing changed: its wake-up was written with the state it has (every save writes the next one).
+    if (t.unit === loaded && outbox.length === 0) return loaded;
+    const wakeUps = [...new Set([...t.wakeUps, ...nextWakeUp(t.unit, deps.config)])];
     try {
-      const saved = await deps.units.save(t.unit, { outbox: t.outbox, wakeUps: t.wakeUps });
+      const saved = await deps.units.save(t.unit, { outbox, wakeUps, reserveRefs: opts.reserveRefs });
       // After the commit: a lost publish is recovered by the relay sweep of pending outbox items.
-      await deps.publisher.publish(t.outbox).catch(() => undefined);
+      await deps.publisher.publish(outbox).catch(() => undefined);
       return saved;
     } catch (e) {
       if (!(e instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw e;
     }
   }
+}
+
+/** Two steps may produce the same notice (e.g. coinciding reminder offsets): one id, one item. */
+function dedupe(items: readonly OutboxItem[]): OutboxItem[] {
+  const seen = new Set<string>();
+  return items.filter((i) => !seen.has(i.id) && seen.add(i.id));
 }

@@ -5,7 +5,7 @@
 import type { Instant, LocalDate } from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import type { DesktopJob, Notice, OutboxItem } from '#domain/effects.ts';
-import type { ApplicationStatus, Unit } from '#domain/unit.ts';
+import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
 
 /** X4: one business clock for the API and the daily run. */
 export interface Clock {
@@ -22,6 +22,8 @@ export interface Effects {
   readonly outbox: readonly OutboxItem[];
   /** Dates on which the daily run must wake this unit up (agenda). */
   readonly wakeUps: readonly LocalDate[];
+  /** New line refs to reserve in the shared ref namespace (P5); a taken one fails with VALIDATION_FAILED. */
+  readonly reserveRefs?: readonly string[];
 }
 
 /** A conditional save lost a race: reload, recompute, save again. */
@@ -44,8 +46,12 @@ export interface UnitRepository {
   save(unit: Unit, effects: Effects): Promise<Unit>;
   /** True when an application received before `unit` still waits (status `received`) — Art 6-1 FIFO. */
   earlierPendingExists(unit: Unit): Promise<boolean>;
+  /** True when a unit or line already uses this ref (P5). */
+  refTaken(ref: string): Promise<boolean>;
   listApplications(status?: ApplicationStatus, limit?: number): Promise<Unit[]>;
   byCorporateNumber(corporateNumber: string): Promise<Unit[]>;
+  /** Units by status (all when absent) whose next cancellation deadline is before a date. */
+  listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit?: number): Promise<Unit[]>;
 }
 
 /** The unit ids the daily run must wake on a date (reads grow with the day's work). */

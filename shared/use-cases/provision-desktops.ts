@@ -1,8 +1,10 @@
 /**
  * The provisioner (Art 45, plan kokona): carries out one desktop job of the outbox.
- * create: 1. look up which of the line's users already have a desktop (a retry never makes a second one);
- *         2. create the missing ones, 25 per call, retrying FailedRequests a few times;
- *         3. store the desktop ids on the unit, then mark the job done.
+ * create:  1. look up which of the line's users already have a desktop (a retry never makes a second one);
+ *          2. create the missing ones, 25 per call, retrying FailedRequests a few times;
+ *          3. store the desktop ids on the unit, then mark the job done.
+ * delete:  terminate the line's desktops (25 per call) until none is left; forget their ids.
+ * suspend / resume: each desktop to ADMIN_MAINTENANCE / AVAILABLE (one per call, as the API takes).
  */
 import type { DesktopJob } from '#domain/effects.ts';
 import type { Unit } from '#domain/unit.ts';
@@ -10,6 +12,8 @@ import { changeUnit } from './commit.ts';
 import type { CoreDeps, DesktopGateway, OutboxRepository } from './ports.ts';
 
 export interface ProvisionDeps {
+  readonly config: CoreDeps['config'];
+  readonly clock: CoreDeps['clock'];
   readonly units: CoreDeps['units'];
   readonly publisher: CoreDeps['publisher'];
   readonly outbox: OutboxRepository;
@@ -55,18 +59,60 @@ export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): 
   if (entry.state === 'done') return 'already-done';
   if (!(await deps.outbox.claim(outboxId, JOB_LEASE_MS))) return 'in-progress';
   const job = entry.item;
-  if (job.action !== 'create') throw new Error(`desktop action ${job.action} is not supported yet`);
-  let ids: Record<string, string>;
+  let result: Record<string, unknown>;
   try {
-    ids = await createDesktops(deps, job);
+    result = await carryOut(deps, job);
   } catch (e) {
     await deps.outbox.recordAttempt(outboxId, (e as Error).message); // releases the lease for the retry
     throw e;
   }
-  await changeUnit(deps, job.unitId, (unit: Unit) => {
-    const known = job.userNames.every((u) => unit.desktops[u] === ids[u]);
-    return known ? { unit, outbox: [], wakeUps: [] } : { unit: { ...unit, desktops: { ...unit.desktops, ...ids } }, outbox: [], wakeUps: [] };
-  });
-  await deps.outbox.complete(outboxId, { workspaceIds: job.userNames.map((u) => ids[u]) });
+  await deps.outbox.complete(outboxId, result);
   return 'done';
+}
+
+async function carryOut(deps: ProvisionDeps, job: DesktopJob): Promise<Record<string, unknown>> {
+  switch (job.action) {
+    case 'create': {
+      const ids = await createDesktops(deps, job);
+      await recordDesktops(deps, job.unitId, ids);
+      return { workspaceIds: job.userNames.map((u) => ids[u]) };
+    }
+    case 'delete': {
+      let terminated = 0;
+      for (let round = 1; ; round++) {
+        const left = await deps.desktops.findByUserNames(job.userNames);
+        if (left.length === 0) break;
+        if (round > ROUNDS) throw new Error(`${left.length} desktop(s) of ${job.unitId}/${job.lineId} could not be terminated`);
+        for (const batch of chunks(left.map((d) => d.workspaceId), WORKSPACES_BATCH)) {
+          const r = await deps.desktops.terminate(batch);
+          terminated += batch.length - r.failed.length;
+        }
+      }
+      await recordDesktops(deps, job.unitId, Object.fromEntries(job.userNames.map((u) => [u, null])));
+      return { terminated };
+    }
+    case 'suspend':
+    case 'resume': {
+      const state = job.action === 'suspend' ? 'ADMIN_MAINTENANCE' : 'AVAILABLE';
+      const desktops = await deps.desktops.findByUserNames(job.userNames);
+      for (const d of desktops) if (d.state !== state) await deps.desktops.setState(d.workspaceId, state);
+      return { [job.action === 'suspend' ? 'suspended' : 'resumed']: desktops.length };
+    }
+  }
+}
+
+/** Records desktop ids on the unit's accounts (null: deleted). Facts only: the unit is not advanced. */
+async function recordDesktops(deps: ProvisionDeps, unitId: string, ids: Record<string, string | null>): Promise<void> {
+  await changeUnit(
+    deps,
+    unitId,
+    (unit: Unit) => {
+      const desktops: Record<string, string> = { ...unit.desktops };
+      for (const [u, id] of Object.entries(ids)) if (id === null) delete desktops[u];
+      else desktops[u] = id;
+      const same = Object.keys(desktops).length === Object.keys(unit.desktops).length && Object.entries(desktops).every(([u, id]) => unit.desktops[u] === id);
+      return { unit: same ? unit : { ...unit, desktops }, outbox: [], wakeUps: [] };
+    },
+    { advance: false },
+  );
 }

@@ -16,7 +16,7 @@ export const makeSubmitApplication = (deps: ApiDeps) =>
     .handler(async (ev) => {
       const b = body<typeof ApplicationBody>(ev);
       const unit = await submitApplication(deps, { ...b, contractor: { ...b.contractor, corporateNumber: b.contractor.corporateNumber ?? '' } });
-      return json(201, unitView(unit), { location: `/units/${unit.id}` });
+      return json(201, unitView(unit, deps.config), { location: `/units/${unit.id}` });
     });
 
 export const makeListApplications = (deps: ApiDeps) =>
@@ -24,23 +24,23 @@ export const makeListApplications = (deps: ApiDeps) =>
     .use(parseParams(null, ApplicationStatusQuery))
     .handler(async (ev) => {
       const q = ev.parsed!.query as z.infer<typeof ApplicationStatusQuery>;
-      return json(200, { items: (await listApplications(deps, q.status)).map(unitView) });
+      return json(200, { items: (await listApplications(deps, q.status)).map((u) => unitView(u, deps.config)) });
     });
 
 export const makeAcceptApplication = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(parseParams(IdParam, null))
     .use(parseBody(AcceptBody))
-    .handler(async (ev) => json(200, unitView(await acceptApplication(deps, id(ev), body<typeof AcceptBody>(ev)))));
+    .handler(async (ev) => json(200, unitView(await acceptApplication(deps, id(ev), body<typeof AcceptBody>(ev)), deps.config)));
 
 export const makeRejectApplication = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(parseParams(IdParam, null))
     .use(parseBody(RejectBody))
-    .handler(async (ev) => json(200, unitView(await rejectApplication(deps, id(ev), body<typeof RejectBody>(ev)))));
+    .handler(async (ev) => json(200, unitView(await rejectApplication(deps, id(ev), body<typeof RejectBody>(ev)), deps.config)));
 
 export const makeDeferApplication = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(parseParams(IdParam, null))
     .use(parseBody(DeferBody))
-    .handler(async (ev) => json(200, unitView(await deferApplication(deps, id(ev), body<typeof DeferBody>(ev)))));
+    .handler(async (ev) => json(200, unitView(await deferApplication(deps, id(ev), body<typeof DeferBody>(ev)), deps.config)));

@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '#domain/errors.ts';
-import type { ApplicationStatus, Unit } from '#domain/unit.ts';
+import type { LocalDate } from '#domain/calendar.ts';
+import { cancellationDeadline } from '#domain/terms.ts';
+import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
 import { ConcurrentModificationError, type Effects, type UnitRepository } from '#use-cases/ports.ts';
-import { GSI1, keys } from './table.ts';
+import { GSI1, GSI2, keys } from './table.ts';
 
 const seqKey = (seq: number) => String(seq).padStart(12, '0');
 
@@ -50,10 +52,19 @@ export class DynamoUnitRepository implements UnitRepository {
     return unit;
   }
 
+  async refTaken(ref: string): Promise<boolean> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.ref(ref), ConsistentRead: true }));
+    return r.Item !== undefined;
+  }
+
   async save(unit: Unit, effects: Effects): Promise<Unit> {
     const next: Unit = { ...unit, version: unit.version + 1 };
     const queueKey = keys.appQueue(unit.receivedSeq, unit.id);
+    const refs = effects.reserveRefs ?? [];
     const items: NonNullable<TransactWriteCommand['input']['TransactItems']> = [
+      ...refs.map((ref) => ({
+        Put: { TableName: this.table, Item: { ...keys.ref(ref), kind: 'line', unit: unit.id }, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
       {
         Put: {
           TableName: this.table,
@@ -78,7 +89,12 @@ export class DynamoUnitRepository implements UnitRepository {
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
-      if (e instanceof TransactionCanceledException || e instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError(unit.id);
+      if (e instanceof TransactionCanceledException) {
+        const failed = (e.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        if (failed >= 0 && failed < refs.length) throw refTaken(refs[failed]!);
+        throw new ConcurrentModificationError(unit.id);
+      }
+      if (e instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError(unit.id);
       throw e;
     }
     return next;
@@ -133,7 +149,33 @@ export class DynamoUnitRepository implements UnitRepository {
     return units.filter((u): u is Unit => u !== null);
   }
 
+  async listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit = 100): Promise<Unit[]> {
+    const statuses: UnitStatus[] = filter.status ? [filter.status] : ['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred'];
+    const out: Unit[] = [];
+    for (const s of statuses) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: GSI2,
+            KeyConditionExpression: filter.deadlineBefore ? 'gsi2pk = :pk AND gsi2sk < :d' : 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': `UNITS#${s}`, ...(filter.deadlineBefore ? { ':d': filter.deadlineBefore } : {}) },
+            ExclusiveStartKey: start,
+            Limit: limit - out.length,
+          }),
+        );
+        out.push(...(r.Items ?? []).map((i) => i.u as Unit));
+        start = r.LastEvaluatedKey;
+      } while (start && out.length < limit);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
   private unitItem(unit: Unit) {
+    const basic = unit.lines.find((l) => l.kind === 'basic');
+    const deadline = basic?.termEnd && basic.endedOn === null ? cancellationDeadline(basic.termEnd) : '9999-12-31';
     return {
       ...keys.unit(unit.id),
       kind: 'unit',
@@ -141,6 +183,9 @@ export class DynamoUnitRepository implements UnitRepository {
       status: unit.status,
       gsi1pk: `APPS#${unit.application.status}`,
       gsi1sk: seqKey(unit.receivedSeq),
+      // Units by status, ordered by their next cancellation deadline (GET /units?status=&deadlineBefore=).
+      gsi2pk: `UNITS#${unit.status}`,
+      gsi2sk: `${deadline}#${unit.id}`,
       u: unit,
     };
   }

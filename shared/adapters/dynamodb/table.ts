@@ -10,11 +10,13 @@
  *  RUN / A                            the daily run's last completed date (catch-up)
  * GSI1 (gsi1pk / gsi1sk): APPS#<application status> / <seq> — listing applications;
  *                         OUTBOX#pending / <date>#<id> — the relay's sweep (sparse: removed when done).
+ * GSI2 (gsi2pk / gsi2sk): UNITS#<status> / <next cancellation deadline>#<id> — listing units.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export const AGENDA_SHARDS = 16;
 export const GSI1 = 'gsi1';
+export const GSI2 = 'gsi2';
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -25,6 +27,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      { AttributeName: 'gsi2pk', AttributeType: 'S' },
+      { AttributeName: 'gsi2sk', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -36,6 +40,14 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         KeySchema: [
           { AttributeName: 'gsi1pk', KeyType: 'HASH' },
           { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: GSI2,
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
       },

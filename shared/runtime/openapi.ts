@@ -1,0 +1,337 @@
+/**
+ * The route table of the HTTP API and the OpenAPI 3.1 document built from it with zod 4's
+ * `z.toJSONSchema`. One table serves three readers: the CDK ApiStack (one IAM-authorised API
+ * Gateway route per entry), `GET /openapi.json` (served by the api function) and docs/openapi.json
+ * (scripts/openapi.ts; test/functions/openapi.test.ts checks it is current and that it lists every
+ * route of functions/api/handler.ts).
+ *
+ * Error statuses follow DETAILS X3: 400 malformed JSON or body shape, 401 credentials, 404 unknown
+ * resource, 409 state conflicts, 422 rule refusals of well-formed input. Bodies are always
+ * `{ code, message, details }`; 403 and 429 come from API Gateway itself (`{ message }`).
+ */
+import { z } from 'zod';
+import type { ErrorCode } from '#domain/errors.ts';
+import { AcceptBody, ApplicationBody, ApplicationStatusQuery, DeferBody, ErrorBody, IdParam, LocalDateSchema, RejectBody } from './schemas.ts';
+
+// ── response schemas ──────────────────────────────────────────────────────────────────────────────
+
+const UNIT_STATUSES = ['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred'] as const;
+const APPLICATION_STATUSES = ['received', 'deferred', 'accepted', 'rejected'] as const;
+
+const PersonView = z.strictObject({ name: z.string(), email: z.string() });
+
+/** The JSON of a unit as the API returns it (functions/api/views.ts `unitView`). */
+export const UnitView = z
+  .strictObject({
+    id: z.string(),
+    plan: z.string(),
+    accounts: z.number().int(),
+    status: z.enum(UNIT_STATUSES),
+    contractor: z.strictObject({
+      kind: z.string(),
+      name: z.string(),
+      corporateNumber: z.string(),
+      accountManager: PersonView,
+      agent: PersonView.nullable(),
+    }),
+    application: z.strictObject({
+      status: z.enum(APPLICATION_STATUSES),
+      reason: z.string().optional(),
+      expectedOn: LocalDateSchema.optional(),
+      decidedOn: LocalDateSchema.optional(),
+      receivedOn: LocalDateSchema,
+      /** Global order of receipt (Art 6-1, DETAILS P9). */
+      receipt: z.number().int(),
+    }),
+    startDate: LocalDateSchema.nullable(),
+    lines: z.array(
+      z.strictObject({
+        id: z.string(),
+        kind: z.enum(['basic', 'additional']),
+        accounts: z.number().int(),
+        startDate: LocalDateSchema,
+        started: z.boolean(),
+        termEnd: LocalDateSchema.nullable(),
+        endedOn: LocalDateSchema.nullable(),
+        accountsKit: z.array(z.strictObject({ userName: z.string(), workspaceId: z.string().nullable() })),
+      }),
+    ),
+    history: z.array(z.strictObject({ date: LocalDateSchema, status: z.enum(UNIT_STATUSES) })),
+  })
+  .meta({ description: 'A unit (= its application): contract lines, desktops and status history' });
+
+export const ApplicationList = z.strictObject({ items: z.array(UnitView) });
+
+/** What API Gateway answers before the function runs (403 bad signature, 429 throttled). */
+const GatewayError = z.object({ message: z.string() });
+
+// ── the route table ──────────────────────────────────────────────────────────────────────────────
+
+export type ApiErrorCode = ErrorCode | 'INTERNAL';
+type ErrorStatus = 400 | 401 | 404 | 409 | 422;
+interface ErrorCase {
+  readonly code: ApiErrorCode;
+  readonly when: string;
+}
+
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST';
+  /** API Gateway / OpenAPI path syntax (`{id}`), as in functions/api/handler.ts. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: 'applications' | 'units' | 'meta';
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly response: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly location?: true };
+  readonly errors: Partial<Record<ErrorStatus, readonly ErrorCase[]>>;
+}
+
+const unauthorized: readonly ErrorCase[] = [{ code: 'UNAUTHORIZED', when: 'the request reached the function without IAM identity (or, locally, without the bearer token)' }];
+const notFound: readonly ErrorCase[] = [{ code: 'NOT_FOUND', when: 'no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])' }];
+const bodyShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the body is not JSON or does not match the schema (details.issues)' };
+const notPending: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the application is no longer pending: already accepted or rejected (DETAILS P7)' };
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'POST',
+    path: '/applications',
+    operationId: 'submitApplication',
+    summary: 'Submit an application (Art 5, 11, 12); refusals in the order of DETAILS P2',
+    tag: 'applications',
+    body: ApplicationBody,
+    response: { status: 201, description: 'The application was received: a unit in status `pending`', schema: UnitView, location: true },
+    errors: {
+      400: [bodyShape, { code: 'VALIDATION_FAILED', when: 'unknown plan, or accounts not an integer ≥ 1 (DETAILS P2, P4)' }],
+      401: unauthorized,
+      422: [
+        { code: 'INELIGIBLE_APPLICANT', when: 'contractor.kind is neither corporation nor public_body (Art 11, DETAILS P1)' },
+        { code: 'INVALID_CORPORATE_NUMBER', when: 'the corporate number is missing, not 13 digits or has a wrong check digit (DETAILS P3)' },
+        { code: 'BELOW_MIN_ACCOUNTS', when: 'fewer accounts than the plan\'s minimum (Art 12)' },
+        { code: 'VALIDATION_FAILED', when: 'ref is already used by a unit or a line (DETAILS P5)' },
+      ],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/applications',
+    operationId: 'listApplications',
+    summary: 'List applications in order of receipt, optionally by application status',
+    tag: 'applications',
+    query: ApplicationStatusQuery,
+    response: { status: 200, description: 'The applications', schema: ApplicationList },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'an unknown query parameter or status' }], 401: unauthorized },
+  },
+  {
+    method: 'POST',
+    path: '/applications/{id}/accept',
+    operationId: 'acceptApplication',
+    summary: 'Accept an application with a start date (Art 6, 7); refusals in the order of DETAILS P10',
+    tag: 'applications',
+    params: IdParam,
+    body: AcceptBody,
+    response: { status: 200, description: 'Accepted: the unit starts on startDate (at once when it is today, DETAILS X2)', schema: UnitView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      404: notFound,
+      409: [
+        { code: 'EARLIER_APPLICATION_PENDING', when: 'an application received earlier is still pending (Art 6-1: accepted in order of receipt)' },
+        { code: 'APPLICANT_DELINQUENT', when: 'the applicant has an overdue invoice or a unit terminated for non-payment (Art 6-2(2), DETAILS P12)' },
+      ],
+      422: [notPending, { code: 'VALIDATION_FAILED', when: 'startDate is before today (DETAILS P11)' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/applications/{id}/reject',
+    operationId: 'rejectApplication',
+    summary: 'Reject an application with a reason (Art 6-2, 6-3)',
+    tag: 'applications',
+    params: IdParam,
+    body: RejectBody,
+    response: { status: 200, description: 'Rejected; the account manager is notified', schema: UnitView },
+    errors: { 400: [bodyShape], 401: unauthorized, 404: notFound, 422: [notPending] },
+  },
+  {
+    method: 'POST',
+    path: '/applications/{id}/defer',
+    operationId: 'deferApplication',
+    summary: 'Defer an application (承諾延期) with a reason and an expected date (Art 6-2, 6-3, DETAILS P8)',
+    tag: 'applications',
+    params: IdParam,
+    body: DeferBody,
+    response: { status: 200, description: 'Deferred; it no longer blocks later applications', schema: UnitView },
+    errors: { 400: [bodyShape], 401: unauthorized, 404: notFound, 422: [notPending] },
+  },
+  {
+    method: 'GET',
+    path: '/units/{id}',
+    operationId: 'getUnit',
+    summary: 'A unit with its lines, desktops and history',
+    tag: 'units',
+    params: IdParam,
+    response: { status: 200, description: 'The unit', schema: UnitView },
+    errors: { 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'getOpenApi',
+    summary: 'This document',
+    tag: 'meta',
+    response: { status: 200, description: 'The OpenAPI 3.1 document of this API', schema: z.record(z.string(), z.unknown()) },
+    errors: { 401: unauthorized },
+  },
+];
+
+// ── the document ─────────────────────────────────────────────────────────────────────────────────
+
+type Json = Record<string, unknown>;
+
+const STATUS_TEXT: Record<ErrorStatus, string> = {
+  400: 'Malformed request (DETAILS X3)',
+  401: 'Missing or invalid credentials',
+  404: 'Not found',
+  409: 'Refused by the state of the system',
+  422: 'Refused by a rule',
+};
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** Named schemas: request bodies as clients send them (input), responses as the API writes them (output). */
+const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'output' }[] = [
+  { name: 'ApplicationBody', schema: ApplicationBody, io: 'input' },
+  { name: 'AcceptBody', schema: AcceptBody, io: 'input' },
+  { name: 'RejectBody', schema: RejectBody, io: 'input' },
+  { name: 'DeferBody', schema: DeferBody, io: 'input' },
+  { name: 'Unit', schema: UnitView, io: 'output' },
+  { name: 'ApplicationList', schema: ApplicationList, io: 'output' },
+  { name: 'Error', schema: ErrorBody, io: 'output' },
+  { name: 'GatewayError', schema: GatewayError, io: 'output' },
+];
+
+function componentName(schema: z.ZodType): string | undefined {
+  return COMPONENTS.find((c) => c.schema === schema)?.name;
+}
+
+function schemaOrRef(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const name = componentName(schema);
+  return name ? ref(name) : jsonSchema(schema, io);
+}
+
+function parameters(route: ApiRoute): Json[] {
+  const out: Json[] = [];
+  for (const [where, obj] of [['path', route.params], ['query', route.query]] as const) {
+    if (!obj) continue;
+    for (const [name, field] of Object.entries(obj.shape as Record<string, z.ZodType>)) {
+      out.push({ name, in: where, required: where === 'path' || !field.safeParse(undefined).success, schema: jsonSchema(field, 'input') });
+    }
+  }
+  return out;
+}
+
+function errorResponse(status: ErrorStatus, cases: readonly ErrorCase[]): Json {
+  const codes = [...new Set(cases.map((c) => c.code))];
+  return {
+    description: `${STATUS_TEXT[status]}:\n${cases.map((c) => `- \`${c.code}\`: ${c.when}`).join('\n')}`,
+    content: {
+      'application/json': {
+        schema: { allOf: [ref('Error'), { type: 'object', properties: { code: { type: 'string', enum: codes } } }] },
+      },
+    },
+  };
+}
+
+const errorResponse500 = {
+  description: 'Unexpected failure (logged; never caused by input, DETAILS X3): `INTERNAL`',
+  content: { 'application/json': { schema: { allOf: [ref('Error'), { type: 'object', properties: { code: { type: 'string', enum: ['INTERNAL'] } } }] } } },
+};
+
+const gatewayResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('GatewayError') } } });
+
+function operation(route: ApiRoute): Json {
+  const responses: Json = {
+    [route.response.status]: {
+      description: route.response.description,
+      ...(route.response.location ? { headers: { Location: { description: 'The new unit: /units/{id}', schema: { type: 'string' } } } } : {}),
+      content: { 'application/json': { schema: schemaOrRef(route.response.schema, 'output') } },
+    },
+  };
+  for (const status of [400, 401, 404, 409, 422] as const) {
+    const cases = route.errors[status];
+    if (cases) responses[status] = errorResponse(status, cases);
+  }
+  responses[403] = gatewayResponse('API Gateway: the request is not signed with SigV4, or the caller may not invoke this route (execute-api:Invoke)');
+  responses[429] = gatewayResponse('API Gateway: the stage throttle was exceeded');
+  responses[500] = errorResponse500;
+  const params = parameters(route);
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    ...(params.length ? { parameters: params } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOrRef(route.body, 'input') } } } } : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of the HTTP API (deterministic: docs/openapi.json is compared to it). */
+export function buildOpenApi(): Json {
+  const paths: Record<string, Json> = {};
+  for (const r of API_ROUTES) {
+    paths[r.path] = { ...paths[r.path], [r.method.toLowerCase()]: operation(r) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ココナワーク back office API',
+      version: '1.0.0',
+      description:
+        'Applications, units and their notices under the terms of service. On AWS every route requires a SigV4 signature ' +
+        '(service `execute-api`); the embedded stack (`npm start`) takes a bearer token instead. ' +
+        'Errors are `{ code, message, details }` with the status of DETAILS X3; an unknown route answers 404 `NOT_FOUND`.',
+    },
+    servers: [
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
+        description: 'AWS (ApiStack output ApiUrl)',
+        variables: { apiId: { default: 'abcde12345' }, region: { default: 'ap-northeast-1' } },
+      },
+      { url: 'http://127.0.0.1:{port}', description: 'Embedded stack (npm start)', variables: { port: { default: '3000' } } },
+    ],
+    security: [{ sigv4: [] }, { bearer: [] }],
+    tags: [
+      { name: 'applications', description: 'Art 5–7, 11, 12 (DETAILS P)' },
+      { name: 'units', description: 'Units, lines, desktops, history (DETAILS H)' },
+      { name: 'meta', description: 'About the API' },
+    ],
+    paths,
+    components: {
+      schemas: Object.fromEntries(COMPONENTS.map((c) => [c.name, jsonSchema(c.schema, c.io)])),
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 (service execute-api), checked by the API Gateway IAM authorizer',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
+        bearer: { type: 'http', scheme: 'bearer', description: 'Embedded stack only: the token in .local/api-token' },
+      },
+    },
+  };
+}
+
+let cached: Json | undefined;
+/** The document, built once per cold start (for `GET /openapi.json`). */
+export function openApiDocument(): Json {
+  cached ??= buildOpenApi();
+  return cached;
+}
