@@ -9,12 +9,20 @@ type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promis
 type Extra = (req: IncomingMessage, body: string) => Promise<{ status: number; body: unknown } | null>;
 
 export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  return apiEvent({ method: req.method ?? 'GET', url: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress });
+}
+
+/** An API Gateway HTTP API (payload 2.0) event, as API Gateway would build it (header names lower-cased, body base64). */
+export function apiEvent(r: { method: string; url: string; headers?: Record<string, string>; body?: Buffer | string; sourceIp?: string }): APIGatewayProxyEventV2 {
+  const url = new URL(r.url, 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = v;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-  const method = (req.method ?? 'GET').toUpperCase();
+  const method = r.method.toUpperCase();
+  const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body);
   const now = Date.now();
   return {
     version: '2.0',
@@ -28,7 +36,7 @@ export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEven
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: r.sourceIp ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: `local-${now}-${Math.random().toString(36).slice(2, 8)}`,
       routeKey: '$default',
       stage: '$default',

@@ -52,6 +52,8 @@ export interface EmulatorCall {
   readonly at: number;
   /** The parsed body; undefined when it was not JSON. */
   readonly input: unknown;
+  /** The answer, when the call succeeded (what a recorder of effects reads). */
+  readonly output?: unknown;
   readonly error?: string;
 }
 
@@ -321,11 +323,12 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    const call: { op: string; at: number; input: unknown; error?: string } = { op, at: Date.now(), input: undefined };
+    const call: { op: string; at: number; input: unknown; output?: unknown; error?: string } = { op, at: Date.now(), input: undefined };
     calls.push(call);
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() };
     try {
       const output = dispatch(req, Buffer.concat(chunks).toString('utf8'), call);
+      call.output = output;
       res.writeHead(200, headers).end(JSON.stringify(output));
     } catch (e) {
       const error = e instanceof ServiceError ? e : new ServiceError('InternalServerException', String(e));

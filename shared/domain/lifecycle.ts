@@ -91,6 +91,18 @@ function renewingLines(unit: Unit, termEnd: LocalDate): Line[] {
   return unit.lines.filter((l) => isLive(l) && l.termEnd === termEnd && !(l.cancellation && compareDates(l.cancellation.end, termEnd) <= 0));
 }
 
+/**
+ * The end of `day` (S5a): unit and line cancellations ending then take effect, dated `day`. In
+ * production the daily run of day+1 records it; the simulator applies it to report the state at `to`.
+ */
+export function closeDay(unit: Unit, day: LocalDate): Unit {
+  let u = unit;
+  if (inService(u) && u.cancellation?.end === day) u = endUnit(u, day, 'cancelled');
+  if (inService(u) && u.lines.some((l) => isLive(l) && l.cancellation?.end === day))
+    u = { ...u, lines: u.lines.map((l) => (isLive(l) && l.cancellation?.end === day ? { ...l, endedOn: day } : l)) };
+  return u;
+}
+
 /** Applies what is due on one date. A date with nothing due leaves the unit as it is. */
 export function unitDay(unit: Unit, date: LocalDate, config: Config): DayResult {
   const prev = addDays(date, -1);
@@ -98,9 +110,7 @@ export function unitDay(unit: Unit, date: LocalDate, config: Config): DayResult 
   let u = unit;
 
   // 1. The end of the previous day (S5a): cancellations ending at the end of d−1.
-  if (inService(u) && u.cancellation?.end === prev) u = endUnit(u, prev, 'cancelled');
-  if (inService(u) && u.lines.some((l) => isLive(l) && l.cancellation?.end === prev))
-    u = { ...u, lines: u.lines.map((l) => (isLive(l) && l.cancellation?.end === prev ? { ...l, endedOn: prev } : l)) };
+  u = closeDay(u, prev);
 
   // 2. The start date.
   if (u.status === 'pending' && u.application.status === 'accepted' && u.startDate === date) {

@@ -1,0 +1,266 @@
+/**
+ * The test clock (`npm run simulate`, ../shared/spec/SIMULATION.md): replays a scenario against a
+ * fresh embedded stack — the real api handler, daily run, queues, DynamoDB Local, local SES and the
+ * WorkSpaces emulator — advancing a manual clock, and builds the Result from what actually happened:
+ * the mails that left through SES (read back from the sink with their X-Kokona-* headers), the calls
+ * the emulator answered, and the store's state. Order within a day follows DETAILS S5.
+ */
+import type { Context } from 'aws-lambda';
+import { randomBytes } from 'node:crypto';
+import { addDays, compareDates, jstDate, jstInstant, parseInstant, parseLocalDate, type Instant, type LocalDate } from '#domain/calendar.ts';
+import { closeDay } from '#domain/lifecycle.ts';
+import type { Unit } from '#domain/unit.ts';
+import { ManualClock } from '#runtime/clock.ts';
+import { apiEvent } from './http-server.ts';
+import { startEmbeddedStack, type EmbeddedStack } from './stack.ts';
+
+export class ScenarioError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+interface TimedEvent {
+  readonly index: number;
+  readonly at: Instant;
+  readonly day: LocalDate;
+  readonly event: Record<string, unknown>;
+}
+
+export interface EventResult {
+  index: number;
+  ok: boolean;
+  code?: string;
+  earliest?: string;
+}
+
+const TOKEN = 'simulator';
+const ctx = { functionName: 'api', awsRequestId: 'sim', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+
+/** DETAILS S1, S2: what makes the scenario itself invalid (exit ≠ 0) rather than an event refused. */
+export function parseScenario(raw: unknown): { from: LocalDate; to: LocalDate; config: unknown; events: TimedEvent[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ScenarioError('the scenario must be a JSON object');
+  const s = raw as Record<string, unknown>;
+  const from = parseLocalDate(s.from);
+  const to = parseLocalDate(s.to);
+  if (!from) throw new ScenarioError('"from" must be a date YYYY-MM-DD');
+  if (!to) throw new ScenarioError('"to" must be a date YYYY-MM-DD');
+  if (compareDates(from, to) > 0) throw new ScenarioError('"from" must not be after "to"');
+  if (!Array.isArray(s.events)) throw new ScenarioError('"events" must be an array');
+  if (s.config !== undefined && (typeof s.config !== 'object' || s.config === null || Array.isArray(s.config)))
+    throw new ScenarioError('"config" must be an object');
+  const events = s.events.map((e: unknown, index): TimedEvent => {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new ScenarioError(`event ${index} must be an object`);
+    const ev = e as Record<string, unknown>;
+    let at: Instant | null = null;
+    if (ev.at !== undefined) at = parseInstant(ev.at);
+    else if (ev.on !== undefined) {
+      const d = parseLocalDate(ev.on);
+      at = d ? jstInstant(d, 12) : null; // `on`: 12:00 Japan time
+    }
+    if (at === null) throw new ScenarioError(`event ${index} has no usable "on" (date) or "at" (timestamp)`);
+    const day = jstDate(at);
+    if (compareDates(day, from) < 0 || compareDates(day, to) > 0) throw new ScenarioError(`event ${index} (${day}) is outside [${from}, ${to}] (DETAILS S1)`);
+    return { index, at, day, event: ev };
+  });
+  // Time order, then file order (P9).
+  events.sort((a, b) => a.at - b.at || a.index - b.index);
+  return { from, to, config: s.config ?? {}, events };
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const path = (v: unknown) => encodeURIComponent(String(v));
+
+/** Maps a scenario event onto an API request (S5b: only the known fields are passed on). */
+function request(e: Record<string, unknown>): { method: string; url: string; body?: unknown } | { code: string } {
+  const need = (...keys: string[]) => keys.every((k) => typeof e[k] === 'string');
+  switch (e.type) {
+    case 'apply':
+      return { method: 'POST', url: '/applications', body: { ref: e.ref, plan: e.plan, accounts: e.accounts, contractor: e.contractor } };
+    case 'accept':
+      return need('ref') ? { method: 'POST', url: `/applications/${path(e.ref)}/accept`, body: { startDate: e.startDate } } : { code: 'VALIDATION_FAILED' };
+    case 'reject':
+      return need('ref') ? { method: 'POST', url: `/applications/${path(e.ref)}/reject`, body: { reason: e.reason } } : { code: 'VALIDATION_FAILED' };
+    case 'defer':
+      return need('ref') ? { method: 'POST', url: `/applications/${path(e.ref)}/defer`, body: { reason: e.reason, expectedOn: e.expectedOn } } : { code: 'VALIDATION_FAILED' };
+    case 'add_accounts':
+      return need('ref', 'line')
+        ? { method: 'POST', url: `/units/${path(e.ref)}/lines`, body: { ref: e.line, accounts: e.accounts, startDate: e.startDate } }
+        : { code: 'VALIDATION_FAILED' };
+    case 'cancel':
+      return need('ref') ? { method: 'POST', url: `/units/${path(e.ref)}/cancellations`, body: { end: e.end, line: e.line } } : { code: 'VALIDATION_FAILED' };
+    case 'change_contact':
+      return need('ref') ? { method: 'PATCH', url: `/units/${path(e.ref)}/contact`, body: e.accountManager } : { code: 'VALIDATION_FAILED' };
+    case 'pay':
+    case 'maintenance':
+    case 'outage_start':
+    case 'outage_end':
+      return { code: 'NOT_IMPLEMENTED' };
+    default:
+      return { code: 'VALIDATION_FAILED' };
+  }
+}
+
+async function applyEvent(stack: EmbeddedStack, te: TimedEvent): Promise<EventResult> {
+  const r = request(te.event);
+  if ('code' in r) return { index: te.index, ok: false, code: r.code };
+  const res = await stack.api(
+    apiEvent({ method: r.method, url: r.url, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: r.body === undefined ? undefined : JSON.stringify(r.body) }),
+    ctx,
+  );
+  await stack.drain();
+  if ((res.statusCode ?? 500) < 300) return { index: te.index, ok: true };
+  const body = JSON.parse(res.body ?? '{}') as { code?: string; details?: { earliest?: string } };
+  return { index: te.index, ok: false, code: body.code ?? 'INTERNAL', ...(body.details?.earliest ? { earliest: body.details.earliest } : {}) };
+}
+
+/** Desktop effects from the emulator's answered calls, attributed to the business date they happened on (K1). */
+class DesktopRecorder {
+  private seen = 0;
+  private readonly owner = new Map<string, string>(); // workspaceId → userName
+  readonly records = new Map<string, { date: LocalDate; unit: string; line: string; action: string; users: Set<string> }>();
+
+  collect(stack: EmbeddedStack, date: LocalDate, lineOf: (user: string) => { unit: string; line: string } | undefined): void {
+    const calls = stack.emulator.calls;
+    for (; this.seen < calls.length; this.seen++) {
+      const c = calls[this.seen]!;
+      if (c.error || !c.output) continue;
+      const out = c.output as Record<string, any>;
+      const inp = c.input as Record<string, any>;
+      const add = (action: string, user: string | undefined) => {
+        const where = user ? lineOf(user) : undefined;
+        if (!where) return;
+        const key = `${date}|${where.unit}|${where.line}|${action}`;
+        const rec = this.records.get(key) ?? { date, ...where, action, users: new Set<string>() };
+        rec.users.add(user!);
+        this.records.set(key, rec);
+      };
+      if (c.op === 'CreateWorkspaces') for (const p of out.PendingRequests ?? []) {
+        this.owner.set(p.WorkspaceId, p.UserName);
+        add('create', p.UserName);
+      }
+      if (c.op === 'DescribeWorkspaces') for (const w of out.Workspaces ?? []) this.owner.set(w.WorkspaceId, w.UserName);
+      if (c.op === 'TerminateWorkspaces') {
+        const failed = new Set((out.FailedRequests ?? []).map((f: { WorkspaceId: string }) => f.WorkspaceId));
+        for (const r of inp.TerminateWorkspaceRequests ?? []) if (!failed.has(r.WorkspaceId)) add('delete', this.owner.get(r.WorkspaceId));
+      }
+      if (c.op === 'ModifyWorkspaceState') add(inp.WorkspaceState === 'ADMIN_MAINTENANCE' ? 'suspend' : 'resume', this.owner.get(inp.WorkspaceId));
+    }
+  }
+}
+
+export interface SimulationOptions {
+  /** Reuse a running DynamoDB Local (tests); otherwise the run starts its own, in memory. */
+  readonly dynamoEndpoint?: string;
+}
+
+export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
+  const scenario = parseScenario(raw);
+  const clock = new ManualClock(jstInstant(scenario.from, 0));
+  const stack = await startEmbeddedStack({
+    clock,
+    config: scenario.config,
+    dynamoEndpoint: opts.dynamoEndpoint,
+    tableName: `sim-${randomBytes(4).toString('hex')}`,
+    apiToken: TOKEN,
+    provisionDelayMs: 0,
+    retryDelayMs: 0,
+  });
+  try {
+    const results: EventResult[] = [];
+    const desktops = new DesktopRecorder();
+    const owners = new Map<string, { unit: string; line: string }>();
+    const lineOf = (user: string) => owners.get(user);
+    const refreshOwners = async (ids: Iterable<string>) => {
+      for (const id of ids) {
+        const u = await stack.store.units.get(id);
+        for (const l of u?.lines ?? []) for (const n of l.userNames) owners.set(n, { unit: u!.id, line: l.id });
+      }
+    };
+    const unitIds = new Set<string>();
+    const collect = async (date: LocalDate) => {
+      await refreshOwners(unitIds);
+      desktops.collect(stack, date, lineOf);
+    };
+
+    let i = 0;
+    const events = scenario.events;
+    for (let day = scenario.from; compareDates(day, scenario.to) <= 0; day = addDays(day, 1)) {
+      const dailyAt = jstInstant(day, 0, 5);
+      const runEvent = async (te: TimedEvent) => {
+        clock.set(te.at);
+        results.push(await applyEvent(stack, te));
+        if (typeof te.event.ref === 'string') unitIds.add(te.event.ref);
+        await collect(day);
+      };
+      // S5: `at` events before 00:05, then the daily run, then the rest (ties: the run first).
+      while (i < events.length && events[i]!.day === day && events[i]!.at < dailyAt) await runEvent(events[i++]!);
+      clock.set(dailyAt);
+      await stack.runDaily({ date: day });
+      await collect(day);
+      while (i < events.length && events[i]!.day === day) await runEvent(events[i++]!);
+    }
+
+    const units = (await stack.store.units.listUnits({}, 1_000_000)).map((u) => closeDay(u, scenario.to));
+    return buildResult(scenario.to, results, units, await stack.mail.list(), desktops);
+  } finally {
+    await stack.stop();
+  }
+}
+
+function buildResult(
+  to: LocalDate,
+  events: EventResult[],
+  units: Unit[],
+  mails: Awaited<ReturnType<EmbeddedStack['mail']['list']>>,
+  desktops: DesktopRecorder,
+) {
+  const notices = mails
+    .map((m) => {
+      const h = m.headers;
+      const extra: Record<string, string> = {};
+      if (h['x-kokona-line']) extra.line = h['x-kokona-line'];
+      if (h['x-kokona-invoice']) extra.invoice = h['x-kokona-invoice'];
+      if (h['x-kokona-outage']) extra.outage = h['x-kokona-outage'];
+      if (h['x-kokona-maintenance']) extra.maintenance = h['x-kokona-maintenance'];
+      return { date: h['x-kokona-date'] ?? '', unit: h['x-kokona-unit'] || null, type: h['x-kokona-notice'] ?? '', to: h['x-kokona-role'] ?? '', ...extra };
+    })
+    .filter((n) => n.date !== '' && n.date <= to)
+    .sort((a, b) => cmp([a.date, a.unit ?? '', a.type, a.to], [b.date, b.unit ?? '', b.type, b.to]));
+  const desktopRows = [...desktops.records.values()]
+    .filter((r) => r.date <= to)
+    .map((r) => ({ date: r.date, unit: r.unit, line: r.line, action: r.action, count: r.users.size }))
+    .sort((a, b) => cmp([a.date, a.unit, a.line, a.action], [b.date, b.unit, b.line, b.action]));
+  const unitRows = units
+    .map((u) => {
+      const history = u.history.filter((h) => h.date <= to);
+      return {
+        unit: u.id,
+        plan: u.plan,
+        status: history.at(-1)?.status ?? u.status,
+        history,
+        lines: u.lines.map((l) => ({
+          line: l.id,
+          accounts: l.accounts,
+          startDate: l.startDate,
+          termEnd: l.started ? l.termEnd : null,
+          endedOn: l.endedOn !== null && l.endedOn <= to ? l.endedOn : null,
+        })),
+      };
+    })
+    .sort((a, b) => cmp([a.unit], [b.unit]));
+  return {
+    events: events.sort((a, b) => a.index - b.index),
+    invoices: [] as unknown[],
+    notices,
+    desktops: desktopRows,
+    units: unitRows,
+    compensations: [] as unknown[],
+  };
+}
+
+function cmp(a: string[], b: string[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? '') < (b[i] ?? '') ? -1 : 1;
+  return 0;
+}
