@@ -23,10 +23,10 @@ export function configFrom(json: string): Config {
   return buildConfig(override);
 }
 
-export function storeAdapters(db: DynamoDBDocumentClient, table: string) {
+export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: { agendaShards?: number } = {}) {
   return {
-    units: new DynamoUnitRepository(db, table),
-    agenda: new DynamoAgenda(db, table),
+    units: new DynamoUnitRepository(db, table, opts.agendaShards),
+    agenda: new DynamoAgenda(db, table, opts.agendaShards),
     runLog: new DynamoRunLog(db, table),
     outbox: new DynamoOutboxRepository(db, table),
   };

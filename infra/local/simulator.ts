@@ -121,6 +121,16 @@ class DesktopRecorder {
   private readonly owner = new Map<string, string>(); // workspaceId → userName
   readonly records = new Map<string, { date: LocalDate; unit: string; line: string; action: string; users: Set<string> }>();
 
+  /** User names in the calls not yet collected that `known` cannot place. */
+  unknownUsers(stack: EmbeddedStack, known: Map<string, unknown>): Set<string> {
+    const users = new Set<string>();
+    for (const c of stack.emulator.calls.slice(this.seen)) {
+      const out = c.output as { PendingRequests?: { UserName: string }[] } | undefined;
+      if (c.op === 'CreateWorkspaces') for (const p of out?.PendingRequests ?? []) if (!known.has(p.UserName)) users.add(p.UserName);
+    }
+    return users;
+  }
+
   collect(stack: EmbeddedStack, date: LocalDate, lineOf: (user: string) => { unit: string; line: string } | undefined): void {
     const calls = stack.emulator.calls;
     for (; this.seen < calls.length; this.seen++) {
@@ -170,18 +180,15 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
   try {
     const results: EventResult[] = [];
     const desktops = new DesktopRecorder();
+    // userName → its unit and line; user names are `<unit>-NNN`, so an unknown one names its unit.
     const owners = new Map<string, { unit: string; line: string }>();
-    const lineOf = (user: string) => owners.get(user);
-    const refreshOwners = async (ids: Iterable<string>) => {
-      for (const id of ids) {
-        const u = await stack.store.units.get(id);
-        for (const l of u?.lines ?? []) for (const n of l.userNames) owners.set(n, { unit: u!.id, line: l.id });
-      }
+    const learn = async (unitId: string) => {
+      const u = await stack.store.units.get(unitId);
+      for (const l of u?.lines ?? []) for (const n of l.userNames) owners.set(n, { unit: u!.id, line: l.id });
     };
-    const unitIds = new Set<string>();
     const collect = async (date: LocalDate) => {
-      await refreshOwners(unitIds);
-      desktops.collect(stack, date, lineOf);
+      for (const user of desktops.unknownUsers(stack, owners)) await learn(user.replace(/-\d+$/, ''));
+      desktops.collect(stack, date, (user) => owners.get(user));
     };
 
     let i = 0;
@@ -191,7 +198,6 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
       const runEvent = async (te: TimedEvent) => {
         clock.set(te.at);
         results.push(await applyEvent(stack, te));
-        if (typeof te.event.ref === 'string') unitIds.add(te.event.ref);
         await collect(day);
       };
       // S5: `at` events before 00:05, then the daily run, then the rest (ties: the run first).

@@ -46,6 +46,11 @@ export interface EmbeddedStackOptions {
   readonly retryDelayMs?: number;
   /** Deliver every queue message this many times (fault tests). */
   readonly duplicates?: number;
+  /**
+   * Agenda shards (default 4: DynamoDB Local answers one request at a time, so every shard is a
+   * round trip on each daily run; AWS uses 16). Persisted data must keep the count it was written with.
+   */
+  readonly agendaShards?: number;
 }
 
 type ApiHandler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -107,7 +112,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({ port: opts.ports?.workspaces ?? 0, provisionDelayMs: opts.provisionDelayMs ?? 2000 });
     started.push({ stop: () => emulator.close() });
 
-    const store = storeAdapters(makeDocumentClient({ endpoint: dynamoEndpoint }), tableName);
+    const store = storeAdapters(makeDocumentClient({ endpoint: dynamoEndpoint }), tableName, { agendaShards: opts.agendaShards ?? 4 });
     const queueOpts = { backoffMs: opts.retryDelayMs ?? 200, duplicates: opts.duplicates };
     const queues = {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),

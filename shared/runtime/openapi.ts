@@ -11,7 +11,20 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '#domain/errors.ts';
-import { AcceptBody, ApplicationBody, ApplicationStatusQuery, DeferBody, ErrorBody, IdParam, LocalDateSchema, RejectBody } from './schemas.ts';
+import {
+  AcceptBody,
+  AddLineBody,
+  ApplicationBody,
+  ApplicationStatusQuery,
+  CancellationBody,
+  ContactBody,
+  DeferBody,
+  ErrorBody,
+  IdParam,
+  LocalDateSchema,
+  RejectBody,
+  UnitsQuery,
+} from './schemas.ts';
 
 // ── response schemas ──────────────────────────────────────────────────────────────────────────────
 
@@ -19,12 +32,15 @@ const UNIT_STATUSES = ['pending', 'active', 'suspended', 'cancelled', 'terminate
 const APPLICATION_STATUSES = ['received', 'deferred', 'accepted', 'rejected'] as const;
 
 const PersonView = z.strictObject({ name: z.string(), email: z.string() });
+const CancellationView = z.strictObject({ end: LocalDateSchema, requestedOn: LocalDateSchema }).meta({ description: 'An accepted cancellation (Art 18): service ends at the end of `end`' });
+const RenewalView = z.strictObject({ from: LocalDateSchema, to: LocalDateSchema }).meta({ description: 'The next renewal term (Art 14)' });
 
 /** The JSON of a unit as the API returns it (functions/api/views.ts `unitView`). */
 export const UnitView = z
   .strictObject({
     id: z.string(),
     plan: z.string(),
+    planName: z.string(),
     accounts: z.number().int(),
     status: z.enum(UNIT_STATUSES),
     contractor: z.strictObject({
@@ -44,6 +60,12 @@ export const UnitView = z
       receipt: z.number().int(),
     }),
     startDate: LocalDateSchema.nullable(),
+    endedOn: LocalDateSchema.nullable(),
+    cancellation: CancellationView.nullable(),
+    termEnd: LocalDateSchema.nullable(),
+    /** The next cancellation deadline (Art 18) of a unit in service without a cancellation. */
+    nextDeadline: LocalDateSchema.nullable(),
+    nextRenewal: RenewalView.nullable(),
     lines: z.array(
       z.strictObject({
         id: z.string(),
@@ -52,15 +74,19 @@ export const UnitView = z
         startDate: LocalDateSchema,
         started: z.boolean(),
         termEnd: LocalDateSchema.nullable(),
+        firstTermEnd: LocalDateSchema.nullable(),
         endedOn: LocalDateSchema.nullable(),
+        cancellation: CancellationView.nullable(),
+        nextDeadline: LocalDateSchema.nullable(),
+        nextRenewal: RenewalView.nullable(),
         accountsKit: z.array(z.strictObject({ userName: z.string(), workspaceId: z.string().nullable() })),
       }),
     ),
     history: z.array(z.strictObject({ date: LocalDateSchema, status: z.enum(UNIT_STATUSES) })),
   })
-  .meta({ description: 'A unit (= its application): contract lines, desktops and status history' });
+  .meta({ description: 'A unit (= its application): contract lines, desktops, deadlines and status history' });
 
-export const ApplicationList = z.strictObject({ items: z.array(UnitView) });
+export const UnitList = z.strictObject({ items: z.array(UnitView) });
 
 /** What API Gateway answers before the function runs (403 bad signature, 429 throttled). */
 const GatewayError = z.object({ message: z.string() });
@@ -75,7 +101,7 @@ interface ErrorCase {
 }
 
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH';
   /** API Gateway / OpenAPI path syntax (`{id}`), as in functions/api/handler.ts. */
   readonly path: string;
   readonly operationId: string;
@@ -90,6 +116,9 @@ export interface ApiRoute {
 
 const unauthorized: readonly ErrorCase[] = [{ code: 'UNAUTHORIZED', when: 'the request reached the function without IAM identity (or, locally, without the bearer token)' }];
 const notFound: readonly ErrorCase[] = [{ code: 'NOT_FOUND', when: 'no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])' }];
+const notActive = (when: string): ErrorCase => ({ code: 'UNIT_NOT_ACTIVE', when });
+const cancellationPending = (when: string): ErrorCase => ({ code: 'UNIT_CANCELLATION_PENDING', when });
+const refTaken: ErrorCase = { code: 'VALIDATION_FAILED', when: 'ref is already used by a unit or a line (DETAILS P5)' };
 const bodyShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the body is not JSON or does not match the schema (details.issues)' };
 const notPending: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the application is no longer pending: already accepted or rejected (DETAILS P7)' };
 
@@ -109,7 +138,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         { code: 'INELIGIBLE_APPLICANT', when: 'contractor.kind is neither corporation nor public_body (Art 11, DETAILS P1)' },
         { code: 'INVALID_CORPORATE_NUMBER', when: 'the corporate number is missing, not 13 digits or has a wrong check digit (DETAILS P3)' },
         { code: 'BELOW_MIN_ACCOUNTS', when: 'fewer accounts than the plan\'s minimum (Art 12)' },
-        { code: 'VALIDATION_FAILED', when: 'ref is already used by a unit or a line (DETAILS P5)' },
+        refTaken,
       ],
     },
   },
@@ -120,7 +149,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'List applications in order of receipt, optionally by application status',
     tag: 'applications',
     query: ApplicationStatusQuery,
-    response: { status: 200, description: 'The applications', schema: ApplicationList },
+    response: { status: 200, description: 'The applications', schema: UnitList },
     errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'an unknown query parameter or status' }], 401: unauthorized },
   },
   {
@@ -167,13 +196,78 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: '/units',
+    operationId: 'listUnits',
+    summary: 'List units by status, ordered by their next cancellation deadline (optionally those before a date)',
+    tag: 'units',
+    query: UnitsQuery,
+    response: { status: 200, description: 'The units', schema: UnitList },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'an unknown query parameter, status or a malformed date' }], 401: unauthorized },
+  },
+  {
+    method: 'GET',
     path: '/units/{id}',
     operationId: 'getUnit',
-    summary: 'A unit with its lines, desktops and history',
+    summary: 'A unit with its lines, desktops, deadlines and history',
     tag: 'units',
     params: IdParam,
     response: { status: 200, description: 'The unit', schema: UnitView },
     errors: { 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'POST',
+    path: '/units/{id}/lines',
+    operationId: 'addLine',
+    summary: 'Add an additional contract of accounts from a start date (Art 12, 13; DETAILS T4, T5)',
+    tag: 'units',
+    params: IdParam,
+    body: AddLineBody,
+    response: { status: 201, description: 'The unit with its new line (started at once when startDate is today, DETAILS X2)', schema: UnitView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      404: notFound,
+      409: [
+        notActive('the unit is accepted but not started, suspended or ended (DETAILS T4)'),
+        cancellationPending('the unit has an accepted cancellation (Art 18)'),
+      ],
+      422: [{ code: 'VALIDATION_FAILED', when: 'startDate is before today (DETAILS T5)' }, refTaken],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/units/{id}/cancellations',
+    operationId: 'cancelContract',
+    summary: 'Cancel a unit or one additional line at a month end (Art 18); refusals in the order of DETAILS C4',
+    tag: 'units',
+    params: IdParam,
+    body: CancellationBody,
+    response: { status: 201, description: 'The cancellation is accepted; the account manager is notified (DETAILS C9)', schema: UnitView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      404: [...notFound, { code: 'NOT_FOUND', when: '`line` names no additional line of this unit (DETAILS C7)' }],
+      409: [
+        notActive('the unit is not active or suspended, or the line has not started or has ended (DETAILS C5)'),
+        cancellationPending('the unit or the line already has an accepted cancellation (DETAILS C6)'),
+        { code: 'CANCELLATION_DEADLINE_PASSED', when: 'the deadline for that end has passed; details.earliest is the earliest month end still possible (Art 18, DETAILS C3)' },
+      ],
+      422: [
+        { code: 'NOT_A_MONTH_END', when: '`end` is a date but not the last day of a month (Art 18-4)' },
+        { code: 'VALIDATION_FAILED', when: '`end` is after the last term end that can still be cancelled (DETAILS C1)' },
+      ],
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/units/{id}/contact',
+    operationId: 'changeContact',
+    summary: 'Change the account manager (Art 17); both the previous and the new address are notified (DETAILS M3)',
+    tag: 'units',
+    params: IdParam,
+    body: ContactBody,
+    response: { status: 200, description: 'The unit with its new account manager', schema: UnitView },
+    errors: { 400: [bodyShape], 401: unauthorized, 404: notFound },
   },
   {
     method: 'GET',
@@ -198,8 +292,21 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   422: 'Refused by a rule',
 };
 
+/** JSON Schema of a zod schema; named component schemas nested inside become `$ref`s. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+    override: (ctx) => {
+      const nested = ctx.zodSchema as unknown as z.ZodType;
+      const name = nested === schema ? undefined : componentName(nested);
+      if (!name) return;
+      const out = ctx.jsonSchema as Json;
+      for (const k of Object.keys(out)) delete out[k];
+      out.$ref = `#/components/schemas/${name}`;
+    },
+  }) as Json;
   return rest;
 }
 
@@ -211,8 +318,11 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'AcceptBody', schema: AcceptBody, io: 'input' },
   { name: 'RejectBody', schema: RejectBody, io: 'input' },
   { name: 'DeferBody', schema: DeferBody, io: 'input' },
+  { name: 'AddLineBody', schema: AddLineBody, io: 'input' },
+  { name: 'CancellationBody', schema: CancellationBody, io: 'input' },
+  { name: 'ContactBody', schema: ContactBody, io: 'input' },
   { name: 'Unit', schema: UnitView, io: 'output' },
-  { name: 'ApplicationList', schema: ApplicationList, io: 'output' },
+  { name: 'UnitList', schema: UnitList, io: 'output' },
   { name: 'Error', schema: ErrorBody, io: 'output' },
   { name: 'GatewayError', schema: GatewayError, io: 'output' },
 ];
@@ -268,9 +378,9 @@ function operation(route: ApiRoute): Json {
     const cases = route.errors[status];
     if (cases) responses[status] = errorResponse(status, cases);
   }
-  responses[403] = gatewayResponse('API Gateway: the request is not signed with SigV4, or the caller may not invoke this route (execute-api:Invoke)');
-  responses[429] = gatewayResponse('API Gateway: the stage throttle was exceeded');
-  responses[500] = errorResponse500;
+  responses[403] = { $ref: '#/components/responses/Forbidden' };
+  responses[429] = { $ref: '#/components/responses/TooManyRequests' };
+  responses[500] = { $ref: '#/components/responses/InternalError' };
   const params = parameters(route);
   return {
     operationId: route.operationId,
@@ -309,12 +419,17 @@ export function buildOpenApi(): Json {
     security: [{ sigv4: [] }, { bearer: [] }],
     tags: [
       { name: 'applications', description: 'Art 5–7, 11, 12 (DETAILS P)' },
-      { name: 'units', description: 'Units, lines, desktops, history (DETAILS H)' },
+      { name: 'units', description: 'Units, additional lines, cancellations, contacts, desktops, history (Art 12–18; DETAILS T, C, H, M)' },
       { name: 'meta', description: 'About the API' },
     ],
     paths,
     components: {
       schemas: Object.fromEntries(COMPONENTS.map((c) => [c.name, jsonSchema(c.schema, c.io)])),
+      responses: {
+        Forbidden: gatewayResponse('API Gateway: the request is not signed with SigV4, or the caller may not invoke this route (execute-api:Invoke)'),
+        TooManyRequests: gatewayResponse('API Gateway: the stage throttle was exceeded'),
+        InternalError: errorResponse500,
+      },
       securitySchemes: {
         sigv4: {
           type: 'apiKey',

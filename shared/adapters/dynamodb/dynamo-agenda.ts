@@ -8,11 +8,13 @@ export class DynamoAgenda implements Agenda {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Must equal the writers' (DynamoUnitRepository) shard count. */
+    private readonly shards = AGENDA_SHARDS,
   ) {}
 
   async dueOn(date: LocalDate): Promise<string[]> {
     const shards = await Promise.all(
-      Array.from({ length: AGENDA_SHARDS }, async (_, shard) => {
+      Array.from({ length: this.shards }, async (_, shard) => {
         const ids: string[] = [];
         let start: Record<string, unknown> | undefined;
         do {

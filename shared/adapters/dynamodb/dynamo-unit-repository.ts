@@ -5,7 +5,7 @@ import type { LocalDate } from '#domain/calendar.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
 import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
 import { ConcurrentModificationError, type Effects, type UnitRepository } from '#use-cases/ports.ts';
-import { GSI1, GSI2, keys } from './table.ts';
+import { AGENDA_SHARDS, GSI1, GSI2, keys } from './table.ts';
 
 const seqKey = (seq: number) => String(seq).padStart(12, '0');
 
@@ -13,6 +13,8 @@ export class DynamoUnitRepository implements UnitRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Must equal the agenda reader's (DynamoAgenda) shard count. */
+    private readonly agendaShards = AGENDA_SHARDS,
   ) {}
 
   async get(id: string): Promise<Unit | null> {
@@ -77,7 +79,7 @@ export class DynamoUnitRepository implements UnitRepository {
       unit.application.status === 'received'
         ? { Put: { TableName: this.table, Item: { ...queueKey, unit: unit.id } } }
         : { Delete: { TableName: this.table, Key: queueKey } },
-      ...[...new Set(effects.wakeUps)].map((d) => ({ Put: { TableName: this.table, Item: { ...keys.agenda(d, unit.id), unit: unit.id, date: d } } })),
+      ...[...new Set(effects.wakeUps)].map((d) => ({ Put: { TableName: this.table, Item: { ...keys.agenda(d, unit.id, this.agendaShards), unit: unit.id, date: d } } })),
       ...effects.outbox.map((o) => ({
         Put: {
           TableName: this.table,

@@ -14,6 +14,7 @@
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
+/** Agenda shards on AWS (spreads a spike day's writes and reads); the embedded stack may use fewer. */
 export const AGENDA_SHARDS = 16;
 export const GSI1 = 'gsi1';
 export const GSI2 = 'gsi2';
@@ -56,10 +57,10 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
 }
 
 /** A stable shard of the agenda partition for a unit (spreads a spike day such as April 1st). */
-export function agendaShard(unitId: string): number {
+export function agendaShard(unitId: string, shards = AGENDA_SHARDS): number {
   let h = 0;
   for (let i = 0; i < unitId.length; i++) h = (h * 31 + unitId.charCodeAt(i)) >>> 0;
-  return h % AGENDA_SHARDS;
+  return h % shards;
 }
 
 export const keys = {
@@ -68,7 +69,10 @@ export const keys = {
   seq: () => ({ pk: 'SEQ#applications', sk: 'A' }),
   appQueue: (seq: number, id: string) => ({ pk: 'APPQ', sk: `${String(seq).padStart(12, '0')}#${id}` }),
   corp: (num: string, id: string) => ({ pk: `CORP#${num}`, sk: `UNIT#${id}` }),
-  agenda: (date: string, unitId: string) => ({ pk: `AGENDA#${date}#${String(agendaShard(unitId)).padStart(2, '0')}`, sk: `UNIT#${unitId}` }),
+  agenda: (date: string, unitId: string, shards = AGENDA_SHARDS) => ({
+    pk: `AGENDA#${date}#${String(agendaShard(unitId, shards)).padStart(2, '0')}`,
+    sk: `UNIT#${unitId}`,
+  }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'A' }),
   run: () => ({ pk: 'RUN', sk: 'A' }),
 };
