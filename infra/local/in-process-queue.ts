@@ -15,6 +15,9 @@ export interface InProcessQueueOptions {
   readonly onDeadLetter?: (message: unknown, error: unknown) => void;
 }
 
+/** Like SQS's visibility timeout, a failed message is never redelivered at once (a lease holder gets time to finish). */
+const MIN_BACKOFF_MS = 25;
+
 interface Envelope<T> {
   readonly body: T;
   receives: number;
@@ -91,7 +94,7 @@ export class InProcessQueue<T> implements Queue<T> {
       this.timers--;
       if (!this.stopped) this.waiting.push(env);
       this.pump();
-    }, (this.opts.backoffMs ?? 200) * 2 ** (env.receives - 1));
+    }, Math.max(this.opts.backoffMs ?? 200, MIN_BACKOFF_MS) * 2 ** (env.receives - 1));
   }
 
   private settle(): void {

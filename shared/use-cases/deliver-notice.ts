@@ -7,7 +7,7 @@
  */
 import type { Config } from '#domain/config.ts';
 import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
-import type { Mailer, OutboxRepository } from './ports.ts';
+import { DeliveryInProgressError, type Mailer, type OutboxRepository } from './ports.ts';
 
 export interface DeliverNoticeDeps {
   readonly config: Config;
@@ -18,11 +18,14 @@ export interface DeliverNoticeDeps {
 /** How long one delivery may take before a duplicate may try again (ms). */
 export const DELIVERY_LEASE_MS = 60_000;
 
-export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): Promise<'sent' | 'already-sent' | 'in-progress' | 'unknown'> {
+export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): Promise<'sent' | 'already-sent' | 'unknown'> {
   const entry = await deps.outbox.get(outboxId);
   if (!entry || entry.item.kind !== 'notice') return 'unknown';
   if (entry.state === 'done') return 'already-sent';
-  if (!(await deps.outbox.claim(outboxId, DELIVERY_LEASE_MS))) return 'in-progress';
+  if (!(await deps.outbox.claim(outboxId, DELIVERY_LEASE_MS))) {
+    if ((await deps.outbox.get(outboxId))?.state === 'done') return 'already-sent';
+    throw new DeliveryInProgressError(outboxId);
+  }
   const notice = entry.item;
   const body = renderNotice(notice, { serviceName: 'ココナワーク', operatorName: deps.config.issuer.name });
   try {

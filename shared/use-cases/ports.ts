@@ -34,6 +34,17 @@ export class ConcurrentModificationError extends Error {
   }
 }
 
+/**
+ * Another delivery holds the item's lease: this one must be retried later (the queue redelivers it;
+ * by then the holder has finished, or its lease has lapsed and this delivery takes over).
+ */
+export class DeliveryInProgressError extends Error {
+  constructor(id: string) {
+    super(`outbox item ${id} is being delivered by another worker`);
+    this.name = 'DeliveryInProgressError';
+  }
+}
+
 export interface UnitRepository {
   get(id: string): Promise<Unit | null>;
   /**

@@ -9,7 +9,7 @@
 import type { DesktopJob } from '#domain/effects.ts';
 import type { Unit } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
-import type { CoreDeps, DesktopGateway, OutboxRepository } from './ports.ts';
+import { DeliveryInProgressError, type CoreDeps, type DesktopGateway, type OutboxRepository } from './ports.ts';
 
 export interface ProvisionDeps {
   readonly config: CoreDeps['config'];
@@ -53,20 +53,20 @@ async function createDesktops(deps: ProvisionDeps, job: DesktopJob): Promise<Rec
 /** How long one job may take before a duplicate delivery may take it over (ms). */
 const JOB_LEASE_MS = 5 * 60_000;
 
-export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): Promise<'done' | 'already-done' | 'in-progress' | 'unknown'> {
+export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): Promise<'done' | 'already-done' | 'unknown'> {
   const entry = await deps.outbox.get(outboxId);
   if (!entry || entry.item.kind !== 'desktop') return 'unknown';
   if (entry.state === 'done') return 'already-done';
-  if (!(await deps.outbox.claim(outboxId, JOB_LEASE_MS))) return 'in-progress';
-  const job = entry.item;
-  let result: Record<string, unknown>;
+  if (!(await deps.outbox.claim(outboxId, JOB_LEASE_MS))) {
+    if ((await deps.outbox.get(outboxId))?.state === 'done') return 'already-done';
+    throw new DeliveryInProgressError(outboxId);
+  }
   try {
-    result = await carryOut(deps, job);
+    await deps.outbox.complete(outboxId, await carryOut(deps, entry.item));
   } catch (e) {
     await deps.outbox.recordAttempt(outboxId, (e as Error).message); // releases the lease for the retry
     throw e;
   }
-  await deps.outbox.complete(outboxId, result);
   return 'done';
 }
 

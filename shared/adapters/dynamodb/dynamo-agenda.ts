@@ -24,6 +24,7 @@ export class DynamoAgenda implements Agenda {
               KeyConditionExpression: 'pk = :pk',
               ExpressionAttributeValues: { ':pk': `AGENDA#${date}#${String(shard).padStart(2, '0')}` },
               ProjectionExpression: 'sk',
+              ConsistentRead: true, // a wake-up written just before the run is seen
               ExclusiveStartKey: start,
             }),
           );

@@ -48,7 +48,8 @@ export class DynamoUnitRepository implements UnitRepository {
         }),
       );
     } catch (e) {
-      if (e instanceof TransactionCanceledException) throw refTaken(unit.id);
+      const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+      if (reasons.slice(0, 2).some((r) => r.Code === 'ConditionalCheckFailed')) throw refTaken(unit.id);
       throw e;
     }
     return unit;
@@ -92,8 +93,11 @@ export class DynamoUnitRepository implements UnitRepository {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
       if (e instanceof TransactionCanceledException) {
-        const failed = (e.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        const reasons = e.CancellationReasons ?? [];
+        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
         if (failed >= 0 && failed < refs.length) throw refTaken(refs[failed]!);
+        // An outbox id already present means the same effect was committed before: a bug, never a race to retry.
+        if (failed >= items.length - effects.outbox.length) throw new Error(`outbox item ${effects.outbox[failed - (items.length - effects.outbox.length)]!.id} already exists`);
         throw new ConcurrentModificationError(unit.id);
       }
       if (e instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError(unit.id);
@@ -115,27 +119,28 @@ export class DynamoUnitRepository implements UnitRepository {
     return (r.Items?.length ?? 0) > 0;
   }
 
+  /** In order of receipt (the first `limit` of each status are merged, then the first `limit` kept). */
   async listApplications(status?: ApplicationStatus, limit = 100): Promise<Unit[]> {
     const statuses: ApplicationStatus[] = status ? [status] : ['received', 'deferred', 'accepted', 'rejected'];
+    const perStatus = await Promise.all(statuses.map((s) => this.queryIndex(GSI1, 'gsi1pk = :pk', { ':pk': `APPS#${s}` }, limit)));
+    return perStatus
+      .flat()
+      .sort((a, b) => a.receivedSeq - b.receivedSeq)
+      .slice(0, limit);
+  }
+
+  /** Up to `limit` units of one index partition, in its sort-key order. */
+  private async queryIndex(index: string, condition: string, values: Record<string, unknown>, limit: number): Promise<Unit[]> {
     const out: Unit[] = [];
-    for (const s of statuses) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const r = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `APPS#${s}` },
-            ExclusiveStartKey: start,
-            Limit: limit - out.length,
-          }),
-        );
-        out.push(...(r.Items ?? []).map((i) => i.u as Unit));
-        start = r.LastEvaluatedKey;
-      } while (start && out.length < limit);
-    }
-    return out.sort((a, b) => a.receivedSeq - b.receivedSeq);
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.db.send(
+        new QueryCommand({ TableName: this.table, IndexName: index, KeyConditionExpression: condition, ExpressionAttributeValues: values, ExclusiveStartKey: start, Limit: limit - out.length }),
+      );
+      out.push(...(r.Items ?? []).map((i) => i.u as Unit));
+      start = r.LastEvaluatedKey;
+    } while (start && out.length < limit);
+    return out;
   }
 
   async byCorporateNumber(corporateNumber: string): Promise<Unit[]> {
@@ -151,33 +156,20 @@ export class DynamoUnitRepository implements UnitRepository {
     return units.filter((u): u is Unit => u !== null);
   }
 
+  /** Units by status (all when absent), ordered by their next cancellation deadline across statuses. */
   async listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit = 100): Promise<Unit[]> {
     const statuses: UnitStatus[] = filter.status ? [filter.status] : ['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred'];
-    const out: Unit[] = [];
-    for (const s of statuses) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const r = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: GSI2,
-            KeyConditionExpression: filter.deadlineBefore ? 'gsi2pk = :pk AND gsi2sk < :d' : 'gsi2pk = :pk',
-            ExpressionAttributeValues: { ':pk': `UNITS#${s}`, ...(filter.deadlineBefore ? { ':d': filter.deadlineBefore } : {}) },
-            ExclusiveStartKey: start,
-            Limit: limit - out.length,
-          }),
-        );
-        out.push(...(r.Items ?? []).map((i) => i.u as Unit));
-        start = r.LastEvaluatedKey;
-      } while (start && out.length < limit);
-      if (out.length >= limit) break;
-    }
-    return out;
+    const condition = filter.deadlineBefore ? 'gsi2pk = :pk AND gsi2sk < :d' : 'gsi2pk = :pk';
+    const perStatus = await Promise.all(
+      statuses.map((s) => this.queryIndex(GSI2, condition, { ':pk': `UNITS#${s}`, ...(filter.deadlineBefore ? { ':d': filter.deadlineBefore } : {}) }, limit)),
+    );
+    return perStatus
+      .flat()
+      .sort((a, b) => (deadlineKey(a) < deadlineKey(b) ? -1 : deadlineKey(a) > deadlineKey(b) ? 1 : 0))
+      .slice(0, limit);
   }
 
   private unitItem(unit: Unit) {
-    const basic = unit.lines.find((l) => l.kind === 'basic');
-    const deadline = basic?.termEnd && basic.endedOn === null ? cancellationDeadline(basic.termEnd) : '9999-12-31';
     return {
       ...keys.unit(unit.id),
       kind: 'unit',
@@ -187,10 +179,17 @@ export class DynamoUnitRepository implements UnitRepository {
       gsi1sk: seqKey(unit.receivedSeq),
       // Units by status, ordered by their next cancellation deadline (GET /units?status=&deadlineBefore=).
       gsi2pk: `UNITS#${unit.status}`,
-      gsi2sk: `${deadline}#${unit.id}`,
+      gsi2sk: deadlineKey(unit),
       u: unit,
     };
   }
+}
+
+/** The units index's sort key: the next cancellation deadline of a unit in service, then the id. */
+function deadlineKey(unit: Unit): string {
+  const basic = unit.lines.find((l) => l.kind === 'basic');
+  const deadline = basic?.termEnd && basic.endedOn === null ? cancellationDeadline(basic.termEnd) : '9999-12-31';
+  return `${deadline}#${unit.id}`;
 }
 
 function refTaken(id: string): DomainError {
