@@ -4,6 +4,7 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import { httpErrors, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
 import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
+import { makeGetInvoice, makeListInvoices, makeRecordPayment, makeUnitBalance } from './routes/invoices.ts';
 import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
 export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
@@ -18,6 +19,10 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'POST', path: '/units/{id}/lines', handler: makeAddLine(deps) },
     { method: 'POST', path: '/units/{id}/cancellations', handler: makeCancel(deps) },
     { method: 'PATCH', path: '/units/{id}/contact', handler: makeChangeContact(deps) },
+    { method: 'GET', path: '/units/{id}/balance', handler: makeUnitBalance(deps) },
+    { method: 'GET', path: '/invoices', handler: makeListInvoices(deps) },
+    { method: 'GET', path: '/invoices/{id}', handler: makeGetInvoice(deps) },
+    { method: 'POST', path: '/invoices/{id}/payments', handler: makeRecordPayment(deps) },
   ];
 }
 

@@ -92,7 +92,11 @@ function request(e: Record<string, unknown>): { method: string; url: string; bod
       return need('ref') ? { method: 'POST', url: `/units/${path(e.ref)}/cancellations`, body: { end: e.end, line: e.line } } : { code: 'VALIDATION_FAILED' };
     case 'change_contact':
       return need('ref') ? { method: 'PATCH', url: `/units/${path(e.ref)}/contact`, body: e.accountManager } : { code: 'VALIDATION_FAILED' };
-    case 'pay':
+    case 'pay': {
+      const inv = e.invoice as Record<string, unknown> | undefined;
+      if (!need('ref') || typeof inv !== 'object' || inv === null || typeof inv.issueDate !== 'string' || typeof inv.kind !== 'string') return { code: 'VALIDATION_FAILED' };
+      return { method: 'POST', url: `/invoices/${path(`${e.ref}.${inv.issueDate}.${inv.kind}`)}/payments`, body: { amount: e.amount, paidOn: e.paidOn } };
+    }
     case 'maintenance':
     case 'outage_start':
     case 'outage_end':
@@ -258,12 +262,44 @@ function buildResult(
     .sort((a, b) => cmp([a.unit], [b.unit]));
   return {
     events: events.sort((a, b) => a.index - b.index),
-    invoices: [] as unknown[],
+    invoices: units
+      .flatMap((u) => (u.invoices ?? []).filter((i) => i.issueDate <= to))
+      .map((i) => ({
+        unit: i.unitId,
+        issueDate: i.issueDate,
+        kind: i.kind,
+        dueDate: i.dueDate,
+        lines: i.lines.map((l) => ({
+          line: l.line,
+          type: l.type,
+          from: l.from,
+          to: l.to,
+          months: l.months,
+          accounts: l.accounts,
+          amount: l.amount,
+          taxable: l.taxable,
+          ...(l.invoice ? { invoice: invoiceRefOf(l.invoice) } : {}),
+        })),
+        taxableSubtotal: i.taxableSubtotal,
+        tax: i.tax,
+        nonTaxable: i.nonTaxable,
+        total: i.total,
+        payer: i.payer,
+        paidOn: i.paidOn,
+        interest: i.interest,
+      }))
+      .sort((a, b) => cmp([a.issueDate, a.unit, a.kind], [b.issueDate, b.unit, b.kind])),
     notices,
     desktops: desktopRows,
     units: unitRows,
     compensations: [] as unknown[],
   };
+}
+
+/** `<unit>.<issueDate>.<kind>` → `<issueDate>/<kind>`, as the Result names invoices. */
+function invoiceRefOf(id: string): string {
+  const [, issueDate, kind] = id.split('.');
+  return `${issueDate}/${kind}`;
 }
 
 function cmp(a: string[], b: string[]): number {

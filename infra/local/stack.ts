@@ -6,9 +6,11 @@
  */
 import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
 import { buildConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { meterReads, type ReadMeter } from '#adapters/dynamodb/read-meter.ts';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
@@ -51,6 +53,10 @@ export interface EmbeddedStackOptions {
    * round trip on each daily run; AWS uses 16). Persisted data must keep the count it was written with.
    */
   readonly agendaShards?: number;
+  /** Meter the reads of the store's DynamoDB client (adapters/dynamodb/read-meter.ts): exposed as `readMeter` (benchmark, tests). */
+  readonly meter?: boolean;
+  /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
+  readonly faults?: (db: DynamoDBDocumentClient) => void;
 }
 
 type ApiHandler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -112,7 +118,10 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({ port: opts.ports?.workspaces ?? 0, provisionDelayMs: opts.provisionDelayMs ?? 2000 });
     started.push({ stop: () => emulator.close() });
 
-    const store = storeAdapters(makeDocumentClient({ endpoint: dynamoEndpoint }), tableName, { agendaShards: opts.agendaShards ?? 4 });
+    const db = makeDocumentClient({ endpoint: dynamoEndpoint });
+    const readMeter: ReadMeter | null = opts.meter ? meterReads(db) : null;
+    opts.faults?.(db);
+    const store = storeAdapters(db, tableName, { agendaShards: opts.agendaShards ?? 4 });
     const queueOpts = { backoffMs: opts.retryDelayMs ?? 200, duplicates: opts.duplicates };
     const queues = {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),
@@ -176,6 +185,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       config,
       tableName,
       store,
+      /** Reads of the store's client so far (null unless `meter`). */
+      readMeter,
       queues,
       api,
       runDaily,

@@ -72,14 +72,6 @@ export function checkAcceptable(unit: Unit, startDate: LocalDate, today: LocalDa
   if (compareDates(startDate, today) < 0) throw invalid('startDate must not be before today', { field: 'startDate', today });
 }
 
-/**
- * Art 6-2(2), DETAILS P12: delinquent when any unit with the same corporate number has an invoice past
- * its due date with a balance, or was terminated for non-payment.
- */
-export function isDelinquent(units: readonly Unit[], overdueInvoices: number): boolean {
-  return overdueInvoices > 0 || units.some((u) => u.status === 'terminated');
-}
-
 export interface Transition {
   readonly unit: Unit;
   readonly outbox: readonly OutboxItem[];

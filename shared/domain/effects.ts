@@ -37,6 +37,8 @@ export interface Notice {
   readonly to: { readonly name: string; readonly email: string };
   /** What the template needs; never a password. */
   readonly data: Readonly<Record<string, unknown>>;
+  /** What the notice is about, beyond the unit (X6 headers; the simulator's `invoice`/`outage`/`maintenance`). */
+  readonly refs?: { readonly invoice?: string; readonly outage?: string; readonly maintenance?: string };
 }
 
 export type DesktopAction = 'create' | 'suspend' | 'resume' | 'delete';

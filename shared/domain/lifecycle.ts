@@ -4,7 +4,9 @@
  * start of the unit, renewals (T3: before additions), the start of additional lines, desktop
  * deletions, then reminders. Every function is pure and takes the date as a parameter.
  */
-import { addDays, compareDates, type LocalDate } from './calendar.ts';
+import { addDays, addMonths, compareDates, firstOfMonth, monthOf, type LocalDate } from './calendar.ts';
+import { issueInvoices } from './billing.ts';
+import { dunningDates, dunningStep, terminationStep } from './dunning.ts';
 import type { Config } from './config.ts';
 import { desktopJobId, type DesktopAction, type OutboxItem } from './effects.ts';
 import { unitNotice } from './notices.ts';
@@ -37,7 +39,7 @@ export function annualFee(unit: Unit, lines: readonly Line[], config: Config): n
 function startLine(unit: Unit, line: Line, date: LocalDate, config: Config): { line: Line; outbox: OutboxItem[] } {
   const basic = basicLine(unit);
   const end = line.kind === 'basic' ? firstTermEnd(line.startDate) : additionalTermEnd(date, basic?.termEnd ?? firstTermEnd(date));
-  const started: Line = { ...line, started: true, termEnd: end, firstTermEnd: end };
+  const started: Line = { ...line, started: true, termStart: date, termEnd: end, firstTermEnd: end };
   const outbox: OutboxItem[] = [];
   if (hasDesktops(unit, config)) {
     outbox.push(desktopJob(unit, started, 'create', date));
@@ -73,6 +75,7 @@ export function endUnit(unit: Unit, end: LocalDate, status: 'cancelled' | 'termi
     ...unit,
     status,
     endedOn: end,
+    suspendedOn: null,
     history: [...unit.history, { date: end, status }],
     lines: unit.lines.map((l) => (isLive(l) ? { ...l, endedOn: end } : l)),
   };
@@ -109,8 +112,13 @@ export function unitDay(unit: Unit, date: LocalDate, config: Config): DayResult 
   const outbox: OutboxItem[] = [];
   let u = unit;
 
-  // 1. The end of the previous day (S5a): cancellations ending at the end of d−1.
+  // 1. The end of the previous day (S5a): cancellations ending at the end of d−1 (D8: suspended ones too).
   u = closeDay(u, prev);
+
+  // 2. Termination for non-payment, before renewals (D7, R2).
+  const term = terminationStep(u, date, config);
+  u = term.unit;
+  outbox.push(...term.outbox);
 
   // 2. The start date.
   if (u.status === 'pending' && u.application.status === 'accepted' && u.startDate === date) {
@@ -123,7 +131,7 @@ export function unitDay(unit: Unit, date: LocalDate, config: Config): DayResult 
   if (inService(u) && u.lines.some((l) => isLive(l) && l.termEnd === prev)) {
     const basic = basicLine(u);
     const renewedBasic = basic && isLive(basic) && basic.termEnd === prev;
-    u = { ...u, lines: u.lines.map((l) => (isLive(l) && l.termEnd === prev ? { ...l, termEnd: renewal(prev).to } : l)) };
+    u = { ...u, lines: u.lines.map((l) => (isLive(l) && l.termEnd === prev ? { ...l, termStart: date, termEnd: renewal(prev).to } : l)) };
     if (renewedBasic) {
       const next = renewal(prev);
       const lines = u.lines.filter((l) => isLive(l) && l.termEnd === next.to);
@@ -140,12 +148,20 @@ export function unitDay(unit: Unit, date: LocalDate, config: Config): DayResult 
     }
   }
 
-  // 5. Desktops of lines that ended are deleted `desktopDeletionDelayDays` after the end (Art 45-7, K3).
+  // 5. Invoices on the 1st (Art 27, 28), then dunning (Art 23, 24).
+  const billed = issueInvoices(u, date, config);
+  u = billed.unit;
+  outbox.push(...billed.outbox);
+  const dunned = dunningStep(u, date, config);
+  u = dunned.unit;
+  outbox.push(...dunned.outbox);
+
+  // 6. Desktops of lines that ended are deleted `desktopDeletionDelayDays` after the end (Art 45-7, K3).
   if (hasDesktops(u, config))
     for (const l of u.lines)
       if (l.started && l.endedOn !== null && addDays(l.endedOn, config.desktopDeletionDelayDays) === date) outbox.push(desktopJob(u, l, 'delete', date));
 
-  // 6. Reminders.
+  // 7. Reminders.
   outbox.push(...reminders(u, date, config));
 
   return { unit: u, outbox, wakeUps: [] };
@@ -206,6 +222,9 @@ export function dueDates(unit: Unit, after: LocalDate | null, config: Config): L
     for (const e of ends) for (const k of config.dataRetrievalReminderDays) dates.push(addDays(e, -k));
   }
   if (hasDesktops(unit, config)) for (const l of unit.lines) if (l.started && l.endedOn) dates.push(addDays(l.endedOn, config.desktopDeletionDelayDays));
+  // Invoices: the first term the month after a line's start (I1: also after the unit ended); dunning.
+  for (const l of unit.lines) if (l.started) dates.push(firstOfMonth(addMonths(monthOf(l.startDate), 1)));
+  dates.push(...dunningDates(unit, config));
   return [...new Set(dates)].filter((d) => after === null || compareDates(d, after) > 0).sort(compareDates);
 }
 

@@ -77,6 +77,9 @@ export function noticeHeaders(n: Notice): Record<string, string> {
     'X-Kokona-Date': n.date,
     'X-Kokona-Role': n.role,
     'X-Kokona-Notice-Id': n.id,
+    ...(n.refs?.invoice ? { 'X-Kokona-Invoice': n.refs.invoice } : {}),
+    ...(n.refs?.outage ? { 'X-Kokona-Outage': n.refs.outage } : {}),
+    ...(n.refs?.maintenance ? { 'X-Kokona-Maintenance': n.refs.maintenance } : {}),
   };
   for (const [name, value] of Object.entries(headers)) {
     if (!/^[\x20-\x7e]*$/.test(value)) throw new Error(`header ${name} must be printable ASCII: ${JSON.stringify(value)}`);

@@ -10,6 +10,7 @@ export interface NoticeOptions {
   readonly discriminator?: string;
   /** Overrides the recipient (e.g. the previous account manager's address, M3). */
   readonly to?: Person;
+  readonly refs?: Notice['refs'];
 }
 
 export function recipient(unit: Unit, role: Role, config: Config): Person {
@@ -48,5 +49,6 @@ export function unitNotice(
     role,
     to: opts.to ?? recipient(unit, role, config),
     data: { contractorName: unit.contractor.name, plan: config.plans[unit.plan]?.displayName ?? unit.plan, accounts: unit.accounts, ...data },
+    ...(opts.refs ? { refs: opts.refs } : {}),
   };
 }

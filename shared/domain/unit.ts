@@ -1,4 +1,5 @@
 import type { LocalDate } from './calendar.ts';
+import type { Invoice } from './invoices.ts';
 
 /** Art 11 (DETAILS P1): only these kinds may contract. */
 export const ELIGIBLE_KINDS = ['corporation', 'public_body'] as const;
@@ -44,7 +45,8 @@ export interface Line {
   readonly startDate: LocalDate;
   /** Set when the line starts (H5: termEnd null for a line that never started). */
   readonly started: boolean;
-  /** The current term end (the renewed end after a renewal). */
+  /** The current term: its first day (the start date, or T+1 after a renewal) and its end. */
+  readonly termStart?: LocalDate | null;
   readonly termEnd: LocalDate | null;
   /** The first term's end, fixed at the start (the first-term fee covers month(start)+1 … month(firstTermEnd)). */
   readonly firstTermEnd?: LocalDate | null;
@@ -78,6 +80,10 @@ export interface Unit {
   readonly cancellation?: Cancellation | null;
   /** The last day of service (cancellation end or termination date). */
   readonly endedOn?: LocalDate | null;
+  /** Invoices of the unit (Art 27–31), in issue order. */
+  readonly invoices?: readonly Invoice[];
+  /** The date of the current suspension for non-payment (Art 23), null when not suspended. */
+  readonly suspendedOn?: LocalDate | null;
   /** The daily run has applied every date up to and including this one. */
   readonly processedThrough: LocalDate | null;
   /** WorkSpaces ids by user name (plan kokona), filled in by the provisioner. */

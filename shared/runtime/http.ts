@@ -51,21 +51,25 @@ function issues(err: z.ZodError): { path: string; message: string }[] {
   return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
-/** Parses the JSON body (base64-aware) and validates it with a strict zod schema: 400 VALIDATION_FAILED otherwise. */
+/** The JSON body (base64-aware) validated with a strict zod schema; 400 VALIDATION_FAILED otherwise. */
+export function readJsonBody<S extends z.ZodType>(ev: HttpEvent, schema: S): z.infer<S> {
+  const raw = ev.body === undefined || ev.body === null ? '' : ev.isBase64Encoded ? Buffer.from(ev.body, 'base64').toString('utf8') : ev.body;
+  let body: unknown;
+  try {
+    body = raw.trim() === '' ? undefined : JSON.parse(raw);
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', 'the body is not valid JSON', {});
+  }
+  const r = schema.safeParse(body);
+  if (!r.success) throw new DomainError('VALIDATION_FAILED', 'the body does not match the schema', { issues: issues(r.error) });
+  return r.data;
+}
+
+/** Middleware form of readJsonBody: the parsed body lands in `event.parsed.body`. */
 export function parseBody<S extends z.ZodType>(schema: S): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     before: async (request) => {
-      const ev = request.event;
-      const raw = ev.body === undefined || ev.body === null ? '' : ev.isBase64Encoded ? Buffer.from(ev.body, 'base64').toString('utf8') : ev.body;
-      let body: unknown;
-      try {
-        body = raw.trim() === '' ? undefined : JSON.parse(raw);
-      } catch {
-        throw new DomainError('VALIDATION_FAILED', 'the body is not valid JSON', {});
-      }
-      const r = schema.safeParse(body);
-      if (!r.success) throw new DomainError('VALIDATION_FAILED', 'the body does not match the schema', { issues: issues(r.error) });
-      ev.parsed = { ...ev.parsed, body: r.data };
+      request.event.parsed = { ...request.event.parsed, body: readJsonBody(request.event, schema) };
     },
   };
 }

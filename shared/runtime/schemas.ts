@@ -44,3 +44,13 @@ export const UnitsQuery = z.strictObject({
   status: z.enum(['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred']).optional(),
   deadlineBefore: LocalDateSchema.optional(),
 });
+
+export const InvoiceIdParam = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.\d{4}-\d{2}-\d{2}\.(fees|late_interest)$/, 'an invoice id <unit>.<issueDate>.<kind>'),
+});
+export const PaymentBody = z.strictObject({
+  amount: z.number().int().min(1),
+  paidOn: LocalDateSchema.optional(),
+});
+export const IdempotencyKeyHeader = z.string().regex(/^[\x21-\x7e]{1,128}$/, '1–128 printable ASCII characters');
+export const InvoicesQuery = z.strictObject({ status: z.enum(['open', 'overdue', 'paid']).optional(), unit: Ref.optional() });

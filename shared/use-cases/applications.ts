@@ -5,7 +5,8 @@
  * 3. return the unit as stored.
  */
 import * as rules from '#domain/applications.ts';
-import { parseLocalDate, type LocalDate } from '#domain/calendar.ts';
+import { parseLocalDate } from '#domain/calendar.ts';
+import { isDelinquent } from '#domain/payments.ts';
 import { DomainError, invalid } from '#domain/errors.ts';
 import type { ApplicationStatus, Unit } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
@@ -23,11 +24,7 @@ export async function submitApplication(deps: CoreDeps & { ids: IdGenerator }, i
 }
 
 /** Art 6-1 FIFO and Art 6-2(2) delinquency, in the order of DETAILS P10. */
-export async function acceptApplication(
-  deps: CoreDeps & { overdueInvoices?: (corporateNumber: string, today: LocalDate) => Promise<number> },
-  id: string,
-  input: { startDate: string },
-): Promise<Unit> {
+export async function acceptApplication(deps: CoreDeps, id: string, input: { startDate: string }): Promise<Unit> {
   const today = deps.clock.today();
   const startDate = parseLocalDate(input.startDate);
   return changeUnit(deps, id, async (unit) => {
@@ -36,8 +33,7 @@ export async function acceptApplication(
     if (await deps.units.earlierPendingExists(unit))
       throw new DomainError('EARLIER_APPLICATION_PENDING', 'an application received earlier is still pending (Art 6-1: accepted in order of receipt)', {});
     const related = (await deps.units.byCorporateNumber(unit.contractor.corporateNumber)).filter((u) => u.id !== unit.id);
-    const overdue = deps.overdueInvoices ? await deps.overdueInvoices(unit.contractor.corporateNumber, today) : 0;
-    if (rules.isDelinquent(related, overdue))
+    if (isDelinquent(related, today))
       throw new DomainError('APPLICANT_DELINQUENT', 'the applicant has an overdue invoice or a contract terminated for non-payment (Art 6-2(2))', {
         corporateNumber: unit.contractor.corporateNumber,
       });

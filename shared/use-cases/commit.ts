@@ -3,7 +3,7 @@ import { notFound } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import { advanceUnit, nextWakeUp } from '#domain/lifecycle.ts';
 import type { Unit } from '#domain/unit.ts';
-import { ConcurrentModificationError, type CoreDeps } from './ports.ts';
+import { ConcurrentModificationError, type CoreDeps, type IdempotencyRecord } from './ports.ts';
 
 const MAX_ATTEMPTS = 8;
 
@@ -35,7 +35,13 @@ export async function changeUnit(
   deps: Pick<CoreDeps, 'units' | 'publisher' | 'config' | 'clock'>,
   id: string,
   decide: (unit: Unit) => Transition | Promise<Transition>,
-  opts: { reserveRefs?: readonly string[]; /** false: record facts only (the provisioner), no catch-up. */ advance?: boolean } = {},
+  opts: {
+    reserveRefs?: readonly string[];
+    /** false: record facts only (the provisioner), no catch-up. */
+    advance?: boolean;
+    /** Builds the idempotency record from the saved unit (written in the same transaction). */
+    idempotency?: (unit: Unit) => IdempotencyRecord;
+  } = {},
 ): Promise<Unit> {
   for (let attempt = 1; ; attempt++) {
     const loaded = await deps.units.get(id);
@@ -47,7 +53,15 @@ export async function changeUnit(
     if (t.unit === loaded && outbox.length === 0) return loaded;
     const wakeUps = [...new Set([...t.wakeUps, ...nextWakeUp(t.unit, deps.config)])];
     try {
-      const saved = await deps.units.save(t.unit, { outbox, wakeUps, reserveRefs: opts.reserveRefs });
+      const before = new Set(loaded.invoices ?? []);
+      const invoices = (t.unit.invoices ?? []).filter((i) => !before.has(i));
+      const saved = await deps.units.save(t.unit, {
+        outbox,
+        wakeUps,
+        reserveRefs: opts.reserveRefs,
+        invoices,
+        idempotency: opts.idempotency?.({ ...t.unit, version: t.unit.version + 1 }),
+      });
       // After the commit: a lost publish is recovered by the relay sweep of pending outbox items.
       await deps.publisher.publish(outbox).catch(() => undefined);
       return saved;

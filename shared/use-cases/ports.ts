@@ -5,6 +5,7 @@
 import type { Instant, LocalDate } from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import type { DesktopJob, Notice, OutboxItem } from '#domain/effects.ts';
+import type { Invoice } from '#domain/invoices.ts';
 import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
 
 /** X4: one business clock for the API and the daily run. */
@@ -24,6 +25,39 @@ export interface Effects {
   readonly wakeUps: readonly LocalDate[];
   /** New line refs to reserve in the shared ref namespace (P5); a taken one fails with VALIDATION_FAILED. */
   readonly reserveRefs?: readonly string[];
+  /** Invoices issued or changed by this write: their index entries are rewritten with it. */
+  readonly invoices?: readonly Invoice[];
+  /** The request's Idempotency-Key with what it produced; a key already recorded fails the write. */
+  readonly idempotency?: IdempotencyRecord;
+}
+
+export interface IdempotencyRecord {
+  readonly key: string;
+  /** A hash of the request (route + body): the same key with another body is IDEMPOTENCY_KEY_REUSED. */
+  readonly requestHash: string;
+  readonly result: unknown;
+}
+
+/** Thrown by `save` when the idempotency key of the write was recorded meanwhile. */
+export class IdempotencyKeyTakenError extends Error {
+  constructor(readonly key: string) {
+    super(`idempotency key ${key} was used meanwhile`);
+    this.name = 'IdempotencyKeyTakenError';
+  }
+}
+
+export type InvoiceStatus = 'open' | 'overdue' | 'paid';
+
+/** An invoice's index entry (listing without loading every unit). */
+export interface InvoiceSummary {
+  readonly id: string;
+  readonly unitId: string;
+  readonly issueDate: LocalDate;
+  readonly kind: Invoice['kind'];
+  readonly dueDate: LocalDate;
+  readonly total: number;
+  readonly balance: number;
+  readonly paidOn: LocalDate | null;
 }
 
 /** A conditional save lost a race: reload, recompute, save again. */
@@ -61,6 +95,9 @@ export interface UnitRepository {
   refTaken(ref: string): Promise<boolean>;
   listApplications(status?: ApplicationStatus, limit?: number): Promise<Unit[]>;
   byCorporateNumber(corporateNumber: string): Promise<Unit[]>;
+  getIdempotency(key: string): Promise<IdempotencyRecord | null>;
+  /** open: unpaid, due today or later; overdue: unpaid, due before `today`; paid: settled. Ordered by due date. */
+  listInvoices(filter: { status: InvoiceStatus; today: LocalDate }, limit?: number): Promise<InvoiceSummary[]>;
   /** Units by status (all when absent) whose next cancellation deadline is before a date. */
   listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit?: number): Promise<Unit[]>;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { accept, checkApplication, defer, isDelinquent, newApplication, reject, userNames } from '#domain/applications.ts';
+import { accept, checkApplication, defer, newApplication, reject, userNames } from '#domain/applications.ts';
+import { isDelinquent } from '#domain/payments.ts';
+import { buildInvoice } from '#domain/invoices.ts';
+import type { Yen } from '#domain/money.ts';
 import { date } from '#domain/calendar.ts';
 import { buildConfig } from '#domain/config.ts';
 import { DomainError } from '#domain/errors.ts';
@@ -90,10 +93,18 @@ describe('applications (Art 5, 6, 11, 12; DETAILS P)', () => {
   });
 
   it('delinquency: a terminated sibling or an overdue invoice (P12)', () => {
-    expect(isDelinquent([], 0)).toBe(false);
-    expect(isDelinquent([received({ status: 'terminated' })], 0)).toBe(true);
-    expect(isDelinquent([received({ status: 'cancelled' })], 0)).toBe(false);
-    expect(isDelinquent([], 1)).toBe(true);
+    const today = date('2024-03-01');
+    const withInvoice = (due: string, total: number, paid = 0) => {
+      const u = received({ status: 'cancelled' });
+      const inv = { ...buildInvoice(u, 'fees', date('2024-01-01'), [], config), dueDate: date(due), total: total as Yen };
+      return { ...u, invoices: [{ ...inv, payments: paid ? [{ amount: paid as Yen, paidOn: date('2024-01-05'), recordedOn: date('2024-01-05') }] : [] }] };
+    };
+    expect(isDelinquent([], today)).toBe(false);
+    expect(isDelinquent([received({ status: 'terminated' })], today)).toBe(true);
+    expect(isDelinquent([received({ status: 'cancelled' })], today)).toBe(false);
+    expect(isDelinquent([withInvoice('2024-02-29', 100)], today)).toBe(true);
+    expect(isDelinquent([withInvoice('2024-03-01', 100)], today)).toBe(false); // due today: not past due
+    expect(isDelinquent([withInvoice('2024-02-29', 100, 100)], today)).toBe(false); // paid
   });
 
   it('the daily run starts the unit on its start date, catches up missed days, and is idempotent', () => {

@@ -15,8 +15,13 @@ import { DomainError } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
 import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
+import { balance } from '#domain/invoices.ts';
 import {
   ConcurrentModificationError,
+  IdempotencyKeyTakenError,
+  type IdempotencyRecord,
+  type InvoiceStatus,
+  type InvoiceSummary,
   type Agenda,
   type Clock,
   type CoreDeps,
@@ -187,6 +192,8 @@ export class InMemoryUnitRepository implements UnitRepository {
   private readonly refs = new Set<string>();
   private seq = 0;
   private readonly hooks: SaveHook[] = [];
+  private readonly idempotency = new Map<string, IdempotencyRecord>();
+  private readonly invoiceIndex = new Map<string, InvoiceSummary>();
 
   constructor(opts: { agenda?: InMemoryAgenda; outbox?: InMemoryOutboxRepository } = {}) {
     this.agenda = opts.agenda ?? new InMemoryAgenda();
@@ -232,7 +239,8 @@ export class InMemoryUnitRepository implements UnitRepository {
     const hook = this.hooks.shift();
     if (hook) await hook(copy(unit), effects);
     const refs = effects.reserveRefs ?? [];
-    // As the transaction reports it: the first failed condition in item order (refs, unit, outbox) wins.
+    // As the transaction reports it: the first failed condition in item order (key, refs, unit, outbox) wins.
+    if (effects.idempotency && this.idempotency.has(effects.idempotency.key)) throw new IdempotencyKeyTakenError(effects.idempotency.key);
     const taken = refs.find((r) => this.refs.has(r));
     if (taken !== undefined) throw refTakenError(taken);
     const stored = this.units.get(unit.id);
@@ -246,8 +254,26 @@ export class InMemoryUnitRepository implements UnitRepository {
     for (const r of refs) this.refs.add(r);
     for (const d of effects.wakeUps) this.agenda.wake(d, next.id);
     for (const o of effects.outbox) this.outbox.put(o);
+    if (effects.idempotency) this.idempotency.set(effects.idempotency.key, copy(effects.idempotency));
+    for (const inv of effects.invoices ?? [])
+      this.invoiceIndex.set(inv.id, { id: inv.id, unitId: inv.unitId, issueDate: inv.issueDate, kind: inv.kind, dueDate: inv.dueDate, total: inv.total, balance: balance(inv), paidOn: inv.paidOn });
     this.saved.push(copy(next));
     return copy(next);
+  }
+
+  async getIdempotency(key: string): Promise<IdempotencyRecord | null> {
+    const r = this.idempotency.get(key);
+    return r ? copy(r) : null;
+  }
+
+  async listInvoices(filter: { status: InvoiceStatus; today: LocalDate }, limit = 100): Promise<InvoiceSummary[]> {
+    const want = (i: InvoiceSummary) =>
+      filter.status === 'paid' ? i.balance === 0 : i.balance > 0 && (filter.status === 'overdue' ? i.dueDate < filter.today : i.dueDate >= filter.today);
+    return [...this.invoiceIndex.values()]
+      .filter(want)
+      .sort((a, b) => (`${a.dueDate}#${a.id}` < `${b.dueDate}#${b.id}` ? -1 : 1))
+      .slice(0, limit)
+      .map(copy);
   }
 
   async refTaken(ref: string): Promise<boolean> {
@@ -266,16 +292,12 @@ export class InMemoryUnitRepository implements UnitRepository {
       .map(copy);
   }
 
-  /** By status in the adapter's order (all statuses: one status after the other), each by next cancellation deadline then id. */
+  /** By next cancellation deadline then id, across statuses (like the adapter). */
   async listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit = 100): Promise<Unit[]> {
-    const statuses: UnitStatus[] = filter.status ? [filter.status] : ['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred'];
     const key = (u: Unit) => `${nextDeadline(u)}#${u.id}`;
-    return statuses
-      .flatMap((s) =>
-        [...this.units.values()]
-          .filter((u) => u.status === s && (filter.deadlineBefore === undefined || key(u) < filter.deadlineBefore))
-          .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)),
-      )
+    return [...this.units.values()]
+      .filter((u) => (filter.status === undefined || u.status === filter.status) && (filter.deadlineBefore === undefined || key(u) < filter.deadlineBefore))
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
       .slice(0, limit)
       .map(copy);
   }

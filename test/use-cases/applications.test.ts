@@ -1,6 +1,10 @@
 /** Applications through the use cases (Art 5–7, 6-1 FIFO, 6-2(2) delinquency, DETAILS P10), on the in-memory store. */
 import { describe, expect, it } from 'vitest';
+import { newApplication } from '#domain/applications.ts';
 import { date } from '#domain/calendar.ts';
+import { buildConfig } from '#domain/config.ts';
+import { buildInvoice } from '#domain/invoices.ts';
+import type { Yen } from '#domain/money.ts';
 import { withCheckDigit } from '#domain/corporate-number.ts';
 import { desktopJobId, noticeId } from '#domain/effects.ts';
 import { DomainError } from '#domain/errors.ts';
@@ -10,6 +14,13 @@ import { inMemoryDeps, type InMemoryDeps } from '../fakes/in-memory-store.ts';
 
 const TODAY = '2024-02-01';
 const ACME = '8700110005901';
+
+/** A unit of the same contractor, already ended, with an unpaid fees invoice due on `due` (written straight to the store). */
+async function withOverdueSibling(deps: InMemoryDeps, corporateNumber: string, due: string) {
+  const old = await deps.units.create({ ...newApplication('old', application('old', corporateNumber), date('2023-01-10')), status: 'cancelled', application: { status: 'accepted' } });
+  const inv = { ...buildInvoice(old, 'fees', date('2023-12-01'), [], buildConfig()), dueDate: date(due), total: 1000 as Yen };
+  await deps.units.save({ ...old, invoices: [inv] }, { outbox: [], wakeUps: [] });
+}
 const BETA = withCheckDigit('123456789012');
 
 const application = (ref: string | undefined, corporateNumber = ACME, over: Partial<SubmitApplicationInput> = {}): SubmitApplicationInput => ({
@@ -143,16 +154,18 @@ describe('acceptApplication', () => {
     expect((await acceptApplication(deps, 'beta', { startDate: '2024-02-15' })).application.status).toBe('accepted');
   });
 
-  it('refuses an applicant with an overdue invoice (Art 6-2(2))', async () => {
+  it('refuses an applicant whose other contract has an overdue invoice (Art 6-2(2), P12)', async () => {
     const deps = inMemoryDeps(TODAY);
-    const asked: string[] = [];
-    const overdueInvoices = async (corporateNumber: string, today: string) => {
-      asked.push(`${corporateNumber}@${today}`);
-      return corporateNumber === ACME ? 1 : 0;
-    };
+    await withOverdueSibling(deps, ACME, '2024-01-31');
     await submitApplication(deps, application('acme'));
-    expect((await failure(acceptApplication({ ...deps, overdueInvoices }, 'acme', { startDate: '2024-02-15' }))).code).toBe('APPLICANT_DELINQUENT');
-    expect(asked).toEqual([`${ACME}@${TODAY}`]);
+    expect((await failure(acceptApplication(deps, 'acme', { startDate: '2024-02-15' }))).code).toBe('APPLICANT_DELINQUENT');
+  });
+
+  it('an invoice due today is not overdue yet (P12: dueDate < accept date)', async () => {
+    const deps = inMemoryDeps(TODAY);
+    await withOverdueSibling(deps, ACME, TODAY);
+    await submitApplication(deps, application('acme'));
+    expect((await acceptApplication(deps, 'acme', { startDate: '2024-02-15' })).application.status).toBe('accepted');
   });
 
   describe('DETAILS P10: which error wins', () => {
@@ -182,8 +195,8 @@ describe('acceptApplication', () => {
       const deps = inMemoryDeps(TODAY);
       await submitApplication(deps, application('beta', BETA));
       await submitApplication(deps, application('acme'));
-      const overdueInvoices = async () => 3;
-      expect((await failure(acceptApplication({ ...deps, overdueInvoices }, 'acme', { startDate: '2024-02-15' }))).code).toBe('EARLIER_APPLICATION_PENDING');
+      await withOverdueSibling(deps, ACME, '2024-01-31');
+      expect((await failure(acceptApplication(deps, 'acme', { startDate: '2024-02-15' }))).code).toBe('EARLIER_APPLICATION_PENDING');
     });
   });
 

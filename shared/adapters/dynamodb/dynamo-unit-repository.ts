@@ -4,7 +4,16 @@ import { DomainError } from '#domain/errors.ts';
 import type { LocalDate } from '#domain/calendar.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
 import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
-import { ConcurrentModificationError, type Effects, type UnitRepository } from '#use-cases/ports.ts';
+import {
+  ConcurrentModificationError,
+  IdempotencyKeyTakenError,
+  type Effects,
+  type IdempotencyRecord,
+  type InvoiceStatus,
+  type InvoiceSummary,
+  type UnitRepository,
+} from '#use-cases/ports.ts';
+import { balance, type Invoice } from '#domain/invoices.ts';
 import { AGENDA_SHARDS, GSI1, GSI2, keys } from './table.ts';
 
 const seqKey = (seq: number) => String(seq).padStart(12, '0');
@@ -64,7 +73,19 @@ export class DynamoUnitRepository implements UnitRepository {
     const next: Unit = { ...unit, version: unit.version + 1 };
     const queueKey = keys.appQueue(unit.receivedSeq, unit.id);
     const refs = effects.reserveRefs ?? [];
+    const idem = effects.idempotency;
     const items: NonNullable<TransactWriteCommand['input']['TransactItems']> = [
+      ...(idem
+        ? [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.idempotency(idem.key), requestHash: idem.requestHash, result: idem.result, unit: unit.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
       ...refs.map((ref) => ({
         Put: { TableName: this.table, Item: { ...keys.ref(ref), kind: 'line', unit: unit.id }, ConditionExpression: 'attribute_not_exists(pk)' },
       })),
@@ -80,6 +101,7 @@ export class DynamoUnitRepository implements UnitRepository {
       unit.application.status === 'received'
         ? { Put: { TableName: this.table, Item: { ...queueKey, unit: unit.id } } }
         : { Delete: { TableName: this.table, Key: queueKey } },
+      ...(effects.invoices ?? []).map((inv) => ({ Put: { TableName: this.table, Item: invoiceIndexItem(inv) } })),
       ...[...new Set(effects.wakeUps)].map((d) => ({ Put: { TableName: this.table, Item: { ...keys.agenda(d, unit.id, this.agendaShards), unit: unit.id, date: d } } })),
       ...effects.outbox.map((o) => ({
         Put: {
@@ -94,10 +116,12 @@ export class DynamoUnitRepository implements UnitRepository {
     } catch (e) {
       if (e instanceof TransactionCanceledException) {
         const reasons = e.CancellationReasons ?? [];
-        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        let failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        if (idem && failed === 0) throw new IdempotencyKeyTakenError(idem.key);
+        if (idem) failed -= 1;
         if (failed >= 0 && failed < refs.length) throw refTaken(refs[failed]!);
         // An outbox id already present means the same effect was committed before: a bug, never a race to retry.
-        if (failed >= items.length - effects.outbox.length) throw new Error(`outbox item ${effects.outbox[failed - (items.length - effects.outbox.length)]!.id} already exists`);
+        if (failed >= items.length - (idem ? 1 : 0) - effects.outbox.length) throw new Error(`outbox item ${effects.outbox[failed - (items.length - (idem ? 1 : 0) - effects.outbox.length)]?.id} already exists`);
         throw new ConcurrentModificationError(unit.id);
       }
       if (e instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError(unit.id);
@@ -156,6 +180,33 @@ export class DynamoUnitRepository implements UnitRepository {
     return units.filter((u): u is Unit => u !== null);
   }
 
+  async getIdempotency(key: string): Promise<IdempotencyRecord | null> {
+    const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(key), ConsistentRead: true }));
+    return r.Item ? { key, requestHash: String(r.Item.requestHash), result: r.Item.result } : null;
+  }
+
+  async listInvoices(filter: { status: InvoiceStatus; today: LocalDate }, limit = 100): Promise<InvoiceSummary[]> {
+    const paid = filter.status === 'paid';
+    const cond = paid ? 'gsi1pk = :pk' : filter.status === 'overdue' ? 'gsi1pk = :pk AND gsi1sk < :t' : 'gsi1pk = :pk AND gsi1sk >= :t';
+    const out: InvoiceSummary[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: cond,
+          ExpressionAttributeValues: { ':pk': `INVOICES#${paid ? 'paid' : 'unpaid'}`, ...(paid ? {} : { ':t': filter.today }) },
+          ExclusiveStartKey: start,
+          Limit: limit - out.length,
+        }),
+      );
+      out.push(...(r.Items ?? []).map((i) => i.summary as InvoiceSummary));
+      start = r.LastEvaluatedKey;
+    } while (start && out.length < limit);
+    return out;
+  }
+
   /** Units by status (all when absent), ordered by their next cancellation deadline across statuses. */
   async listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit = 100): Promise<Unit[]> {
     const statuses: UnitStatus[] = filter.status ? [filter.status] : ['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred'];
@@ -183,6 +234,20 @@ export class DynamoUnitRepository implements UnitRepository {
       u: unit,
     };
   }
+}
+
+function invoiceIndexItem(inv: Invoice) {
+  const summary: InvoiceSummary = {
+    id: inv.id,
+    unitId: inv.unitId,
+    issueDate: inv.issueDate,
+    kind: inv.kind,
+    dueDate: inv.dueDate,
+    total: inv.total,
+    balance: balance(inv),
+    paidOn: inv.paidOn,
+  };
+  return { ...keys.invoice(inv.id), kind: 'invoice', unit: inv.unitId, gsi1pk: `INVOICES#${summary.balance > 0 ? 'unpaid' : 'paid'}`, gsi1sk: `${inv.dueDate}#${inv.id}`, summary };
 }
 
 /** The units index's sort key: the next cancellation deadline of a unit in service, then the id. */

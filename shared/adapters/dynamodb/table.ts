@@ -8,8 +8,11 @@
  *  AGENDA#<date>#<shard> / UNIT#<id>  wake-ups: what the daily run must look at on a date
  *  OUTBOX#<id> / A                    a notice or desktop job, written with the state change
  *  RUN / A                            the daily run's last completed date (catch-up)
+ *  INVOICE#<id> / A                   an invoice's index entry (the invoice itself lives in its unit)
+ *  IDEM#<key> / A                     an Idempotency-Key, the request's hash and its result
  * GSI1 (gsi1pk / gsi1sk): APPS#<application status> / <seq> — listing applications;
  *                         OUTBOX#pending / <date>#<id> — the relay's sweep (sparse: removed when done).
+ *                         INVOICES#<unpaid|paid> / <due date>#<id> — listing invoices.
  * GSI2 (gsi2pk / gsi2sk): UNITS#<status> / <next cancellation deadline>#<id> — listing units.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -75,4 +78,6 @@ export const keys = {
   }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'A' }),
   run: () => ({ pk: 'RUN', sk: 'A' }),
+  invoice: (id: string) => ({ pk: `INVOICE#${id}`, sk: 'A' }),
+  idempotency: (key: string) => ({ pk: `IDEM#${key}`, sk: 'A' }),
 };

@@ -1,0 +1,39 @@
+/** POST /invoices/{id}/payments, GET /invoices, GET /invoices/{id}, GET /units/{id}/balance. */
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { DomainError } from '#domain/errors.ts';
+import { getInvoice, listInvoices, recordPayment, unitBalance, unitOfInvoiceOrThrow } from '#use-cases/billing.ts';
+import { json, parseParams, readJsonBody, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { IdempotencyKeyHeader, IdParam, InvoiceIdParam, InvoicesQuery, PaymentBody } from '#runtime/schemas.ts';
+import type { ApiDeps } from '../deps.ts';
+
+const invoiceId = (ev: HttpEvent) => (ev.parsed!.params as z.infer<typeof InvoiceIdParam>).id;
+
+/** DETAILS L6: NOT_FOUND (unit) before the body is looked at, then the body, then the rest in the use case. */
+export const makeRecordPayment = (deps: ApiDeps) =>
+  middy<HttpEvent, HttpResult>()
+    .use(parseParams(InvoiceIdParam, null))
+    .handler(async (ev) => {
+      const id = invoiceId(ev);
+      await unitOfInvoiceOrThrow(deps, id);
+      const body = readJsonBody(ev, PaymentBody);
+      const rawKey = ev.headers?.['idempotency-key'];
+      const key = rawKey === undefined ? undefined : IdempotencyKeyHeader.safeParse(rawKey);
+      if (key && !key.success) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–128 printable ASCII characters', { header: 'Idempotency-Key' });
+      return json(201, await recordPayment(deps, id, body, key?.data));
+    });
+
+export const makeGetInvoice = (deps: ApiDeps) =>
+  middy<HttpEvent, HttpResult>()
+    .use(parseParams(InvoiceIdParam, null))
+    .handler(async (ev) => json(200, await getInvoice(deps, invoiceId(ev))));
+
+export const makeListInvoices = (deps: ApiDeps) =>
+  middy<HttpEvent, HttpResult>()
+    .use(parseParams(null, InvoicesQuery))
+    .handler(async (ev) => json(200, { items: await listInvoices(deps, ev.parsed!.query as z.infer<typeof InvoicesQuery>) }));
+
+export const makeUnitBalance = (deps: ApiDeps) =>
+  middy<HttpEvent, HttpResult>()
+    .use(parseParams(IdParam, null))
+    .handler(async (ev) => json(200, await unitBalance(deps, (ev.parsed!.params as z.infer<typeof IdParam>).id)));

@@ -1,0 +1,85 @@
+/**
+ * Payments (Art 28, 31; DETAILS L). A payment lowers an invoice's balance; more than the balance is
+ * refused. The payment that settles a fees invoice fixes its late interest and, when there is any,
+ * issues a late_interest invoice on the payment's date (one per unit and date, L3). Full payment of
+ * every overdue invoice resumes a suspended unit on the date it is recorded (L5, D4).
+ */
+import { addDays, compareDates, type LocalDate } from './calendar.ts';
+import type { Config } from './config.ts';
+import type { OutboxItem } from './effects.ts';
+import { DomainError, invalid, notFound } from './errors.ts';
+import { lateInterest } from './interest.ts';
+import { balance, buildInvoice, invoiceId, invoiceRef, type Invoice, type InvoiceLine } from './invoices.ts';
+import { lineDesktopJobs, overdue } from './dunning.ts';
+import { invoiceIssuedNotice } from './billing.ts';
+import type { Yen } from './money.ts';
+import { unitNotice } from './notices.ts';
+import type { Unit } from './unit.ts';
+
+export interface PaymentInput {
+  readonly amount: number;
+  readonly paidOn: LocalDate;
+}
+
+/** Precedence (L6) after the unit is found: amount ≤ 0 / paidOn in the future → invoice → paidOn before issue → balance. */
+export function recordPayment(unit: Unit, id: string, p: PaymentInput, today: LocalDate, config: Config): { unit: Unit; outbox: OutboxItem[]; invoice: Invoice } {
+  if (!Number.isInteger(p.amount) || p.amount <= 0) throw invalid('amount must be a positive integer (yen)', { field: 'amount' });
+  if (compareDates(p.paidOn, today) > 0) throw invalid('paidOn must not be after today', { field: 'paidOn', today });
+  const invoices = unit.invoices ?? [];
+  const inv = invoices.find((i) => i.id === id);
+  if (!inv) throw notFound('invoice', id);
+  if (compareDates(p.paidOn, inv.issueDate) < 0) throw invalid('paidOn must not be before the issue date', { field: 'paidOn', issueDate: inv.issueDate });
+  const bal = balance(inv);
+  if (p.amount > bal) throw new DomainError('PAYMENT_EXCEEDS_BALANCE', `the payment exceeds the balance of ${bal} yen`, { balance: bal, amount: p.amount });
+
+  const payments = [...inv.payments, { amount: p.amount as Yen, paidOn: p.paidOn, recordedOn: today }];
+  const settled = p.amount === bal;
+  // Art 31: interest only on fees invoices (L2), fixed when fully paid (L1).
+  const interest = settled && inv.kind === 'fees' ? lateInterest({ total: inv.total, dueDate: inv.dueDate, payments }, p.paidOn) : (0 as Yen);
+  const paid: Invoice = { ...inv, payments, paidOn: settled ? p.paidOn : null, interest };
+  let next: Unit = { ...unit, invoices: invoices.map((i) => (i.id === id ? paid : i)) };
+  const outbox: OutboxItem[] = [];
+
+  if (interest > 0) {
+    const r = addLateInterest(next, paid, p.paidOn, today, config);
+    next = r.unit;
+    outbox.push(...r.outbox);
+  }
+  // Resumption (D4): a suspended unit whose overdue invoices are all paid; never an ended one (L7).
+  if (next.status === 'suspended' && !(next.invoices ?? []).some((i) => overdue(i, today))) {
+    next = { ...next, status: 'active', suspendedOn: null, history: [...next.history, { date: today, status: 'active' }] };
+    outbox.push(unitNotice(next, 'service_resumed', today, 'account_manager', config, { resumedOn: today }));
+    outbox.push(...lineDesktopJobs(next, 'resume', today, config));
+  }
+  return { unit: next, outbox, invoice: paid };
+}
+
+/** L3, L4, L5, I4: the late-interest invoice of `issueDate` (= paidOn), one line per source invoice. */
+function addLateInterest(unit: Unit, source: Invoice, issueDate: LocalDate, today: LocalDate, config: Config): { unit: Unit; outbox: OutboxItem[] } {
+  const line: InvoiceLine = {
+    line: unit.id,
+    type: 'late_interest',
+    from: addDays(source.dueDate, 1),
+    to: addDays(issueDate, -1),
+    months: null,
+    accounts: null,
+    unitPrice: null,
+    amount: source.interest,
+    taxable: false, // late interest is outside consumption tax
+    description: `延滞利息（請求書 ${invoiceRef(source)}、年14.5%）`,
+    invoice: source.id,
+  };
+  const id = invoiceId(unit.id, issueDate, 'late_interest');
+  const existing = (unit.invoices ?? []).find((i) => i.id === id);
+  const lines = [...(existing?.lines ?? []), line];
+  const invoice = { ...buildInvoice(unit, 'late_interest', issueDate, lines, config), payments: existing?.payments ?? [] };
+  const invoices = existing ? (unit.invoices ?? []).map((i) => (i.id === id ? invoice : i)) : [...(unit.invoices ?? []), invoice];
+  const next = { ...unit, invoices };
+  // One notice per late-interest invoice (L3), dated the day the payment was processed (I8).
+  return { unit: next, outbox: existing ? [] : [invoiceIssuedNotice(next, invoice, today, config)] };
+}
+
+/** Art 6-2(2), DETAILS P12: an invoice of either kind past due with a balance, or a terminated unit. */
+export function isDelinquent(units: readonly Unit[], today: LocalDate): boolean {
+  return units.some((u) => u.status === 'terminated' || (u.invoices ?? []).some((i) => overdue(i, today)));
+}
