@@ -9,6 +9,7 @@ import { buildConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoAgenda, DynamoRunLog } from '#adapters/dynamodb/dynamo-agenda.ts';
 import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
+import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
 import type { Queue } from '#use-cases/ports.ts';
@@ -29,6 +30,7 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
     agenda: new DynamoAgenda(db, table, opts.agendaShards),
     runLog: new DynamoRunLog(db, table),
     outbox: new DynamoOutboxRepository(db, table),
+    outages: new DynamoOutageRepository(db, table),
   };
 }
 

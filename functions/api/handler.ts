@@ -4,6 +4,7 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import { httpErrors, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
 import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
+import { makeAnnounceMaintenance, makeGetOutage, makeListOutages, makePayOut, makeRecordOutage, makeUpdateOutage } from './routes/outages.ts';
 import { makeGetInvoice, makeListInvoices, makeRecordPayment, makeUnitBalance } from './routes/invoices.ts';
 import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
@@ -23,6 +24,12 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'GET', path: '/invoices', handler: makeListInvoices(deps) },
     { method: 'GET', path: '/invoices/{id}', handler: makeGetInvoice(deps) },
     { method: 'POST', path: '/invoices/{id}/payments', handler: makeRecordPayment(deps) },
+    { method: 'POST', path: '/outages', handler: makeRecordOutage(deps) },
+    { method: 'GET', path: '/outages', handler: makeListOutages(deps) },
+    { method: 'GET', path: '/outages/{id}', handler: makeGetOutage(deps) },
+    { method: 'PATCH', path: '/outages/{id}', handler: makeUpdateOutage(deps) },
+    { method: 'POST', path: '/compensations/{id}/payout', handler: makePayOut(deps) },
+    { method: 'POST', path: '/maintenances', handler: makeAnnounceMaintenance(deps) },
   ];
 }
 

@@ -13,6 +13,8 @@ export const handler = makeHandler({
   clock: systemClock,
   ids: randomIds,
   units: store.units,
+  outages: store.outages,
+  outbox: store.outbox,
   publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
   auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
 });

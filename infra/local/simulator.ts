@@ -7,8 +7,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
-import { addDays, compareDates, jstDate, jstInstant, parseInstant, parseLocalDate, type Instant, type LocalDate } from '#domain/calendar.ts';
+import { addDays, compareDates, formatJst, jstDate, jstInstant, parseInstant, parseLocalDate, type Instant, type LocalDate } from '#domain/calendar.ts';
 import { closeDay } from '#domain/lifecycle.ts';
+import type { CompensationRecord } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ManualClock } from '#runtime/clock.ts';
 import { apiEvent } from './http-server.ts';
@@ -73,7 +74,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const path = (v: unknown) => encodeURIComponent(String(v));
 
 /** Maps a scenario event onto an API request (S5b: only the known fields are passed on). */
-function request(e: Record<string, unknown>): { method: string; url: string; body?: unknown } | { code: string } {
+function request(e: Record<string, unknown>, at: Instant): { method: string; url: string; body?: unknown } | { code: string } {
   const need = (...keys: string[]) => keys.every((k) => typeof e[k] === 'string');
   switch (e.type) {
     case 'apply':
@@ -97,17 +98,20 @@ function request(e: Record<string, unknown>): { method: string; url: string; bod
       if (!need('ref') || typeof inv !== 'object' || inv === null || typeof inv.issueDate !== 'string' || typeof inv.kind !== 'string') return { code: 'VALIDATION_FAILED' };
       return { method: 'POST', url: `/invoices/${path(`${e.ref}.${inv.issueDate}.${inv.kind}`)}/payments`, body: { amount: e.amount, paidOn: e.paidOn } };
     }
-    case 'maintenance':
     case 'outage_start':
+      // knownAt is the event's instant (Art 35-1).
+      return { method: 'POST', url: '/outages', body: { ref: e.ref, knownAt: formatJst(at), scope: e.scope, cause: e.cause, grossNegligence: e.grossNegligence, description: e.description } };
     case 'outage_end':
-      return { code: 'NOT_IMPLEMENTED' };
+      return need('ref') ? { method: 'PATCH', url: `/outages/${path(e.ref)}`, body: { endedAt: formatJst(at) } } : { code: 'VALIDATION_FAILED' };
+    case 'maintenance':
+      return { method: 'POST', url: '/maintenances', body: { ref: e.ref, scope: e.scope, startsAt: e.startsAt, endsAt: e.endsAt, description: e.description } };
     default:
       return { code: 'VALIDATION_FAILED' };
   }
 }
 
 async function applyEvent(stack: EmbeddedStack, te: TimedEvent): Promise<EventResult> {
-  const r = request(te.event);
+  const r = request(te.event, te.at);
   if ('code' in r) return { index: te.index, ok: false, code: r.code };
   const res = await stack.api(
     apiEvent({ method: r.method, url: r.url, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: r.body === undefined ? undefined : JSON.stringify(r.body) }),
@@ -204,16 +208,46 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
         results.push(await applyEvent(stack, te));
         await collect(day);
       };
-      // S5: `at` events before 00:05, then the daily run, then the rest (ties: the run first).
-      while (i < events.length && events[i]!.day === day && events[i]!.at < dailyAt) await runEvent(events[i++]!);
-      clock.set(dailyAt);
-      await stack.runDaily({ date: day });
-      await collect(day);
+      // S5: every hour's watcher tick and the 00:05 daily run come before the events of the same instant;
+      // then the events by time. The watcher only reads the open outages: ticks of a day that starts
+      // with none open are skipped until an event of that day may have opened one.
+      let watching = (await stack.store.outages.list({ open: true })).length > 0;
+      const steps: { at: Instant; run: () => Promise<void> }[] = [];
+      for (let h = 0; h < 24; h++) {
+        const tick = jstInstant(day, h);
+        steps.push({
+          at: tick,
+          run: async () => {
+            if (!watching) return;
+            clock.set(tick);
+            await stack.runWatch({ scheduledTime: formatJst(tick) });
+            await collect(day);
+          },
+        });
+        if (h === 0)
+          steps.push({
+            at: dailyAt,
+            run: async () => {
+              clock.set(dailyAt);
+              await stack.runDaily({ date: day });
+              await collect(day);
+            },
+          });
+      }
+      for (const step of steps) {
+        while (i < events.length && events[i]!.day === day && events[i]!.at < step.at) {
+          const te = events[i++]!;
+          await runEvent(te);
+          if (typeof te.event.type === 'string' && te.event.type.startsWith('outage_')) watching = true;
+        }
+        await step.run();
+      }
       while (i < events.length && events[i]!.day === day) await runEvent(events[i++]!);
     }
 
     const units = (await stack.store.units.listUnits({}, 1_000_000)).map((u) => closeDay(u, scenario.to));
-    return buildResult(scenario.to, results, units, await stack.mail.list(), desktops);
+    const compensations = (await Promise.all((await stack.store.outages.list({})).map((o) => stack.store.outages.compensations(o.id)))).flat();
+    return buildResult(scenario.to, results, units, await stack.mail.list(), desktops, compensations);
   } finally {
     await stack.stop();
   }
@@ -225,6 +259,7 @@ function buildResult(
   units: Unit[],
   mails: Awaited<ReturnType<EmbeddedStack['mail']['list']>>,
   desktops: DesktopRecorder,
+  compensations: CompensationRecord[],
 ) {
   const notices = mails
     .map((m) => {
@@ -292,7 +327,10 @@ function buildResult(
     notices,
     desktops: desktopRows,
     units: unitRows,
-    compensations: [] as unknown[],
+    compensations: compensations
+      .filter((c) => c.status !== 'void')
+      .map((c) => ({ outage: c.outage, unit: c.unit, hours: c.hours, days: c.days, amount: c.amount, status: c.status }))
+      .sort((a, b) => cmp([a.outage, a.unit], [b.outage, b.unit])),
   };
 }
 

@@ -24,6 +24,7 @@ import { makeHandler as makeDailyRun, type DailyRunEvent } from '#functions/dail
 import { makeHandler as makeLifecycleWorker } from '#functions/lifecycle-worker/handler.ts';
 import { makeHandler as makeMailer } from '#functions/mailer/handler.ts';
 import { makeHandler as makeProvisioner } from '#functions/provisioner/handler.ts';
+import { makeHandler as makeOutageWatch, type OutageWatchEvent } from '#functions/outage-watch/handler.ts';
 import { storeAdapters } from '#functions/wiring.ts';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
 import { startApiServer } from './http-server.ts';
@@ -131,9 +132,10 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
     const core = { config, clock: opts.clock, units: store.units, publisher };
 
-    const api = makeApi({ ...core, ids: randomIds, auth: { mode: 'token', token: opts.apiToken ?? 'local-token' } }) as unknown as ApiHandler;
+    const api = makeApi({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, auth: { mode: 'token', token: opts.apiToken ?? 'local-token' } }) as unknown as ApiHandler;
     const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
+    const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox });
     consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer: new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' })) }));
     consumeWith(
       queues.desktops,
@@ -154,6 +156,12 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         await Promise.all(Object.values(queues).map((q) => q.drain()));
         if (Object.values(queues).every((q) => q.depth === 0)) return;
       }
+    };
+    /** The hourly watcher (EventBridge Scheduler `cron(0 * * * ? *)` on AWS), then its mails. */
+    const runWatch = async (event: OutageWatchEvent) => {
+      const r = await outageWatch(event, ctx);
+      await drain();
+      return r;
     };
     const runDaily = async (event: DailyRunEvent) => {
       const r = await dailyRun(event, ctx);
@@ -190,6 +198,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       queues,
       api,
       runDaily,
+      runWatch,
       drain,
       emulator,
       mail: new MailSinkClient(sink.url),

@@ -4,7 +4,7 @@
  * start of the unit, renewals (T3: before additions), the start of additional lines, desktop
  * deletions, then reminders. Every function is pure and takes the date as a parameter.
  */
-import { addDays, addMonths, compareDates, firstOfMonth, monthOf, type LocalDate } from './calendar.ts';
+import { addDays, addMonths, compareDates, firstOfMonth, jstInstant, monthOf, type Instant, type LocalDate } from './calendar.ts';
 import { issueInvoices } from './billing.ts';
 import { dunningDates, dunningStep, terminationStep } from './dunning.ts';
 import type { Config } from './config.ts';
@@ -239,11 +239,24 @@ export function advanceUnit(unit: Unit, through: LocalDate, config: Config): Day
     const next = dueDates(current, current.processedThrough, config).find((d) => compareDates(d, through) <= 0);
     if (!next) break;
     const r = unitDay(current, next, config);
-    current = { ...r.unit, processedThrough: next };
+    current = { ...stampTransitions(current, r.unit, jstInstant(next, 0, 5)), processedThrough: next };
     outbox.push(...r.outbox);
   }
   if (current.processedThrough === null || compareDates(current.processedThrough, through) < 0) current = { ...current, processedThrough: through };
   return { unit: current, outbox, wakeUps: nextWakeUp(current, config) };
+}
+
+/**
+ * Stamps the instant on history entries and line starts that have none yet (O1, O2: eligibility at an
+ * instant): the daily run stamps 00:05 of its date, a request the moment it was made.
+ */
+export function stampTransitions(before: Unit, unit: Unit, at: Instant): Unit {
+  const fresh = (i: number) => i >= before.history.length;
+  const wasStarted = new Set(before.lines.filter((l) => l.started).map((l) => l.id));
+  const history = unit.history.some((h, i) => fresh(i) && h.at === undefined) ? unit.history.map((h, i) => (fresh(i) && h.at === undefined ? { ...h, at } : h)) : unit.history;
+  const stamp = (l: Line) => l.started && l.startedAt === undefined && !wasStarted.has(l.id);
+  const lines = unit.lines.some(stamp) ? unit.lines.map((l) => (stamp(l) ? { ...l, startedAt: at } : l)) : unit.lines;
+  return history === unit.history && lines === unit.lines ? unit : { ...unit, history, lines };
 }
 
 /** The agenda entry that keeps a unit's next due date on the daily run's list. */

@@ -52,3 +52,18 @@ export function unitNotice(
     ...(opts.refs ? { refs: opts.refs } : {}),
   };
 }
+
+/** A notice to the operator about no unit in particular (O3: `unit: null`, `to: operator`). */
+export function operatorNotice(type: NoticeType, date: LocalDate, config: Config, data: Record<string, unknown>, opts: Pick<NoticeOptions, 'discriminator' | 'refs'> = {}): Notice {
+  return {
+    kind: 'notice',
+    id: noticeId({ unitId: null, type, date, role: 'operator', discriminator: opts.discriminator }),
+    type,
+    unitId: null,
+    date,
+    role: 'operator',
+    to: { name: 'ココナワーク運用担当', email: config.mail.operatorAddress },
+    data,
+    ...(opts.refs ? { refs: opts.refs } : {}),
+  };
+}

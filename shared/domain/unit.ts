@@ -24,6 +24,8 @@ export type UnitStatus = 'pending' | 'active' | 'suspended' | 'cancelled' | 'ter
 export interface HistoryEntry {
   readonly date: LocalDate;
   readonly status: UnitStatus;
+  /** The instant it took effect (epoch ms): the daily run's 00:05, or the event that caused it (O1, O2). */
+  readonly at?: number;
 }
 
 /** One WorkSpaces user of a line (plan kokona): `<unit>-001` … */
@@ -45,6 +47,8 @@ export interface Line {
   readonly startDate: LocalDate;
   /** Set when the line starts (H5: termEnd null for a line that never started). */
   readonly started: boolean;
+  /** The instant it started (epoch ms): the daily run's 00:05 of its start date, or the request (X2). */
+  readonly startedAt?: number;
   /** The current term: its first day (the start date, or T+1 after a renewal) and its end. */
   readonly termStart?: LocalDate | null;
   readonly termEnd: LocalDate | null;

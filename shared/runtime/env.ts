@@ -26,6 +26,7 @@ export const envSchemas = {
   'lifecycle-worker': z.object({ ...common, ...queues }),
   mailer: z.object({ ...common, SES_CONFIGURATION_SET: z.string().optional() }),
   provisioner: z.object({ ...common }),
+  'outage-watch': z.object({ ...common, ...queues }),
 } as const;
 
 export type FunctionName = keyof typeof envSchemas;

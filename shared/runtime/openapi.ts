@@ -20,8 +20,18 @@ import {
   ContactBody,
   DeferBody,
   ErrorBody,
+  CompensationIdParam,
+  IdempotencyKeyHeader,
   IdParam,
+  InvoiceIdParam,
+  InvoicesQuery,
   LocalDateSchema,
+  MaintenanceBody,
+  OutageBody,
+  OutagePatchBody,
+  OutageScopeSchema,
+  OutagesQuery,
+  PaymentBody,
   RejectBody,
   UnitsQuery,
 } from './schemas.ts';
@@ -88,6 +98,128 @@ export const UnitView = z
 
 export const UnitList = z.strictObject({ items: z.array(UnitView) });
 
+const INVOICE_KINDS = ['fees', 'late_interest'] as const;
+const INVOICE_STATUSES = ['open', 'overdue', 'paid'] as const;
+const Yen = z.number().int().meta({ description: 'yen' });
+
+/** An invoice as the API returns it (shared/use-cases/billing.ts `invoiceView`; Art 27–31). */
+export const InvoiceView = z
+  .strictObject({
+    id: z.string().meta({ description: '<unit>.<issueDate>.<kind>' }),
+    unitId: z.string(),
+    issueDate: LocalDateSchema,
+    kind: z.enum(INVOICE_KINDS),
+    dueDate: LocalDateSchema,
+    lines: z.array(
+      z.strictObject({
+        line: z.string(),
+        type: z.enum(['first_term', 'renewal', 'late_interest']),
+        from: LocalDateSchema,
+        to: LocalDateSchema,
+        months: z.number().int().nullable(),
+        accounts: z.number().int().nullable(),
+        unitPrice: Yen.nullable(),
+        amount: Yen,
+        taxable: z.boolean(),
+        description: z.string(),
+        /** late_interest: the invoice whose late payment bore it (DETAILS L4). */
+        invoice: z.string().optional(),
+      }),
+    ),
+    taxRatePercent: z.number(),
+    taxableSubtotal: Yen,
+    tax: Yen,
+    nonTaxable: Yen,
+    total: Yen,
+    payer: z.enum(['contractor', 'agent']),
+    recipient: z.strictObject({ name: z.string(), attention: z.string(), email: z.string() }),
+    issuer: z.strictObject({ name: z.string(), registrationNumber: z.string(), address: z.string() }),
+    payments: z.array(z.strictObject({ amount: Yen, paidOn: LocalDateSchema, recordedOn: LocalDateSchema })),
+    paidOn: LocalDateSchema.nullable(),
+    /** Late interest fixed at full payment (Art 31, DETAILS L1). */
+    interest: Yen,
+    ref: z.string().meta({ description: '<issueDate>/<kind>, as notices name it' }),
+    balance: Yen,
+    status: z.enum(INVOICE_STATUSES),
+  })
+  .meta({ description: 'An invoice (適格請求書) with its payments, balance and status' });
+
+export const InvoiceSummaryView = z.strictObject({
+  id: z.string(),
+  unitId: z.string(),
+  issueDate: LocalDateSchema,
+  kind: z.enum(INVOICE_KINDS),
+  dueDate: LocalDateSchema,
+  total: Yen,
+  balance: Yen,
+  paidOn: LocalDateSchema.nullable(),
+  status: z.enum(INVOICE_STATUSES),
+});
+export const InvoiceList = z.strictObject({ items: z.array(InvoiceSummaryView) });
+
+/** What a unit owes (GET /units/{id}/balance). */
+export const BalanceView = z.strictObject({
+  unit: z.string(),
+  asOf: LocalDateSchema,
+  outstanding: Yen,
+  overdue: Yen,
+  invoices: z.array(
+    z.strictObject({ id: z.string(), ref: z.string(), dueDate: LocalDateSchema, total: Yen, balance: Yen, status: z.enum(INVOICE_STATUSES) }),
+  ),
+});
+
+const JstTimestamp = z.string().meta({ description: 'an instant in JST, ISO-8601 with +09:00', example: '2025-03-01T09:30:00+09:00' });
+
+/** A compensation record (Art 35; DETAILS O5): `<outage>.<unit>.<n>`. */
+export const CompensationView = z.strictObject({
+  id: z.string(),
+  outage: z.string(),
+  unit: z.string(),
+  hours: z.number(),
+  days: z.number().int(),
+  annualFee: Yen,
+  amount: Yen,
+  status: z.enum(['pending_payout', 'paid_out', 'void']),
+  createdOn: LocalDateSchema,
+  paidOutOn: LocalDateSchema.optional(),
+  voidedOn: LocalDateSchema.optional(),
+});
+
+/** An outage as the API returns it (shared/use-cases/outages.ts `outageView`; Art 33–35, DETAILS O). */
+export const OutageView = z
+  .strictObject({
+    id: z.string(),
+    knownAt: JstTimestamp,
+    endedAt: JstTimestamp.nullable(),
+    scope: OutageScopeSchema,
+    cause: z.enum(['operator_fault', 'maintenance', 'disaster', 'public_interest', 'overload_emergency', 'customer_side', 'workspaces_provider']),
+    grossNegligence: z.boolean(),
+    description: z.string(),
+    /** Date of the outage_threshold_reached notice, once sent (DETAILS O3). */
+    thresholdNoticeOn: LocalDateSchema.nullable(),
+    settled: z.boolean(),
+    audit: z.array(z.strictObject({ at: JstTimestamp, change: z.record(z.string(), z.unknown()) })),
+    version: z.number().int(),
+    open: z.boolean(),
+    compensable: z.boolean(),
+    reason: z.string(),
+    /** Records of the last settlement (empty in lists). */
+    compensations: z.array(CompensationView),
+  })
+  .meta({ description: 'An outage with its audit trail, verdict and compensation records' });
+export const OutageList = z.strictObject({ items: z.array(OutageView) });
+
+export const MaintenanceView = z.strictObject({
+  id: z.string(),
+  announcedOn: LocalDateSchema,
+  startsAt: JstTimestamp,
+  endsAt: JstTimestamp,
+  /** maintenance_notice mails queued (Art 34-2, DETAILS M1). */
+  recipients: z.number().int(),
+  /** Their notice ids, when at most 100. */
+  noticeIds: z.array(z.string()).optional(),
+});
+
 /** What API Gateway answers before the function runs (403 bad signature, 429 throttled). */
 const GatewayError = z.object({ message: z.string() });
 
@@ -106,11 +238,12 @@ export interface ApiRoute {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'applications' | 'units' | 'meta';
+  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'meta';
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
+  readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
-  readonly response: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly location?: true };
+  readonly response: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly location?: string };
   readonly errors: Partial<Record<ErrorStatus, readonly ErrorCase[]>>;
 }
 
@@ -118,6 +251,9 @@ const unauthorized: readonly ErrorCase[] = [{ code: 'UNAUTHORIZED', when: 'the r
 const notFound: readonly ErrorCase[] = [{ code: 'NOT_FOUND', when: 'no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])' }];
 const notActive = (when: string): ErrorCase => ({ code: 'UNIT_NOT_ACTIVE', when });
 const cancellationPending = (when: string): ErrorCase => ({ code: 'UNIT_CANCELLATION_PENDING', when });
+const invoiceNotFound: readonly ErrorCase[] = [
+  { code: 'NOT_FOUND', when: 'the unit of the invoice id does not exist, or it has no such invoice (id: <unit>.<issueDate>.<fees|late_interest>)' },
+];
 const refTaken: ErrorCase = { code: 'VALIDATION_FAILED', when: 'ref is already used by a unit or a line (DETAILS P5)' };
 const bodyShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the body is not JSON or does not match the schema (details.issues)' };
 const notPending: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the application is no longer pending: already accepted or rejected (DETAILS P7)' };
@@ -130,7 +266,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Submit an application (Art 5, 11, 12); refusals in the order of DETAILS P2',
     tag: 'applications',
     body: ApplicationBody,
-    response: { status: 201, description: 'The application was received: a unit in status `pending`', schema: UnitView, location: true },
+    response: { status: 201, description: 'The application was received: a unit in status `pending`', schema: UnitView, location: '/units/{id}' },
     errors: {
       400: [bodyShape, { code: 'VALIDATION_FAILED', when: 'unknown plan, or accounts not an integer ≥ 1 (DETAILS P2, P4)' }],
       401: unauthorized,
@@ -271,6 +407,145 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: '/units/{id}/balance',
+    operationId: 'getUnitBalance',
+    summary: 'What a unit owes: outstanding and overdue totals and each unpaid invoice',
+    tag: 'invoices',
+    params: IdParam,
+    response: { status: 200, description: 'The balance as of today', schema: BalanceView },
+    errors: { 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'GET',
+    path: '/invoices',
+    operationId: 'listInvoices',
+    summary: 'List invoices by status (open, overdue, paid) by due date, or those of one unit',
+    tag: 'invoices',
+    query: InvoicesQuery,
+    response: { status: 200, description: 'The invoices', schema: InvoiceList },
+    errors: {
+      400: [{ code: 'VALIDATION_FAILED', when: 'an unknown query parameter or status' }],
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: '`unit` names no unit' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/invoices/{id}',
+    operationId: 'getInvoice',
+    summary: 'An invoice with its lines, payments, balance and status',
+    tag: 'invoices',
+    params: InvoiceIdParam,
+    response: { status: 200, description: 'The invoice', schema: InvoiceView },
+    errors: { 401: unauthorized, 404: invoiceNotFound },
+  },
+  {
+    method: 'POST',
+    path: '/invoices/{id}/payments',
+    operationId: 'recordPayment',
+    summary: 'Record a payment (Art 28–31); refusals in the order of DETAILS L6. Idempotent with an Idempotency-Key',
+    tag: 'invoices',
+    params: InvoiceIdParam,
+    headers: z.object({ 'Idempotency-Key': IdempotencyKeyHeader.optional() }),
+    body: PaymentBody,
+    response: { status: 201, description: 'The invoice after the payment (the same result again for a retry with the same Idempotency-Key)', schema: InvoiceView },
+    errors: {
+      400: [bodyShape, { code: 'VALIDATION_FAILED', when: 'the Idempotency-Key header is not 1–128 printable ASCII characters' }],
+      401: unauthorized,
+      404: invoiceNotFound,
+      409: [
+        { code: 'PAYMENT_EXCEEDS_BALANCE', when: 'the amount exceeds the balance (interest not yet invoiced excluded, DETAILS L9); also any payment on a paid invoice' },
+        { code: 'IDEMPOTENCY_KEY_REUSED', when: 'this Idempotency-Key was used with a different request' },
+      ],
+      422: [{ code: 'VALIDATION_FAILED', when: 'paidOn is after today or before the issue date (DETAILS L5)' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/outages',
+    operationId: 'recordOutage',
+    summary: 'Record an outage from when the operator learned of it (Art 33, 35; DETAILS O1, O7)',
+    tag: 'outages',
+    body: OutageBody,
+    response: { status: 201, description: 'The outage, open', schema: OutageView, location: '/outages/{id}' },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      422: [
+        { code: 'VALIDATION_FAILED', when: 'unknown cause, or a ref already used by another outage (DETAILS O7)' },
+        { code: 'VALIDATION_FAILED', when: 'knownAt is not an ISO-8601 timestamp, or is in the future' },
+      ],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/outages',
+    operationId: 'listOutages',
+    summary: 'List outages, optionally only open (open=true) or ended (open=false) ones',
+    tag: 'outages',
+    query: OutagesQuery,
+    response: { status: 200, description: 'The outages (without their compensation records)', schema: OutageList },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'an unknown query parameter, or open not true/false' }], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/outages/{id}',
+    operationId: 'getOutage',
+    summary: 'An outage with its verdict and compensation records',
+    tag: 'outages',
+    params: IdParam,
+    response: { status: 200, description: 'The outage', schema: OutageView },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no outage has this id' }] },
+  },
+  {
+    method: 'PATCH',
+    path: '/outages/{id}',
+    operationId: 'updateOutage',
+    summary: 'End an outage (once) or correct it, with an audit entry; an ended outage is settled (Art 35)',
+    tag: 'outages',
+    params: IdParam,
+    body: OutagePatchBody,
+    response: { status: 200, description: 'The outage after the change', schema: OutageView },
+    errors: {
+      400: [bodyShape, { code: 'VALIDATION_FAILED', when: 'an empty body' }],
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no outage has this id' }],
+      422: [
+        { code: 'VALIDATION_FAILED', when: 'the outage has already ended (a second end, DETAILS O7), or an unknown cause' },
+        { code: 'VALIDATION_FAILED', when: 'endedAt is not an ISO-8601 timestamp, is in the future or before knownAt' },
+      ],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/compensations/{id}/payout',
+    operationId: 'payOutCompensation',
+    summary: 'Mark a compensation paid out (idempotent)',
+    tag: 'outages',
+    params: CompensationIdParam,
+    response: { status: 200, description: 'The compensation record, paid out', schema: CompensationView },
+    errors: {
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no compensation has this id (<outage>.<unit>.<n>)' }],
+      422: [{ code: 'VALIDATION_FAILED', when: 'the compensation is void (a correction replaced it)' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/maintenances',
+    operationId: 'announceMaintenance',
+    summary: 'Announce maintenance: maintenance_notice to every account manager in scope (Art 34-2; DETAILS M1, M2)',
+    tag: 'outages',
+    body: MaintenanceBody,
+    response: { status: 201, description: 'The announcement and how many notices it queued', schema: MaintenanceView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      422: [{ code: 'VALIDATION_FAILED', when: 'startsAt or endsAt is not an ISO-8601 timestamp, or startsAt is not before endsAt (DETAILS M2)' }],
+    },
+  },
+  {
+    method: 'GET',
     path: '/openapi.json',
     operationId: 'getOpenApi',
     summary: 'This document',
@@ -323,6 +598,18 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'ContactBody', schema: ContactBody, io: 'input' },
   { name: 'Unit', schema: UnitView, io: 'output' },
   { name: 'UnitList', schema: UnitList, io: 'output' },
+  { name: 'PaymentBody', schema: PaymentBody, io: 'input' },
+  { name: 'Invoice', schema: InvoiceView, io: 'output' },
+  { name: 'InvoiceSummary', schema: InvoiceSummaryView, io: 'output' },
+  { name: 'InvoiceList', schema: InvoiceList, io: 'output' },
+  { name: 'Balance', schema: BalanceView, io: 'output' },
+  { name: 'OutageBody', schema: OutageBody, io: 'input' },
+  { name: 'OutagePatchBody', schema: OutagePatchBody, io: 'input' },
+  { name: 'MaintenanceBody', schema: MaintenanceBody, io: 'input' },
+  { name: 'Outage', schema: OutageView, io: 'output' },
+  { name: 'OutageList', schema: OutageList, io: 'output' },
+  { name: 'Compensation', schema: CompensationView, io: 'output' },
+  { name: 'Maintenance', schema: MaintenanceView, io: 'output' },
   { name: 'Error', schema: ErrorBody, io: 'output' },
   { name: 'GatewayError', schema: GatewayError, io: 'output' },
 ];
@@ -338,7 +625,7 @@ function schemaOrRef(schema: z.ZodType, io: 'input' | 'output'): Json {
 
 function parameters(route: ApiRoute): Json[] {
   const out: Json[] = [];
-  for (const [where, obj] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, obj] of [['path', route.params], ['query', route.query], ['header', route.headers]] as const) {
     if (!obj) continue;
     for (const [name, field] of Object.entries(obj.shape as Record<string, z.ZodType>)) {
       out.push({ name, in: where, required: where === 'path' || !field.safeParse(undefined).success, schema: jsonSchema(field, 'input') });
@@ -370,7 +657,7 @@ function operation(route: ApiRoute): Json {
   const responses: Json = {
     [route.response.status]: {
       description: route.response.description,
-      ...(route.response.location ? { headers: { Location: { description: 'The new unit: /units/{id}', schema: { type: 'string' } } } } : {}),
+      ...(route.response.location ? { headers: { Location: { description: `The new resource: ${route.response.location}`, schema: { type: 'string' } } } } : {}),
       content: { 'application/json': { schema: schemaOrRef(route.response.schema, 'output') } },
     },
   };
@@ -420,6 +707,8 @@ export function buildOpenApi(): Json {
     tags: [
       { name: 'applications', description: 'Art 5–7, 11, 12 (DETAILS P)' },
       { name: 'units', description: 'Units, additional lines, cancellations, contacts, desktops, history (Art 12–18; DETAILS T, C, H, M)' },
+      { name: 'invoices', description: 'Invoices, payments and balances (Art 27–31; DETAILS I, L)' },
+      { name: 'outages', description: 'Outages, compensation and maintenance (Art 33–35; DETAILS O, M)' },
       { name: 'meta', description: 'About the API' },
     ],
     paths,

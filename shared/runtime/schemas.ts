@@ -54,3 +54,32 @@ export const PaymentBody = z.strictObject({
 });
 export const IdempotencyKeyHeader = z.string().regex(/^[\x21-\x7e]{1,128}$/, '1–128 printable ASCII characters');
 export const InvoicesQuery = z.strictObject({ status: z.enum(['open', 'overdue', 'paid']).optional(), unit: Ref.optional() });
+
+export const OutageScopeSchema = z.union([z.literal('all'), z.strictObject({ plan: z.string().min(1) }), z.strictObject({ units: z.array(z.string()) })]);
+/** `cause` is checked by the use case (an unknown cause is VALIDATION_FAILED, O7). */
+export const OutageBody = z.strictObject({
+  ref: Ref.optional(),
+  knownAt: z.string().min(1),
+  scope: OutageScopeSchema,
+  cause: z.string().min(1),
+  grossNegligence: z.boolean().optional(),
+  description: z.string().max(2000).optional(),
+});
+export const OutagePatchBody = z
+  .strictObject({
+    endedAt: z.string().min(1).optional(),
+    cause: z.string().min(1).optional(),
+    scope: OutageScopeSchema.optional(),
+    grossNegligence: z.boolean().optional(),
+    description: z.string().max(2000).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'at least one field');
+export const OutagesQuery = z.strictObject({ open: z.enum(['true', 'false']).optional() });
+export const CompensationIdParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.\d{1,4}$/, '<outage>.<unit>.<n>') });
+export const MaintenanceBody = z.strictObject({
+  ref: Ref.optional(),
+  startsAt: z.string().min(1),
+  endsAt: z.string().min(1),
+  scope: OutageScopeSchema,
+  description: z.string().max(2000).optional(),
+});

@@ -1,7 +1,7 @@
 import { addDays, jstDate, jstInstant, type LocalDate } from '#domain/calendar.ts';
 import { notFound } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
-import { advanceUnit, nextWakeUp } from '#domain/lifecycle.ts';
+import { advanceUnit, nextWakeUp, stampTransitions } from '#domain/lifecycle.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ConcurrentModificationError, type CoreDeps, type IdempotencyRecord } from './ports.ts';
 
@@ -47,7 +47,8 @@ export async function changeUnit(
     const loaded = await deps.units.get(id);
     if (!loaded) throw notFound('unit', id);
     const caughtUp = opts.advance === false ? { unit: loaded, outbox: [] } : advanceUnit(loaded, businessDayDone(deps), deps.config);
-    const t = await decide(caughtUp.unit);
+    const decided = await decide(caughtUp.unit);
+    const t = { ...decided, unit: stampTransitions(caughtUp.unit, decided.unit, deps.clock.now()) };
     const outbox = dedupe([...caughtUp.outbox, ...t.outbox]);
     // Nothing changed: its wake-up was written with the state it has (every save writes the next one).
     if (t.unit === loaded && outbox.length === 0) return loaded;

@@ -6,6 +6,7 @@ import type { Instant, LocalDate } from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import type { DesktopJob, Notice, OutboxItem } from '#domain/effects.ts';
 import type { Invoice } from '#domain/invoices.ts';
+import type { CompensationRecord, Outage, OutageScope } from '#domain/outages.ts';
 import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
 
 /** X4: one business clock for the API and the daily run. */
@@ -102,6 +103,38 @@ export interface UnitRepository {
   listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit?: number): Promise<Unit[]>;
 }
 
+/** Outages, their compensation records and maintenance announcements (Art 33–35, 34-2). */
+export interface OutageRepository {
+  get(id: string): Promise<Outage | null>;
+  /** Outage refs are their own namespace (P5); a taken id fails with VALIDATION_FAILED. */
+  create(o: Omit<Outage, 'version'>): Promise<Outage>;
+  /** Conditional on `o.version`; writes the outage (version + 1) and its notices in one transaction. */
+  save(o: Outage, effects: { readonly outbox: readonly OutboxItem[] }): Promise<Outage>;
+  list(filter: { readonly open?: boolean }): Promise<Outage[]>;
+  compensations(outageId: string): Promise<CompensationRecord[]>;
+  getCompensation(id: string): Promise<CompensationRecord | null>;
+  /**
+   * One unit's change in one transaction: new records (must not exist), updated records (conditional on
+   * their stored status being `expectStatus`), and the notices. False when a condition failed (done already).
+   */
+  writeCompensations(change: {
+    readonly added: readonly CompensationRecord[];
+    readonly updated: readonly { readonly record: CompensationRecord; readonly expectStatus: CompensationRecord['status'] }[];
+    readonly outbox: readonly OutboxItem[];
+  }): Promise<boolean>;
+  createMaintenance(m: Maintenance): Promise<void>;
+}
+
+export interface Maintenance {
+  readonly id: string;
+  readonly startsAt: Instant;
+  readonly endsAt: Instant;
+  readonly scope: OutageScope;
+  readonly description: string;
+  readonly announcedOn: LocalDate;
+  readonly recipients: number;
+}
+
 /** The unit ids the daily run must wake on a date (reads grow with the day's work). */
 export interface Agenda {
   dueOn(date: LocalDate): Promise<string[]>;
@@ -134,6 +167,8 @@ export interface OutboxRepository {
   recordAttempt(id: string, error: string): Promise<void>;
   /** Items not yet done (for the relay sweep). */
   listPending(limit: number): Promise<OutboxItem[]>;
+  /** Writes items that belong to no unit's state change (maintenance notices); an existing id is kept as it is. */
+  add(items: readonly OutboxItem[]): Promise<void>;
 }
 
 /** Queues with at-least-once delivery (SQS on AWS, in-process locally). */

@@ -106,6 +106,10 @@ export class InMemoryOutboxRepository implements OutboxRepository {
     this.items.set(item.id, { item: copy(item), state: 'pending', attempts: 0 });
   }
 
+  async add(items: readonly OutboxItem[]): Promise<void> {
+    for (const i of items) if (!this.items.has(i.id)) this.put(i);
+  }
+
   /** The last recorded error of an item (not part of the port; for assertions). */
   lastError(id: string): string | undefined {
     return this.items.get(id)?.lastError;

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboxItem } from '#domain/effects.ts';
 import type { OutboxEntry, OutboxRepository } from '#use-cases/ports.ts';
 import { GSI1, keys } from './table.ts';
@@ -62,6 +62,24 @@ export class DynamoOutboxRepository implements OutboxRepository {
         UpdateExpression: 'ADD attempts :one SET lastError = :e REMOVE leaseUntil',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':one': 1, ':e': error.slice(0, 500) },
+      }),
+    );
+  }
+
+  async add(items: readonly OutboxItem[]): Promise<void> {
+    await Promise.all(
+      items.map(async (o) => {
+        try {
+          await this.db.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: { ...keys.outbox(o.id), item: o, state: 'pending', attempts: 0, gsi1pk: 'OUTBOX#pending', gsi1sk: `${o.date}#${o.id}` },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (e) {
+          if ((e as Error).name !== 'ConditionalCheckFailedException') throw e; // already there: kept as it is
+        }
       }),
     );
   }

@@ -10,9 +10,13 @@
  *  RUN / A                            the daily run's last completed date (catch-up)
  *  INVOICE#<id> / A                   an invoice's index entry (the invoice itself lives in its unit)
  *  IDEM#<key> / A                     an Idempotency-Key, the request's hash and its result
+ *  OUTAGE#<id> / A                    an outage (versioned)
+ *  COMP#<outage> / <record id>        its compensation records
+ *  MAINT#<id> / A                     a maintenance announcement
  * GSI1 (gsi1pk / gsi1sk): APPS#<application status> / <seq> — listing applications;
  *                         OUTBOX#pending / <date>#<id> — the relay's sweep (sparse: removed when done).
- *                         INVOICES#<unpaid|paid> / <due date>#<id> — listing invoices.
+ *                         INVOICES#<unpaid|paid> / <due date>#<id> — listing invoices;
+ *                         OUTAGES#<open|ended> / <knownAt>#<id> — open outages for the hourly watcher.
  * GSI2 (gsi2pk / gsi2sk): UNITS#<status> / <next cancellation deadline>#<id> — listing units.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -80,4 +84,7 @@ export const keys = {
   run: () => ({ pk: 'RUN', sk: 'A' }),
   invoice: (id: string) => ({ pk: `INVOICE#${id}`, sk: 'A' }),
   idempotency: (key: string) => ({ pk: `IDEM#${key}`, sk: 'A' }),
+  outage: (id: string) => ({ pk: `OUTAGE#${id}`, sk: 'A' }),
+  compensation: (outageId: string, id: string) => ({ pk: `COMP#${outageId}`, sk: id }),
+  maintenance: (id: string) => ({ pk: `MAINT#${id}`, sk: 'A' }),
 };

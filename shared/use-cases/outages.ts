@@ -1,0 +1,284 @@
+/**
+ * Outages (Art 33–35) and maintenance notices (Art 34-2).
+ * recordOutage → the hourly watcher tells the operator once it passes the threshold (O3) → endOutage
+ * settles: one compensation record + statement per eligible unit (O1, O5), each unit in its own
+ * conditional write, so a retried or repeated settlement never adds a record or a mail twice.
+ * A correction (cause, scope, negligence) after the end settles again: new records added, wrong ones
+ * voided, none edited.
+ */
+import { addDays, formatJst, jstDate, parseInstant, type Instant, type LocalDate } from '#domain/calendar.ts';
+import type { Config } from '#domain/config.ts';
+import { DomainError, invalid, notFound } from '#domain/errors.ts';
+import type { OutboxItem } from '#domain/effects.ts';
+import { operatorNotice, unitNotice } from '#domain/notices.ts';
+import {
+  compensability,
+  inScope,
+  OUTAGE_CAUSES,
+  reconcile,
+  thresholdReached,
+  verdict,
+  type CompensationRecord,
+  type Outage,
+  type OutageCause,
+  type OutageScope,
+} from '#domain/outages.ts';
+import type { Unit } from '#domain/unit.ts';
+import { ConcurrentModificationError, type Clock, type IdGenerator, type OutageRepository, type OutboxPublisher, type OutboxRepository, type UnitRepository } from './ports.ts';
+
+export interface OutageDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly units: UnitRepository;
+  readonly outages: OutageRepository;
+  readonly outbox: OutboxRepository;
+  readonly publisher: OutboxPublisher;
+}
+
+export interface OutageInput {
+  readonly ref?: string;
+  readonly knownAt: string;
+  readonly scope: OutageScope;
+  readonly cause: string;
+  readonly grossNegligence?: boolean;
+  readonly description?: string;
+}
+
+const isCause = (c: string): c is OutageCause => (OUTAGE_CAUSES as readonly string[]).includes(c);
+
+function instant(s: string, field: string, now: Instant): Instant {
+  const t = parseInstant(s);
+  if (t === null) throw invalid(`${field} must be an ISO-8601 timestamp`, { field });
+  if (t > now) throw invalid(`${field} must not be in the future`, { field });
+  return t;
+}
+
+export async function recordOutage(deps: OutageDeps, input: OutageInput): Promise<Outage> {
+  if (!isCause(input.cause)) throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
+  const knownAt = instant(input.knownAt, 'knownAt', deps.clock.now());
+  return deps.outages.create({
+    id: input.ref ?? deps.ids.newId('o'),
+    knownAt,
+    endedAt: null,
+    scope: input.scope,
+    cause: input.cause,
+    grossNegligence: input.grossNegligence ?? false, // O7: missing counts as false
+    description: input.description ?? '',
+    thresholdNoticeOn: null,
+    settled: false,
+    audit: [{ at: deps.clock.now(), change: { recorded: { knownAt: formatJst(knownAt), cause: input.cause, scope: input.scope } } }],
+  });
+}
+
+export interface OutageUpdate {
+  readonly endedAt?: string;
+  readonly cause?: string;
+  readonly scope?: OutageScope;
+  readonly grossNegligence?: boolean;
+  readonly description?: string;
+}
+
+/** Ends an outage (once: a second end is VALIDATION_FAILED, O7) or corrects it, with an audit entry; then settles. */
+export async function updateOutage(deps: OutageDeps, id: string, input: OutageUpdate): Promise<Outage> {
+  for (let attempt = 1; ; attempt++) {
+    const o = await deps.outages.get(id);
+    if (!o) throw notFound('outage', id);
+    const now = deps.clock.now();
+    const change: Record<string, unknown> = {};
+    let next: Outage = o;
+    if (input.endedAt !== undefined) {
+      if (o.endedAt !== null) throw invalid(`outage ${id} has already ended`, { endedAt: formatJst(o.endedAt) });
+      const endedAt = instant(input.endedAt, 'endedAt', now);
+      if (endedAt < o.knownAt) throw invalid('endedAt must not be before knownAt', { field: 'endedAt' });
+      next = { ...next, endedAt, settled: false };
+      change.endedAt = formatJst(endedAt);
+    }
+    if (input.cause !== undefined && input.cause !== o.cause) {
+      if (!isCause(input.cause)) throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
+      next = { ...next, cause: input.cause, settled: false };
+      change.cause = [o.cause, input.cause];
+    }
+    if (input.grossNegligence !== undefined && input.grossNegligence !== o.grossNegligence) {
+      next = { ...next, grossNegligence: input.grossNegligence, settled: false };
+      change.grossNegligence = [o.grossNegligence, input.grossNegligence];
+    }
+    if (input.scope !== undefined && JSON.stringify(input.scope) !== JSON.stringify(o.scope)) {
+      next = { ...next, scope: input.scope, settled: false };
+      change.scope = [o.scope, input.scope];
+    }
+    if (input.description !== undefined && input.description !== o.description) {
+      next = { ...next, description: input.description };
+      change.description = [o.description, input.description];
+    }
+    if (Object.keys(change).length === 0) return o;
+    next = { ...next, audit: [...o.audit, { at: now, change }] };
+    try {
+      const saved = await deps.outages.save(next, { outbox: [] });
+      return saved.endedAt !== null && !saved.settled ? settleOutage(deps, id) : saved;
+    } catch (e) {
+      if (!(e instanceof ConcurrentModificationError) || attempt >= 5) throw e;
+    }
+  }
+}
+
+/** The units an outage's scope may touch (unknown refs of a unit list are ignored, O7). */
+async function candidates(deps: Pick<OutageDeps, 'units'>, scope: OutageScope): Promise<Unit[]> {
+  if (scope !== 'all' && 'units' in scope) return (await Promise.all(scope.units.map((u) => deps.units.get(u)))).filter((u): u is Unit => u !== null);
+  return (await deps.units.listUnits({}, 1_000_000)).filter((u) => inScope(u, scope));
+}
+
+async function pool<T>(items: readonly T[], n: number, f: (t: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (i < items.length) await f(items[i++]!);
+  }));
+}
+
+/** Writes what each unit is owed (O1, O5) and marks the outage settled. Idempotent and resumable. */
+export async function settleOutage(deps: OutageDeps, id: string): Promise<Outage> {
+  const o = await deps.outages.get(id);
+  if (!o) throw notFound('outage', id);
+  if (o.endedAt === null || o.settled) return o;
+  const today = deps.clock.today();
+  const records = await deps.outages.compensations(id);
+  const byUnit = new Map<string, CompensationRecord[]>();
+  for (const r of records) byUnit.set(r.unit, [...(byUnit.get(r.unit) ?? []), r]);
+  // Units with records are reconsidered even when the scope no longer names them (a correction voids theirs).
+  const units = new Map((await candidates(deps, o.scope)).map((u) => [u.id, u]));
+  for (const uid of byUnit.keys()) if (!units.has(uid)) { const u = await deps.units.get(uid); if (u) units.set(uid, u); }
+  const published: OutboxItem[] = [];
+  await pool([...units.values()], 8, async (unit) => {
+    const { voided, added } = reconcile(unit, o, byUnit.get(unit.id) ?? [], today, deps.config);
+    if (voided.length === 0 && added.length === 0) return;
+    const outbox = added.map((r) =>
+      unitNotice(
+        unit,
+        'compensation_statement',
+        today,
+        'account_manager',
+        deps.config,
+        { outage: o.id, knownAt: formatJst(o.knownAt), endedAt: formatJst(o.endedAt!), hours: r.hours, days: r.days, annualFee: r.annualFee, amount: r.amount, record: r.id },
+        { discriminator: r.id, refs: { outage: o.id } },
+      ),
+    );
+    if (await deps.outages.writeCompensations({ added, updated: voided.map((r) => ({ record: r, expectStatus: 'pending_payout' })), outbox })) published.push(...outbox);
+  });
+  await deps.publisher.publish(published).catch(() => undefined);
+  for (let attempt = 1; ; attempt++) {
+    const cur = (await deps.outages.get(id))!;
+    if (cur.settled || cur.version !== o.version) return cur; // a correction since: it settles again itself
+    try {
+      return await deps.outages.save({ ...cur, settled: true }, { outbox: [] });
+    } catch (e) {
+      if (!(e instanceof ConcurrentModificationError) || attempt >= 5) throw e;
+    }
+  }
+}
+
+/**
+ * The hourly watcher (O3): at the first tick at or after knownAt + threshold while a compensable outage
+ * is open, one outage_threshold_reached to the operator. Also finishes settlements a crash left undone.
+ */
+export async function watchOutages(deps: OutageDeps, tick: Instant): Promise<{ notified: string[]; settled: string[] }> {
+  const notified: string[] = [];
+  for (const o of await deps.outages.list({ open: true })) {
+    if (o.thresholdNoticeOn !== null || o.knownAt > tick || !compensability(o.cause, o.grossNegligence).compensable || !thresholdReached(o, tick, deps.config)) continue;
+    const date = jstDate(tick);
+    const notice = operatorNotice(
+      'outage_threshold_reached',
+      date,
+      deps.config,
+      { outage: o.id, knownAt: formatJst(o.knownAt), hours: Math.floor((tick - o.knownAt) / 3_600_000), cause: o.cause, scope: o.scope, description: o.description },
+      { discriminator: o.id, refs: { outage: o.id } },
+    );
+    try {
+      await deps.outages.save({ ...o, thresholdNoticeOn: date }, { outbox: [notice] });
+      await deps.publisher.publish([notice]).catch(() => undefined);
+      notified.push(o.id);
+    } catch (e) {
+      if (!(e instanceof ConcurrentModificationError)) throw e; // a concurrent tick sent it
+    }
+  }
+  const settled: string[] = [];
+  for (const o of await deps.outages.list({ open: false })) if (!o.settled) settled.push((await settleOutage(deps, o.id)).id);
+  return { notified, settled };
+}
+
+export async function getOutage(deps: Pick<OutageDeps, 'outages' | 'config'>, id: string) {
+  const o = await deps.outages.get(id);
+  if (!o) throw notFound('outage', id);
+  return outageView(o, await deps.outages.compensations(id), deps.config);
+}
+
+export function outageView(o: Outage, records: readonly CompensationRecord[], config: Config) {
+  const v = o.endedAt === null ? compensability(o.cause, o.grossNegligence) : verdict(o, config);
+  return {
+    ...o,
+    knownAt: formatJst(o.knownAt),
+    endedAt: o.endedAt === null ? null : formatJst(o.endedAt),
+    audit: o.audit.map((a) => ({ ...a, at: formatJst(a.at as Instant) })),
+    open: o.endedAt === null,
+    compensable: v.compensable,
+    reason: v.reason,
+    compensations: records,
+  };
+}
+
+export async function listOutages(deps: Pick<OutageDeps, 'outages' | 'config'>, filter: { open?: boolean }) {
+  return (await deps.outages.list(filter)).map((o) => outageView(o, [], deps.config));
+}
+
+/** Marks a compensation paid out (idempotent for a record already paid out; a void record cannot be). */
+export async function payOutCompensation(deps: Pick<OutageDeps, 'outages' | 'clock'>, id: string): Promise<CompensationRecord> {
+  const r = await deps.outages.getCompensation(id);
+  if (!r) throw notFound('compensation', id);
+  if (r.status === 'paid_out') return r;
+  if (r.status === 'void') throw new DomainError('VALIDATION_FAILED', `compensation ${id} is void`, { status: r.status }, true);
+  const paid: CompensationRecord = { ...r, status: 'paid_out', paidOutOn: deps.clock.today() };
+  if (!(await deps.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'pending_payout' }], outbox: [] }))) return (await deps.outages.getCompensation(id))!;
+  return paid;
+}
+
+export interface MaintenanceInput {
+  readonly ref?: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly scope: OutageScope;
+  readonly description?: string;
+}
+
+/** A unit's scheduled end known today: its cancellation, or an announced termination (M1). */
+function scheduledEnd(u: Unit, today: LocalDate, config: Config): LocalDate | null {
+  if (u.cancellation) return u.cancellation.end;
+  if (u.status === 'suspended' && u.suspendedOn && addDays(u.suspendedOn, config.terminateAfterDays - config.terminationNoticeDays) <= today)
+    return addDays(u.suspendedOn, config.terminateAfterDays);
+  return null;
+}
+
+/**
+ * Art 34-2 (M1, M2): maintenance_notice, dated today, to every account manager of a unit in scope that is
+ * active or suspended now, except those whose scheduled end is before the maintenance's start date.
+ * The notices go through the outbox and the mailer, which paces them within the SES send rate.
+ */
+export async function announceMaintenance(deps: OutageDeps, input: MaintenanceInput) {
+  const startsAt = parseInstant(input.startsAt);
+  const endsAt = parseInstant(input.endsAt);
+  if (startsAt === null) throw invalid('startsAt must be an ISO-8601 timestamp', { field: 'startsAt' });
+  if (endsAt === null) throw invalid('endsAt must be an ISO-8601 timestamp', { field: 'endsAt' });
+  if (!(startsAt < endsAt)) throw invalid('startsAt must be before endsAt', { field: 'endsAt' });
+  const today = deps.clock.today();
+  const id = input.ref ?? deps.ids.newId('m');
+  const startDay = jstDate(startsAt);
+  const units = (await candidates(deps, input.scope)).filter((u) => {
+    if (u.status !== 'active' && u.status !== 'suspended') return false;
+    const end = scheduledEnd(u, today, deps.config);
+    return end === null || end >= startDay;
+  });
+  const data = { maintenance: id, startsAt: formatJst(startsAt), endsAt: formatJst(endsAt), description: input.description ?? '' };
+  const notices = units.map((u) => unitNotice(u, 'maintenance_notice', today, 'account_manager', deps.config, data, { discriminator: id, refs: { maintenance: id } }));
+  await deps.outages.createMaintenance({ id, startsAt, endsAt, scope: input.scope, description: input.description ?? '', announcedOn: today, recipients: notices.length });
+  await deps.outbox.add(notices);
+  await deps.publisher.publish(notices).catch(() => undefined);
+  return { id, announcedOn: today, startsAt: data.startsAt, endsAt: data.endsAt, recipients: notices.length, noticeIds: notices.length <= 100 ? notices.map((n) => n.id) : undefined };
+}
