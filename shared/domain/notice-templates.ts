@@ -769,7 +769,7 @@ const outageThresholdReached: Template = (n) => {
   };
 };
 
-/** Art 35 (O5): data outage, knownAt, endedAt, hours, days, amount, annualFee (tax-exclusive). */
+/** Art 35 (O5): data outage, knownAt, endedAt, hours, days, amount, annualFee (tax-exclusive), record (the compensation id). */
 const compensationStatement: Template = (n) => {
   const id = stringField(n.data, 'outage') ?? n.refs?.outage;
   const knownAt = instantField(n.data, 'knownAt');
@@ -783,13 +783,14 @@ const compensationStatement: Template = (n) => {
     title: '損害賠償額のお知らせ',
     lead: [
       `${period}本サービスが全く利用できない状態が継続し、多大なるご迷惑をおかけしましたことを深くお詫び申し上げます。`,
-      `約款第35条に基づき、当社が本サービスの利用できない状態を知った時刻から連続した時間${hours ? `（${hours}）` : ''}のうち24時間の倍数である部分について24時間ごとに日数を計算し、その日数に応じて年間使用料を日割りした額を、損害賠償額としてお支払いいたします。`,
+      `約款第35条に基づき、当社が本サービスの全く利用できない状態を知った時刻から連続した時間${hours ? `（${hours}）` : ''}のうち24時間の倍数である部分について24時間ごとに日数を計算し、その日数に応じて年間使用料を日割りした額を、損害賠償額としてお支払いいたします。`,
       ...(amount !== undefined ? [`お客様のご契約に対する損害賠償額は${formatYenJa(amount)}です。`] : []),
     ],
     tables: [
       fields('損害賠償額の明細', [
         ...contractRows(n),
         ['障害番号', id],
+        ['賠償の管理番号', stringField(n.data, 'record')],
         ['障害を知った日時', knownAt],
         ['復旧日時', endedAt],
         ['継続時間', hours],

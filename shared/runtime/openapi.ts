@@ -202,7 +202,8 @@ export const OutageView = z
     version: z.number().int(),
     open: z.boolean(),
     compensable: z.boolean(),
-    reason: z.string(),
+    /** Why it is not compensable (null when it is, or may still be). */
+    reason: z.string().nullable(),
     /** Records of the last settlement (empty in lists). */
     compensations: z.array(CompensationView),
   })
@@ -389,6 +390,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         { code: 'CANCELLATION_DEADLINE_PASSED', when: 'the deadline for that end has passed; details.earliest is the earliest month end still possible (Art 18, DETAILS C3)' },
       ],
       422: [
+        { code: 'VALIDATION_FAILED', when: '`end` is neither "term_end" nor a date YYYY-MM-DD (judged after the unit and line are found, DETAILS C4)' },
         { code: 'NOT_A_MONTH_END', when: '`end` is a date but not the last day of a month (Art 18-4)' },
         { code: 'VALIDATION_FAILED', when: '`end` is after the last term end that can still be cancelled (DETAILS C1)' },
       ],

@@ -34,10 +34,13 @@ export const IdParam = z.strictObject({ id: Ref });
 export const ErrorBody = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) });
 
 export const AddLineBody = z.strictObject({ ref: Ref.optional(), accounts: z.number().int().min(1), startDate: LocalDateSchema });
-/** `end`: "term_end" or a month-end date; a non-month-end date is a rule refusal (NOT_A_MONTH_END), not a shape error. */
+/**
+ * `end`: "term_end" or a month-end date. Its format is judged by the rules after the unit and line are
+ * found (DETAILS C4: NOT_FOUND → VALIDATION_FAILED / NOT_A_MONTH_END), so here it is only a string.
+ */
 export const CancellationBody = z.strictObject({
-  end: z.union([z.literal('term_end'), LocalDateSchema]),
-  line: Ref.optional(),
+  end: z.string().min(1).meta({ description: '"term_end" or a month-end date YYYY-MM-DD' }),
+  line: z.string().min(1).optional(),
 });
 export const ContactBody = z.strictObject({ name: z.string().min(1).max(200), email: Email });
 export const UnitsQuery = z.strictObject({

@@ -17,6 +17,9 @@ export interface SubmitApplicationInput extends rules.ApplicationInput {
 }
 
 export async function submitApplication(deps: CoreDeps & { ids: IdGenerator }, input: SubmitApplicationInput): Promise<Unit> {
+  // P2: a duplicate ref is a VALIDATION_FAILED of the first group, before the rules (P5).
+  if (input.ref !== undefined && (await deps.units.refTaken(input.ref)))
+    throw invalid(`ref ${input.ref} is already used by a unit or line (DETAILS P5)`, { field: 'ref', ref: input.ref });
   rules.checkApplication(input, deps.config);
   const id = input.ref ?? deps.ids.newId('u');
   // P13: no notice on receipt.

@@ -3,7 +3,7 @@ import { accept, checkApplication, defer, newApplication, reject, userNames } fr
 import { isDelinquent } from '#domain/payments.ts';
 import { buildInvoice } from '#domain/invoices.ts';
 import type { Yen } from '#domain/money.ts';
-import { date } from '#domain/calendar.ts';
+import { date, jstInstant } from '#domain/calendar.ts';
 import { buildConfig } from '#domain/config.ts';
 import { DomainError } from '#domain/errors.ts';
 import { advanceUnit } from '#domain/lifecycle.ts';
@@ -111,7 +111,8 @@ describe('applications (Art 5, 6, 11, 12; DETAILS P)', () => {
     const accepted = accept(received(), date('2024-02-15'), date('2024-02-01'), config).unit;
     expect(advanceUnit(accepted, date('2024-02-14'), config).unit.status).toBe('pending');
     const late = advanceUnit(accepted, date('2024-02-20'), config); // runs missed: still starts, dated the start date
-    expect(late.unit.history.at(-1)).toEqual({ date: '2024-02-15', status: 'active' });
+    // O2: it took effect at the daily run of its start date (00:05 JST), though processed late.
+    expect(late.unit.history.at(-1)).toEqual({ date: '2024-02-15', status: 'active', at: jstInstant(date('2024-02-15'), 0, 5) });
     expect(late.outbox).toHaveLength(1);
     const again = advanceUnit(late.unit, date('2024-02-20'), config);
     expect(again.outbox).toEqual([]);

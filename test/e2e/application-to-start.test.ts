@@ -70,10 +70,12 @@ describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
     expect(run).toMatchObject({ dates: ['2024-02-15'], dueUnits: 1 });
     const unit = (await call(stack, 'GET', '/units/acme')).body;
     expect(unit.status).toBe('active');
-    expect(unit.history).toEqual([
+    expect(unit.history.map(({ date, status }: { date: string; status: string }) => ({ date, status }))).toEqual([
       { date: '2024-02-01', status: 'pending' },
       { date: '2024-02-15', status: 'active' },
     ]);
+    // O2: the start takes effect at the daily run, 00:05 JST of the start date.
+    expect(unit.history[1].at).toBe(Date.parse('2024-02-15T00:05:00+09:00'));
     expect(unit.lines[0]).toMatchObject({ started: true, termEnd: '2025-02-28' });
     const desktops = stack.emulator.list();
     expect(desktops).toHaveLength(10);

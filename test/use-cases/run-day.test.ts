@@ -1,6 +1,6 @@
 /** The daily run (catch-up, reruns, X4) and the lifecycle worker's advanceUnitTo, on the in-memory store. */
 import { describe, expect, it } from 'vitest';
-import { date, type LocalDate } from '#domain/calendar.ts';
+import { date, jstInstant, type LocalDate } from '#domain/calendar.ts';
 import { desktopJobId } from '#domain/effects.ts';
 import { DomainError } from '#domain/errors.ts';
 import { acceptApplication, submitApplication } from '#use-cases/applications.ts';
@@ -107,7 +107,7 @@ describe('runDailyRun', () => {
     for (const [id, start] of [['acme', '2024-02-11'], ['beta', '2024-02-12'], ['gamma', '2024-02-13']] as const) {
       const unit = await deps.units.get(id);
       expect(unit?.status).toBe('active');
-      expect(unit?.history.at(-1)).toEqual({ date: start, status: 'active' });
+      expect(unit?.history.at(-1)).toEqual({ date: start, status: 'active', at: jstInstant(date(start), 0, 5) });
       expect(await deps.outbox.get(desktopJobId({ unitId: id, lineId: id, action: 'create', date: d(start) }))).toMatchObject({ state: 'pending' });
     }
     expect(deps.publisher.items.filter((i) => i.kind === 'desktop').map((i) => i.id)).toEqual([
