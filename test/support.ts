@@ -19,6 +19,7 @@ export async function testStack(today: string, opts: Partial<EmbeddedStackOption
     apiToken: TOKEN,
     provisionDelayMs: 0,
     retryDelayMs: 0,
+    mailRatePerSecond: Infinity,
     ...opts,
   });
   return { ...stack, clock, setToday: (d: LocalDate | string, hour = 10) => clock.set(jstInstant(date(d), hour)) };

@@ -2,6 +2,7 @@
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { httpErrors, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { makeOpenApi } from './routes/openapi.ts';
 import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
 import { makeAnnounceMaintenance, makeGetOutage, makeListOutages, makePayOut, makeRecordOutage, makeUpdateOutage } from './routes/outages.ts';
@@ -10,6 +11,7 @@ import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits 
 
 export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
   return [
+    { method: 'GET', path: '/openapi.json', handler: makeOpenApi() },
     { method: 'POST', path: '/applications', handler: makeSubmitApplication(deps) },
     { method: 'GET', path: '/applications', handler: makeListApplications(deps) },
     { method: 'POST', path: '/applications/{id}/accept', handler: makeAcceptApplication(deps) },

@@ -184,6 +184,7 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
     apiToken: TOKEN,
     provisionDelayMs: 0,
     retryDelayMs: 0,
+    mailRatePerSecond: Infinity, // the test clock does not wait for SES's quota
   });
   try {
     const results: EventResult[] = [];

@@ -14,6 +14,7 @@ import { meterReads, type ReadMeter } from '#adapters/dynamodb/read-meter.ts';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
+import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
 import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
 import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
 import { randomIds } from '#runtime/clock.ts';
@@ -49,6 +50,8 @@ export interface EmbeddedStackOptions {
   readonly retryDelayMs?: number;
   /** Deliver every queue message this many times (fault tests). */
   readonly duplicates?: number;
+  /** Mails per second through SES (default: config `mail.sendRatePerSecond`; tests and the simulator: Infinity). */
+  readonly mailRatePerSecond?: number;
   /**
    * Agenda shards (default 4: DynamoDB Local answers one request at a time, so every shard is a
    * round trip on each daily run; AWS uses 16). Persisted data must keep the count it was written with.
@@ -136,7 +139,9 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox });
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer: new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' })) }));
+    const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
+    const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer }));
     consumeWith(
       queues.desktops,
       makeProvisioner({

@@ -24,7 +24,12 @@ export const envSchemas = {
   }),
   'daily-run': z.object({ ...common, ...queues, LIFECYCLE_QUEUE_URL: z.string().min(1) }),
   'lifecycle-worker': z.object({ ...common, ...queues }),
-  mailer: z.object({ ...common, SES_CONFIGURATION_SET: z.string().optional() }),
+  mailer: z.object({
+    ...common,
+    SES_CONFIGURATION_SET: z.string().optional(),
+    /** The cap on the mailer's concurrent instances: each paces itself at sendRatePerSecond / this. */
+    MAILER_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  }),
   provisioner: z.object({ ...common }),
   'outage-watch': z.object({ ...common, ...queues }),
 } as const;

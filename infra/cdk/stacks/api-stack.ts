@@ -1,0 +1,111 @@
+/**
+ * ApiStack — the HTTP API: IAM (SigV4) authorization on every route, each route listed from the
+ * one route table (shared/runtime/openapi.ts, which also builds the OpenAPI document), all routes
+ * integrated with the one `api` function; JSON access logs, stage throttling, and alarms.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { API_ROUTES } from '#runtime/openapi.ts';
+import { BackofficeFunction } from '../constructs/backoffice-function.ts';
+import { grantTableReadWrite } from '../constructs/table-access.ts';
+
+/** Stage-wide limits (requests/s steady, burst). A back office has a handful of operators. */
+export const API_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
+
+export interface ApiStackProps extends StackProps {
+  readonly table: dynamodb.ITable;
+  readonly configJson: string;
+  readonly mailQueue: sqs.IQueue;
+  readonly desktopQueue: sqs.IQueue;
+  readonly alarmTopic: sns.ITopic;
+}
+
+export class ApiStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly fn: BackofficeFunction<'api'>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+
+    this.fn = new BackofficeFunction(this, 'Api', {
+      name: 'api',
+      description: 'HTTP API: every route (middy http-router), IAM-authorised by API Gateway',
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        CONFIG_JSON: props.configJson,
+        MAIL_QUEUE_URL: props.mailQueue.queueUrl,
+        DESKTOP_QUEUE_URL: props.desktopQueue.queueUrl,
+        AUTH_MODE: 'iam',
+      },
+      memorySize: 1024,
+      timeout: Duration.seconds(15),
+    });
+    grantTableReadWrite(this, 'TableAccess', props.table, this.fn);
+    props.mailQueue.grantSendMessages(this.fn);
+    props.desktopQueue.grantSendMessages(this.fn);
+    this.fn.addAlarms(props.alarmTopic);
+
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'kokona back office API (SigV4)',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: false,
+    });
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.fn);
+    for (const r of API_ROUTES) {
+      this.api.addRoutes({ path: r.path, methods: [apigw.HttpMethod[r.method]], integration });
+    }
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            caller: '$context.identity.caller',
+            userArn: '$context.identity.userArn',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            error: '$context.error.message',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const serverErrors = new cloudwatch.Alarm(this, 'ServerErrorsAlarm', {
+      alarmDescription: `kokona api: 5xx responses (${this.stackName})`,
+      metric: this.stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    serverErrors.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL (sign requests with SigV4, service execute-api)' });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * DataStack — the stateful part, kept (RETAIN) when a stack is deleted: the single DynamoDB table
+ * (its keys and GSI taken from shared/adapters/dynamodb/table.ts, the definition the adapters and
+ * DynamoDB Local use, so the two cannot drift), and the SES identity and configuration set the
+ * mailer sends through.
+ */
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import type { SesIdentity } from '../context.ts';
+
+const ATTRIBUTE_TYPES: Record<string, dynamodb.AttributeType> = {
+  S: dynamodb.AttributeType.STRING,
+  N: dynamodb.AttributeType.NUMBER,
+  B: dynamodb.AttributeType.BINARY,
+};
+
+/** Keys and GSIs of a CreateTable input, as CDK attributes. */
+export function tableShape(def: CreateTableCommandInput) {
+  const attribute = (name: string | undefined): dynamodb.Attribute => {
+    const a = def.AttributeDefinitions?.find((d) => d.AttributeName === name);
+    const type = a?.AttributeType ? ATTRIBUTE_TYPES[a.AttributeType] : undefined;
+    if (!a?.AttributeName || !type) throw new Error(`table definition: no attribute definition for ${name}`);
+    return { name: a.AttributeName, type };
+  };
+  const keys = (schema: CreateTableCommandInput['KeySchema']) => {
+    const hash = schema?.find((k) => k.KeyType === 'HASH');
+    const range = schema?.find((k) => k.KeyType === 'RANGE');
+    return { partitionKey: attribute(hash?.AttributeName), ...(range ? { sortKey: attribute(range.AttributeName) } : {}) };
+  };
+  if (def.BillingMode !== 'PAY_PER_REQUEST') throw new Error('table definition: the CDK table is on-demand (PAY_PER_REQUEST)');
+  return {
+    ...keys(def.KeySchema),
+    globalSecondaryIndexes: (def.GlobalSecondaryIndexes ?? []).map((g) => {
+      if (g.Projection?.ProjectionType !== 'ALL') throw new Error(`table definition: GSI ${g.IndexName} must project ALL`);
+      return { indexName: g.IndexName ?? '', ...keys(g.KeySchema), projectionType: dynamodb.ProjectionType.ALL };
+    }),
+  };
+}
+
+export interface DataStackProps extends StackProps {
+  readonly sesIdentity: SesIdentity;
+}
+
+export class DataStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly emailIdentity: ses.EmailIdentity;
+  readonly configurationSet: ses.ConfigurationSet;
+  /** ARN of the configuration set (for the mailer's ses:SendRawEmail grant). */
+  readonly configurationSetArn: string;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+
+    const shape = tableShape(tableDefinition('unused'));
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: shape.partitionKey,
+      ...(shape.sortKey ? { sortKey: shape.sortKey } : {}),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const gsi of shape.globalSecondaryIndexes) this.table.addGlobalSecondaryIndex(gsi);
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.configurationSet.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+
+    this.emailIdentity = new ses.EmailIdentity(this, 'MailIdentity', {
+      identity: props.sesIdentity.kind === 'domain' ? ses.Identity.domain(props.sesIdentity.value) : ses.Identity.email(props.sesIdentity.value),
+      configurationSet: this.configurationSet,
+    });
+    this.emailIdentity.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'SesConfigurationSet', { value: this.configurationSet.configurationSetName });
+    if (props.sesIdentity.kind === 'domain') {
+      // Easy DKIM: publish these three CNAME records in the domain's DNS to verify the identity.
+      this.emailIdentity.dkimRecords.forEach((r, i) => {
+        new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${r.name} CNAME ${r.value}`, description: `SES DKIM record ${i + 1} of 3 for ${props.sesIdentity.value}` });
+      });
+    }
+  }
+}

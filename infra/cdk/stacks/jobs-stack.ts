@@ -1,0 +1,271 @@
+/**
+ * JobsStack — the scheduled and queue-driven work:
+ *
+ *   EventBridge Scheduler 00:05 Asia/Tokyo → daily-run ─(lifecycle queue)→ lifecycle-worker
+ *   EventBridge Scheduler HH:00 Asia/Tokyo → outage-watch
+ *   daily-run, lifecycle-worker, outage-watch (and the api) ─(mail queue)→ mailer → SES
+ *                                                          ─(desktops queue)→ provisioner → WorkSpaces
+ *
+ * Every queue has a DLQ with a depth alarm; every function alarms on errors and throttles; alarms
+ * go to one SNS topic (encrypted with a key CloudWatch may use) mailed to `alarmEmail`.
+ */
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Config } from '#domain/config.ts';
+import { BackofficeFunction } from '../constructs/backoffice-function.ts';
+import { grantTableReadWrite } from '../constructs/table-access.ts';
+import { DeadLetterQueue, WorkQueue } from '../constructs/work-queue.ts';
+
+/** The daily run: 00:05 in Japan (DETAILS S5), whatever the UTC offset of the region. */
+export const DAILY_RUN_CRON = { minute: '5', hour: '0', timeZone: TimeZone.ASIA_TOKYO } as const;
+/** The outage watcher: every hour on the hour (DETAILS O3; `rate(1 hour)` would not be aligned to HH:00). */
+export const OUTAGE_WATCH_CRON = { minute: '0', timeZone: TimeZone.ASIA_TOKYO } as const;
+
+/** The mailer's concurrency cap; also its env MAILER_CONCURRENCY, by which each instance divides the SES rate. */
+export const MAILER_CONCURRENCY = 2;
+
+export interface JobsStackProps extends StackProps {
+  readonly table: dynamodb.ITable;
+  readonly configJson: string;
+  readonly config: Config;
+  readonly alarmEmail: string;
+  /** ARNs the mailer may send through (SES identity and configuration set). */
+  readonly ses: { readonly identityArn: string; readonly configurationSetArn: string; readonly configurationSetName: string };
+}
+
+export class JobsStack extends Stack {
+  readonly alarmTopic: sns.Topic;
+  readonly lifecycleQueue: WorkQueue;
+  readonly mailQueue: WorkQueue;
+  readonly desktopQueue: WorkQueue;
+  readonly dailyRun: BackofficeFunction<'daily-run'>;
+  readonly lifecycleWorker: BackofficeFunction<'lifecycle-worker'>;
+  readonly mailer: BackofficeFunction<'mailer'>;
+  readonly provisioner: BackofficeFunction<'provisioner'>;
+  readonly outageWatch: BackofficeFunction<'outage-watch'>;
+  readonly dailyRunSchedule: scheduler.Schedule;
+  readonly outageWatchSchedule: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, props: JobsStackProps) {
+    super(scope, id, props);
+    const { table, configJson } = props;
+
+    // ── alarms ────────────────────────────────────────────────────────────────────────────────
+    // SNS encryption with the AWS-managed aws/sns key would stop CloudWatch from publishing; this
+    // key lets the CloudWatch service principal use it (the statement AWS documents for alarms on
+    // encrypted topics; a SourceAccount condition is not documented for it and would risk silent
+    // alarm loss).
+    const alarmKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the kokona alarm topic (CloudWatch alarms publish to it)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'kokona back office alarms', masterKey: alarmKey, enforceSSL: true });
+    this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    // ── queues ────────────────────────────────────────────────────────────────────────────────
+    const alarmTopic = this.alarmTopic;
+    this.lifecycleQueue = new WorkQueue(this, 'LifecycleQueue', {
+      description: 'kokona lifecycle (daily-run → lifecycle-worker)',
+      visibilityTimeout: Duration.minutes(6),
+      alarmTopic,
+    });
+    this.mailQueue = new WorkQueue(this, 'MailQueue', { description: 'kokona mail (→ mailer → SES)', visibilityTimeout: Duration.minutes(3), alarmTopic });
+    this.desktopQueue = new WorkQueue(this, 'DesktopQueue', {
+      description: 'kokona desktops (→ provisioner → WorkSpaces)',
+      visibilityTimeout: Duration.minutes(18),
+      alarmTopic,
+    });
+    const dailyRunFailures = new DeadLetterQueue(this, 'DailyRunFailures', { description: 'kokona daily-run (scheduler delivery or run failed)', alarmTopic });
+    const outageWatchFailures = new DeadLetterQueue(this, 'OutageWatchFailures', {
+      description: 'kokona outage-watch (scheduler delivery or run failed)',
+      alarmTopic,
+    });
+
+    // ── functions ─────────────────────────────────────────────────────────────────────────────
+    const common = { TABLE_NAME: table.tableName, CONFIG_JSON: configJson };
+    const outboxQueues = { MAIL_QUEUE_URL: this.mailQueue.queue.queueUrl, DESKTOP_QUEUE_URL: this.desktopQueue.queue.queueUrl };
+
+    this.dailyRun = new BackofficeFunction(this, 'DailyRun', {
+      name: 'daily-run',
+      description: 'Daily run at 00:05 JST: relays pending outbox items, fans out the day\'s wake-ups to the lifecycle queue',
+      environment: { ...common, ...outboxQueues, LIFECYCLE_QUEUE_URL: this.lifecycleQueue.queue.queueUrl },
+      timeout: Duration.minutes(10),
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: dailyRunFailures.queue },
+    });
+    this.lifecycleWorker = new BackofficeFunction(this, 'LifecycleWorker', {
+      name: 'lifecycle-worker',
+      description: 'Advances one unit to a business date (SQS lifecycle queue)',
+      environment: { ...common, ...outboxQueues },
+      timeout: Duration.minutes(1),
+    });
+    this.mailer = new BackofficeFunction(this, 'Mailer', {
+      name: 'mailer',
+      description: 'Sends one notice per message through SES (SQS mail queue)',
+      environment: { ...common, SES_CONFIGURATION_SET: props.ses.configurationSetName, MAILER_CONCURRENCY: String(MAILER_CONCURRENCY) },
+      timeout: Duration.seconds(30),
+    });
+    this.outageWatch = new BackofficeFunction(this, 'OutageWatch', {
+      name: 'outage-watch',
+      description: 'Hourly: outage_threshold_reached notices and the settlement of ended outages (Art 35)',
+      environment: { ...common, ...outboxQueues },
+      timeout: Duration.minutes(5),
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: outageWatchFailures.queue },
+    });
+    this.provisioner = new BackofficeFunction(this, 'Provisioner', {
+      name: 'provisioner',
+      description: 'Creates, suspends and terminates WorkSpaces for one desktop job per message (SQS desktops queue)',
+      environment: { ...common },
+      timeout: Duration.minutes(3),
+    });
+
+    // ── grants: each function gets what its composition root uses, nothing more ────────────────
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch]) {
+      grantTableReadWrite(fn, 'TableAccess', table, fn);
+      fn.addAlarms(alarmTopic);
+    }
+    this.lifecycleQueue.queue.grantSendMessages(this.dailyRun);
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch]) {
+      this.mailQueue.queue.grantSendMessages(fn);
+      this.desktopQueue.queue.grantSendMessages(fn);
+    }
+    grantSendRawEmail(this.mailer, props.ses);
+    grantWorkspaces(this.provisioner, props.config.workspaces);
+
+    // ── consumers ─────────────────────────────────────────────────────────────────────────────
+    this.lifecycleQueue.consumeWith(this.lifecycleWorker, { batchSize: 10, maxConcurrency: 20 });
+    // Each mailer instance paces itself at mail.sendRatePerSecond / MAILER_CONCURRENCY (PacedMailer), and
+    // at most MAILER_CONCURRENCY instances run, so the account stays within its SES rate; the SDK retries
+    // a "Maximum sending rate exceeded" throttle. (An event-source maxConcurrency, unlike reserved
+    // concurrency, needs no spare account quota.)
+    this.mailQueue.consumeWith(this.mailer, { batchSize: 2, maxConcurrency: MAILER_CONCURRENCY });
+    // WorkSpaces APIs throttle early; one job per invocation, two at a time.
+    this.desktopQueue.consumeWith(this.provisioner, { batchSize: 1, maxConcurrency: 2 });
+
+    // ── schedules ─────────────────────────────────────────────────────────────────────────────
+    // Both handlers take their date/hour from the scheduled time, not the invocation time, so a retry
+    // hours later still runs the right business date (00:05 JST = 15:05Z the day before) or hour.
+    this.dailyRunSchedule = this.scheduleInTokyo('DailyRunSchedule', this.dailyRun, {
+      description: 'kokona daily run, 00:05 Asia/Tokyo',
+      cron: DAILY_RUN_CRON,
+      retryAttempts: 10,
+      maxEventAge: Duration.hours(6),
+      deadLetterQueue: dailyRunFailures.queue,
+    });
+    this.outageWatchSchedule = this.scheduleInTokyo('OutageWatchSchedule', this.outageWatch, {
+      description: 'kokona outage watch, every hour at HH:00 Asia/Tokyo',
+      cron: OUTAGE_WATCH_CRON,
+      retryAttempts: 3,
+      maxEventAge: Duration.minutes(50),
+      deadLetterQueue: outageWatchFailures.queue,
+    });
+  }
+
+  /**
+   * An EventBridge Scheduler schedule (the only scheduler with time zones; `events.Rule` cron is UTC)
+   * invoking `fn` with `{ "scheduledTime": <aws.scheduler.scheduled-time> }`, with retries and a DLQ,
+   * through a role only EventBridge Scheduler of this account's default group may assume.
+   */
+  private scheduleInTokyo(
+    id: string,
+    fn: BackofficeFunction,
+    opts: { description: string; cron: scheduler.CronOptionsWithTimezone; retryAttempts: number; maxEventAge: Duration; deadLetterQueue: sqs.IQueue },
+  ): scheduler.Schedule {
+    const role = new iam.Role(this, `${id}Role`, {
+      description: `EventBridge Scheduler: invoke ${fn.functionKey}, send undeliverable events to its DLQ`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': this.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+    });
+    const schedule = new scheduler.Schedule(this, id, {
+      description: opts.description,
+      schedule: scheduler.ScheduleExpression.cron(opts.cron),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new targets.LambdaInvoke(fn, {
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        retryAttempts: opts.retryAttempts,
+        maxEventAge: opts.maxEventAge,
+        deadLetterQueue: opts.deadLetterQueue,
+        role,
+      }),
+    });
+    // cdk-nag: LambdaInvoke grants lambda:InvokeFunction on the function ARN and "<arn>:*".
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      reason: `The scheduler role may invoke the ${fn.functionKey} function only; "<arn>:*" covers its versions/aliases, as the aws-scheduler-targets LambdaInvoke grant writes it`,
+    });
+    return schedule;
+  }
+}
+
+/** ses:SendRawEmail on the identity and the configuration set, nothing else (no SendEmail, no other identity). */
+function grantSendRawEmail(fn: BackofficeFunction, ses: JobsStackProps['ses']): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendRawEmail'], resources: [ses.identityArn, ses.configurationSetArn] }));
+}
+
+/**
+ * The four WorkSpaces calls of WorkspacesDesktopGateway. CreateWorkspaces is bound to the configured
+ * directory and bundle; Terminate/ModifyWorkspaceState name WorkSpaces that only exist at run time
+ * (narrowing them further would need the gateway to tag what it creates and an aws:ResourceTag
+ * condition here).
+ */
+function grantWorkspaces(fn: BackofficeFunction, ws: Config['workspaces']): void {
+  const stack = Stack.of(fn);
+  const arn = (resource: string, resourceName: string, account = stack.account) =>
+    stack.formatArn({ service: 'workspaces', resource, resourceName, account });
+  const anyWorkspace = arn('workspace', '*');
+  const policy = new iam.Policy(stack, 'ProvisionerWorkspacesPolicy', {
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'CreateInTheConfiguredDirectoryFromTheConfiguredBundle',
+        actions: ['workspaces:CreateWorkspaces'],
+        resources: [
+          arn('directory', ws.directoryId),
+          arn('workspacebundle', ws.bundleId),
+          // Amazon-owned public bundles have no account in their ARN.
+          arn('workspacebundle', ws.bundleId, ''),
+          anyWorkspace,
+        ],
+      }),
+      new iam.PolicyStatement({
+        sid: 'SuspendResumeTerminateWorkSpacesOfThisAccount',
+        actions: ['workspaces:TerminateWorkspaces', 'workspaces:ModifyWorkspaceState'],
+        resources: [anyWorkspace],
+      }),
+      new iam.PolicyStatement({ sid: 'DescribeHasNoResourceLevelPermissions', actions: ['workspaces:DescribeWorkspaces'], resources: ['*'] }),
+    ],
+  });
+  policy.attachToRole(fn.role!);
+  Validations.of(policy).acknowledge(
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:<AWS::Region>:<AWS::AccountId>:workspace/*]',
+      reason: 'WorkSpace ids are assigned by CreateWorkspaces at run time; the provisioner creates, suspends (ModifyWorkspaceState) and terminates the desktops of this account\'s units',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'workspaces:DescribeWorkspaces supports no resource-level permissions (Service Authorization Reference); the provisioner looks desktops up by directory and user name',
+    },
+  );
+}

@@ -1,0 +1,380 @@
+/**
+ * What matters in the synthesized templates (not whole-template snapshots): IAM auth on every route,
+ * the schedule and its time zone, queues with DLQs and alarms, PITR and retention of the table,
+ * least-privilege grants, and each function's environment equal to what its composition root parses.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GSI1, tableDefinition } from '#adapters/dynamodb/table.ts';
+import { envKeys, envSchemas, parseEnv, type FunctionName } from '#runtime/env.ts';
+import { API_ROUTES } from '#runtime/openapi.ts';
+import { HOUSE_ENV_KEYS, LOCAL_ONLY_ENV, lambdaEnvKeys } from '../../infra/cdk/constructs/backoffice-function.ts';
+import { MAX_RECEIVE_COUNT } from '../../infra/cdk/constructs/work-queue.ts';
+import { API_THROTTLE } from '../../infra/cdk/stacks/api-stack.ts';
+import { TEST_WORKSPACES, templates } from './cdk-app.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const FUNCTIONS = Object.keys(envSchemas) as FunctionName[];
+
+let t: ReturnType<typeof templates>;
+beforeAll(() => {
+  t = templates();
+});
+
+const resources = (tpl: Template, type: string) => tpl.findResources(type) as Resources;
+const allTemplates = () => [t.dataT, t.jobsT, t.apiT];
+
+/** The Lambda functions of all stacks by their POWERTOOLS_SERVICE_NAME (kokona-<name>). */
+function lambdas(): Map<FunctionName, { tpl: Template; logicalId: string; props: Record<string, any> }> {
+  const out = new Map<FunctionName, { tpl: Template; logicalId: string; props: Record<string, any> }>();
+  for (const tpl of allTemplates()) {
+    for (const [logicalId, r] of Object.entries(resources(tpl, 'AWS::Lambda::Function'))) {
+      const props = r.Properties as Record<string, any>;
+      const service = props.Environment?.Variables?.POWERTOOLS_SERVICE_NAME as string;
+      out.set(service.replace(/^kokona-/, '') as FunctionName, { tpl, logicalId, props });
+    }
+  }
+  return out;
+}
+
+/** Every IAM action granted to a function's role (all policies attached to it), with its resources. */
+function grantsOf(name: FunctionName): { action: string; resource: unknown }[] {
+  const fn = lambdas().get(name)!;
+  const roleRef = fn.props.Role['Fn::GetAtt'][0] as string;
+  const out: { action: string; resource: unknown }[] = [];
+  for (const policy of Object.values(resources(fn.tpl, 'AWS::IAM::Policy'))) {
+    const roles = (policy.Properties.Roles as { Ref: string }[]).map((r) => r.Ref);
+    if (!roles.includes(roleRef)) continue;
+    for (const s of (policy.Properties.PolicyDocument as { Statement: any[] }).Statement) {
+      expect(s.Effect).toBe('Allow');
+      const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+      const res = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+      for (const a of actions) for (const r of res) out.push({ action: a, resource: r });
+    }
+  }
+  return out;
+}
+/** The one schedule whose target is the function. */
+const scheduleOf = (name: FunctionName) => {
+  const fnId = lambdas().get(name)!.logicalId;
+  const found = Object.values(resources(t.jobsT, 'AWS::Scheduler::Schedule')).filter(
+    (r) => JSON.stringify((r.Properties.Target as { Arn: unknown }).Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }),
+  );
+  expect(found, `one schedule for ${name}`).toHaveLength(1);
+  return found[0]!.Properties as Record<string, any>;
+};
+
+const actionsOf = (name: FunctionName) => [...new Set(grantsOf(name).map((g) => g.action))].sort();
+
+describe('DataStack', () => {
+  it('mirrors shared/adapters/dynamodb/table.ts exactly: pk/sk, every GSI with its keys and projection, on-demand', () => {
+    const def = tableDefinition('x');
+    t.dataT.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const [table] = Object.values(resources(t.dataT, 'AWS::DynamoDB::Table'));
+    const p = table!.Properties as Record<string, any>;
+    const byName = <T extends { AttributeName?: string; IndexName?: string }>(xs: T[]) =>
+      [...xs].sort((a, b) => String(a.AttributeName ?? a.IndexName).localeCompare(String(b.AttributeName ?? b.IndexName)));
+    expect(p.BillingMode).toBe(def.BillingMode);
+    expect(p.KeySchema).toEqual(def.KeySchema);
+    expect(byName(p.AttributeDefinitions)).toEqual(byName(def.AttributeDefinitions!));
+    expect(byName(p.GlobalSecondaryIndexes)).toEqual(byName(def.GlobalSecondaryIndexes!));
+    expect(p.GlobalSecondaryIndexes.map((g: { IndexName: string }) => g.IndexName)).toContain(GSI1);
+  });
+
+  it('is stateful: PITR, KMS encryption, deletion protection, retained on delete and replace', () => {
+    t.dataT.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true }, // AWS-managed KMS key (aws/dynamodb)
+        DeletionProtectionEnabled: true,
+      }),
+    });
+    t.dataT.hasResource('AWS::SES::EmailIdentity', { DeletionPolicy: 'Retain' });
+    t.dataT.hasResource('AWS::SES::ConfigurationSet', { DeletionPolicy: 'Retain' });
+  });
+
+  it('sets up the SES identity from context with the configuration set as its default', () => {
+    t.dataT.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'kokona-work.example',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: Match.stringLikeRegexp('^MailConfigurationSet') } },
+    });
+    t.dataT.hasResourceProperties('AWS::SES::ConfigurationSet', { ReputationOptions: { ReputationMetricsEnabled: true } });
+    // A domain identity needs its three DKIM CNAMEs published: they are stack outputs.
+    expect(Object.keys(t.dataT.findOutputs('*')).filter((k) => k.startsWith('DkimRecord'))).toHaveLength(3);
+  });
+});
+
+describe('ApiStack', () => {
+  it('has exactly the routes of the route table, each with IAM authorization', () => {
+    const routes = Object.values(resources(t.apiT, 'AWS::ApiGatewayV2::Route'));
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe('AWS_IAM');
+  });
+
+  it('sends every route to the one api function', () => {
+    t.apiT.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+    t.apiT.resourceCountIs('AWS::Lambda::Function', 1);
+    t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  });
+
+  it('logs access as JSON to a log group with a retention and throttles the stage', () => {
+    t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: API_THROTTLE.rateLimit, ThrottlingBurstLimit: API_THROTTLE.burstLimit },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+    t.apiT.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('alarms on 5xx responses', () => {
+    t.apiT.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway', AlarmActions: Match.anyValue() });
+  });
+});
+
+describe('JobsStack', () => {
+  it.each([
+    ['daily-run', 'cron(5 0 * * ? *)', /^DailyRunFailuresQueue/],
+    ['outage-watch', 'cron(0 * * * ? *)', /^OutageWatchFailuresQueue/],
+  ] as const)('schedules %s at %s Asia/Tokyo with the scheduled time as input, retries and a DLQ', (name, expression, dlq) => {
+    const p = scheduleOf(name);
+    expect(p).toMatchObject({
+      ScheduleExpression: expression,
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(dlq), 'Arn'] } },
+      },
+    });
+    // The function's own asynchronous retries end in the same DLQ.
+    const fn = lambdas().get(name)!;
+    expect(fn.props.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [expect.stringMatching(dlq), 'Arn'] } });
+    t.jobsT.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fn.logicalId }, MaximumRetryAttempts: 2 });
+  });
+
+  it('has no other schedule', () => {
+    t.jobsT.resourceCountIs('AWS::Scheduler::Schedule', 2);
+  });
+
+  it('gives each job queue a DLQ with redrive, SSE and TLS-only access', () => {
+    const queues = resources(t.jobsT, 'AWS::SQS::Queue');
+    const work = Object.entries(queues).filter(([, q]) => q.Properties.RedrivePolicy);
+    expect(work.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DesktopQueue', 'LifecycleQueue', 'MailQueue']);
+    for (const [id, q] of work) {
+      const redrive = q.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number };
+      expect(redrive.maxReceiveCount, id).toBe(MAX_RECEIVE_COUNT);
+      expect(queues[redrive.deadLetterTargetArn['Fn::GetAtt'][0]], `${id}'s DLQ`).toBeDefined();
+    }
+    for (const [id, q] of Object.entries(queues)) expect(q.Properties.SqsManagedSseEnabled, id).toBe(true);
+    const policies = Object.values(resources(t.jobsT, 'AWS::SQS::QueuePolicy'));
+    const tlsOnly = policies.filter((p) =>
+      (p.Properties.PolicyDocument as { Statement: any[] }).Statement.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+    );
+    expect(tlsOnly.flatMap((p) => p.Properties.Queues as unknown[])).toHaveLength(Object.keys(queues).length);
+  });
+
+  it('alarms on the depth of every DLQ, into the alarm topic', () => {
+    const queues = resources(t.jobsT, 'AWS::SQS::Queue');
+    const dlqIds = Object.keys(queues).filter((id) => !queues[id]!.Properties.RedrivePolicy);
+    expect(dlqIds).toHaveLength(5); // lifecycle, mail, desktops; daily-run and outage-watch failures
+    const alarms = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Alarm'));
+    for (const id of dlqIds) {
+      const alarm = alarms.find(
+        (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(`"${id}"`),
+      );
+      expect(alarm, `alarm on ${id}`).toBeDefined();
+      expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(JSON.stringify(alarm!.Properties.AlarmActions)).toMatch(/AlarmTopic/);
+    }
+  });
+
+  it('alarms on errors and throttles of every function', () => {
+    const all = allTemplates().flatMap((tpl) => Object.values(resources(tpl, 'AWS::CloudWatch::Alarm')));
+    for (const [name, fn] of lambdas()) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = all.some((a) => a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions).includes(`"${fn.logicalId}"`));
+        expect(found, `${metric} alarm of ${name}`).toBe(true);
+      }
+    }
+  });
+
+  it('mails alarms through an encrypted, TLS-only topic to alarmEmail', () => {
+    t.jobsT.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    t.jobsT.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@kokona-work.example' });
+    t.jobsT.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    t.jobsT.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
+    });
+  });
+
+  it('consumes each queue with partial batch responses and bounded concurrency (the mailer: 2)', () => {
+    const mappings = Object.values(resources(t.jobsT, 'AWS::Lambda::EventSourceMapping')).map((m) => m.Properties as Record<string, any>);
+    expect(mappings).toHaveLength(3);
+    for (const m of mappings) expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    const byFunction = (name: FunctionName) => mappings.find((m) => m.FunctionName.Ref === lambdas().get(name)!.logicalId)!;
+    expect(byFunction('lifecycle-worker').EventSourceArn['Fn::GetAtt'][0]).toMatch(/^LifecycleQueue/);
+    expect(byFunction('mailer')).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^MailQueue/), 'Arn'] }, ScalingConfig: { MaximumConcurrency: 2 } });
+    expect(byFunction('provisioner')).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^DesktopQueue/), 'Arn'] }, BatchSize: 1 });
+  });
+
+  it('keeps every queue visibility timeout above its consumer timeout', () => {
+    const queues = resources(t.jobsT, 'AWS::SQS::Queue');
+    for (const m of Object.values(resources(t.jobsT, 'AWS::Lambda::EventSourceMapping'))) {
+      const props = m.Properties as Record<string, any>;
+      const queue = queues[props.EventSourceArn['Fn::GetAtt'][0]]!;
+      const fn = [...lambdas().values()].find((f) => f.logicalId === props.FunctionName.Ref)!;
+      expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * fn.props.Timeout);
+    }
+  });
+});
+
+describe('BackofficeFunction house defaults', () => {
+  it('builds every function of envSchemas: nodejs22.x, arm64, X-Ray, a log group with a month of retention', () => {
+    const fns = lambdas();
+    expect([...fns.keys()].sort()).toEqual([...FUNCTIONS].sort());
+    for (const [name, { tpl, props }] of fns) {
+      expect(props, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      const logGroupId = props.LoggingConfig.LogGroup.Ref as string;
+      expect(tpl.toJSON().Resources[logGroupId].Properties.RetentionInDays, name).toBe(30);
+    }
+  });
+
+  it('roles carry no managed policy (logging is granted on the function\'s own log group only)', () => {
+    for (const tpl of allTemplates()) {
+      for (const [id, role] of Object.entries(resources(tpl, 'AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+});
+
+describe('environment = what each composition root parses', () => {
+  it('each functions/<name>/index.ts parses its own schema', () => {
+    for (const name of FUNCTIONS) {
+      const src = readFileSync(join(ROOT, 'functions', name, 'index.ts'), 'utf8');
+      expect([...src.matchAll(/parseEnv\('([^']+)'\)/g)].map((m) => m[1]), name).toEqual([name]);
+    }
+  });
+
+  it.each(FUNCTIONS)('%s: keys are its envKeys (minus local-only) plus the house keys, and they parse', (name) => {
+    const vars = lambdas().get(name)!.props.Environment.Variables as Record<string, unknown>;
+    const local: readonly string[] = (LOCAL_ONLY_ENV as Partial<Record<FunctionName, readonly string[]>>)[name] ?? [];
+    expect(Object.keys(vars).sort()).toEqual([...lambdaEnvKeys(name), ...HOUSE_ENV_KEYS].sort());
+    expect([...lambdaEnvKeys(name), ...local].sort()).toEqual(envKeys(name).sort());
+    // References (queue URLs, table name) resolve at deploy time: stand in a plausible string.
+    const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `deploy-time-${k}`]));
+    expect(() => parseEnv(name, env)).not.toThrow();
+  });
+
+  it('passes the context config to every function as CONFIG_JSON', () => {
+    for (const [name, { props }] of lambdas()) {
+      expect(JSON.parse(props.Environment.Variables.CONFIG_JSON), name).toEqual({ workspaces: TEST_WORKSPACES });
+    }
+  });
+
+  it('runs the api function in IAM mode', () => {
+    expect(lambdas().get('api')!.props.Environment.Variables.AUTH_MODE).toBe('iam');
+  });
+});
+
+describe('least privilege', () => {
+  const TABLE_RW = [
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'dynamodb:UpdateItem',
+  ];
+  const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_RW];
+  const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+  const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+  const expected: Record<FunctionName, string[]> = {
+    api: [...BASE, ...SEND],
+    'daily-run': [...BASE, ...SEND], // + the lifecycle queue; sqs:SendMessage to its DLQ
+    'lifecycle-worker': [...BASE, ...SEND, ...CONSUME],
+    mailer: [...BASE, ...CONSUME, 'ses:SendRawEmail'],
+    provisioner: [...BASE, ...CONSUME, 'workspaces:CreateWorkspaces', 'workspaces:DescribeWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:TerminateWorkspaces'],
+    'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
+  };
+
+  it.each(FUNCTIONS)('%s has exactly the actions its composition root uses', (name) => {
+    expect(actionsOf(name)).toEqual([...new Set(expected[name])].sort());
+  });
+
+  it('grants sending to exactly the queues each function writes to', () => {
+    const sendTargets = (name: FunctionName) =>
+      grantsOf(name)
+        .filter((g) => g.action === 'sqs:SendMessage')
+        .map((g) => JSON.stringify(g.resource).match(/"(\w+?Queue)[0-9A-F]{8}"|PublishOutputFnGetAtt(\w+?Queue)/)?.slice(1).find(Boolean))
+        .sort();
+    expect(sendTargets('api')).toEqual(['DesktopQueue', 'MailQueue']);
+    expect(sendTargets('daily-run')).toEqual(['DailyRunFailuresQueue', 'DesktopQueue', 'LifecycleQueue', 'MailQueue']);
+    expect(sendTargets('lifecycle-worker')).toEqual(['DesktopQueue', 'MailQueue']);
+    expect(sendTargets('outage-watch')).toEqual(['DesktopQueue', 'MailQueue', 'OutageWatchFailuresQueue']);
+    expect(sendTargets('mailer')).toEqual([]);
+    expect(sendTargets('provisioner')).toEqual([]);
+  });
+
+  it('names the table, and each of its GSIs for Query only (no "/index/*")', () => {
+    const indexes = (tableDefinition('x').GlobalSecondaryIndexes ?? []).map((g) => g.IndexName!);
+    for (const name of FUNCTIONS) {
+      const dynamo = grantsOf(name).filter((g) => g.action.startsWith('dynamodb:'));
+      expect(dynamo.some((g) => JSON.stringify(g.resource).includes('/index/*')), name).toBe(false);
+      const onIndex = dynamo.filter((g) => JSON.stringify(g.resource).includes('/index/'));
+      expect([...new Set(onIndex.map((g) => g.action))], name).toEqual(['dynamodb:Query']);
+      expect(onIndex.map((g) => JSON.stringify(g.resource).match(/\/index\/([\w-]+)/)![1]).sort(), name).toEqual([...indexes].sort());
+    }
+  });
+
+  it('uses Resource "*" only where the service has no resource-level permissions', () => {
+    for (const name of FUNCTIONS) {
+      const star = grantsOf(name).filter((g) => g.resource === '*').map((g) => g.action);
+      for (const a of star) expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces'], `${name}: ${a} on *`).toContain(a);
+    }
+  });
+
+  it('binds CreateWorkspaces to the configured directory and bundle', () => {
+    const create = grantsOf('provisioner').filter((g) => g.action === 'workspaces:CreateWorkspaces').map((g) => JSON.stringify(g.resource));
+    expect(create.some((r) => r.includes(`:directory/${TEST_WORKSPACES.directoryId}`))).toBe(true);
+    expect(create.filter((r) => r.includes(`:workspacebundle/${TEST_WORKSPACES.bundleId}`))).toHaveLength(2);
+  });
+
+  it('lets the mailer send raw mail as the SES identity through the configuration set only', () => {
+    const ses = grantsOf('mailer').filter((g) => g.action.startsWith('ses:'));
+    expect(ses.map((g) => JSON.stringify(g.resource)).map((r) => r.match(/:(identity|configuration-set)\//)?.[1]).sort()).toEqual([
+      'configuration-set',
+      'identity',
+    ]);
+  });
+
+  it.each(['daily-run', 'outage-watch'] as const)('lets the scheduler invoke %s and nothing else', (name) => {
+    const p = scheduleOf(name);
+    const roleId = p.Target.RoleArn['Fn::GetAtt'][0] as string;
+    const statements = Object.values(resources(t.jobsT, 'AWS::IAM::Policy'))
+      .filter((pol) => (pol.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap((pol) => (pol.Properties.PolicyDocument as { Statement: any[] }).Statement);
+    expect(statements.map((st) => st.Action).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    const invoke = statements.find((st) => st.Action === 'lambda:InvokeFunction')!;
+    expect(JSON.stringify(invoke.Resource)).toContain(`"${lambdas().get(name)!.logicalId}"`);
+    const trust = t.jobsT.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
+  });
+});
