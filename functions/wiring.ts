@@ -5,7 +5,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildConfig, type Config } from '#domain/config.ts';
+import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoAgenda, DynamoRunLog } from '#adapters/dynamodb/dynamo-agenda.ts';
 import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
@@ -21,7 +21,7 @@ export function configFrom(json: string): Config {
   } catch {
     throw new Error('CONFIG_JSON is not valid JSON');
   }
-  return buildConfig(override);
+  return validConfig(override);
 }
 
 export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: { agendaShards?: number } = {}) {

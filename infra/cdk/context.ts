@@ -13,7 +13,7 @@
  * missing ones from the `offlinePlaceholders` context of cdk.json, so a fresh clone synthesizes.
  */
 import { z } from 'zod';
-import { buildConfig, type Config } from '#domain/config.ts';
+import { buildConfig, configProblems, unknownKeys, type Config } from '#domain/config.ts';
 
 export const CONTEXT_KEYS = ['stage', 'config', 'sesIdentity', 'alarmEmail'] as const;
 
@@ -148,6 +148,8 @@ export function resolveDeployContext(lookup: Lookup, opts: { readonly targetAcco
   if (!alarm.success) problems.push(`alarmEmail: an e-mail address, got ${JSON.stringify(alarmRaw)}`);
 
   const config = buildConfig(withWorkspaces);
+  // The same checks every function makes at cold start: a typo fails the synth, not the first invocation.
+  problems.push(...unknownKeys(override).map((k) => `config: unknown key ${k}`), ...configProblems(config).map((p) => `config: ${p}`));
   if (sesIdentity && !identityCovers(sesIdentity, config.mail.from)) {
     problems.push(`config.mail.from (${config.mail.from}) is not covered by the SES identity ${sesIdentity.value}: SES would refuse every notice`);
   }

@@ -8,6 +8,7 @@
 import type { Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import { addDays, compareDates, formatJst, jstDate, jstInstant, parseInstant, parseLocalDate, type Instant, type LocalDate } from '#domain/calendar.ts';
+import { validConfig } from '#domain/config.ts';
 import { closeDay } from '#domain/lifecycle.ts';
 import type { CompensationRecord } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
@@ -67,6 +68,11 @@ export function parseScenario(raw: unknown): { from: LocalDate; to: LocalDate; c
   });
   // Time order, then file order (P9).
   events.sort((a, b) => a.at - b.at || a.index - b.index);
+  try {
+    validConfig(s.config ?? {});
+  } catch (e) {
+    throw new ScenarioError((e as Error).message);
+  }
   return { from, to, config: s.config ?? {}, events };
 }
 

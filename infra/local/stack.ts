@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
-import { buildConfig, type Config } from '#domain/config.ts';
+import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { meterReads, type ReadMeter } from '#adapters/dynamodb/read-meter.ts';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
@@ -105,7 +105,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
 }
 
 export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
-  const config: Config = buildConfig(opts.config ?? {});
+  const config: Config = validConfig(opts.config ?? {});
   const tableName = opts.tableName ?? 'kokona';
   const started: { stop(): Promise<void> }[] = [];
   try {

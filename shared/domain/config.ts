@@ -1,3 +1,4 @@
+import { isValidRegistrationNumber } from './corporate-number.ts';
 import type { Yen } from './money.ts';
 
 /** Operator policy values (RULES.md "config"); every one overridable (DETAILS G1: deep merge, arrays replaced). */
@@ -73,4 +74,68 @@ export function buildConfig(override: unknown = {}): Config {
     plans[name] = { monthlyPrice: 0 as Yen, minAccounts: 1, desktops: name === 'kokona', displayName: name, ...p };
   }
   return { ...merged, plans };
+}
+
+const isInt = (v: unknown, min = 0) => Number.isInteger(v) && (v as number) >= min;
+const isDays = (v: unknown) => Array.isArray(v) && v.every((k) => isInt(k, 0));
+
+/**
+ * What is wrong with a config (empty when nothing): checked at start-up by every composition root, the
+ * embedded stack and the simulator, so a typo in an override fails loudly instead of being ignored.
+ */
+export function configProblems(c: Config): string[] {
+  const p: string[] = [];
+  for (const [name, plan] of Object.entries(c.plans)) {
+    if (!isInt(plan.monthlyPrice, 0)) p.push(`plans.${name}.monthlyPrice must be an integer number of yen ≥ 0`);
+    if (!isInt(plan.minAccounts, 1)) p.push(`plans.${name}.minAccounts must be an integer ≥ 1`);
+    if (typeof plan.desktops !== 'boolean') p.push(`plans.${name}.desktops must be true or false`);
+  }
+  if (typeof c.taxRatePercent !== 'number' || !(c.taxRatePercent >= 0) || !/^\d+(\.\d+)?$/.test(String(c.taxRatePercent)))
+    p.push('taxRatePercent must be a non-negative decimal number');
+  if (!isValidRegistrationNumber(c.issuer?.registrationNumber)) p.push('issuer.registrationNumber must be "T" + a valid 13-digit corporate number (Art 30)');
+  if (typeof c.issuer?.name !== 'string' || c.issuer.name === '') p.push('issuer.name is required');
+  if (!(typeof c.mail?.sendRatePerSecond === 'number' && c.mail.sendRatePerSecond > 0)) p.push('mail.sendRatePerSecond must be > 0');
+  for (const k of ['from', 'operatorAddress'] as const) if (typeof c.mail?.[k] !== 'string' || !c.mail[k].includes('@')) p.push(`mail.${k} must be an e-mail address`);
+  if (!isDays(c.renewalReminderDays)) p.push('renewalReminderDays must be an array of whole days ≥ 0');
+  if (!isDays(c.dataRetrievalReminderDays)) p.push('dataRetrievalReminderDays must be an array of whole days ≥ 0');
+  for (const k of ['desktopDeletionDelayDays', 'overdueNoticeDays', 'suspendAfterDays', 'suspensionNoticeDays', 'terminateAfterDays', 'terminationNoticeDays'] as const)
+    if (!isInt(c[k], 0)) p.push(`${k} must be a whole number of days ≥ 0`);
+  if (c.suspensionNoticeDays > c.suspendAfterDays) p.push('suspensionNoticeDays must not exceed suspendAfterDays');
+  if (c.terminationNoticeDays > c.terminateAfterDays) p.push('terminationNoticeDays must not exceed terminateAfterDays');
+  if (!(typeof c.outageThresholdHours === 'number' && c.outageThresholdHours > 0)) p.push('outageThresholdHours must be > 0');
+  const due = c.paymentDue as Record<string, unknown>;
+  const dueOk = 'days' in due ? isInt(due.days, 0) : isInt(due.monthsAfter, 0) && (due.day === 'end' || isInt(due.day, 1));
+  if (!dueOk) p.push('paymentDue must be { "monthsAfter": k, "day": "end" | n } or { "days": n } (DETAILS I5)');
+  return p;
+}
+
+/** Keys of an override that no config has (a typo would otherwise be silently ignored). */
+export function unknownKeys(override: Record<string, unknown>): string[] {
+  const known: Record<string, readonly string[] | 'plans'> = {
+    plans: 'plans',
+    issuer: ['name', 'registrationNumber', 'address'],
+    mail: ['from', 'operatorAddress', 'sendRatePerSecond'],
+    workspaces: ['directoryId', 'bundleId'],
+    paymentDue: ['monthsAfter', 'day', 'days'],
+  };
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(override)) {
+    if (!(k in DEFAULT_CONFIG)) out.push(k);
+    const sub = known[k];
+    if (!isPlainObject(v) || !sub) continue;
+    if (sub === 'plans') {
+      for (const [plan, pv] of Object.entries(v))
+        if (isPlainObject(pv)) for (const pk of Object.keys(pv)) if (!['monthlyPrice', 'minAccounts', 'desktops', 'displayName'].includes(pk)) out.push(`plans.${plan}.${pk}`);
+    } else for (const sk of Object.keys(v)) if (!sub.includes(sk)) out.push(`${k}.${sk}`);
+  }
+  return out;
+}
+
+/** buildConfig, refusing a config with problems or unknown keys (the message lists them all). */
+export function validConfig(override: unknown = {}): Config {
+  if (override !== undefined && !isPlainObject(override)) throw new Error('config must be a JSON object');
+  const c = buildConfig(override);
+  const problems = [...unknownKeys(override ?? {}).map((k) => `unknown key ${k}`), ...configProblems(c)];
+  if (problems.length) throw new Error(`invalid config: ${problems.join('; ')}`);
+  return c;
 }
