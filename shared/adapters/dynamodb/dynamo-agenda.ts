@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalDate } from '#domain/calendar.ts';
 import type { Agenda, RunLog } from '#use-cases/ports.ts';
+import { queryAll } from './query.ts';
 import { AGENDA_SHARDS, keys } from './table.ts';
 
 /** Wake-ups by date, sharded: the daily run reads one small partition per shard, never the unit set. */
@@ -15,23 +16,14 @@ export class DynamoAgenda implements Agenda {
   async dueOn(date: LocalDate): Promise<string[]> {
     const shards = await Promise.all(
       Array.from({ length: this.shards }, async (_, shard) => {
-        const ids: string[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const r = await this.db.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': `AGENDA#${date}#${String(shard).padStart(2, '0')}` },
-              ProjectionExpression: 'sk',
-              ConsistentRead: true, // a wake-up written just before the run is seen
-              ExclusiveStartKey: start,
-            }),
-          );
-          ids.push(...(r.Items ?? []).map((i) => String(i.sk).slice('UNIT#'.length)));
-          start = r.LastEvaluatedKey;
-        } while (start);
-        return ids;
+        const items = await queryAll(this.db, {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `AGENDA#${date}#${String(shard).padStart(2, '0')}` },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true, // a wake-up written just before the run is seen
+        });
+        return items.map((i) => String(i.sk).slice('UNIT#'.length));
       }),
     );
     return shards.flat().sort();

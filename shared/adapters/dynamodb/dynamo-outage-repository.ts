@@ -1,9 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '#domain/errors.ts';
 import type { CompensationRecord, Outage } from '#domain/outages.ts';
 import { ConcurrentModificationError, type Maintenance, type OutageRepository } from '#use-cases/ports.ts';
 import type { OutboxItem } from '#domain/effects.ts';
+import { outboxRecord, queryAll } from './query.ts';
 import { GSI1, keys } from './table.ts';
 
 const outageItem = (o: Outage) => ({
@@ -18,7 +19,7 @@ const outageItem = (o: Outage) => ({
 const outboxPut = (table: string, o: OutboxItem) => ({
   Put: {
     TableName: table,
-    Item: { ...keys.outbox(o.id), item: o, state: 'pending', attempts: 0, gsi1pk: 'OUTBOX#pending', gsi1sk: `${o.date}#${o.id}` },
+    Item: outboxRecord(o),
     ConditionExpression: 'attribute_not_exists(pk)',
   },
 });
@@ -66,43 +67,20 @@ export class DynamoOutageRepository implements OutageRepository {
 
   async list(filter: { open?: boolean }): Promise<Outage[]> {
     const parts = filter.open === undefined ? ['open', 'ended'] : [filter.open ? 'open' : 'ended'];
-    const out: Outage[] = [];
-    for (const p of parts) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const r = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `OUTAGES#${p}` },
-            ExclusiveStartKey: start,
-          }),
-        );
-        out.push(...(r.Items ?? []).map((i) => i.o as Outage));
-        start = r.LastEvaluatedKey;
-      } while (start);
-    }
-    return out;
+    const pages = await Promise.all(
+      parts.map((p) => queryAll(this.db, { TableName: this.table, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `OUTAGES#${p}` } })),
+    );
+    return pages.flat().map((i) => i.o as Outage);
   }
 
   async compensations(outageId: string): Promise<CompensationRecord[]> {
-    const out: CompensationRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `COMP#${outageId}` },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      out.push(...(r.Items ?? []).map((i) => i.record as CompensationRecord));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `COMP#${outageId}` },
+      ConsistentRead: true,
+    });
+    return items.map((i) => i.record as CompensationRecord);
   }
 
   async getCompensation(id: string): Promise<CompensationRecord | null> {

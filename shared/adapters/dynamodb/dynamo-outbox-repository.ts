@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboxItem } from '#domain/effects.ts';
 import type { OutboxEntry, OutboxRepository } from '#use-cases/ports.ts';
+import { outboxRecord } from './query.ts';
 import { GSI1, keys } from './table.ts';
 
 export class DynamoOutboxRepository implements OutboxRepository {
@@ -73,7 +74,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
           await this.db.send(
             new PutCommand({
               TableName: this.table,
-              Item: { ...keys.outbox(o.id), item: o, state: 'pending', attempts: 0, gsi1pk: 'OUTBOX#pending', gsi1sk: `${o.date}#${o.id}` },
+              Item: outboxRecord(o),
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );

@@ -14,6 +14,7 @@ import {
   type UnitRepository,
 } from '#use-cases/ports.ts';
 import { balance, type Invoice } from '#domain/invoices.ts';
+import { outboxRecord, queryAll } from './query.ts';
 import { AGENDA_SHARDS, GSI1, GSI2, keys } from './table.ts';
 
 const seqKey = (seq: number) => String(seq).padStart(12, '0');
@@ -106,7 +107,7 @@ export class DynamoUnitRepository implements UnitRepository {
       ...effects.outbox.map((o) => ({
         Put: {
           TableName: this.table,
-          Item: { ...keys.outbox(o.id), item: o, state: 'pending', attempts: 0, gsi1pk: 'OUTBOX#pending', gsi1sk: `${o.date}#${o.id}` },
+          Item: outboxRecord(o),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })),
@@ -155,16 +156,8 @@ export class DynamoUnitRepository implements UnitRepository {
 
   /** Up to `limit` units of one index partition, in its sort-key order. */
   private async queryIndex(index: string, condition: string, values: Record<string, unknown>, limit: number): Promise<Unit[]> {
-    const out: Unit[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({ TableName: this.table, IndexName: index, KeyConditionExpression: condition, ExpressionAttributeValues: values, ExclusiveStartKey: start, Limit: limit - out.length }),
-      );
-      out.push(...(r.Items ?? []).map((i) => i.u as Unit));
-      start = r.LastEvaluatedKey;
-    } while (start && out.length < limit);
-    return out;
+    const items = await queryAll(this.db, { TableName: this.table, IndexName: index, KeyConditionExpression: condition, ExpressionAttributeValues: values }, limit);
+    return items.map((i) => i.u as Unit);
   }
 
   async byCorporateNumber(corporateNumber: string): Promise<Unit[]> {
@@ -188,23 +181,17 @@ export class DynamoUnitRepository implements UnitRepository {
   async listInvoices(filter: { status: InvoiceStatus; today: LocalDate }, limit = 100): Promise<InvoiceSummary[]> {
     const paid = filter.status === 'paid';
     const cond = paid ? 'gsi1pk = :pk' : filter.status === 'overdue' ? 'gsi1pk = :pk AND gsi1sk < :t' : 'gsi1pk = :pk AND gsi1sk >= :t';
-    const out: InvoiceSummary[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: GSI1,
-          KeyConditionExpression: cond,
-          ExpressionAttributeValues: { ':pk': `INVOICES#${paid ? 'paid' : 'unpaid'}`, ...(paid ? {} : { ':t': filter.today }) },
-          ExclusiveStartKey: start,
-          Limit: limit - out.length,
-        }),
-      );
-      out.push(...(r.Items ?? []).map((i) => i.summary as InvoiceSummary));
-      start = r.LastEvaluatedKey;
-    } while (start && out.length < limit);
-    return out;
+    const items = await queryAll(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: GSI1,
+        KeyConditionExpression: cond,
+        ExpressionAttributeValues: { ':pk': `INVOICES#${paid ? 'paid' : 'unpaid'}`, ...(paid ? {} : { ':t': filter.today }) },
+      },
+      limit,
+    );
+    return items.map((i) => i.summary as InvoiceSummary);
   }
 
   /** Units by status (all when absent), ordered by their next cancellation deadline across statuses. */
