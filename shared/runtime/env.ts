@@ -1,17 +1,19 @@
 /**
  * Typed environment of every function, parsed once at cold start (composition roots only).
  * The CDK stacks build each function's environment from the same key lists (test/infra checks it).
+ * zod/mini: the jobs bundle no more of zod than this needs (the full zod is ~375 KB minified).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
+const required = () => z.string().check(z.minLength(1));
 const common = {
-  TABLE_NAME: z.string().min(3),
+  TABLE_NAME: z.string().check(z.minLength(3)),
   /** JSON overrides of RULES.md config (deep-merged over the defaults, DETAILS G1). */
-  CONFIG_JSON: z.string().default('{}'),
+  CONFIG_JSON: z._default(z.string(), '{}'),
 };
 const queues = {
-  MAIL_QUEUE_URL: z.string().min(1),
-  DESKTOP_QUEUE_URL: z.string().min(1),
+  MAIL_QUEUE_URL: required(),
+  DESKTOP_QUEUE_URL: required(),
 };
 
 export const envSchemas = {
@@ -19,16 +21,16 @@ export const envSchemas = {
     ...common,
     ...queues,
     /** `iam`: API Gateway already authorised the caller (AWS); `token`: bearer token (local). */
-    AUTH_MODE: z.enum(['iam', 'token']).default('iam'),
-    API_TOKEN: z.string().optional(),
+    AUTH_MODE: z._default(z.enum(['iam', 'token']), 'iam'),
+    API_TOKEN: z.optional(z.string()),
   }),
-  'daily-run': z.object({ ...common, ...queues, LIFECYCLE_QUEUE_URL: z.string().min(1) }),
+  'daily-run': z.object({ ...common, ...queues, LIFECYCLE_QUEUE_URL: required() }),
   'lifecycle-worker': z.object({ ...common, ...queues }),
   mailer: z.object({
     ...common,
-    SES_CONFIGURATION_SET: z.string().optional(),
+    SES_CONFIGURATION_SET: z.optional(z.string()),
     /** The cap on the mailer's concurrent instances: each paces itself at sendRatePerSecond / this. */
-    MAILER_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+    MAILER_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 2),
   }),
   provisioner: z.object({ ...common }),
   'outage-watch': z.object({ ...common, ...queues }),
