@@ -21,3 +21,18 @@ export function scheduleDaily(run: (event: { scheduledTime: string }) => Promise
   arm();
   return () => clearTimeout(timer);
 }
+
+/** The next HH:00 strictly after `now` (the hourly outage watcher, `cron(0 * * * ? *)`). */
+export function nextHour(now: Instant): Instant {
+  return (Math.floor(now / 3_600_000) + 1) * 3_600_000 as Instant; // JST is a whole-hour offset from UTC
+}
+
+export function scheduleHourly(run: (event: { scheduledTime: string }) => Promise<unknown>, onError: (e: unknown) => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const at = nextHour(Date.now() as Instant);
+    timer = setTimeout(() => void run({ scheduledTime: formatJst(at) }).catch(onError).finally(arm), Math.max(0, at - Date.now()));
+  };
+  arm();
+  return () => clearTimeout(timer);
+}

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { parseLocalDate } from '#domain/calendar.ts';
 import { pinnedClock, systemClock } from '#runtime/clock.ts';
 import { JAVA_HELP, javaVersion } from './dynamodb-local.ts';
-import { scheduleDaily } from './scheduler.ts';
+import { scheduleDaily, scheduleHourly } from './scheduler.ts';
 import { startEmbeddedStack } from './stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -66,9 +66,13 @@ writeFileSync(stateFile, JSON.stringify({ pid: process.pid, urls: stack.urls, to
 
 // Catch up at start-up (a missed 00:05 loses nothing), then every day at 00:05 JST.
 const report = await stack.runDaily({ date: clock.today() });
-const cancel = scheduleDaily(
+const cancelDaily = scheduleDaily(
   (e) => stack.runDaily(e),
   (e) => console.error('daily run failed:', e),
+);
+const cancelHourly = scheduleHourly(
+  (e) => stack.runWatch(e),
+  (e) => console.error('outage watcher failed:', e),
 );
 
 console.log(`
@@ -80,6 +84,7 @@ console.log(`
   WorkSpaces     ${stack.urls.workspaces}   (emulator, awsJson1.1)
   Daily run      00:05 Asia/Tokyo; ran at start-up for ${report.dates.length > 2 ? `${report.dates[0]} … ${report.dates.at(-1)} (${report.dates.length} dates)` : report.dates.join(', ')}
                  npm run daily -- --date YYYY-MM-DD
+  Outage watch   every hour at HH:00
 
   export API=${stack.urls.api} TOKEN=${apiToken}
   curl -s -H "authorization: Bearer $TOKEN" $API/applications
@@ -91,7 +96,8 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping …`);
-  cancel();
+  cancelDaily();
+  cancelHourly();
   await stack.stop();
   rmSync(stateFile, { force: true });
   process.exit(0);
