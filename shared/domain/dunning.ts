@@ -37,6 +37,13 @@ function invoiceNotice(u: Unit, inv: Invoice, type: 'payment_overdue', date: Loc
   );
 }
 
+/** The termination date once announced (termination_notice sent by `today`, Q4), else null. */
+export function announcedTermination(u: Unit, today: LocalDate, config: Config): LocalDate | null {
+  if (u.status !== 'suspended' || !u.suspendedOn) return null;
+  const noticeOn = addDays(u.suspendedOn, config.terminateAfterDays - config.terminationNoticeDays);
+  return compareDates(noticeOn, today) <= 0 ? addDays(u.suspendedOn, config.terminateAfterDays) : null;
+}
+
 /** Termination (Art 24): the unit ends on `date`, the day it is terminated (H2). */
 export function terminate(u: Unit, date: LocalDate, config: Config): { unit: Unit; outbox: OutboxItem[] } {
   const unit: Unit = {
@@ -85,7 +92,9 @@ export function dunningStep(u: Unit, date: LocalDate, config: Config): { unit: U
     const noticeOn = addDays(unit.suspendedOn, config.terminateAfterDays - config.terminationNoticeDays);
     // termination_notice at S+20 while still suspended (D6); the termination date becomes known then (Q4).
     if (noticeOn === date) outbox.push(unitNotice(unit, 'termination_notice', date, agentOrManager(unit), config, { terminationOn: end }));
-    if (config.plans[unit.plan]?.desktops && compareDates(date, noticeOn) > 0 && config.dataRetrievalReminderDays.some((k) => addDays(end, -k) === date))
+    // From the day it is known (Q3: that day is not past); dropped when a cancellation ends the unit first (Q5).
+    const endsFirst = unit.cancellation && compareDates(unit.cancellation.end, end) < 0;
+    if (config.plans[unit.plan]?.desktops && !endsFirst && compareDates(date, noticeOn) >= 0 && config.dataRetrievalReminderDays.some((k) => addDays(end, -k) === date))
       outbox.push(unitNotice(unit, 'data_retrieval_reminder', date, 'account_manager', config, { endDate: end, reason: 'termination' }));
   }
   return { unit, outbox };

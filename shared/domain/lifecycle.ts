@@ -6,7 +6,7 @@
  */
 import { addDays, addMonths, compareDates, firstOfMonth, jstInstant, monthOf, type Instant, type LocalDate } from './calendar.ts';
 import { issueInvoices } from './billing.ts';
-import { dunningDates, dunningStep, terminationStep } from './dunning.ts';
+import { announcedTermination, dunningDates, dunningStep, terminationStep } from './dunning.ts';
 import type { Config } from './config.ts';
 import { desktopJobId, type DesktopAction, type OutboxItem } from './effects.ts';
 import { unitNotice } from './notices.ts';
@@ -195,12 +195,15 @@ export function reminders(u: Unit, date: LocalDate, config: Config): OutboxItem[
 export function dataRetrievalReminders(u: Unit, date: LocalDate, config: Config, known: (c: { requestedOn: LocalDate }) => boolean): OutboxItem[] {
   const out: OutboxItem[] = [];
   const due = (end: LocalDate) => config.dataRetrievalReminderDays.some((k) => addDays(end, -k) === date);
-  if (u.cancellation && known(u.cancellation) && due(u.cancellation.end))
+  // Q5: a cancellation's reminders are dropped once an announced termination ends the unit first.
+  const termination = announcedTermination(u, date, config);
+  const terminatedFirst = (end: LocalDate) => termination !== null && compareDates(termination, end) < 0;
+  if (u.cancellation && known(u.cancellation) && due(u.cancellation.end) && !terminatedFirst(u.cancellation.end))
     out.push(unitNotice(u, 'data_retrieval_reminder', date, 'account_manager', config, { endDate: u.cancellation.end }));
   for (const l of u.lines) {
     const c = l.cancellation;
     if (!c || !isLive(l) || !known(c) || !due(c.end)) continue;
-    if (u.cancellation && compareDates(u.cancellation.end, c.end) <= 0) continue; // Q2/Q5: the unit ends first
+    if ((u.cancellation && compareDates(u.cancellation.end, c.end) <= 0) || terminatedFirst(c.end)) continue; // Q2/Q5: the unit ends first
     out.push(unitNotice(u, 'data_retrieval_reminder', date, 'account_manager', config, { endDate: c.end, line: l.id, accounts: l.accounts }, { lineId: l.id }));
   }
   return out;

@@ -34,14 +34,17 @@ export function recordPayment(unit: Unit, id: string, p: PaymentInput, today: Lo
 
   const payments = [...inv.payments, { amount: p.amount as Yen, paidOn: p.paidOn, recordedOn: today }];
   const settled = p.amount === bal;
+  // Fully paid on the latest paidOn of its payments: a settling payment backdated before an earlier
+  // partial one does not end the days the partial one left outstanding (L5, L8).
+  const fullyPaidOn = payments.map((x) => x.paidOn).reduce((a, b) => (compareDates(a, b) >= 0 ? a : b));
   // Art 31: interest only on fees invoices (L2), fixed when fully paid (L1).
-  const interest = settled && inv.kind === 'fees' ? lateInterest({ total: inv.total, dueDate: inv.dueDate, payments }, p.paidOn) : (0 as Yen);
-  const paid: Invoice = { ...inv, payments, paidOn: settled ? p.paidOn : null, interest };
+  const interest = settled && inv.kind === 'fees' ? lateInterest({ total: inv.total, dueDate: inv.dueDate, payments }, fullyPaidOn) : (0 as Yen);
+  const paid: Invoice = { ...inv, payments, paidOn: settled ? fullyPaidOn : null, interest };
   let next: Unit = { ...unit, invoices: invoices.map((i) => (i.id === id ? paid : i)) };
   const outbox: OutboxItem[] = [];
 
   if (interest > 0) {
-    const r = addLateInterest(next, paid, p.paidOn, today, config);
+    const r = addLateInterest(next, paid, fullyPaidOn, today, config);
     next = r.unit;
     outbox.push(...r.outbox);
   }

@@ -45,7 +45,8 @@ export async function recordPayment(deps: CoreDeps, invoiceId: string, req: Paym
   await unitOfInvoiceOrThrow(deps, invoiceId);
   const paidOn = req.paidOn === undefined ? today : parseLocalDate(req.paidOn);
   if (!paidOn) throw invalid('paidOn must be a date YYYY-MM-DD', { field: 'paidOn' });
-  const requestHash = createHash('sha256').update(JSON.stringify({ invoiceId, amount: req.amount, paidOn })).digest('hex');
+  // The request as sent (a missing paidOn stays missing): a retry on a later day is the same request.
+  const requestHash = createHash('sha256').update(JSON.stringify({ invoiceId, amount: req.amount, paidOn: req.paidOn ?? null })).digest('hex');
 
   const replay = async (): Promise<InvoiceView | null> => {
     if (!idempotencyKey) return null;

@@ -10,6 +10,7 @@ import { addDays, formatJst, jstDate, parseInstant, type Instant, type LocalDate
 import type { Config } from '#domain/config.ts';
 import { DomainError, invalid, notFound } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
+import { announcedTermination } from '#domain/dunning.ts';
 import { operatorNotice, unitNotice } from '#domain/notices.ts';
 import {
   compensability,
@@ -250,10 +251,8 @@ export interface MaintenanceInput {
 
 /** A unit's scheduled end known today: its cancellation, or an announced termination (M1). */
 function scheduledEnd(u: Unit, today: LocalDate, config: Config): LocalDate | null {
-  if (u.cancellation) return u.cancellation.end;
-  if (u.status === 'suspended' && u.suspendedOn && addDays(u.suspendedOn, config.terminateAfterDays - config.terminationNoticeDays) <= today)
-    return addDays(u.suspendedOn, config.terminateAfterDays);
-  return null;
+  const ends = [u.cancellation?.end ?? null, announcedTermination(u, today, config)].filter((e): e is LocalDate => e !== null);
+  return ends.length ? ends.reduce((a, b) => (a <= b ? a : b)) : null; // the earlier of the two
 }
 
 /**
