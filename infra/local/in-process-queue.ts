@@ -21,6 +21,8 @@ const MIN_BACKOFF_MS = 25;
 interface Envelope<T> {
   readonly body: T;
   receives: number;
+  /** Redeliveries because another delivery held the lease. */
+  waits?: number;
 }
 
 export class InProcessQueue<T> implements Queue<T> {
@@ -84,17 +86,30 @@ export class InProcessQueue<T> implements Queue<T> {
 
   private retry(env: Envelope<T>, error: unknown): void {
     if (this.stopped) return;
+    // Another delivery holds the item's lease: not a failure of this message. Like SQS with a visibility
+    // timeout longer than the lease, keep redelivering (at most every second) until the holder is done
+    // or its lease lapses, without counting it towards the dead-letter limit.
+    if ((error as Error)?.name === 'DeliveryInProgressError') {
+      env.receives = Math.max(0, env.receives - 1);
+      env.waits = (env.waits ?? 0) + 1;
+      this.later(env, Math.min(1000, MIN_BACKOFF_MS * 2 ** env.waits));
+      return;
+    }
     if (env.receives >= (this.opts.maxReceives ?? 5)) {
       this.deadLetters.push({ message: env.body, error: String((error as Error)?.message ?? error) });
       this.opts.onDeadLetter?.(env.body, error);
       return;
     }
+    this.later(env, Math.max(this.opts.backoffMs ?? 200, MIN_BACKOFF_MS) * 2 ** (env.receives - 1));
+  }
+
+  private later(env: Envelope<T>, ms: number): void {
     this.timers++;
     setTimeout(() => {
       this.timers--;
       if (!this.stopped) this.waiting.push(env);
       this.pump();
-    }, Math.max(this.opts.backoffMs ?? 200, MIN_BACKOFF_MS) * 2 ** (env.receives - 1));
+    }, ms);
   }
 
   private settle(): void {

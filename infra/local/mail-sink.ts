@@ -152,23 +152,24 @@ export class MailSinkClient {
   /** Every stored mail, in the order received. */
   async list(): Promise<SinkMail[]> {
     const { emails } = (await this.fetchJson('/store')) as { emails: StoredEmail[] };
-    return Promise.all(
-      emails.map(async (e) => {
-        const eml = (await this.fetchJson(`/get-emlContent?messageId=${encodeURIComponent(e.messageId)}`)) as {
-          body: { data: number[] };
-        };
-        return {
-          messageId: e.messageId,
-          from: addresses(e.from)[0] ?? e.from,
-          to: e.destination.to.flatMap(addresses),
-          subject: e.subject,
-          text: e.body.text ?? '',
-          html: e.body.html ?? '',
-          headers: parseMailHeaders(Buffer.from(eml.body.data).toString('utf8')),
-          at: (e.at * 1000) as Instant,
-        };
-      }),
-    );
+    // At most 16 raw messages in flight: thousands at once make the sink reset connections.
+    const out: SinkMail[] = [];
+    for (let i = 0; i < emails.length; i += 16) out.push(...(await Promise.all(emails.slice(i, i + 16).map((e) => this.read(e)))));
+    return out;
+  }
+
+  private async read(e: StoredEmail): Promise<SinkMail> {
+    const eml = (await this.fetchJson(`/get-emlContent?messageId=${encodeURIComponent(e.messageId)}`)) as { body: { data: number[] } };
+    return {
+      messageId: e.messageId,
+      from: addresses(e.from)[0] ?? e.from,
+      to: e.destination.to.flatMap(addresses),
+      subject: e.subject,
+      text: e.body.text ?? '',
+      html: e.body.html ?? '',
+      headers: parseMailHeaders(Buffer.from(eml.body.data).toString('utf8')),
+      at: (e.at * 1000) as Instant,
+    };
   }
 
   async clear(): Promise<void> {

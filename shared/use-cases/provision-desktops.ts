@@ -78,18 +78,15 @@ async function carryOut(deps: ProvisionDeps, job: DesktopJob): Promise<Record<st
       return { workspaceIds: job.userNames.map((u) => ids[u]) };
     }
     case 'delete': {
-      let terminated = 0;
       for (let round = 1; ; round++) {
         const left = await deps.desktops.findByUserNames(job.userNames);
         if (left.length === 0) break;
         if (round > ROUNDS) throw new Error(`${left.length} desktop(s) of ${job.unitId}/${job.lineId} could not be terminated`);
-        for (const batch of chunks(left.map((d) => d.workspaceId), WORKSPACES_BATCH)) {
-          const r = await deps.desktops.terminate(batch);
-          terminated += batch.length - r.failed.length;
-        }
+        for (const batch of chunks(left.map((d) => d.workspaceId), WORKSPACES_BATCH)) await deps.desktops.terminate(batch);
       }
       await recordDesktops(deps, job.unitId, Object.fromEntries(job.userNames.map((u) => [u, null])));
-      return { terminated };
+      // The outcome, not this attempt's work: a retry after a crash records the same.
+      return { usersWithoutDesktop: job.userNames.length };
     }
     case 'suspend':
     case 'resume': {

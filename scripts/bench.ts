@@ -1,0 +1,601 @@
+/**
+ * `npm run bench [-- --units 20000 --sim-units 1000 --sim-years 3 --concurrency 16 --json]`
+ *
+ * What the daily run costs, on one machine (ARCHITECTURE "Scale"; not a timed test):
+ *  1. starts one DynamoDB Local (in memory) and the embedded stack on it, its store client metered
+ *     (shared/adapters/dynamodb/read-meter.ts);
+ *  2. seeds `--units` paying customers as of the day before the ordinary day: 25 % started in March of
+ *     the previous year (so they renew on April 1st, the spike), the rest spread over the other eleven
+ *     months of the year before. Each unit is made by the real use cases (submitApplication,
+ *     acceptApplication, recordPayment of each invoice ten days after issue, then a catch-up through
+ *     changeUnit) over the real DynamoUnitRepository, whose writes are captured in memory and then
+ *     bulk-loaded with BatchWriteItem (`--concurrency` in flight): the items are the ones the code
+ *     writes, without the transactions' round trips. Left out because no run ever reads them: the
+ *     delivered outbox of the past and the spent wake-ups (agenda dates before the ordinary day);
+ *  3. runs the real daily run (handler → lifecycle queue → worker → mailer / provisioner, drained) for
+ *     an ordinary day and, after catching up the days between, for April 1st, and reports per day:
+ *     dueItems, itemsRead (the meter: items every read of the run and its workers evaluated),
+ *     readAmplification (items read per due item), itemsPerSecond (due items per second, end to end,
+ *     mails not paced to the SES quota). dueItems are the day's wake-ups, stale ones included (e.g. the
+ *     overdue check of an invoice paid since: a no-op that still costs its agenda entry and unit read);
+ *  4. runs the simulator (infra/local/simulator.ts) on a generated scenario of `--sim-units` units over
+ *     `--sim-years` years (applications, acceptances, additional lines, cancellations and the payment
+ *     of every invoice, computed with the pure domain) and reports unitYearsPerSecond = units × years /
+ *     seconds.
+ * `--json` prints one JSON object instead of the table.
+ */
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { operationOf } from '#adapters/dynamodb/read-meter.ts';
+import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
+import { keys } from '#adapters/dynamodb/table.ts';
+import { accept as acceptRule, newApplication } from '#domain/applications.ts';
+import { addDays, compareDates, date, daysBetween, jstInstant, localDate, parts, type LocalDate } from '#domain/calendar.ts';
+import { buildConfig, type Config } from '#domain/config.ts';
+import { addLine, cancel } from '#domain/contracts.ts';
+import { withCheckDigit } from '#domain/corporate-number.ts';
+import { balance } from '#domain/invoices.ts';
+import { advanceUnit, basicLine, dueDates } from '#domain/lifecycle.ts';
+import { recordPayment as payRule } from '#domain/payments.ts';
+import { cancellationDeadline } from '#domain/terms.ts';
+import type { Unit } from '#domain/unit.ts';
+import { ManualClock } from '#runtime/clock.ts';
+import { acceptApplication, submitApplication } from '#use-cases/applications.ts';
+import { recordPayment } from '#use-cases/billing.ts';
+import { changeUnit } from '#use-cases/commit.ts';
+import type { CoreDeps } from '#use-cases/ports.ts';
+import { JAVA_HELP, javaVersion, startDynamoLocal } from '#local/dynamodb-local.ts';
+import { simulate } from '#local/simulator.ts';
+import { startEmbeddedStack, type EmbeddedStack } from '#local/stack.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Seeding: the real use cases over the real repository, captured, then bulk-loaded
+
+export interface SeedSpec {
+  readonly id: string;
+  readonly plan: string;
+  readonly accounts: number;
+  /** The start date: on or before `asOf`, the unit started then (received and accepted that day); after, it waits for it. */
+  readonly start: LocalDate;
+}
+
+export interface SeedTarget {
+  readonly db: DynamoDBDocumentClient;
+  readonly table: string;
+  readonly config: Config;
+  /** The stack's agenda shard count (the embedded stack's default is 4). */
+  readonly agendaShards?: number;
+}
+
+export interface SeedReport {
+  readonly units: number;
+  readonly items: number;
+  readonly batchRequests: number;
+  readonly seconds: number;
+}
+
+type Item = Record<string, unknown>;
+const itemKey = (k: { pk?: unknown; sk?: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
+
+/**
+ * A stand-in for the document client that applies the repository's writes to a map (conditions are not
+ * checked: every seeded id is new) and answers its reads from it. The queries the use cases make while
+ * accepting (earlier pending application, same corporate number) find nothing, as for a lone applicant.
+ */
+class CapturingClient {
+  readonly items = new Map<string, Item>();
+  constructor(public seq: number) {}
+
+  async send(command: { constructor: { name: string }; input: Record<string, any> }): Promise<Record<string, unknown>> {
+    const input = command.input;
+    switch (command.constructor.name) {
+      case 'GetCommand':
+        return { Item: this.items.get(itemKey(input.Key)) };
+      case 'QueryCommand':
+        return { Items: [], Count: 0, ScannedCount: 0 };
+      case 'PutCommand':
+        this.items.set(itemKey(input.Item), input.Item);
+        return {};
+      case 'UpdateCommand':
+        if (input.Key?.pk === keys.seq().pk) return { Attributes: { n: ++this.seq } };
+        throw new Error(`seeding: unexpected update of ${input.Key?.pk}`);
+      case 'TransactWriteCommand':
+        for (const t of input.TransactItems as Record<string, any>[]) {
+          if (t.Put) this.items.set(itemKey(t.Put.Item), t.Put.Item);
+          else if (t.Delete) this.items.delete(itemKey(t.Delete.Key));
+          else if (!t.ConditionCheck) throw new Error(`seeding: unexpected transaction item ${Object.keys(t).join()}`);
+        }
+        return {};
+      default:
+        throw new Error(`seeding: unexpected command ${command.constructor.name}`);
+    }
+  }
+}
+
+function contractorOf(id: string, n: number) {
+  return {
+    kind: 'corporation',
+    name: `株式会社ベンチ${n}`,
+    corporateNumber: withCheckDigit(String(100_000_000_000 + n).slice(-12)),
+    accountManager: { name: `担当 ${n}`, email: `${id}@bench.example` },
+    agent: null,
+  };
+}
+
+/** One unit through the use cases, as of `asOf` (its daily runs done, every invoice paid 10 days after issue). */
+async function seedOne(deps: CoreDeps & { clock: ManualClock }, spec: SeedSpec, n: number, asOf: LocalDate): Promise<void> {
+  const started = compareDates(spec.start, asOf) <= 0;
+  const received = started ? spec.start : asOf;
+  deps.clock.set(jstInstant(received, 10));
+  const ids = { newId: () => spec.id };
+  await submitApplication({ ...deps, ids }, { ref: spec.id, plan: spec.plan, accounts: spec.accounts, contractor: contractorOf(spec.id, n) });
+  let unit = await acceptApplication(deps, spec.id, { startDate: spec.start });
+  if (!started) return;
+  // Pay each fees invoice ten days after its issue (well before its due date): no dunning, no interest.
+  for (;;) {
+    const issue = dueDates(unit, unit.processedThrough, deps.config).find((d) => d.endsWith('-01') && compareDates(addDays(d, 10), asOf) <= 0);
+    if (!issue) break;
+    deps.clock.set(jstInstant(addDays(issue, 10), 12));
+    unit = await changeUnit(deps, spec.id, (u) => advanceUnit(u, deps.clock.today(), deps.config));
+    for (const inv of unit.invoices ?? [])
+      if (inv.kind === 'fees' && balance(inv) > 0) await recordPayment(deps, inv.id, { amount: balance(inv), paidOn: deps.clock.today() });
+    unit = (await deps.units.get(spec.id))!;
+  }
+  deps.clock.set(jstInstant(asOf, 12));
+  await changeUnit(deps, spec.id, (u) => advanceUnit(u, asOf, deps.config));
+}
+
+async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Item[]): Promise<number> {
+  let requests = 0;
+  let pending = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    requests++;
+    const r = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+    pending = (r.UnprocessedItems?.[table] ?? []) as typeof pending;
+  }
+  return requests;
+}
+
+/**
+ * Seeds `specs` into `target` as of `asOf` (see the module comment). Continues the receipt counter of
+ * the table. Chunks of units are captured while the previous chunk is written, `concurrency` batches
+ * of 25 items in flight.
+ */
+export async function seedUnits(target: SeedTarget, specs: readonly SeedSpec[], opts: { asOf: LocalDate; concurrency?: number; firstNumber?: number }): Promise<SeedReport> {
+  const t0 = performance.now();
+  const counter = await target.db.send(new GetCommand({ TableName: target.table, Key: keys.seq(), ConsistentRead: true }));
+  const capture = new CapturingClient(Number(counter.Item?.n ?? 0));
+  const deps = {
+    config: target.config,
+    clock: new ManualClock(jstInstant(opts.asOf, 10)),
+    units: new DynamoUnitRepository(capture as unknown as DynamoDBDocumentClient, target.table, target.agendaShards ?? 4),
+    publisher: { publish: async () => undefined },
+  };
+  const concurrency = opts.concurrency ?? 16;
+  let items = 0;
+  let batchRequests = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const CHUNK = 500;
+  for (let i = 0; i < specs.length; i += CHUNK) {
+    for (const [j, spec] of specs.slice(i, i + CHUNK).entries()) await seedOne(deps, spec, (opts.firstNumber ?? 0) + i + j, opts.asOf);
+    const chunk = [...capture.items.values()].filter(
+      (it) => !String(it.pk).startsWith('OUTBOX#') && !(String(it.pk).startsWith('AGENDA#') && compareDates(String(it.date) as LocalDate, opts.asOf) <= 0),
+    );
+    capture.items.clear();
+    items += chunk.length;
+    await writing;
+    writing = (async () => {
+      const batches: Item[][] = [];
+      for (let k = 0; k < chunk.length; k += 25) batches.push(chunk.slice(k, k + 25));
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < batches.length) {
+            const sent = await batchWrite(target.db, target.table, batches[next++]!);
+            batchRequests += sent;
+          }
+        }),
+      );
+    })();
+  }
+  await writing;
+  await batchWrite(target.db, target.table, [{ ...keys.seq(), n: capture.seq }]);
+  return { units: specs.length, items: items + 1, batchRequests: batchRequests + 1, seconds: (performance.now() - t0) / 1000 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The daily-run measurements
+
+/** A small deterministic generator (benchmarks must not vary from run to run). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 25 % start in March of the year before `spike` (they renew on the spike day), the rest over the other months. */
+export function benchSpecs(n: number, spike: LocalDate, random = rng(1)): SeedSpec[] {
+  const y = parts(spike).year - 1;
+  const from = localDate(y, 2, 1); // Feb … Jan of the year before: start months whose renewals fall on every 1st
+  const specs: SeedSpec[] = [];
+  for (let i = 0; i < n; i++) {
+    let start: LocalDate;
+    if (i % 4 === 0) start = localDate(y, 3, 1 + Math.floor(random() * 31));
+    else
+      do start = addDays(from, Math.floor(random() * 366));
+      while (parts(start).month === 3 && parts(start).year === y);
+    specs.push({ id: `b${String(i).padStart(6, '0')}`, plan: random() < 0.7 ? 'kokona' : 'self', accounts: 5 + Math.floor(random() * 20), start });
+  }
+  return specs;
+}
+
+export interface DayFigures {
+  readonly date: LocalDate;
+  readonly dueItems: number;
+  readonly itemsRead: number;
+  readonly readRequests: number;
+  readonly readCapacityUnits: number;
+  /** Items read per due item (the physical floor is 1), everything the run set off included (notice and desktop-job delivery). */
+  readonly readAmplification: number;
+  /** The same for the daily run and the lifecycle workers alone (the agenda entry and the unit per due item). */
+  readonly runReadAmplification: number;
+  /** Due items per second, from the run's start until every queue is drained (mails and desktop jobs included). */
+  readonly itemsPerSecond: number;
+  readonly seconds: number;
+  /** Until the lifecycle queue (the per-unit work) was drained. */
+  readonly lifecycleSeconds: number;
+  readonly readsByOperation: Readonly<Record<string, { requests: number; items: number; capacityUnits: number }>>;
+  /** Items read by what they are: AGENDA (the day's wake-ups), UNIT, OUTBOX (notices and desktop jobs to deliver), RUN, gsi1:OUTBOX (relay sweep). */
+  readonly itemsReadByKey: Readonly<Record<string, number>>;
+  readonly writesByOperation: Readonly<Record<string, number>>;
+  /** Notices sent (outbox items marked done) during the run. */
+  readonly mails: number;
+  /** Messages given up after their retries (must be 0). */
+  readonly deadLetters: number;
+}
+
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem']);
+
+/** What the key of a read names: AGENDA, UNIT, OUTBOX, RUN, … (a Query by its partition value, GSI queries by index). */
+function readTarget(op: string, input: Record<string, any>): string | null {
+  if (op === 'GetItem') return String(input.Key?.pk).split('#')[0]!;
+  if (op === 'Query')
+    return input.IndexName
+      ? `${input.IndexName}:${String(Object.values(input.ExpressionAttributeValues ?? {})[0]).split('#')[0]}`
+      : String(input.ExpressionAttributeValues?.[':pk']).split('#')[0]!;
+  return null;
+}
+
+/**
+ * Successful writes of the store's client by kind, and the items read by what they are (installed
+ * through the stack's `faults` hook, which hands over the store's client).
+ */
+class StoreCounter {
+  counts: Record<string, number> = {};
+  itemsReadByKey: Record<string, number> = {};
+  readonly install = (db: DynamoDBDocumentClient) => {
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const input = args.input as Record<string, any>;
+        const op = operationOf(context.commandName);
+        const target = readTarget(op, input);
+        if (target) {
+          const out = result.output as Record<string, any>;
+          const n = op === 'GetItem' ? (out.Item ? 1 : 0) : Number(out.ScannedCount ?? out.Count ?? 0);
+          this.itemsReadByKey[target] = (this.itemsReadByKey[target] ?? 0) + n;
+        }
+        if (WRITES.has(op)) this.counts[op] = (this.counts[op] ?? 0) + 1;
+        // A notice is sent once its outbox item is marked done.
+        if (op === 'UpdateItem' && String(input.Key?.pk).startsWith('OUTBOX#N#') && String(input.UpdateExpression).includes(':done'))
+          this.counts.noticesSent = (this.counts.noticesSent ?? 0) + 1;
+        return result;
+      },
+      { step: 'initialize', name: 'benchStoreCounter' },
+    );
+  };
+}
+
+async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: StoreCounter, day: LocalDate): Promise<DayFigures> {
+  const meter = stack.readMeter!;
+  clock.set(jstInstant(day, 0, 5));
+  meter.reset();
+  writes.counts = {};
+  writes.itemsReadByKey = {};
+  const deadBefore = deadLetters(stack);
+  const t0 = performance.now();
+  let lifecycleAt = 0;
+  let busy = false;
+  const watch = setInterval(() => {
+    const depth = stack.queues.lifecycle.depth;
+    if (depth > 0) busy = true;
+    else if (busy && !lifecycleAt) lifecycleAt = performance.now();
+  }, 2);
+  const report = await stack.runDaily({ date: day });
+  const t1 = performance.now();
+  clearInterval(watch);
+  const reads = meter.snapshot();
+  const seconds = (t1 - t0) / 1000;
+  const due = report.dueUnits;
+  return {
+    date: day,
+    dueItems: due,
+    itemsRead: reads.items,
+    readRequests: reads.requests,
+    readCapacityUnits: reads.capacityUnits,
+    readAmplification: due > 0 ? round(reads.items / due, 2) : reads.items,
+    runReadAmplification: due > 0 ? round((reads.items - (writes.itemsReadByKey.OUTBOX ?? 0)) / due, 2) : reads.items,
+    itemsPerSecond: round(due / seconds, 1),
+    seconds: round(seconds, 2),
+    lifecycleSeconds: round(((lifecycleAt || t1) - t0) / 1000, 2),
+    readsByOperation: reads.byOperation,
+    itemsReadByKey: { ...writes.itemsReadByKey },
+    writesByOperation: { ...writes.counts },
+    mails: writes.counts.noticesSent ?? 0,
+    deadLetters: deadLetters(stack) - deadBefore,
+  };
+}
+
+const deadLetters = (stack: EmbeddedStack) => Object.values(stack.queues).reduce((n, q) => n + q.deadLetters.length, 0);
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * Runs `f` with at most `limit` fetches in flight. The simulator reads the mails back through
+ * MailSinkClient.list(), which fetches every mail at once: with thousands of mails the sink resets
+ * connections (ECONNRESET). Only that client uses fetch; the SDK clients do not.
+ */
+async function withBoundedFetch<T>(limit: number, f: () => Promise<T>): Promise<T> {
+  const original = globalThis.fetch;
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
+    if (active >= limit) await new Promise<void>((r) => waiting.push(r));
+    active++;
+    try {
+      return await original(...args);
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+  try {
+    return await f();
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simulation: a generated scenario, payments computed with the pure domain
+
+/**
+ * `units` customers over `years` years from 2024-01-01: each applies and is accepted the same day in the
+ * first quarter (start 0–20 days later), 20 % add a line later, 10 % cancel for a term end, and every
+ * fees invoice is paid 3–20 days after issue. A shadow copy of each unit in the pure domain tells the
+ * generator the invoices and their amounts, and which requests are valid.
+ */
+export function generateScenario(units: number, years: number, random = rng(7)) {
+  const from = date('2024-01-01');
+  const to = addDays(localDate(2024 + years, 1, 1), -1);
+  const config = buildConfig({}); // the scenario has no config of its own
+  const events: Record<string, unknown>[] = [];
+  for (let i = 0; i < units; i++) {
+    const ref = `s${String(i).padStart(5, '0')}`;
+    const input = { plan: random() < 0.7 ? 'kokona' : 'self', accounts: 5 + Math.floor(random() * 20), contractor: contractorOf(ref, 500_000 + i) };
+    const applied = addDays(from, Math.floor(random() * 90));
+    const startDate = addDays(applied, Math.floor(random() * 21));
+    events.push({ on: applied, type: 'apply', ref, ...input }, { on: applied, type: 'accept', ref, startDate });
+    let u: Unit = { ...newApplication(ref, input, applied), receivedSeq: i + 1, version: 1 };
+    u = acceptRule(u, startDate, applied, config).unit;
+    const actions: { day: LocalDate; kind: 'line' | 'cancel' }[] = [];
+    if (random() < 0.2) actions.push({ day: addDays(startDate, 30 + Math.floor(random() * 300)), kind: 'line' });
+    if (random() < 0.1) actions.push({ day: addDays(startDate, 200 + Math.floor(random() * 500)), kind: 'cancel' });
+    const pays = new Map<string, LocalDate>(); // invoice id → pay day
+    for (;;) {
+      const nextDue = dueDates(u, u.processedThrough, config)[0];
+      const nextPay = [...pays.values()].sort(compareDates)[0];
+      const nextAction = actions.map((a) => a.day).sort(compareDates)[0];
+      const next = [nextDue, nextPay, nextAction].filter((d): d is LocalDate => !!d).sort(compareDates)[0];
+      if (!next || compareDates(next, to) > 0) break;
+      u = advanceUnit(u, next, config).unit;
+      for (const a of actions.filter((x) => x.day === next)) {
+        try {
+          if (a.kind === 'line') {
+            const line = `${ref}-x`;
+            const startOn = addDays(next, Math.floor(random() * 10));
+            u = addLine(u, { id: line, accounts: 5, startDate: startOn }, next, config).unit;
+            events.push({ on: next, type: 'add_accounts', ref, line, accounts: 5, startDate: startOn });
+          } else {
+            const basic = basicLine(u);
+            if (basic?.termEnd && compareDates(next, cancellationDeadline(basic.termEnd)) <= 0) {
+              u = cancel(u, { end: 'term_end' }, next, config).unit;
+              events.push({ on: next, type: 'cancel', ref, end: 'term_end' });
+            }
+          }
+        } catch {
+          /* not valid for this unit at that time: the customer does not ask */
+        }
+      }
+      actions.splice(0, actions.length, ...actions.filter((x) => x.day !== next));
+      for (const [id, day] of pays)
+        if (day === next) {
+          const inv = (u.invoices ?? []).find((x) => x.id === id)!;
+          u = payRule(u, id, { amount: balance(inv), paidOn: next }, next, config).unit;
+          events.push({ on: next, type: 'pay', ref, invoice: { issueDate: inv.issueDate, kind: inv.kind }, amount: balance(inv) });
+          pays.delete(id);
+        }
+      for (const inv of u.invoices ?? [])
+        if (inv.kind === 'fees' && balance(inv) > 0 && !pays.has(inv.id)) pays.set(inv.id, addDays(inv.issueDate, 3 + Math.floor(random() * 18)));
+    }
+  }
+  return { from, to, events };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const { values } = parseArgs({
+    options: {
+      units: { type: 'string', default: '20000' },
+      'sim-units': { type: 'string', default: '1000' },
+      'sim-years': { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: '16' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const n = Number(values.units);
+  const simUnits = Number(values['sim-units']);
+  const simYears = Number(values['sim-years']);
+  const concurrency = Number(values.concurrency);
+  if (!(n >= 1 && simUnits >= 0 && simYears >= 1 && concurrency >= 1)) throw new Error('--units ≥ 1, --sim-units ≥ 0, --sim-years ≥ 1, --concurrency ≥ 1');
+  if (javaVersion() === null) throw new Error(JAVA_HELP);
+  const log = (s: string) => (values.json ? process.stderr : process.stdout).write(`${s}\n`);
+
+  const ORDINARY = date('2025-03-24');
+  const SPIKE = date('2025-04-01');
+  const dynamo = await startDynamoLocal();
+  try {
+    const clock = new ManualClock(jstInstant(ORDINARY, 0));
+    const writes = new StoreCounter();
+    const stack = await startEmbeddedStack({
+      clock,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: `bench-${randomBytes(4).toString('hex')}`,
+      meter: true,
+      faults: writes.install,
+      provisionDelayMs: 0,
+      retryDelayMs: 0,
+      // The system's own throughput: SES's sending quota (config mail.sendRatePerSecond) is reported apart.
+      mailRatePerSecond: Infinity,
+    });
+    const startedConfig = stack.config;
+    let seed: SeedReport;
+    let ordinary: DayFigures;
+    let spike: DayFigures;
+    const db = makeDocumentClient({ endpoint: dynamo.endpoint });
+    try {
+      log(`seeding ${n} units …`);
+      seed = await seedUnits({ db, table: stack.tableName, config: stack.config }, benchSpecs(n, SPIKE), { asOf: addDays(ORDINARY, -1), concurrency });
+      log(`  ${seed.items} items in ${seed.seconds.toFixed(1)} s (${Math.round(seed.items / seed.seconds)} items/s)`);
+      await stack.store.runLog.markCompleted(addDays(ORDINARY, -1));
+      log(`daily run ${ORDINARY} …`);
+      ordinary = await measureDay(stack, clock, writes, ORDINARY);
+      if (values.json) log(`  ${JSON.stringify(ordinary)}`);
+      log(`catching up to ${addDays(SPIKE, -1)} …`);
+      clock.set(jstInstant(addDays(SPIKE, -1), 0, 5));
+      await stack.runDaily({ date: addDays(SPIKE, -1) });
+      log(`daily run ${SPIKE} …`);
+      spike = await measureDay(stack, clock, writes, SPIKE);
+      if (values.json) log(`  ${JSON.stringify(spike)}`);
+    } finally {
+      db.destroy();
+      await stack.stop();
+    }
+
+    let simulation: { units: number; years: number; events: number; failedEvents: number; notices: number; seconds: number; unitYearsPerSecond: number } | null = null;
+    if (simUnits > 0) {
+      const scenario = generateScenario(simUnits, simYears);
+      log(`simulating ${simUnits} units over ${simYears} years (${scenario.events.length} events, ${daysBetween(scenario.from, scenario.to) + 1} daily runs) …`);
+      const t0 = performance.now();
+      const result = await withBoundedFetch(16, () => simulate(scenario, { dynamoEndpoint: dynamo.endpoint }));
+      const seconds = (performance.now() - t0) / 1000;
+      simulation = {
+        units: simUnits,
+        years: simYears,
+        events: scenario.events.length,
+        failedEvents: result.events.filter((e) => !e.ok).length,
+        notices: result.notices.length,
+        seconds: round(seconds, 1),
+        unitYearsPerSecond: round((simUnits * simYears) / seconds, 1),
+      };
+      if (values.json) log(`  ${JSON.stringify(simulation)}`);
+    }
+
+    const rate = startedConfig.mail.sendRatePerSecond;
+    const notes = [
+      limits(spike),
+      `Mails were not paced here; at the SES quota of config mail.sendRatePerSecond (${rate}/s) the spike day's ${spike.mails} notices take ${Math.ceil(spike.mails / rate)} s to leave — after the run, in the mailers, with no effect on the run's own time.`,
+    ];
+    const out = {
+      units: n,
+      seed: { items: seed.items, seconds: round(seed.seconds, 1), itemsPerSecond: Math.round(seed.items / seed.seconds) },
+      days: { ordinary, spike },
+      readAmplification: Math.max(ordinary.readAmplification, spike.readAmplification),
+      unitYearsPerSecond: simulation?.unitYearsPerSecond ?? null,
+      simulation,
+      notes,
+    };
+    if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    else printTable(out);
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+/** What limits the figures, with the rate the spike day reached. */
+function limits(spike: DayFigures): string {
+  const requests = spike.readRequests + Object.entries(spike.writesByOperation).reduce((n, [k, v]) => (k === 'noticesSent' ? n : n + v), 0);
+  return (
+    `Everything runs on one machine: one DynamoDB Local JVM serves every request (${Math.round(requests / spike.seconds)} requests/s on the spike day), ` +
+    'the in-process queues run 8 lifecycle, 4 mail and 2 desktop workers in one Node process, and each notice crosses the local SES sink over HTTP; ' +
+    `the lifecycle work was done after ${spike.lifecycleSeconds} of ${spike.seconds} s, the rest is the delivery of ${spike.mails} notices (${round(spike.mails / Math.max(1, spike.dueItems), 2)} per due item). ` +
+    'On AWS the workers scale out and DynamoDB serves them in parallel; what carries over is the reads per due item.'
+  );
+}
+
+function printTable(o: {
+  notes: string[];
+  units: number;
+  seed: { items: number; seconds: number; itemsPerSecond: number };
+  days: Record<string, DayFigures>;
+  readAmplification: number;
+  simulation: { units: number; years: number; events: number; failedEvents: number; seconds: number; unitYearsPerSecond: number } | null;
+}): void {
+  const rows = Object.entries(o.days).map(([name, d]) => [
+    `${name} ${d.date}`,
+    String(d.dueItems),
+    String(d.itemsRead),
+    String(d.readRequests),
+    d.readAmplification.toFixed(2),
+    d.runReadAmplification.toFixed(2),
+    d.seconds.toFixed(1),
+    d.lifecycleSeconds.toFixed(1),
+    d.itemsPerSecond.toFixed(1),
+    String(d.mails),
+  ]);
+  const head = ['day', 'due', 'items read', 'read requests', 'items/due', 'run items/due', 's (all)', 's (lifecycle)', 'due/s', 'mails'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${o.units} units seeded: ${o.seed.items} items in ${o.seed.seconds} s (${o.seed.itemsPerSecond} items/s)\n`);
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+  for (const [name, d] of Object.entries(o.days)) if (d.deadLetters > 0) console.log(`WARNING: ${d.deadLetters} message(s) dead-lettered on the ${name} day: the figures are not valid`);
+  console.log(`\nread amplification (worse day): ${o.readAmplification}`);
+  if (o.simulation)
+    console.log(
+      `simulation: ${o.simulation.units} units × ${o.simulation.years} years, ${o.simulation.events} events (${o.simulation.failedEvents} refused) in ${o.simulation.seconds} s → ${o.simulation.unitYearsPerSecond} unit-years/s`,
+    );
+  for (const note of o.notes) console.log(`\n${note}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
