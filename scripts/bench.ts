@@ -259,6 +259,12 @@ export interface DayFigures {
   readonly writesByOperation: Readonly<Record<string, number>>;
   /** Notices sent (outbox items marked done) during the run. */
   readonly mails: number;
+  /** Invoices issued by the run (issue 5's invoice run: on the spike day, every renewal's invoice). */
+  readonly invoices: number;
+  /** Invoices issued per second of the lifecycle work (the invoice run is part of each unit's day). */
+  readonly invoicesPerSecond: number;
+  /** Items the daily run and its workers read per invoice issued. */
+  readonly itemsReadPerInvoice: number | null;
   /** Messages given up after their retries (must be 0). */
   readonly deadLetters: number;
 }
@@ -281,6 +287,8 @@ function readTarget(op: string, input: Record<string, any>): string | null {
  */
 class StoreCounter {
   counts: Record<string, number> = {};
+  day = '';
+  readonly invoiceIds = new Set<string>();
   itemsReadByKey: Record<string, number> = {};
   readonly install = (db: DynamoDBDocumentClient) => {
     db.middlewareStack.add(
@@ -295,6 +303,11 @@ class StoreCounter {
           this.itemsReadByKey[target] = (this.itemsReadByKey[target] ?? 0) + n;
         }
         if (WRITES.has(op)) this.counts[op] = (this.counts[op] ?? 0) + 1;
+        // An invoice issued: its index entry is written, new, in the unit's transaction.
+        if (op === 'TransactWriteItems')
+          for (const t of (input.TransactItems ?? []) as { Put?: { Item?: Record<string, any> } }[])
+            if (String(t.Put?.Item?.pk).startsWith('INVOICE#') && t.Put?.Item?.summary?.issueDate === this.day && t.Put.Item.summary.balance === t.Put.Item.summary.total)
+              this.invoiceIds.add(String(t.Put.Item.pk));
         // A notice is sent once its outbox item is marked done.
         if (op === 'UpdateItem' && String(input.Key?.pk).startsWith('OUTBOX#N#') && String(input.UpdateExpression).includes(':done'))
           this.counts.noticesSent = (this.counts.noticesSent ?? 0) + 1;
@@ -311,6 +324,8 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
   meter.reset();
   writes.counts = {};
   writes.itemsReadByKey = {};
+  writes.day = day;
+  writes.invoiceIds.clear();
   const deadBefore = deadLetters(stack);
   const t0 = performance.now();
   let lifecycleAt = 0;
@@ -341,6 +356,9 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
     itemsReadByKey: { ...writes.itemsReadByKey },
     writesByOperation: { ...writes.counts },
     mails: writes.counts.noticesSent ?? 0,
+    invoices: writes.invoiceIds.size,
+    invoicesPerSecond: round(writes.invoiceIds.size / (((lifecycleAt || t1) - t0) / 1000), 1),
+    itemsReadPerInvoice: writes.invoiceIds.size ? round((reads.items - (writes.itemsReadByKey.OUTBOX ?? 0)) / writes.invoiceIds.size, 2) : null,
     deadLetters: deadLetters(stack) - deadBefore,
   };
 }
@@ -574,8 +592,11 @@ function printTable(o: {
     d.lifecycleSeconds.toFixed(1),
     d.itemsPerSecond.toFixed(1),
     String(d.mails),
+    String(d.invoices),
+    d.invoicesPerSecond.toFixed(1),
+    d.itemsReadPerInvoice === null ? '-' : d.itemsReadPerInvoice.toFixed(2),
   ]);
-  const head = ['day', 'due', 'items read', 'read requests', 'items/due', 'run items/due', 's (all)', 's (lifecycle)', 'due/s', 'mails'];
+  const head = ['day', 'due', 'items read', 'read requests', 'items/due', 'run items/due', 's (all)', 's (lifecycle)', 'due/s', 'mails', 'invoices', 'invoices/s', 'items/invoice'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\n${o.units} units seeded: ${o.seed.items} items in ${o.seed.seconds} s (${o.seed.itemsPerSecond} items/s)\n`);
