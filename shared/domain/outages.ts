@@ -6,6 +6,7 @@
  */
 import { addDays, jstDate, jstInstant, type Instant, type LocalDate } from './calendar.ts';
 import type { Config } from './config.ts';
+import { announcedTermination } from './dunning.ts';
 import type { Line, Unit, UnitStatus } from './unit.ts';
 
 export const OUTAGE_CAUSES = ['operator_fault', 'maintenance', 'disaster', 'public_interest', 'overload_emergency', 'customer_side', 'workspaces_provider'] as const;
@@ -139,3 +140,21 @@ export function reconcile(
 
 /** The JST date of an instant (notices of outages are dated by it, O3, O5). */
 export const dateOf = (t: Instant) => jstDate(t);
+
+/**
+ * O3: the tick at which outage_threshold_reached is due — the first HH:00 at or after knownAt + threshold
+ * while the outage is open, once, for an outage whose cause can be compensated.
+ */
+export function thresholdNoticeDue(o: Outage, tick: Instant, config: Config): boolean {
+  return o.endedAt === null && o.thresholdNoticeOn === null && o.knownAt <= tick && compensability(o.cause, o.grossNegligence).compensable && thresholdReached(o, tick, config);
+}
+
+/**
+ * M1: who gets a maintenance_notice — units in scope, active or suspended now, except those whose
+ * scheduled end (cancellation, or an announced termination) comes before the maintenance's start date.
+ */
+export function maintenanceRecipient(u: Unit, scope: OutageScope, startDay: LocalDate, today: LocalDate, config: Config): boolean {
+  if (!inScope(u, scope) || (u.status !== 'active' && u.status !== 'suspended')) return false;
+  const ends = [u.cancellation?.end ?? null, announcedTermination(u, today, config)].filter((e): e is LocalDate => e !== null);
+  return ends.every((e) => e >= startDay);
+}

@@ -6,18 +6,18 @@
  * A correction (cause, scope, negligence) after the end settles again: new records added, wrong ones
  * voided, none edited.
  */
-import { addDays, formatJst, jstDate, parseInstant, type Instant, type LocalDate } from '#domain/calendar.ts';
+import { formatJst, jstDate, parseInstant, type Instant } from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import { DomainError, invalid, notFound } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
-import { announcedTermination } from '#domain/dunning.ts';
 import { operatorNotice, unitNotice } from '#domain/notices.ts';
 import {
   compensability,
   inScope,
+  maintenanceRecipient,
   OUTAGE_CAUSES,
   reconcile,
-  thresholdReached,
+  thresholdNoticeDue,
   verdict,
   type CompensationRecord,
   type Outage,
@@ -184,7 +184,7 @@ export async function settleOutage(deps: OutageDeps, id: string): Promise<Outage
 export async function watchOutages(deps: OutageDeps, tick: Instant): Promise<{ notified: string[]; settled: string[] }> {
   const notified: string[] = [];
   for (const o of await deps.outages.list({ open: true })) {
-    if (o.thresholdNoticeOn !== null || o.knownAt > tick || !compensability(o.cause, o.grossNegligence).compensable || !thresholdReached(o, tick, deps.config)) continue;
+    if (!thresholdNoticeDue(o, tick, deps.config)) continue;
     const date = jstDate(tick);
     const notice = operatorNotice(
       'outage_threshold_reached',
@@ -249,12 +249,6 @@ export interface MaintenanceInput {
   readonly description?: string;
 }
 
-/** A unit's scheduled end known today: its cancellation, or an announced termination (M1). */
-function scheduledEnd(u: Unit, today: LocalDate, config: Config): LocalDate | null {
-  const ends = [u.cancellation?.end ?? null, announcedTermination(u, today, config)].filter((e): e is LocalDate => e !== null);
-  return ends.length ? ends.reduce((a, b) => (a <= b ? a : b)) : null; // the earlier of the two
-}
-
 /**
  * Art 34-2 (M1, M2): maintenance_notice, dated today, to every account manager of a unit in scope that is
  * active or suspended now, except those whose scheduled end is before the maintenance's start date.
@@ -269,11 +263,7 @@ export async function announceMaintenance(deps: OutageDeps, input: MaintenanceIn
   const today = deps.clock.today();
   const id = input.ref ?? deps.ids.newId('m');
   const startDay = jstDate(startsAt);
-  const units = (await candidates(deps, input.scope)).filter((u) => {
-    if (u.status !== 'active' && u.status !== 'suspended') return false;
-    const end = scheduledEnd(u, today, deps.config);
-    return end === null || end >= startDay;
-  });
+  const units = (await candidates(deps, input.scope)).filter((u) => maintenanceRecipient(u, input.scope, startDay, today, deps.config));
   const data = { maintenance: id, startsAt: formatJst(startsAt), endsAt: formatJst(endsAt), description: input.description ?? '' };
   const notices = units.map((u) => unitNotice(u, 'maintenance_notice', today, 'account_manager', deps.config, data, { discriminator: id, refs: { maintenance: id } }));
   await deps.outages.createMaintenance({ id, startsAt, endsAt, scope: input.scope, description: input.description ?? '', announcedOn: today, recipients: notices.length });
