@@ -17,6 +17,11 @@ export const unpaid = (i: Invoice) => balance(i) > 0;
 /** Overdue on `today`: unpaid with a due date before today (D4). */
 export const overdue = (i: Invoice, today: LocalDate) => unpaid(i) && compareDates(i.dueDate, today) < 0;
 
+/** paid: settled; overdue: unpaid past its due date; open: unpaid, not yet due. */
+export function invoiceStatus(inv: Invoice, today: LocalDate): 'open' | 'overdue' | 'paid' {
+  return balance(inv) === 0 ? 'paid' : overdue(inv, today) ? 'overdue' : 'open';
+}
+
 /** The desktop jobs of every live line of a kokona unit (suspend / resume). */
 export function lineDesktopJobs(unit: Unit, action: 'suspend' | 'resume', date: LocalDate, config: Config): OutboxItem[] {
   if (!config.plans[unit.plan]?.desktops) return [];

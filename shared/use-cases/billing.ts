@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { compareDates, parseLocalDate, type LocalDate } from '#domain/calendar.ts';
 import { DomainError, invalid, notFound } from '#domain/errors.ts';
 import { balance, invoiceRef, type Invoice } from '#domain/invoices.ts';
-import { overdue } from '#domain/dunning.ts';
+import { invoiceStatus } from '#domain/dunning.ts';
 import * as payments from '#domain/payments.ts';
 import type { Unit } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
@@ -17,10 +17,6 @@ import { IdempotencyKeyTakenError, type CoreDeps, type InvoiceStatus, type Invoi
 
 /** `<unit>.<issueDate>.<kind>` → the unit id. */
 export const unitOfInvoice = (invoiceId: string) => invoiceId.split('.')[0] ?? '';
-
-export function invoiceStatus(inv: Invoice, today: LocalDate): InvoiceStatus {
-  return balance(inv) === 0 ? 'paid' : overdue(inv, today) ? 'overdue' : 'open';
-}
 
 export function invoiceView(inv: Invoice, today: LocalDate) {
   return { ...inv, ref: invoiceRef(inv), balance: balance(inv), status: invoiceStatus(inv, today) };
