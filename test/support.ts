@@ -1,8 +1,10 @@
 /** Test helpers: a table of one's own on the shared DynamoDB Local, and an embedded stack on it. */
+import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { date, jstInstant, type LocalDate } from '#domain/calendar.ts';
 import { ManualClock } from '#runtime/clock.ts';
+import { apiEvent } from '#local/http-server.ts';
 import { startEmbeddedStack, type EmbeddedStackOptions } from '#local/stack.ts';
 
 export const uniqueTable = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
@@ -38,3 +40,35 @@ export const acmeApplication = (over: Record<string, unknown> = {}) => ({
   },
   ...over,
 });
+
+export type TestStack = Awaited<ReturnType<typeof testStack>>;
+
+const ctx = { functionName: 'api', awsRequestId: 'test', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+
+/** A request to the real `api` handler (as API Gateway would send it), then every queue drained. */
+export async function apiCall(
+  stack: TestStack,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await stack.api(
+    apiEvent({
+      method,
+      url,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+    ctx,
+  );
+  await stack.drain();
+  return { status: res.statusCode ?? 500, body: JSON.parse(res.body || '{}') as Record<string, any> };
+}
+
+/** The daily run of `day` at 00:05 JST (catching up every date since the last run), then 10:00 of that day. */
+export async function dailyRun(stack: TestStack, day: string): Promise<void> {
+  stack.clock.set(jstInstant(date(day), 0, 5));
+  await stack.runDaily({ date: day });
+  stack.setToday(day, 10);
+}

@@ -11,32 +11,16 @@
  * Outages recorded on 2025-05-01 at 10:00: o-early known at 00:03 (before u2 started), o-late known at
  * 00:06 (after), o-nc a disaster without gross negligence; o-early and o-late end 05-06 10:30.
  */
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { date, jstInstant, parseInstant, type Instant } from '#domain/calendar.ts';
+import { parseInstant, type Instant } from '#domain/calendar.ts';
 import { withCheckDigit } from '#domain/corporate-number.ts';
-import { apiEvent } from '#local/http-server.ts';
-import { acmeApplication, testStack, TOKEN } from '../support.ts';
+import { acmeApplication, apiCall, dailyRun, testStack } from '../support.ts';
 
 type Stack = Awaited<ReturnType<typeof testStack>>;
 type Body = Record<string, any>;
 
-const ctx = { functionName: 'api', awsRequestId: 'test', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
-async function call(stack: Stack, method: string, url: string, body?: unknown): Promise<{ status: number; body: Body }> {
-  const res = await stack.api(
-    apiEvent({ method, url, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }),
-    ctx,
-  );
-  await stack.drain();
-  return { status: res.statusCode ?? 500, body: JSON.parse(res.body || '{}') as Body };
-}
 
-async function daily(stack: Stack, day: string): Promise<void> {
-  stack.clock.set(jstInstant(date(day), 0, 5));
-  await stack.runDaily({ date: day });
-  stack.setToday(day, 10);
-}
 
 /** The watcher's tick at `iso` (HH:00 JST), with the clock there. */
 async function tick(stack: Stack, iso: string) {
@@ -79,27 +63,27 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
       ['u4', 4, 'kokona', 5, '2025-07-01'],
     ];
     for (const [ref, n, plan, accounts, start] of units) {
-      expect((await call(stack, 'POST', '/applications', applicant(ref, n, plan, accounts))).status).toBe(201);
-      expect((await call(stack, 'POST', `/applications/${ref}/accept`, { startDate: start })).status).toBe(200);
+      expect((await apiCall(stack, 'POST', '/applications', applicant(ref, n, plan, accounts))).status).toBe(201);
+      expect((await apiCall(stack, 'POST', `/applications/${ref}/accept`, { startDate: start })).status).toBe(200);
     }
-    await daily(stack, '2025-04-10');
-    await daily(stack, '2025-04-20');
-    expect((await call(stack, 'POST', '/units/u5/cancellations', { end: '2025-05-31' })).status).toBe(201);
-    await daily(stack, '2025-05-01');
+    await dailyRun(stack, '2025-04-10');
+    await dailyRun(stack, '2025-04-20');
+    expect((await apiCall(stack, 'POST', '/units/u5/cancellations', { end: '2025-05-31' })).status).toBe(201);
+    await dailyRun(stack, '2025-05-01');
   });
   afterAll(async () => stack?.stop());
 
   it('POST /outages with a backdated knownAt; bad input refused (O7)', async () => {
-    expect((await call(stack, 'GET', '/units/u2')).body.status).toBe('active');
-    const early = await call(stack, 'POST', '/outages', { ref: 'o-early', knownAt: '2025-05-01T00:03:00+09:00', scope: 'all', cause: 'operator_fault' });
+    expect((await apiCall(stack, 'GET', '/units/u2')).body.status).toBe('active');
+    const early = await apiCall(stack, 'POST', '/outages', { ref: 'o-early', knownAt: '2025-05-01T00:03:00+09:00', scope: 'all', cause: 'operator_fault' });
     expect(early.status).toBe(201);
     expect(early.body).toMatchObject({ id: 'o-early', knownAt: '2025-05-01T00:03:00+09:00', endedAt: null, open: true, compensable: true, grossNegligence: false, compensations: [] });
-    expect((await call(stack, 'POST', '/outages', { ref: 'o-late', knownAt: '2025-05-01T00:06:00+09:00', scope: 'all', cause: 'operator_fault', grossNegligence: false })).status).toBe(201);
-    const nc = await call(stack, 'POST', '/outages', { ref: 'o-nc', knownAt: '2025-05-01T09:00:00+09:00', scope: 'all', cause: 'disaster' });
+    expect((await apiCall(stack, 'POST', '/outages', { ref: 'o-late', knownAt: '2025-05-01T00:06:00+09:00', scope: 'all', cause: 'operator_fault', grossNegligence: false })).status).toBe(201);
+    const nc = await apiCall(stack, 'POST', '/outages', { ref: 'o-nc', knownAt: '2025-05-01T09:00:00+09:00', scope: 'all', cause: 'disaster' });
     expect(nc.body).toMatchObject({ compensable: false });
 
     const refuse = async (body: unknown, status: number, code: string) => {
-      const r = await call(stack, 'POST', '/outages', body);
+      const r = await apiCall(stack, 'POST', '/outages', body);
       expect({ status: r.status, code: r.body.code }, JSON.stringify(body)).toEqual({ status, code });
     };
     await refuse({ ref: 'o-x', knownAt: '2025-05-01T09:00:00+09:00', scope: 'all', cause: 'meteor' }, 422, 'VALIDATION_FAILED');
@@ -108,13 +92,13 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
   });
 
   it('GET /outages?open=true lists the open outages', async () => {
-    const open = await call(stack, 'GET', '/outages?open=true');
+    const open = await apiCall(stack, 'GET', '/outages?open=true');
     expect((open.body.items as Body[]).map((o) => o.id).sort()).toEqual(['o-early', 'o-late', 'o-nc']);
-    expect((await call(stack, 'GET', '/outages?open=false')).body.items).toEqual([]);
+    expect((await apiCall(stack, 'GET', '/outages?open=false')).body.items).toEqual([]);
   });
 
   it('the hourly watcher: outage_threshold_reached once per compensable outage at the first tick ≥ knownAt + 120 h (O3), not for o-nc', async () => {
-    await daily(stack, '2025-05-06');
+    await dailyRun(stack, '2025-05-06');
     expect(await tick(stack, '2025-05-06T00:00:00+09:00')).toMatchObject({ notified: [] });
     const first = await tick(stack, '2025-05-06T01:00:00+09:00');
     expect([...first.notified].sort()).toEqual(['o-early', 'o-late']);
@@ -126,12 +110,12 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
     ]);
     const operator = (await stack.mail.list()).filter((m) => m.headers['x-kokona-notice'] === 'outage_threshold_reached');
     expect(operator.every((m) => m.to.length === 1 && m.to[0] === stack.config.mail.operatorAddress)).toBe(true);
-    expect((await call(stack, 'GET', '/outages/o-late')).body.thresholdNoticeOn).toBe('2025-05-06');
+    expect((await apiCall(stack, 'GET', '/outages/o-late')).body.thresholdNoticeOn).toBe('2025-05-06');
   });
 
   it('PATCH end → one compensation record and one compensation_statement per eligible unit, judged at knownAt (X5, O1, O2)', async () => {
     stack.setToday('2025-05-06', 11);
-    const r = await call(stack, 'PATCH', '/outages/o-late', { endedAt: '2025-05-06T10:30:00+09:00' });
+    const r = await apiCall(stack, 'PATCH', '/outages/o-late', { endedAt: '2025-05-06T10:30:00+09:00' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ open: false, compensable: true, endedAt: '2025-05-06T10:30:00+09:00' });
     // 130.4 h → 5 days. u2 started at 00:05, before 00:06; u5 ends later (05-31); u4 has not started.
@@ -143,7 +127,7 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
     ]);
     expect((r.body.compensations as Body[]).find((c) => c.unit === 'u1')).toMatchObject({ hours: 130.4, days: 5, annualFee: 720_000, amount: 9_863, createdOn: '2025-05-06' });
 
-    const e = await call(stack, 'PATCH', '/outages/o-early', { endedAt: '2025-05-06T10:30:00+09:00' });
+    const e = await apiCall(stack, 'PATCH', '/outages/o-early', { endedAt: '2025-05-06T10:30:00+09:00' });
     // Known at 00:03, before u2's start at the 00:05 daily run: u2 is not affected.
     expect(records(e.body)).toEqual([`o-early.u1.1 pending_payout 5d 9863`, `o-early.u5.1 pending_payout 5d 4931`, `o-early.u6.1 pending_payout 5d 1232`]);
 
@@ -162,24 +146,24 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
 
   it('closing twice → 422 VALIDATION_FAILED and no new mail; the watcher no longer sees it', async () => {
     const before = (await stack.mail.list()).length;
-    const again = await call(stack, 'PATCH', '/outages/o-late', { endedAt: '2025-05-06T10:45:00+09:00' });
+    const again = await apiCall(stack, 'PATCH', '/outages/o-late', { endedAt: '2025-05-06T10:45:00+09:00' });
     expect(again.status).toBe(422);
     expect(again.body).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect((await call(stack, 'GET', '/outages/o-late')).body.endedAt).toBe('2025-05-06T10:30:00+09:00');
+    expect((await apiCall(stack, 'GET', '/outages/o-late')).body.endedAt).toBe('2025-05-06T10:30:00+09:00');
     await tick(stack, '2025-05-06T12:00:00+09:00');
     stack.setToday('2025-05-06', 12);
     expect((await stack.mail.list()).length).toBe(before);
-    expect(((await call(stack, 'GET', '/outages?open=true')).body.items as Body[]).map((o) => o.id)).toEqual(['o-nc']);
-    expect(((await call(stack, 'GET', '/outages?open=false')).body.items as Body[]).map((o) => o.id).sort()).toEqual(['o-early', 'o-late']);
+    expect(((await apiCall(stack, 'GET', '/outages?open=true')).body.items as Body[]).map((o) => o.id)).toEqual(['o-nc']);
+    expect(((await apiCall(stack, 'GET', '/outages?open=false')).body.items as Body[]).map((o) => o.id).sort()).toEqual(['o-early', 'o-late']);
   });
 
   it('a correction of the cause after the end voids every record (kept, never edited), with an audit entry', async () => {
-    const before = (await call(stack, 'GET', '/outages/o-early')).body.compensations as Body[];
+    const before = (await apiCall(stack, 'GET', '/outages/o-early')).body.compensations as Body[];
     const mailsBefore = (await stack.mail.list()).length;
-    const r = await call(stack, 'PATCH', '/outages/o-early', { cause: 'disaster' });
+    const r = await apiCall(stack, 'PATCH', '/outages/o-early', { cause: 'disaster' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ cause: 'disaster', compensable: false });
-    const after = (await call(stack, 'GET', '/outages/o-early')).body;
+    const after = (await apiCall(stack, 'GET', '/outages/o-early')).body;
     expect(records(after)).toEqual(['o-early.u1.1 void 5d 9863', 'o-early.u5.1 void 5d 4931', 'o-early.u6.1 void 5d 1232']);
     for (const rec of after.compensations as Body[]) {
       const was = before.find((b) => b.id === rec.id)!;
@@ -193,7 +177,7 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
   });
 
   it('a scope correction voids only the units it drops', async () => {
-    const r = await call(stack, 'PATCH', '/outages/o-late', { scope: { plan: 'kokona' } });
+    const r = await apiCall(stack, 'PATCH', '/outages/o-late', { scope: { plan: 'kokona' } });
     expect(r.status).toBe(200);
     expect(records(r.body)).toEqual([
       'o-late.u1.1 pending_payout 5d 9863',
@@ -204,26 +188,26 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
   });
 
   it('POST /compensations/{id}/payout: pending → paid_out (idempotent); a void one is refused; an unknown one is 404', async () => {
-    const p = await call(stack, 'POST', '/compensations/o-late.u1.1/payout');
+    const p = await apiCall(stack, 'POST', '/compensations/o-late.u1.1/payout');
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ id: 'o-late.u1.1', status: 'paid_out', paidOutOn: '2025-05-06', amount: 9_863 });
-    expect((await call(stack, 'POST', '/compensations/o-late.u1.1/payout')).body).toMatchObject({ status: 'paid_out', paidOutOn: '2025-05-06' });
-    const v = await call(stack, 'POST', '/compensations/o-late.u6.1/payout');
+    expect((await apiCall(stack, 'POST', '/compensations/o-late.u1.1/payout')).body).toMatchObject({ status: 'paid_out', paidOutOn: '2025-05-06' });
+    const v = await apiCall(stack, 'POST', '/compensations/o-late.u6.1/payout');
     expect({ status: v.status, code: v.body.code }).toEqual({ status: 422, code: 'VALIDATION_FAILED' });
-    expect((await call(stack, 'POST', '/compensations/o-late.nobody.1/payout')).status).toBe(404);
+    expect((await apiCall(stack, 'POST', '/compensations/o-late.nobody.1/payout')).status).toBe(404);
   });
 
   it('a later correction to a non-compensable cause voids the pending records but never the paid-out one', async () => {
-    const r = await call(stack, 'PATCH', '/outages/o-late', { cause: 'customer_side' });
+    const r = await apiCall(stack, 'PATCH', '/outages/o-late', { cause: 'customer_side' });
     expect(records(r.body)).toEqual(['o-late.u1.1 paid_out 5d 9863', 'o-late.u2.1 void 5d 4931', 'o-late.u5.1 void 5d 4931', 'o-late.u6.1 void 5d 1232']);
   });
 
   it('a non-compensable outage ends without records or statements', async () => {
     const before = (await mails(stack, 'compensation_statement')).length;
-    const r = await call(stack, 'PATCH', '/outages/o-nc', { endedAt: '2025-05-06T11:00:00+09:00' });
+    const r = await apiCall(stack, 'PATCH', '/outages/o-nc', { endedAt: '2025-05-06T11:00:00+09:00' });
     expect(r.body).toMatchObject({ open: false, compensable: false, compensations: [] });
     expect((await mails(stack, 'compensation_statement')).length).toBe(before);
-    expect((await call(stack, 'GET', '/outages?open=true')).body.items).toEqual([]);
+    expect((await apiCall(stack, 'GET', '/outages?open=true')).body.items).toEqual([]);
   });
 });
 
@@ -240,19 +224,19 @@ describe('maintenance notices (Art 34-2; DETAILS M1, M2)', () => {
       ['mp', 15, 'kokona', 5, '2025-06-01'], // accepted, starts before the maintenance but has not started
     ];
     for (const [ref, n, plan, accounts, start] of units) {
-      expect((await call(stack, 'POST', '/applications', applicant(ref, n, plan, accounts))).status).toBe(201);
-      expect((await call(stack, 'POST', `/applications/${ref}/accept`, { startDate: start })).status).toBe(200);
+      expect((await apiCall(stack, 'POST', '/applications', applicant(ref, n, plan, accounts))).status).toBe(201);
+      expect((await apiCall(stack, 'POST', `/applications/${ref}/accept`, { startDate: start })).status).toBe(200);
     }
-    await daily(stack, '2025-04-10');
-    await daily(stack, '2025-04-20');
-    expect((await call(stack, 'POST', '/units/mc/cancellations', { end: '2025-05-31' })).status).toBe(201);
-    expect((await call(stack, 'POST', '/units/md/cancellations', { end: '2025-06-30' })).status).toBe(201);
-    await daily(stack, '2025-05-07');
+    await dailyRun(stack, '2025-04-10');
+    await dailyRun(stack, '2025-04-20');
+    expect((await apiCall(stack, 'POST', '/units/mc/cancellations', { end: '2025-05-31' })).status).toBe(201);
+    expect((await apiCall(stack, 'POST', '/units/md/cancellations', { end: '2025-06-30' })).status).toBe(201);
+    await dailyRun(stack, '2025-05-07');
   });
   afterAll(async () => stack?.stop());
 
   it('M1: to the units in scope active or suspended now, except those ending before the start date and those not started; dated the event date', async () => {
-    const r = await call(stack, 'POST', '/maintenances', { ref: 'm1', startsAt: '2025-06-10T01:00:00+09:00', endsAt: '2025-06-10T05:00:00+09:00', scope: 'all' });
+    const r = await apiCall(stack, 'POST', '/maintenances', { ref: 'm1', startsAt: '2025-06-10T01:00:00+09:00', endsAt: '2025-06-10T05:00:00+09:00', scope: 'all' });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ id: 'm1', announcedOn: '2025-05-07', recipients: 3 });
     expect(await mails(stack, 'maintenance_notice')).toEqual([
@@ -263,7 +247,7 @@ describe('maintenance notices (Art 34-2; DETAILS M1, M2)', () => {
   });
 
   it('M1 with a plan scope and an end on the start date itself (still affected)', async () => {
-    const r = await call(stack, 'POST', '/maintenances', { ref: 'm2', startsAt: '2025-05-31T22:00:00+09:00', endsAt: '2025-06-01T02:00:00+09:00', scope: { plan: 'kokona' } });
+    const r = await apiCall(stack, 'POST', '/maintenances', { ref: 'm2', startsAt: '2025-05-31T22:00:00+09:00', endsAt: '2025-06-01T02:00:00+09:00', scope: { plan: 'kokona' } });
     expect(r.body).toMatchObject({ recipients: 3 });
     expect((await mails(stack, 'maintenance_notice')).filter((m) => m.endsWith('m2'))).toEqual([
       '2025-05-07 ma maintenance_notice account_manager m2',
@@ -273,9 +257,9 @@ describe('maintenance notices (Art 34-2; DETAILS M1, M2)', () => {
   });
 
   it('M2: startsAt must be before endsAt; no outage is created', async () => {
-    const r = await call(stack, 'POST', '/maintenances', { ref: 'm3', startsAt: '2025-06-10T05:00:00+09:00', endsAt: '2025-06-10T05:00:00+09:00', scope: 'all' });
+    const r = await apiCall(stack, 'POST', '/maintenances', { ref: 'm3', startsAt: '2025-06-10T05:00:00+09:00', endsAt: '2025-06-10T05:00:00+09:00', scope: 'all' });
     expect(r.body).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect((await call(stack, 'GET', '/outages')).body.items).toEqual([]);
+    expect((await apiCall(stack, 'GET', '/outages')).body.items).toEqual([]);
   });
 });
 
@@ -287,36 +271,36 @@ describe('maintenance notices and dunning (DETAILS M1: an announced termination 
   beforeAll(async () => {
     stack = await testStack('2024-02-01');
     for (const [ref, n] of [['ok', 21], ['tn', 22], ['tx', 23]] as const) {
-      expect((await call(stack, 'POST', '/applications', applicant(ref, n, 'kokona', 5))).status).toBe(201);
-      expect((await call(stack, 'POST', `/applications/${ref}/accept`, { startDate: '2024-02-15' })).status).toBe(200);
+      expect((await apiCall(stack, 'POST', '/applications', applicant(ref, n, 'kokona', 5))).status).toBe(201);
+      expect((await apiCall(stack, 'POST', `/applications/${ref}/accept`, { startDate: '2024-02-15' })).status).toBe(200);
     }
-    await daily(stack, '2024-02-15');
-    await daily(stack, '2024-03-01');
-    expect((await call(stack, 'POST', '/invoices/ok.2024-03-01.fees/payments', { amount: 396_000 })).status).toBe(201);
+    await dailyRun(stack, '2024-02-15');
+    await dailyRun(stack, '2024-03-01');
+    expect((await apiCall(stack, 'POST', '/invoices/ok.2024-03-01.fees/payments', { amount: 396_000 })).status).toBe(201);
     // tn and tx never pay (suspended 05-30, termination notice 06-19, termination 06-29); tx also cancels for 07-31.
-    await daily(stack, '2024-05-10');
-    expect((await call(stack, 'POST', '/units/tx/cancellations', { end: '2024-07-31' })).status).toBe(201);
-    await daily(stack, '2024-06-10');
-    expect((await call(stack, 'GET', '/units/tn')).body.status).toBe('suspended');
+    await dailyRun(stack, '2024-05-10');
+    expect((await apiCall(stack, 'POST', '/units/tx/cancellations', { end: '2024-07-31' })).status).toBe(201);
+    await dailyRun(stack, '2024-06-10');
+    expect((await apiCall(stack, 'GET', '/units/tn')).body.status).toBe('suspended');
   });
   afterAll(async () => stack?.stop());
 
   it('before the termination notice, suspended units are affected (no announced end yet)', async () => {
-    const r = await call(stack, 'POST', '/maintenances', { ref: 'ma', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: 'all' });
+    const r = await apiCall(stack, 'POST', '/maintenances', { ref: 'ma', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: 'all' });
     expect(r.body).toMatchObject({ recipients: 3, announcedOn: '2024-06-10' });
     expect(await notified('ma')).toEqual(['ok', 'tn', 'tx']);
   });
 
   it('after the termination notice (06-19), a unit whose announced termination (06-29) is before the start date is not affected; one ending on the start date is', async () => {
-    await daily(stack, '2024-06-20');
-    await call(stack, 'POST', '/maintenances', { ref: 'mb', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: { units: ['ok', 'tn'] } });
+    await dailyRun(stack, '2024-06-20');
+    await apiCall(stack, 'POST', '/maintenances', { ref: 'mb', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: { units: ['ok', 'tn'] } });
     expect(await notified('mb')).toEqual(['ok']);
-    await call(stack, 'POST', '/maintenances', { ref: 'mc', startsAt: '2024-06-29T22:00:00+09:00', endsAt: '2024-06-30T02:00:00+09:00', scope: { units: ['ok', 'tn'] } });
+    await apiCall(stack, 'POST', '/maintenances', { ref: 'mc', startsAt: '2024-06-29T22:00:00+09:00', endsAt: '2024-06-30T02:00:00+09:00', scope: { units: ['ok', 'tn'] } });
     expect(await notified('mc')).toEqual(['ok', 'tn']);
   });
 
   it('a unit with a cancellation for 07-31 and an announced termination on 06-29 ends on 06-29: not affected by a maintenance on 07-05', async () => {
-    await call(stack, 'POST', '/maintenances', { ref: 'md', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: { units: ['tx'] } });
+    await apiCall(stack, 'POST', '/maintenances', { ref: 'md', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: { units: ['tx'] } });
     expect(await notified('md')).toEqual([]);
   });
 });
