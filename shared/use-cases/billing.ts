@@ -38,9 +38,6 @@ export interface PaymentRequest {
 
 export async function recordPayment(deps: CoreDeps, invoiceId: string, req: PaymentRequest, idempotencyKey?: string): Promise<InvoiceView> {
   const today = deps.clock.today();
-  await unitOfInvoiceOrThrow(deps, invoiceId);
-  const paidOn = req.paidOn === undefined ? today : parseLocalDate(req.paidOn);
-  if (!paidOn) throw invalid('paidOn must be a date YYYY-MM-DD', { field: 'paidOn' });
   // The request as sent (a missing paidOn stays missing): a retry on a later day is the same request.
   const requestHash = createHash('sha256').update(JSON.stringify({ invoiceId, amount: req.amount, paidOn: req.paidOn ?? null })).digest('hex');
 
@@ -61,6 +58,9 @@ export async function recordPayment(deps: CoreDeps, invoiceId: string, req: Paym
       deps,
       unitOfInvoice(invoiceId),
       (unit) => {
+        // After the unit is found (L6: NOT_FOUND first, from changeUnit's load).
+        const paidOn = req.paidOn === undefined ? today : parseLocalDate(req.paidOn);
+        if (!paidOn) throw invalid('paidOn must be a date YYYY-MM-DD', { field: 'paidOn' });
         const r = payments.recordPayment(unit, invoiceId, { amount: req.amount, paidOn }, today, deps.config);
         result = invoiceView(r.invoice, today);
         return { unit: r.unit, outbox: r.outbox, wakeUps: [] };

@@ -4,7 +4,7 @@
  */
 import { parseLocalDate, type LocalDate } from '#domain/calendar.ts';
 import * as rules from '#domain/contracts.ts';
-import { invalid, notFound } from '#domain/errors.ts';
+import { invalid } from '#domain/errors.ts';
 import type { Person, Unit, UnitStatus } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
 import type { CoreDeps, IdGenerator } from './ports.ts';
@@ -17,13 +17,12 @@ export async function addLine(
   const today = deps.clock.today();
   const startDate = parseLocalDate(input.startDate);
   const id = input.ref ?? deps.ids.newId('l');
-  // P5: refs of units and lines share one namespace; the write reserves it atomically as well.
-  if (!(await deps.units.get(unitId))) throw notFound('unit', unitId);
-  if (await deps.units.refTaken(id)) throw invalid(`ref ${id} is already used by a unit or line (DETAILS P5)`, { field: 'ref', ref: id });
   return changeUnit(
     deps,
     unitId,
-    (unit) => {
+    async (unit) => {
+      // P5: refs of units and lines share one namespace; the write reserves it atomically as well.
+      if (await deps.units.refTaken(id)) throw invalid(`ref ${id} is already used by a unit or line (DETAILS P5)`, { field: 'ref', ref: id });
       if (!startDate) throw invalid('startDate must be a date YYYY-MM-DD', { field: 'startDate' });
       return rules.addLine(unit, { id, accounts: input.accounts, startDate }, today, deps.config);
     },
