@@ -14,7 +14,7 @@ import type { CompensationRecord } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ManualClock } from '#runtime/clock.ts';
 import { apiEvent } from './http-server.ts';
-import { startEmbeddedStack, type EmbeddedStack } from './stack.ts';
+import { startEmbeddedStack, type EmbeddedStack, type EmbeddedStackOptions } from './stack.ts';
 
 export class ScenarioError extends Error {
   constructor(message: string) {
@@ -177,6 +177,8 @@ class DesktopRecorder {
 export interface SimulationOptions {
   /** Reuse a running DynamoDB Local (tests); otherwise the run starts its own, in memory. */
   readonly dynamoEndpoint?: string;
+  /** Profiling: called once with the store's DynamoDB document client (see EmbeddedStackOptions.faults). */
+  readonly faults?: EmbeddedStackOptions['faults'];
 }
 
 export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
@@ -191,6 +193,7 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
     provisionDelayMs: 0,
     retryDelayMs: 0,
     mailRatePerSecond: Infinity, // the test clock does not wait for SES's quota
+    faults: opts.faults,
   });
   try {
     const results: EventResult[] = [];

@@ -9,7 +9,7 @@
  * resource, 409 state conflicts, 422 rule refusals of well-formed input. Bodies are always
  * `{ code, message, details }`; 403 and 429 come from API Gateway itself (`{ message }`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from '#domain/errors.ts';
 import {
   AcceptBody,

@@ -1,5 +1,5 @@
 /** Request schemas at the edge (zod 4): shapes only; rules live in shared/domain. Also the source of the OpenAPI document. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseLocalDate } from '#domain/calendar.ts';
 
 export const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ref: 1–64 of [A-Za-z0-9_-]');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SESClient } from '@aws-sdk/client-ses';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { buildRawMessage, SesMailer } from '#adapters/ses/ses-mailer.ts';
+import { buildMime, encodeAddress, encodeWords } from '#adapters/ses/mime.ts';
 import { date } from '#domain/calendar.ts';
 import { noticeId, type Notice } from '#domain/effects.ts';
 import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
@@ -45,6 +46,37 @@ describe('buildRawMessage', () => {
     expect(head).not.toMatch(/[^\x00-\x7f]/); // 7-bit headers
     expect(raw).toContain('Content-Type: text/plain; charset=utf-8');
     expect(raw).toContain('Content-Type: text/html; charset=utf-8');
+  });
+});
+
+describe('buildMime (the MIME builder that replaced nodemailer)', () => {
+  const long = '【ココナワーク】料金改定のお知らせ（契約番号 acme-0001、回線 acme-0001-x、2025年4月1日改定分）🙇';
+
+  it('folds a long Japanese subject into encoded words of ≤ 75 characters that decode back exactly', () => {
+    const raw = buildMime({ from: 'ココナワーク <noreply@kokona-work.example>', to: 'a@example.jp', subject: long, text: 't', html: '<p>h</p>' }).toString('ascii');
+    const head = raw.split('\r\n\r\n', 1)[0]!;
+    for (const line of head.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
+    for (const w of encodeWords(long)) expect(w.length).toBeLessThanOrEqual(75);
+    expect(parseMailHeaders(raw).subject).toBe(long);
+    expect(parseMailHeaders(raw).from).toBe('ココナワーク <noreply@kokona-work.example>');
+  });
+
+  it('quotes an ASCII display name with specials and leaves a bare address alone', () => {
+    expect(encodeAddress('Yamada, Taro <t@example.jp>')).toBe('"Yamada, Taro" <t@example.jp>');
+    expect(encodeAddress('t@example.jp')).toBe('t@example.jp');
+  });
+
+  it('carries the bodies as base64 lines of ≤ 76 characters that decode to the UTF-8 text', () => {
+    const text = 'ご契約ありがとうございます。\n'.repeat(20);
+    const raw = buildMime({ from: 'a@example.jp', to: 'b@example.jp', subject: 's', text, html: '<p>本文</p>' }, 'B').toString('ascii');
+    const plain = raw.split('--B\r\n')[1]!.split('\r\n\r\n')[1]!;
+    for (const line of plain.trim().split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+    expect(Buffer.from(plain.replace(/\r\n/g, ''), 'base64').toString('utf8')).toBe(text);
+    expect(raw.endsWith('--B--\r\n')).toBe(true);
+  });
+
+  it('refuses a header name that would break the message', () => {
+    expect(() => buildMime({ from: 'a@example.jp', to: 'b@example.jp', subject: 's', text: '', html: '', headers: { 'X-Bad\r\nBcc': 'x' } })).toThrow(/header name/);
   });
 });
 

@@ -1,24 +1,15 @@
 import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { buildMime } from './mime.ts';
 import type { Mail, Mailer } from '#use-cases/ports.ts';
 
 /**
  * The MIME message of a mail: multipart/alternative (text/plain, then text/html), UTF-8
  * bodies, non-ASCII header values (the Japanese subject, display names) as RFC 2047 encoded
  * words, and `mail.headers` (the X6 notice headers) as they are. Headers with an empty value
- * are left out (nodemailer drops them).
+ * are left out (./mime.ts).
  */
-export function buildRawMessage(mail: Mail): Promise<Buffer> {
-  return new MailComposer({
-    from: mail.from,
-    to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    headers: { ...mail.headers },
-  })
-    .compile()
-    .build();
+export async function buildRawMessage(mail: Mail): Promise<Buffer> {
+  return buildMime(mail);
 }
 
 /** Mailer port over SES `SendRawEmail` (raw, so the custom headers travel with the message). */
