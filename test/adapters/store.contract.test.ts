@@ -13,13 +13,16 @@ import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-reposit
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
 import { agendaShard } from '#adapters/dynamodb/table.ts';
 import { newApplication } from '#domain/applications.ts';
-import { date } from '#domain/calendar.ts';
+import { date, type Instant } from '#domain/calendar.ts';
 import { withCheckDigit } from '#domain/corporate-number.ts';
 import { noticeId, type Notice } from '#domain/effects.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ensureTable } from '#local/stack.ts';
-import { ConcurrentModificationError, type Agenda, type OutboxRepository, type RunLog, type UnitRepository } from '#use-cases/ports.ts';
+import { ConcurrentModificationError, type Agenda, type OutageRepository, type OutboxRepository, type RunLog, type UnitRepository } from '#use-cases/ports.ts';
+import type { CompensationRecord, Outage } from '#domain/outages.ts';
+import { MemoryOutageRepository, memoryStore } from '#adapters/memory/memory-store.ts';
+import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { InMemoryOutboxRepository, InMemoryRunLog, InMemoryUnitRepository } from '../fakes/in-memory-store.ts';
 import { uniqueTable } from '../support.ts';
 
@@ -28,6 +31,7 @@ interface Store {
   readonly agenda: Agenda;
   readonly runLog: RunLog;
   readonly outbox: OutboxRepository;
+  readonly outages: OutageRepository;
 }
 
 /** Gives an empty store (a fresh one for every test). */
@@ -426,11 +430,105 @@ function storeContracts(name: string, make: MakeStore) {
   agendaContract(name, make);
   runLogContract(name, make);
   outboxContract(name, make);
+  outageContract(name, make);
 }
 
-storeContracts('in-memory fakes', async () => {
+function outageContract(name: string, make: MakeStore) {
+  describe(`OutageRepository contract: ${name}`, () => {
+    let s: Store;
+    beforeEach(async () => {
+      s = await make();
+    });
+    const outage = (id: string, knownAt: number, endedAt: number | null = null): Omit<Outage, 'version'> => ({
+      id,
+      knownAt: knownAt as Instant,
+      endedAt: endedAt as Instant | null,
+      scope: 'all',
+      cause: 'operator_fault',
+      grossNegligence: false,
+      description: `障害 ${id}`,
+      thresholdNoticeOn: null,
+      settled: false,
+      audit: [],
+    });
+    const record = (o: string, unit: string, n: number, status: CompensationRecord['status'] = 'pending_payout'): CompensationRecord => ({
+      id: `${o}.${unit}.${n}`,
+      outage: o,
+      unit,
+      hours: 130,
+      days: 5,
+      annualFee: 365_000,
+      amount: 5_000,
+      status,
+      createdOn: date('2025-05-10'),
+    });
+    const outageNotice = (id: string) => notice('x', '2025-05-10', id);
+
+    it('creates with version 1, refuses a taken id with VALIDATION_FAILED, and knows nothing of an unknown one', async () => {
+      const o = await s.outages.create(outage('o1', 1_000));
+      expect(o.version).toBe(1);
+      expect(await s.outages.get('o1')).toEqual(o);
+      await expect(s.outages.create(outage('o1', 2_000))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect((await s.outages.get('o1'))?.knownAt).toBe(1_000);
+      expect(await s.outages.get('nope')).toBeNull();
+    });
+
+    it('saves conditionally on the version with its notices; a stale version or an existing notice writes nothing', async () => {
+      const o = await s.outages.create(outage('o1', 1_000));
+      const saved = await s.outages.save({ ...o, thresholdNoticeOn: date('2025-05-06') }, { outbox: [outageNotice('a')] });
+      expect(saved.version).toBe(2);
+      expect((await s.outbox.get(outageNotice('a').id))?.state).toBe('pending');
+      await expect(s.outages.save({ ...o, description: 'stale' }, { outbox: [outageNotice('b')] })).rejects.toBeInstanceOf(ConcurrentModificationError);
+      await expect(s.outages.save({ ...saved, description: 'dup' }, { outbox: [outageNotice('a'), outageNotice('c')] })).rejects.toBeInstanceOf(ConcurrentModificationError);
+      expect(await s.outbox.get(outageNotice('b').id)).toBeNull();
+      expect(await s.outbox.get(outageNotice('c').id)).toBeNull();
+      expect(await s.outages.get('o1')).toEqual(saved);
+    });
+
+    it('lists open and ended outages, each by known-at then id, open ones first', async () => {
+      await s.outages.create(outage('b', 2_000));
+      await s.outages.create(outage('a', 2_000));
+      await s.outages.create(outage('z', 1_000));
+      const e = await s.outages.create(outage('e', 500));
+      await s.outages.save({ ...e, endedAt: 9_000 as Instant }, { outbox: [] });
+      expect((await s.outages.list({ open: true })).map((o) => o.id)).toEqual(['z', 'a', 'b']);
+      expect((await s.outages.list({ open: false })).map((o) => o.id)).toEqual(['e']);
+      expect((await s.outages.list({})).map((o) => o.id)).toEqual(['z', 'a', 'b', 'e']);
+    });
+
+    it('writes compensation records once, updates them only from the expected status, all or nothing', async () => {
+      await s.outages.create(outage('o1', 1_000));
+      expect(await s.outages.writeCompensations({ added: [record('o1', 'u2', 1), record('o1', 'u1', 1)], updated: [], outbox: [outageNotice('n1')] })).toBe(true);
+      expect((await s.outages.compensations('o1')).map((r) => r.id)).toEqual(['o1.u1.1', 'o1.u2.1']);
+      // Added again: a condition fails, nothing of the change is written.
+      expect(await s.outages.writeCompensations({ added: [record('o1', 'u1', 1), record('o1', 'u3', 1)], updated: [], outbox: [outageNotice('n2')] })).toBe(false);
+      expect(await s.outages.getCompensation('o1.u3.1')).toBeNull();
+      expect(await s.outbox.get(outageNotice('n2').id)).toBeNull();
+      // Updated from the wrong status: refused; from the right one: written.
+      const paid = { ...record('o1', 'u1', 1, 'paid_out'), paidOutOn: date('2025-06-01') };
+      expect(await s.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'void' }], outbox: [] })).toBe(false);
+      expect((await s.outages.getCompensation('o1.u1.1'))?.status).toBe('pending_payout');
+      expect(await s.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'pending_payout' }], outbox: [] })).toBe(true);
+      expect(await s.outages.getCompensation('o1.u1.1')).toEqual(paid);
+      // An existing notice id cancels the change.
+      expect(await s.outages.writeCompensations({ added: [record('o1', 'u4', 1)], updated: [], outbox: [outageNotice('n1')] })).toBe(false);
+      expect(await s.outages.getCompensation('o1.u4.1')).toBeNull();
+      expect(await s.outages.compensations('nope')).toEqual([]);
+    });
+
+    it('records a maintenance once (its ref taken: VALIDATION_FAILED)', async () => {
+      const m = { id: 'm1', startsAt: 1_000 as Instant, endsAt: 2_000 as Instant, scope: 'all' as const, description: '定期保守', announcedOn: date('2025-05-01'), recipients: 3 };
+      await s.outages.createMaintenance(m);
+      await expect(s.outages.createMaintenance({ ...m, description: 'again' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+  });
+}
+
+storeContracts('memory adapter (shared/adapters/memory)', async () => memoryStore());
+
+storeContracts('in-memory test doubles (test/fakes)', async () => {
   const units = new InMemoryUnitRepository({ outbox: new InMemoryOutboxRepository() });
-  return { units, agenda: units.agenda, runLog: new InMemoryRunLog(), outbox: units.outbox };
+  return { units, agenda: units.agenda, runLog: new InMemoryRunLog(), outbox: units.outbox, outages: new MemoryOutageRepository(units.outbox) };
 });
 
 describe('on DynamoDB Local', () => {
@@ -459,6 +557,7 @@ describe('on DynamoDB Local', () => {
       agenda: new DynamoAgenda(db, table),
       runLog: new DynamoRunLog(db, table),
       outbox: new DynamoOutboxRepository(db, table),
+      outages: new DynamoOutageRepository(db, table),
     };
   });
 });

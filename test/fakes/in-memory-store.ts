@@ -1,94 +1,50 @@
 /**
- * The store ports in memory, with the semantics of the DynamoDB adapters (the same contract suite,
- * test/adapters/store.contract.test.ts, runs on both):
- *  - InMemoryUnitRepository: shared ref namespace, global receipt sequence, conditional save on
- *    `version`, FIFO of `received` applications, corporate-number index. A save writes the unit and its
- *    effects (agenda wake-ups, outbox items) all or nothing, like the TransactWriteItems it mirrors.
- *  - InMemoryAgenda, InMemoryRunLog, InMemoryOutboxRepository (leases on the wall clock, as on DynamoDB).
+ * Test doubles over the memory store adapter (shared/adapters/memory/memory-store.ts, which the
+ * contract suite holds to the DynamoDB adapters' semantics):
+ *  - InMemoryUnitRepository, InMemoryAgenda, InMemoryRunLog, InMemoryOutboxRepository: the adapter's
+ *    classes plus fault hooks (beforeNextSave, failNextSaves), a record of saves and run marks, and a
+ *    movable lease clock (elapse).
  *  - RecordingPublisher, RecordingQueue, RecordingMailer: remember what they were given.
  *  - fixedClock, sequentialIds, and inMemoryDeps(today) wiring all of it together.
  * Every read returns a copy: a caller mutating what it got cannot change the store.
  */
 import { buildConfig, type Config } from '#domain/config.ts';
 import { date, jstInstant, type LocalDate } from '#domain/calendar.ts';
-import { DomainError } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
-import { cancellationDeadline } from '#domain/terms.ts';
-import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
-import { balance } from '#domain/invoices.ts';
+import type { Unit } from '#domain/unit.ts';
 import {
   ConcurrentModificationError,
-  IdempotencyKeyTakenError,
-  type IdempotencyRecord,
-  type InvoiceStatus,
-  type InvoiceSummary,
-  type Agenda,
   type Clock,
   type CoreDeps,
   type Effects,
   type IdGenerator,
   type Mail,
   type Mailer,
-  type OutboxEntry,
   type OutboxPublisher,
-  type OutboxRepository,
-  type OutboxState,
   type Queue,
-  type RunLog,
   type UnitDayMessage,
-  type UnitRepository,
 } from '#use-cases/ports.ts';
+import { MemoryAgenda, MemoryOutboxRepository, MemoryRunLog, MemoryUnitRepository } from '#adapters/memory/memory-store.ts';
 import { InMemoryDesktopGateway } from './in-memory-desktop-gateway.ts';
 
 const copy = <T>(x: T): T => structuredClone(x);
 
 /** Wake-ups by date. Written by InMemoryUnitRepository.save (or `wake` in a test that needs no unit). */
-export class InMemoryAgenda implements Agenda {
-  private readonly byDate = new Map<LocalDate, Set<string>>();
+export class InMemoryAgenda extends MemoryAgenda {}
 
-  /** Records that the daily run must look at `unitId` on `day` (idempotent, like the DynamoDB put). */
-  wake(day: LocalDate, unitId: string): void {
-    const ids = this.byDate.get(day) ?? new Set<string>();
-    ids.add(unitId);
-    this.byDate.set(day, ids);
-  }
-
-  async dueOn(day: LocalDate): Promise<string[]> {
-    return [...(this.byDate.get(day) ?? [])].sort();
-  }
-}
-
-/** The last completed date of the daily run; it only moves forward. */
-export class InMemoryRunLog implements RunLog {
-  private last: LocalDate | null = null;
+/** The run log, remembering every markCompleted call. */
+export class InMemoryRunLog extends MemoryRunLog {
   /** Every markCompleted call, in order (including those that did not move it). */
   readonly marks: LocalDate[] = [];
 
-  async lastCompleted(): Promise<LocalDate | null> {
-    return this.last;
-  }
-
-  async markCompleted(day: LocalDate): Promise<void> {
+  override async markCompleted(day: LocalDate): Promise<void> {
     this.marks.push(day);
-    if (this.last === null || day > this.last) this.last = day;
+    await super.markCompleted(day);
   }
 }
 
-interface StoredOutbox {
-  item: OutboxItem;
-  state: OutboxState;
-  attempts: number;
-  result?: Record<string, unknown>;
-  leaseUntil?: number;
-  lastError?: string;
-}
-
-/**
- * Outbox items with their delivery state. Leases run on the wall clock (Date.now, as the DynamoDB
- * adapter does); `elapse(ms)` moves this fake's wall clock forward so a test need not wait for a lease.
- */
-export class InMemoryOutboxRepository implements OutboxRepository {
-  private readonly items = new Map<string, StoredOutbox>();
+/** The outbox with a movable wall clock: `elapse(ms)` expires leases without waiting. */
+export class InMemoryOutboxRepository extends MemoryOutboxRepository {
   private skewMs = 0;
 
   /** Moves this repository's wall clock forward (lease expiry without waiting). */
@@ -96,112 +52,23 @@ export class InMemoryOutboxRepository implements OutboxRepository {
     this.skewMs += ms;
   }
 
-  has(id: string): boolean {
-    return this.items.has(id);
-  }
-
-  /** Writes a new pending item (InMemoryUnitRepository.save does, in the unit's write). Throws when the id exists. */
-  put(item: OutboxItem): void {
-    if (this.items.has(item.id)) throw new Error(`outbox item ${item.id} already exists`);
-    this.items.set(item.id, { item: copy(item), state: 'pending', attempts: 0 });
-  }
-
-  async add(items: readonly OutboxItem[]): Promise<void> {
-    for (const i of items) if (!this.items.has(i.id)) this.put(i);
-  }
-
-  /** The last recorded error of an item (not part of the port; for assertions). */
-  lastError(id: string): string | undefined {
-    return this.items.get(id)?.lastError;
-  }
-
-  /** Every item, in the relay's order (date, then id). */
-  all(): OutboxEntry[] {
-    return this.sorted().map((s) => this.entry(s));
-  }
-
-  async get(id: string): Promise<OutboxEntry | null> {
-    const s = this.items.get(id);
-    return s ? this.entry(s) : null;
-  }
-
-  async complete(id: string, result: Record<string, unknown>): Promise<boolean> {
-    const s = this.items.get(id);
-    if (!s || s.state === 'done') return false;
-    s.state = 'done';
-    s.result = copy(result);
-    return true;
-  }
-
-  async claim(id: string, leaseMs: number): Promise<boolean> {
-    const s = this.items.get(id);
-    const now = this.now();
-    if (!s || s.state === 'done') return false;
-    if (s.leaseUntil !== undefined && !(s.leaseUntil < now)) return false;
-    s.leaseUntil = now + leaseMs;
-    return true;
-  }
-
-  async recordAttempt(id: string, error: string): Promise<void> {
-    const s = this.items.get(id);
-    if (!s) throw new Error(`outbox item ${id} not found`);
-    s.attempts += 1;
-    s.lastError = error.slice(0, 500);
-    delete s.leaseUntil;
-  }
-
-  async listPending(limit: number): Promise<OutboxItem[]> {
-    return this.sorted()
-      .filter((s) => s.state !== 'done')
-      .slice(0, limit)
-      .map((s) => copy(s.item));
-  }
-
-  private now(): number {
+  protected override now(): number {
     return Date.now() + this.skewMs;
   }
-
-  private sorted(): StoredOutbox[] {
-    const key = (s: StoredOutbox) => `${s.item.date}#${s.item.id}`;
-    return [...this.items.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  }
-
-  private entry(s: StoredOutbox): OutboxEntry {
-    return { item: copy(s.item), state: s.state, attempts: s.attempts, ...(s.result ? { result: copy(s.result) } : {}) };
-  }
-}
-
-function refTakenError(id: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`, { field: 'ref', ref: id }, true);
-}
-
-/** The next cancellation deadline of a unit (Art 18) as the listing orders by it; none: after every date. */
-function nextDeadline(unit: Unit): string {
-  const basic = unit.lines.find((l) => l.kind === 'basic');
-  return basic?.termEnd && basic.endedOn === null ? cancellationDeadline(basic.termEnd) : '9999-12-31';
 }
 
 type SaveHook = (unit: Unit, effects: Effects) => void | Promise<void>;
 
-/**
- * Units in memory. `save` checks everything first (stored version, outbox ids free), then writes the
- * unit, its wake-ups into `agenda` and its outbox items into `outbox`: all or nothing.
- */
-export class InMemoryUnitRepository implements UnitRepository {
-  readonly agenda: InMemoryAgenda;
-  readonly outbox: InMemoryOutboxRepository;
+/** The memory adapter's units with fault hooks and a record of every save. */
+export class InMemoryUnitRepository extends MemoryUnitRepository {
   /** Every unit as successfully saved by `save` (not `create`), oldest first. */
   readonly saved: Unit[] = [];
-  private readonly units = new Map<string, Unit>();
-  private readonly refs = new Set<string>();
-  private seq = 0;
   private readonly hooks: SaveHook[] = [];
-  private readonly idempotency = new Map<string, IdempotencyRecord>();
-  private readonly invoiceIndex = new Map<string, InvoiceSummary>();
+  declare readonly agenda: InMemoryAgenda;
+  declare readonly outbox: InMemoryOutboxRepository;
 
   constructor(opts: { agenda?: InMemoryAgenda; outbox?: InMemoryOutboxRepository } = {}) {
-    this.agenda = opts.agenda ?? new InMemoryAgenda();
-    this.outbox = opts.outbox ?? new InMemoryOutboxRepository();
+    super({ agenda: opts.agenda ?? new InMemoryAgenda(), outbox: opts.outbox ?? new InMemoryOutboxRepository() });
   }
 
   /**
@@ -220,97 +87,13 @@ export class InMemoryUnitRepository implements UnitRepository {
       });
   }
 
-  /** Reserves a ref of the shared namespace without a unit (a line's ref, P5). */
-  reserveRef(ref: string): void {
-    if (this.refs.has(ref)) throw refTakenError(ref);
-    this.refs.add(ref);
-  }
-
-  async get(id: string): Promise<Unit | null> {
-    const u = this.units.get(id);
-    return u ? copy(u) : null;
-  }
-
-  async create(draft: Omit<Unit, 'receivedSeq' | 'version'>): Promise<Unit> {
-    if (this.refs.has(draft.id) || this.units.has(draft.id)) throw refTakenError(draft.id);
-    const unit: Unit = { ...copy(draft), receivedSeq: ++this.seq, version: 1 };
-    this.refs.add(unit.id);
-    this.units.set(unit.id, unit);
-    return copy(unit);
-  }
-
-  async save(unit: Unit, effects: Effects): Promise<Unit> {
+  protected override async beforeSave(unit: Unit, effects: Effects): Promise<void> {
     const hook = this.hooks.shift();
     if (hook) await hook(copy(unit), effects);
-    const refs = effects.reserveRefs ?? [];
-    // As the transaction reports it: the first failed condition in item order (key, refs, unit, outbox) wins.
-    if (effects.idempotency && this.idempotency.has(effects.idempotency.key)) throw new IdempotencyKeyTakenError(effects.idempotency.key);
-    const taken = refs.find((r) => this.refs.has(r));
-    if (taken !== undefined) throw refTakenError(taken);
-    const stored = this.units.get(unit.id);
-    if (!stored || stored.version !== unit.version) throw new ConcurrentModificationError(unit.id);
-    // The outbox puts are conditional (attribute_not_exists): an existing id cancels the whole write.
-    if (new Set(effects.outbox.map((o) => o.id)).size !== effects.outbox.length)
-      throw new Error('ValidationException: transaction request cannot include multiple operations on one item');
-    if (effects.outbox.some((o) => this.outbox.has(o.id))) throw new ConcurrentModificationError(unit.id);
-    const next: Unit = { ...copy(unit), version: unit.version + 1 };
-    this.units.set(next.id, next);
-    for (const r of refs) this.refs.add(r);
-    for (const d of effects.wakeUps) this.agenda.wake(d, next.id);
-    for (const o of effects.outbox) this.outbox.put(o);
-    if (effects.idempotency) this.idempotency.set(effects.idempotency.key, copy(effects.idempotency));
-    for (const inv of effects.invoices ?? [])
-      this.invoiceIndex.set(inv.id, { id: inv.id, unitId: inv.unitId, issueDate: inv.issueDate, kind: inv.kind, dueDate: inv.dueDate, total: inv.total, balance: balance(inv), paidOn: inv.paidOn });
-    this.saved.push(copy(next));
-    return copy(next);
   }
 
-  async getIdempotency(key: string): Promise<IdempotencyRecord | null> {
-    const r = this.idempotency.get(key);
-    return r ? copy(r) : null;
-  }
-
-  async listInvoices(filter: { status: InvoiceStatus; today: LocalDate }, limit = 100): Promise<InvoiceSummary[]> {
-    const want = (i: InvoiceSummary) =>
-      filter.status === 'paid' ? i.balance === 0 : i.balance > 0 && (filter.status === 'overdue' ? i.dueDate < filter.today : i.dueDate >= filter.today);
-    return [...this.invoiceIndex.values()]
-      .filter(want)
-      .sort((a, b) => (`${a.dueDate}#${a.id}` < `${b.dueDate}#${b.id}` ? -1 : 1))
-      .slice(0, limit)
-      .map(copy);
-  }
-
-  async refTaken(ref: string): Promise<boolean> {
-    return this.refs.has(ref);
-  }
-
-  async earlierPendingExists(unit: Unit): Promise<boolean> {
-    return [...this.units.values()].some((u) => u.application.status === 'received' && u.receivedSeq < unit.receivedSeq);
-  }
-
-  async listApplications(status?: ApplicationStatus, limit = 100): Promise<Unit[]> {
-    return [...this.units.values()]
-      .filter((u) => status === undefined || u.application.status === status)
-      .sort((a, b) => a.receivedSeq - b.receivedSeq)
-      .slice(0, limit)
-      .map(copy);
-  }
-
-  /** By next cancellation deadline then id, across statuses (like the adapter). */
-  async listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit = 100): Promise<Unit[]> {
-    const key = (u: Unit) => `${nextDeadline(u)}#${u.id}`;
-    return [...this.units.values()]
-      .filter((u) => (filter.status === undefined || u.status === filter.status) && (filter.deadlineBefore === undefined || key(u) < filter.deadlineBefore))
-      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
-      .slice(0, limit)
-      .map(copy);
-  }
-
-  async byCorporateNumber(corporateNumber: string): Promise<Unit[]> {
-    return [...this.units.values()]
-      .filter((u) => u.contractor.corporateNumber === corporateNumber)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map(copy);
+  protected override afterSave(saved: Unit): void {
+    this.saved.push(copy(saved));
   }
 }
 
