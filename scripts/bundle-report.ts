@@ -1,18 +1,32 @@
 /**
- * Bundle sizes per function, built with the very options BackofficeFunction deploys with
- * (infra/cdk/bundling.ts): ESM, minified, node22, nothing external.
+ * Bundle sizes and cold-start proxies per function, built with the very options BackofficeFunction
+ * deploys with (infra/cdk/bundling.ts).
  *
- *   npm run bundle-report              KB per function
- *   npm run bundle-report -- --top 8   … and the biggest packages in each bundle
+ *   npm run bundle-report                 KB per function, import time, assets, before/after
+ *   npm run bundle-report -- --top 8      … and the biggest packages in each bundle
+ *   npm run bundle-report -- --runs 9     import each bundle 9 times per rule (median; default 5)
+ *   npm run bundle-report -- --json
+ *
+ * "import ms" is the time to import the function's module (index.mjs: its composition root, clients
+ * built, nothing sent) in a fresh Node process — a proxy for the init phase of a cold start. The
+ * runtime-provided SDK is loaded from node_modules as Lambda loads it from its runtime. "before" is
+ * the previous rule (the AWS SDK bundled into every function), built from the same source and
+ * measured in the same run, interleaved with "after", so that a busy machine slows both alike; compare
+ * the ratio. Non-JavaScript assets (ASSETS, e.g. a font) are listed on their own line, not counted.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { envSchemas, type FunctionName } from '#runtime/env.ts';
-import { esbuildOptions } from '../infra/cdk/bundling.ts';
+import { ASSETS, BUNDLE_LIMIT_BYTES, PROJECT_ROOT, esbuildOptions } from '../infra/cdk/bundling.ts';
 
-const { values } = parseArgs({ options: { top: { type: 'string', default: '0' } } });
+const { values } = parseArgs({ options: { top: { type: 'string', default: '0' }, runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } } });
 const top = Number(values.top);
+const runs = Math.max(1, Number(values.runs));
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
@@ -29,29 +43,110 @@ function byPackage(meta: Metafile): [string, number][] {
   return [...out.entries()].sort((a, b) => b[1] - a[1]);
 }
 
-interface Row {
-  name: FunctionName;
+type Rule = 'before' | 'after';
+/** before: the SDK bundled (the rule until issue 15); after: the current rule. */
+const RULES: Record<Rule, (name: FunctionName) => BuildOptions> = {
+  before: (name) => ({ ...esbuildOptions(name), external: [] }),
+  after: (name) => esbuildOptions(name),
+};
+
+interface Built {
   js: number;
   gzip: number;
   map: number;
   meta: Metafile;
+  file: string;
+  importMs: number[];
 }
 
-async function measure(name: FunctionName): Promise<Row> {
-  const r = await build({ ...esbuildOptions(name), outfile: `/virtual/${name}/index.mjs`, write: false, metafile: true });
+const OUT = join(PROJECT_ROOT, '.local', 'bundle-report');
+
+async function buildOne(name: FunctionName, rule: Rule): Promise<Built> {
+  const dir = join(OUT, rule, name);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'index.mjs');
+  const r = await build({ ...RULES[rule](name), outfile: file, write: false, metafile: true });
   const js = r.outputFiles.find((f) => f.path.endsWith('.mjs'))!;
   const map = r.outputFiles.find((f) => f.path.endsWith('.map'));
-  return { name, js: js.contents.byteLength, gzip: gzipSync(js.contents).byteLength, map: map?.contents.byteLength ?? 0, meta: r.metafile };
+  writeFileSync(file, js.contents);
+  return { js: js.contents.byteLength, gzip: gzipSync(js.contents).byteLength, map: map?.contents.byteLength ?? 0, meta: r.metafile, file, importMs: [] };
 }
 
-const rows = await Promise.all((Object.keys(envSchemas) as FunctionName[]).map(measure));
-const w = Math.max(...rows.map((r) => r.name.length), 'function'.length);
-console.log(`${'function'.padEnd(w)}  ${'KB min'.padStart(8)}  ${'KB gzip'.padStart(8)}  ${'KB map'.padStart(8)}`);
-for (const r of rows) console.log(`${r.name.padEnd(w)}  ${kb(r.js).padStart(8)}  ${kb(r.gzip).padStart(8)}  ${kb(r.map).padStart(8)}`);
-console.log('(index.mjs per function: ESM, minified, node22, AWS SDK bundled; the deployment zip also holds index.mjs.map)');
-if (top > 0) {
-  for (const r of rows) {
-    console.log(`\n${r.name}:`);
-    for (const [pkg, bytes] of byPackage(r.meta).slice(0, top)) console.log(`  ${kb(bytes).padStart(8)} KB  ${pkg}`);
+/** An environment every composition root accepts (nothing is called: no credentials, no network). */
+const ENV = {
+  ...process.env,
+  AWS_REGION: 'ap-northeast-1',
+  AWS_ACCESS_KEY_ID: 'report',
+  AWS_SECRET_ACCESS_KEY: 'report',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  TABLE_NAME: 'kokona',
+  MAIL_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/mail',
+  DESKTOP_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/desktops',
+  LIFECYCLE_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/lifecycle',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  NODE_OPTIONS: '',
+};
+
+/** Milliseconds to import `file` in a fresh Node process (measured inside it, process start excluded). */
+function importMs(file: string): number {
+  const code = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { env: ENV, encoding: 'utf8' }));
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const names = Object.keys(envSchemas) as FunctionName[];
+rmSync(OUT, { recursive: true, force: true });
+const built: Record<Rule, Record<string, Built>> = { before: {}, after: {} };
+for (const rule of ['before', 'after'] as const) for (const n of names) built[rule][n] = await buildOne(n, rule);
+// Interleaved: before and after of each function back to back, `runs` rounds.
+for (let i = 0; i < runs; i++)
+  for (const n of names)
+    for (const rule of ['before', 'after'] as const) built[rule][n]!.importMs.push(importMs(built[rule][n]!.file));
+
+const rows = names.map((n) => {
+  const b = built.before[n]!;
+  const a = built.after[n]!;
+  const assets = (ASSETS[n] ?? []).map((p) => ({ path: p, bytes: statSync(join(PROJECT_ROOT, p)).size }));
+  return {
+    name: n,
+    kbMin: Number(kb(a.js)),
+    kbGzip: Number(kb(a.gzip)),
+    kbMap: Number(kb(a.map)),
+    withinLimit: a.js <= BUNDLE_LIMIT_BYTES,
+    importMs: Math.round(median(a.importMs)),
+    before: { kbMin: Number(kb(b.js)), importMs: Math.round(median(b.importMs)) },
+    sizeRatio: Math.round((a.js / b.js) * 100) / 100,
+    importRatio: Math.round((median(a.importMs) / median(b.importMs)) * 100) / 100,
+    assets,
+  };
+});
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ limitKb: BUNDLE_LIMIT_BYTES / 1024, runs, functions: rows }, null, 2)}\n`);
+} else {
+  const w = Math.max(...names.map((n) => n.length), 'function'.length);
+  const head = ['KB min', 'KB gzip', 'KB map', 'import ms', '| before: KB min', 'import ms', '| size ×', 'import ×'];
+  console.log(`${'function'.padEnd(w)}  ${head.map((h) => h.padStart(9)).join('  ')}`);
+  for (const r of rows)
+    console.log(
+      `${r.name.padEnd(w)}  ${[kb(r.kbMin * 1024), kb(r.kbGzip * 1024), kb(r.kbMap * 1024), String(r.importMs), `| ${kb(r.before.kbMin * 1024)}`, String(r.before.importMs), `| ${r.sizeRatio.toFixed(2)}`, r.importRatio.toFixed(2)]
+        .map((c) => c.padStart(9))
+        .join('  ')}${r.withinLimit ? '' : `  OVER ${BUNDLE_LIMIT_BYTES / 1024} KB`}`,
+    );
+  const assets = rows.flatMap((r) => r.assets.map((a) => `${r.name}: ${a.path} ${kb(a.bytes)} KB`));
+  console.log(`assets (not JavaScript, not counted): ${assets.length ? assets.join('; ') : 'none'}`);
+  console.log(
+    `(index.mjs per function: ESM, minified, node22, AWS SDK from the Lambda runtime; limit ${BUNDLE_LIMIT_BYTES / 1024} KB minified. ` +
+      `import ms: median of ${runs} imports in a fresh Node process on this machine. before: the same source with the AWS SDK bundled, measured interleaved in this run.)`,
+  );
+  if (top > 0) {
+    for (const n of names) {
+      console.log(`\n${n}:`);
+      for (const [pkg, bytes] of byPackage(built.after[n]!.meta).slice(0, top)) console.log(`  ${kb(bytes).padStart(8)} KB  ${pkg}`);
+    }
   }
 }

@@ -18,14 +18,37 @@ export function entryOf(name: FunctionName): string {
   return join(PROJECT_ROOT, 'functions', name, 'index.ts');
 }
 
-/** middy 6 is ESM-only; a few CommonJS dependencies (nodemailer) still call `require`. */
+/** middy 6 is ESM-only; a CommonJS dependency that calls `require` would need it (none left today; kept for the next one). */
 const BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /**
- * House options. Nothing is external: the AWS SDK v3 clients are bundled (tree-shaken, minified)
- * so each function runs exactly the client versions package-lock.json pins and the tests ran —
- * the SDK in the nodejs22.x runtime is whatever version AWS ships that month.
+ * The bundling rules, one decision per dependency (docs/BUNDLES.md has the measurements):
+ *  - AWS SDK v3 (`@aws-sdk/*`, and the `@smithy/*` it pulls in): taken from the Lambda runtime
+ *    (external). nodejs22.x ships the whole v3 SDK (every client and lib-dynamodb) at a version AWS
+ *    fixes per runtime release, older than the 3.116x clients package-lock.json pins for the tests.
+ *    Pinning does not matter for what the functions call: DynamoDB Get/Put/Update/Query/
+ *    TransactWrite/BatchWrite with lib-dynamodb marshalling, SQS SendMessageBatch, SES SendRawEmail,
+ *    WorkSpaces Create/Describe/Terminate/ModifyWorkspaceState and Directory Service user calls have
+ *    been in the SDK since before nodejs18.x (3.188). Bundled, the SDK was 250–320 KB of every
+ *    function (more than the whole budget). A call that needs a feature newer than the runtime's SDK
+ *    would have to bundle its client on purpose (none does today).
+ *  - zod: bundled; the full build only in the api (request schemas, OpenAPI), imported as a namespace
+ *    (`import * as z`) so that esbuild drops its ~40 locales (~200 KB); the jobs use zod/mini.
+ *  - middy, Powertools (logger, metrics, tracer, batch): bundled — small, ESM, tree-shaken, and not in
+ *    the runtime (a Powertools layer would pin a second version beside package-lock.json).
+ *  - nodemailer: replaced by shared/adapters/ses/mime.ts (a 100-line MIME builder; was 125 KB).
+ *  - A PDF library: bundled only into the function that renders invoices; its font is a file beside
+ *    the bundle (ASSETS), reported on its own line and not counted in the 250 KB.
+ * Every function must stay ≤ BUNDLE_LIMIT_BYTES minified (test/infra/bundles.test.ts).
  */
+export const BUNDLE_LIMIT_BYTES = 250 * 1024;
+
+/** Non-JavaScript files a function ships beside index.mjs (path relative to the repo), e.g. a font. */
+export const ASSETS: Partial<Record<FunctionName, readonly string[]>> = {};
+
+/** What the Lambda runtime provides (not bundled). */
+export const RUNTIME_PROVIDED = ['@aws-sdk/*', '@smithy/*'] as const;
+
 export const BUNDLE = {
   format: 'esm',
   target: 'node22',
@@ -35,7 +58,7 @@ export const BUNDLE = {
   sourcesContent: false,
   mainFields: ['module', 'main'],
   banner: BANNER,
-  externalModules: [] as string[],
+  externalModules: [...RUNTIME_PROVIDED] as string[],
   /** Keep the Japanese notice templates as UTF-8 rather than \u escapes (smaller, readable). */
   charset: 'utf8',
 } as const;
@@ -51,7 +74,7 @@ export function lambdaBundling(): BundlingOptions {
     mainFields: [...BUNDLE.mainFields],
     banner: BUNDLE.banner,
     externalModules: [...BUNDLE.externalModules],
-    bundleAwsSDK: true,
+    bundleAwsSDK: false,
     // BundlingOptions.charset exists but aws-cdk-lib 2.276 never passes it to esbuild: say it directly.
     esbuildArgs: { '--charset': BUNDLE.charset },
     logLevel: LogLevel.WARNING,

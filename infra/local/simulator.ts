@@ -7,7 +7,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
-import { addDays, compareDates, formatJst, jstDate, jstInstant, parseInstant, parseLocalDate, type Instant, type LocalDate } from '#domain/calendar.ts';
+import { addDays, compareDates, daysBetween, formatJst, jstDate, jstInstant, parseInstant, parseLocalDate, type Instant, type LocalDate } from '#domain/calendar.ts';
 import { validConfig } from '#domain/config.ts';
 import { closeDay } from '#domain/lifecycle.ts';
 import type { CompensationRecord } from '#domain/outages.ts';
@@ -175,8 +175,15 @@ class DesktopRecorder {
 }
 
 export interface SimulationOptions {
-  /** Reuse a running DynamoDB Local (tests); otherwise the run starts its own, in memory. */
+  /**
+   * The store: `memory` (default: the memory adapter, held to the same contract suite as the DynamoDB
+   * one) or `dynamodb` (DynamoDB Local, as `npm start` runs; ~5× slower, the JVM answers one request at a time).
+   */
+  readonly store?: 'memory' | 'dynamodb';
+  /** With `dynamodb`: reuse a running DynamoDB Local (tests); otherwise the run starts its own, in memory. */
   readonly dynamoEndpoint?: string;
+  /** Called after each simulated day (progress reporting). */
+  readonly onDay?: (day: LocalDate, done: number, total: number) => void;
   /** Profiling: called once with the store's DynamoDB document client (see EmbeddedStackOptions.faults). */
   readonly faults?: EmbeddedStackOptions['faults'];
 }
@@ -187,6 +194,7 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
   const stack = await startEmbeddedStack({
     clock,
     config: scenario.config,
+    store: opts.store ?? (opts.dynamoEndpoint || opts.faults ? 'dynamodb' : 'memory'),
     dynamoEndpoint: opts.dynamoEndpoint,
     tableName: `sim-${randomBytes(4).toString('hex')}`,
     apiToken: TOKEN,
@@ -211,7 +219,9 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
 
     let i = 0;
     const events = scenario.events;
-    for (let day = scenario.from; compareDates(day, scenario.to) <= 0; day = addDays(day, 1)) {
+    const totalDays = daysBetween(scenario.from, scenario.to) + 1;
+    let daysDone = 0;
+    for (let day = scenario.from; compareDates(day, scenario.to) <= 0; day = addDays(day, 1), opts.onDay?.(addDays(day, -1), ++daysDone, totalDays)) {
       const dailyAt = jstInstant(day, 0, 5);
       const runEvent = async (te: TimedEvent) => {
         clock.set(te.at);

@@ -12,6 +12,7 @@ import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { meterReads, type ReadMeter } from '#adapters/dynamodb/read-meter.ts';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { memoryStore } from '#adapters/memory/memory-store.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
@@ -35,6 +36,12 @@ import { startWorkspacesEmulator, type WorkspacesEmulator } from './workspaces-e
 
 export interface EmbeddedStackOptions {
   readonly clock: Clock;
+  /**
+   * Where the store lives: `dynamodb` (default: DynamoDB Local, as `npm start` runs) or `memory` (the
+   * memory adapter, shared/adapters/memory: the test clock's default; no DynamoDB Local is started and
+   * `dynamoEndpoint`, `dataDir`, `meter`, `faults` do not apply).
+   */
+  readonly store?: 'dynamodb' | 'memory';
   /** RULES.md config overrides (deep-merged). */
   readonly config?: unknown;
   readonly tableName?: string;
@@ -109,23 +116,25 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
   const tableName = opts.tableName ?? 'kokona';
   const started: { stop(): Promise<void> }[] = [];
   try {
+    const inMemory = opts.store === 'memory';
+    if (inMemory && (opts.dataDir || opts.meter || opts.faults)) throw new Error('the memory store cannot persist (dataDir), meter reads (meter) or inject DynamoDB faults (faults)');
     let dynamo: DynamoLocal | null = null;
-    if (!opts.dynamoEndpoint) {
+    if (!opts.dynamoEndpoint && !inMemory) {
       dynamo = await startDynamoLocal({ port: opts.ports?.dynamodb, dbPath: opts.dataDir });
       started.push(dynamo);
     }
-    const dynamoEndpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
-    await ensureTable(dynamoEndpoint, tableName);
+    const dynamoEndpoint = inMemory ? null : (opts.dynamoEndpoint ?? dynamo!.endpoint);
+    if (dynamoEndpoint) await ensureTable(dynamoEndpoint, tableName);
     const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0 });
     started.push({ stop: () => sink.close() });
     await new MailSinkClient(sink.url).clear(); // the sink's store is per process: start each stack empty
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({ port: opts.ports?.workspaces ?? 0, provisionDelayMs: opts.provisionDelayMs ?? 2000 });
     started.push({ stop: () => emulator.close() });
 
-    const db = makeDocumentClient({ endpoint: dynamoEndpoint });
-    const readMeter: ReadMeter | null = opts.meter ? meterReads(db) : null;
-    opts.faults?.(db);
-    const store = storeAdapters(db, tableName, { agendaShards: opts.agendaShards ?? 4 });
+    const db = dynamoEndpoint ? makeDocumentClient({ endpoint: dynamoEndpoint }) : null;
+    const readMeter: ReadMeter | null = db && opts.meter ? meterReads(db) : null;
+    if (db) opts.faults?.(db);
+    const store = db ? storeAdapters(db, tableName, { agendaShards: opts.agendaShards ?? 4 }) : memoryStore();
     const queueOpts = { backoffMs: opts.retryDelayMs ?? 200, duplicates: opts.duplicates };
     const queues = {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),
@@ -197,6 +206,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     return {
       config,
       tableName,
+      /** Which store the stack runs on (`npm run simulate` says it). */
+      storeKind: inMemory ? ('memory' as const) : ('dynamodb' as const),
       store,
       /** Reads of the store's client so far (null unless `meter`). */
       readMeter,
@@ -209,7 +220,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       mail: new MailSinkClient(sink.url),
       urls: {
         api: apiPort ? `http://127.0.0.1:${apiPort}` : null,
-        dynamodb: dynamoEndpoint,
+        dynamodb: dynamoEndpoint ?? undefined,
         ses: sink.url,
         inbox: `${sink.url}/`,
         workspaces: emulator.url,

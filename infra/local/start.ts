@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseLocalDate } from '#domain/calendar.ts';
+import { addDays, compareDates, daysBetween, parseLocalDate } from '#domain/calendar.ts';
+import { Progress } from '#runtime/progress.ts';
 import { pinnedClock, systemClock } from '#runtime/clock.ts';
 import { JAVA_HELP, javaVersion } from './dynamodb-local.ts';
 import { scheduleDaily, scheduleHourly } from './scheduler.ts';
@@ -65,7 +66,7 @@ const stateFile = resolve(home, 'stack.json');
 writeFileSync(stateFile, JSON.stringify({ pid: process.pid, urls: stack.urls, token: apiToken, today: values.today ?? null }, null, 2));
 
 // Catch up at start-up (a missed 00:05 loses nothing), then every day at 00:05 JST.
-const report = await stack.runDaily({ date: clock.today() });
+const report = await catchUp();
 const cancelDaily = scheduleDaily(
   (e) => stack.runDaily(e),
   (e) => console.error('daily run failed:', e),
@@ -90,6 +91,34 @@ console.log(`
   curl -s -H "authorization: Bearer $TOKEN" $API/applications
 
 Ctrl-C stops everything.`);
+
+/**
+ * The daily run for every date since the last completed one, up to today — what one daily run does
+ * (at most a year of dates, oldest first: MAX_CATCH_UP_DAYS), but one date at a time so that a long
+ * catch-up shows its progress (the date reached and an estimate) and ends with what it did.
+ */
+async function catchUp(): Promise<{ dates: string[]; dueUnits: number }> {
+  const today = clock.today();
+  const last = await stack.store.runLog.lastCompleted();
+  const gap = last === null || compareDates(last, today) >= 0 ? 1 : Math.min(366, daysBetween(last, today));
+  if (gap === 1) {
+    const r = await stack.runDaily({ date: today });
+    return { dates: r.dates, dueUnits: r.dueUnits };
+  }
+  const first = addDays(last!, 1);
+  const progress = new Progress({ label: 'catch-up', total: gap, unit: 'days' });
+  const dates: string[] = [];
+  let dueUnits = 0;
+  for (let i = 0; i < gap; i++) {
+    const d = addDays(first, i);
+    const r = await stack.runDaily({ date: d });
+    dates.push(...r.dates);
+    dueUnits += r.dueUnits;
+    progress.update(i + 1, d);
+  }
+  progress.finish(`ran the daily run for ${dates.length} dates (${first} … ${dates.at(-1)}), ${dueUnits} units were due`);
+  return { dates, dueUnits };
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { simulate } from '#local/simulator.ts';
 import { compareResults, formatReport } from './compare.ts';
-import { CURRENT_STAGE, scenarioDays, scenarioPairs, timeoutFor } from './support.ts';
+import { CURRENT_STAGE, scenarioDays, scenarioPairs, timeoutFor, simulateOnBothStores } from './support.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -29,7 +29,7 @@ for (const [suite, min] of [
       it(
         p.name,
         async () => {
-          const actual = await simulate(p.scenario, { dynamoEndpoint: inject('dynamoEndpoint') });
+          const actual = await simulateOnBothStores(p.scenario);
           const diffs = compareResults(p.expected, actual, { covers: CURRENT_STAGE, scenario: p.scenario });
           expect(diffs, `${p.name}\n${formatReport(diffs)}`).toEqual([]);
         },

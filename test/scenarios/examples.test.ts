@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { simulate } from '#local/simulator.ts';
 import { compareResults, formatReport } from './compare.ts';
-import { CURRENT_STAGE, readJson, scenarioDays, scenarioPairs, timeoutFor } from './support.ts';
+import { CURRENT_STAGE, readJson, scenarioDays, scenarioPairs, timeoutFor, simulateOnBothStores } from './support.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EXAMPLES = join(here, 'examples');
@@ -49,7 +49,7 @@ describe('spec examples (../shared/spec/examples), stage ' + [...CURRENT_STAGE].
     it(
       `${p.name} matches its expected result`,
       async () => {
-        const actual = await simulate(p.scenario, { dynamoEndpoint: inject('dynamoEndpoint') });
+        const actual = await simulateOnBothStores(p.scenario);
         actuals.set(p.name, actual);
         const diffs = compareResults(p.expected, actual, { covers: CURRENT_STAGE, scenario: p.scenario });
         expect(diffs, formatReport(diffs)).toEqual([]);

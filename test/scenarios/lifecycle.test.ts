@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { ScenarioError, simulate } from '#local/simulator.ts';
 import { compareResults, formatReport } from './compare.ts';
-import { CURRENT_STAGE, readJson, scenarioDays, scenarioPairs, timeoutFor } from './support.ts';
+import { CURRENT_STAGE, readJson, scenarioDays, scenarioPairs, timeoutFor, simulateOnBothStores } from './support.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), 'lifecycle');
 const pairs = scenarioPairs(DIR);
@@ -25,7 +25,7 @@ describe('lifecycle scenarios, stage ' + [...CURRENT_STAGE].join('+'), () => {
     it(
       `${p.name}`,
       async () => {
-        const actual = await simulate(p.scenario, { dynamoEndpoint: inject('dynamoEndpoint') });
+        const actual = await simulateOnBothStores(p.scenario);
         const diffs = compareResults(p.expected, actual, { covers: CURRENT_STAGE, scenario: p.scenario });
         expect(diffs, `${p.name}\n${formatReport(diffs)}`).toEqual([]);
       },
@@ -37,7 +37,7 @@ describe('lifecycle scenarios, stage ' + [...CURRENT_STAGE].join('+'), () => {
 describe('invalid scenarios (DETAILS S1, S2) → ScenarioError', () => {
   for (const c of invalid.cases) {
     it(c.name, async () => {
-      await expect(simulate(c.scenario, { dynamoEndpoint: inject('dynamoEndpoint') })).rejects.toBeInstanceOf(ScenarioError);
+      await expect(simulate(c.scenario)).rejects.toBeInstanceOf(ScenarioError);
     });
   }
 });

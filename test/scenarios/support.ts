@@ -1,6 +1,8 @@
 /** Shared helpers of the scenario suites: loading scenario/expected pairs and the current stage. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect, inject } from 'vitest';
+import { simulate } from '#local/simulator.ts';
 import type { Stage } from './compare.ts';
 
 /**
@@ -47,5 +49,17 @@ export function scenarioDays(scenario: unknown): number {
   return Math.round((Date.parse(`${s.to}T00:00:00Z`) - Date.parse(`${s.from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
-/** A generous timeout for a simulation of `days` days (≈ 35 ms a day measured, ×4 for slow machines). */
-export const timeoutFor = (days: number) => 60_000 + days * 150;
+/** A generous timeout for a simulation of `days` days on both stores (≈ 35 ms a day on DynamoDB Local measured, ×5 for slow machines). */
+export const timeoutFor = (days: number) => 60_000 + days * 200;
+
+/**
+ * The scenario on both stores — the memory adapter (the simulator's default) and DynamoDB Local (what
+ * `npm start` runs) — asserting that the two Results are identical, field for field. Returns the Result.
+ */
+export async function simulateOnBothStores(scenario: unknown): Promise<unknown> {
+  // One after the other: the local SES sink's store is one per process, shared by both stacks.
+  const memory = await simulate(scenario, { store: 'memory' });
+  const dynamodb = await simulate(scenario, { store: 'dynamodb', dynamoEndpoint: inject('dynamoEndpoint') });
+  expect(memory, 'the memory store and DynamoDB Local give the same Result').toEqual(dynamodb);
+  return memory;
+}
