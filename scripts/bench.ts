@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --units 20000 --sim-units 1000 --sim-years 3 --concurrency 16 --json]`
+ * `npm run bench [-- --units 20000 --sim-units 1000 --sim-years 3 --sim-compare 0 --concurrency 16 --json]`
  *
  * What the daily run costs, on one machine (ARCHITECTURE "Scale"; not a timed test):
  *  1. starts one DynamoDB Local (in memory) and the embedded stack on it, its store client metered
@@ -26,6 +26,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { Progress } from '#runtime/progress.ts';
+import { project, QUOTAS, type Deployed, type MeasuredPerDue } from './projection.ts';
 import { parseArgs } from 'node:util';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
@@ -165,7 +168,7 @@ async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Item
  * the table. Chunks of units are captured while the previous chunk is written, `concurrency` batches
  * of 25 items in flight.
  */
-export async function seedUnits(target: SeedTarget, specs: readonly SeedSpec[], opts: { asOf: LocalDate; concurrency?: number; firstNumber?: number }): Promise<SeedReport> {
+export async function seedUnits(target: SeedTarget, specs: readonly SeedSpec[], opts: { asOf: LocalDate; concurrency?: number; firstNumber?: number; onProgress?: (unitsDone: number, total: number) => void }): Promise<SeedReport> {
   const t0 = performance.now();
   const counter = await target.db.send(new GetCommand({ TableName: target.table, Key: keys.seq(), ConsistentRead: true }));
   const capture = new CapturingClient(Number(counter.Item?.n ?? 0));
@@ -182,6 +185,7 @@ export async function seedUnits(target: SeedTarget, specs: readonly SeedSpec[], 
   const CHUNK = 500;
   for (let i = 0; i < specs.length; i += CHUNK) {
     for (const [j, spec] of specs.slice(i, i + CHUNK).entries()) await seedOne(deps, spec, (opts.firstNumber ?? 0) + i + j, opts.asOf);
+    opts.onProgress?.(Math.min(specs.length, i + CHUNK), specs.length);
     const chunk = [...capture.items.values()].filter(
       (it) => !String(it.pk).startsWith('OUTBOX#') && !(String(it.pk).startsWith('AGENDA#') && compareDates(String(it.date) as LocalDate, opts.asOf) <= 0),
     );
@@ -267,6 +271,12 @@ export interface DayFigures {
   readonly itemsReadPerInvoice: number | null;
   /** Messages given up after their retries (must be 0). */
   readonly deadLetters: number;
+  /** Write request units consumed (DynamoDB Local's ConsumedCapacity). */
+  readonly writeCapacityUnits: number;
+  /** Messages sent to the three queues (SQS on AWS). */
+  readonly queueMessages: number;
+  /** WorkSpaces API calls the emulator answered. */
+  readonly workspacesCalls: number;
 }
 
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem']);
@@ -287,15 +297,23 @@ function readTarget(op: string, input: Record<string, any>): string | null {
  */
 class StoreCounter {
   counts: Record<string, number> = {};
+  /** Write request units of every successful write (the ConsumedCapacity DynamoDB Local reports). */
+  writeUnits = 0;
   day = '';
   readonly invoiceIds = new Set<string>();
   itemsReadByKey: Record<string, number> = {};
   readonly install = (db: DynamoDBDocumentClient) => {
     db.middlewareStack.add(
       (next, context) => async (args) => {
+        const op0 = operationOf(context.commandName);
+        if (WRITES.has(op0)) (args.input as Record<string, unknown>).ReturnConsumedCapacity ??= 'TOTAL';
         const result = await next(args);
         const input = args.input as Record<string, any>;
         const op = operationOf(context.commandName);
+        if (WRITES.has(op)) {
+          const cc = (result.output as Record<string, any>).ConsumedCapacity;
+          for (const c of Array.isArray(cc) ? cc : cc ? [cc] : []) this.writeUnits += Number(c.CapacityUnits ?? 0);
+        }
         const target = readTarget(op, input);
         if (target) {
           const out = result.output as Record<string, any>;
@@ -326,6 +344,9 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
   writes.itemsReadByKey = {};
   writes.day = day;
   writes.invoiceIds.clear();
+  writes.writeUnits = 0;
+  const sentBefore = queueMessages.n;
+  const wsBefore = stack.emulator.calls.length;
   const deadBefore = deadLetters(stack);
   const t0 = performance.now();
   let lifecycleAt = 0;
@@ -360,7 +381,23 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
     invoicesPerSecond: round(writes.invoiceIds.size / (((lifecycleAt || t1) - t0) / 1000), 1),
     itemsReadPerInvoice: writes.invoiceIds.size ? round((reads.items - (writes.itemsReadByKey.OUTBOX ?? 0)) / writes.invoiceIds.size, 2) : null,
     deadLetters: deadLetters(stack) - deadBefore,
+    writeCapacityUnits: round(writes.writeUnits, 1),
+    queueMessages: queueMessages.n - sentBefore,
+    workspacesCalls: stack.emulator.calls.length - wsBefore,
   };
+}
+
+/** Messages sent to the stack's queues (counted by wrapping their send). */
+const queueMessages = { n: 0 };
+function countQueueMessages(stack: EmbeddedStack): void {
+  for (const q of Object.values(stack.queues)) {
+    const queue = q as { send(messages: readonly unknown[]): Promise<void> };
+    const send = queue.send.bind(queue);
+    queue.send = async (messages: readonly unknown[]) => {
+      queueMessages.n += messages.length;
+      return send(messages);
+    };
+  }
 }
 
 const deadLetters = (stack: EmbeddedStack) => Object.values(stack.queues).reduce((n, q) => n + q.deadLetters.length, 0);
@@ -461,6 +498,33 @@ export function generateScenario(units: number, years: number, random = rng(7)) 
 
 // ---------------------------------------------------------------------------------------------
 
+interface SimulationFigures {
+  units: number;
+  years: number;
+  store: 'memory' | 'dynamodb';
+  events: number;
+  failedEvents: number;
+  notices: number;
+  seconds: number;
+  unitYearsPerSecond: number;
+  result?: unknown;
+}
+
+/** The generated scenario through the simulator on `store`, with a progress bar (stderr). */
+async function runSimulation(units: number, years: number, store: 'memory' | 'dynamodb', log: (s: string) => void, dynamoEndpoint?: string): Promise<SimulationFigures> {
+  const scenario = generateScenario(units, years);
+  log(`simulating ${units} units over ${years} years on the ${store} store (${scenario.events.length} events, ${daysBetween(scenario.from, scenario.to) + 1} daily runs) …`);
+  const progress = new Progress({ label: `simulating (${store})`, total: daysBetween(scenario.from, scenario.to) + 1, unit: 'days' });
+  const t0 = performance.now();
+  const result = await withBoundedFetch(16, () => simulate(scenario, { store, dynamoEndpoint, onDay: (day, done) => progress.update(done, day) }));
+  const seconds = (performance.now() - t0) / 1000;
+  const failedEvents = result.events.filter((e) => !e.ok).length;
+  progress.finish(`${units} units × ${years} years on the ${store} store: ${scenario.events.length} events (${failedEvents} refused), ${result.notices.length} notices`);
+  return { units, years, store, events: scenario.events.length, failedEvents, notices: result.notices.length, seconds: round(seconds, 1), unitYearsPerSecond: round((units * years) / seconds, 1), result };
+}
+
+const writeRequests = (d: DayFigures) => Object.entries(d.writesByOperation).reduce((n, [k, v]) => (k === 'noticesSent' ? n : n + v), 0);
+
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -469,6 +533,8 @@ async function main(): Promise<void> {
       units: { type: 'string', default: '20000' },
       'sim-units': { type: 'string', default: '1000' },
       'sim-years': { type: 'string', default: '3' },
+      /** Also simulate this many units on BOTH stores, back to back, for the before/after ratio (0: skip). */
+      'sim-compare': { type: 'string', default: '0' },
       concurrency: { type: 'string', default: '16' },
       json: { type: 'boolean', default: false },
     },
@@ -499,21 +565,36 @@ async function main(): Promise<void> {
       mailRatePerSecond: Infinity,
     });
     const startedConfig = stack.config;
+    countQueueMessages(stack);
     let seed: SeedReport;
     let ordinary: DayFigures;
     let spike: DayFigures;
     const db = makeDocumentClient({ endpoint: dynamo.endpoint });
     try {
       log(`seeding ${n} units …`);
-      seed = await seedUnits({ db, table: stack.tableName, config: stack.config }, benchSpecs(n, SPIKE), { asOf: addDays(ORDINARY, -1), concurrency });
+      const seeding = new Progress({ label: 'seeding', total: n, unit: 'units' });
+      seed = await seedUnits({ db, table: stack.tableName, config: stack.config }, benchSpecs(n, SPIKE), {
+        asOf: addDays(ORDINARY, -1),
+        concurrency,
+        onProgress: (done) => seeding.update(done, `${done} units`),
+      });
+      seeding.finish(`${n} units seeded as ${seed.items} items`);
       log(`  ${seed.items} items in ${seed.seconds.toFixed(1)} s (${Math.round(seed.items / seed.seconds)} items/s)`);
       await stack.store.runLog.markCompleted(addDays(ORDINARY, -1));
       log(`daily run ${ORDINARY} …`);
       ordinary = await measureDay(stack, clock, writes, ORDINARY);
       if (values.json) log(`  ${JSON.stringify(ordinary)}`);
       log(`catching up to ${addDays(SPIKE, -1)} …`);
-      clock.set(jstInstant(addDays(SPIKE, -1), 0, 5));
-      await stack.runDaily({ date: addDays(SPIKE, -1) });
+      const gap = daysBetween(ORDINARY, addDays(SPIKE, -1));
+      const catching = new Progress({ label: 'catch-up', total: gap, unit: 'days' });
+      let caughtUp = 0;
+      for (let i = 1; i <= gap; i++) {
+        const d = addDays(ORDINARY, i);
+        clock.set(jstInstant(d, 0, 5));
+        caughtUp += (await stack.runDaily({ date: d })).dueUnits;
+        catching.update(i, d);
+      }
+      catching.finish(`${gap} daily runs, ${caughtUp} units were due`);
       log(`daily run ${SPIKE} …`);
       spike = await measureDay(stack, clock, writes, SPIKE);
       if (values.json) log(`  ${JSON.stringify(spike)}`);
@@ -522,24 +603,39 @@ async function main(): Promise<void> {
       await stack.stop();
     }
 
-    let simulation: { units: number; years: number; events: number; failedEvents: number; notices: number; seconds: number; unitYearsPerSecond: number } | null = null;
+    let simulation: SimulationFigures | null = null;
+    let storeComparison: { units: number; years: number; memorySeconds: number; dynamodbSeconds: number; speedup: number; identical: boolean } | null = null;
     if (simUnits > 0) {
-      const scenario = generateScenario(simUnits, simYears);
-      log(`simulating ${simUnits} units over ${simYears} years (${scenario.events.length} events, ${daysBetween(scenario.from, scenario.to) + 1} daily runs) …`);
-      const t0 = performance.now();
-      const result = await withBoundedFetch(16, () => simulate(scenario, { dynamoEndpoint: dynamo.endpoint }));
-      const seconds = (performance.now() - t0) / 1000;
-      simulation = {
-        units: simUnits,
-        years: simYears,
-        events: scenario.events.length,
-        failedEvents: result.events.filter((e) => !e.ok).length,
-        notices: result.notices.length,
-        seconds: round(seconds, 1),
-        unitYearsPerSecond: round((simUnits * simYears) / seconds, 1),
-      };
+      simulation = await runSimulation(simUnits, simYears, 'memory', log);
       if (values.json) log(`  ${JSON.stringify(simulation)}`);
     }
+    const compareUnits = Number(values['sim-compare']);
+    if (compareUnits > 0) {
+      // Before/after in one run: the same scenario on DynamoDB Local (the store before issue 15) and on the memory store, back to back.
+      const d = await runSimulation(compareUnits, simYears, 'dynamodb', log, dynamo.endpoint);
+      const m = await runSimulation(compareUnits, simYears, 'memory', log);
+      storeComparison = {
+        units: compareUnits,
+        years: simYears,
+        dynamodbSeconds: d.seconds,
+        memorySeconds: m.seconds,
+        speedup: round(d.seconds / m.seconds, 1),
+        identical: isDeepStrictEqual(d.result, m.result),
+      };
+    }
+
+    // The April-1st projection for AWS from what the spike day counted per due unit.
+    const due = Math.max(1, spike.dueItems);
+    const perDue: MeasuredPerDue = {
+      readUnits: spike.readCapacityUnits / due,
+      writeUnits: spike.writeCapacityUnits / due,
+      lifecycleRequests: (spike.readRequests + writeRequests(spike) - 3 * spike.mails) / due,
+      mails: spike.mails / due,
+      sqsMessages: spike.queueMessages / due,
+      workspacesCalls: spike.workspacesCalls / due,
+    };
+    const deployed: Deployed = { lifecycleConcurrency: 20, lifecycleBatch: 10, provisionerConcurrency: 2, mailRatePerSecond: startedConfig.mail.sendRatePerSecond };
+    const projection = project(spike.dueItems, perDue, deployed);
 
     const rate = startedConfig.mail.sendRatePerSecond;
     const notes = [
@@ -552,7 +648,9 @@ async function main(): Promise<void> {
       days: { ordinary, spike },
       readAmplification: Math.max(ordinary.readAmplification, spike.readAmplification),
       unitYearsPerSecond: simulation?.unitYearsPerSecond ?? null,
-      simulation,
+      simulation: simulation && { ...simulation, result: undefined },
+      storeComparison,
+      projection: { measuredPerDue: perDue, deployed, quotas: QUOTAS, ...projection },
       notes,
     };
     if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -579,7 +677,9 @@ function printTable(o: {
   seed: { items: number; seconds: number; itemsPerSecond: number };
   days: Record<string, DayFigures>;
   readAmplification: number;
-  simulation: { units: number; years: number; events: number; failedEvents: number; seconds: number; unitYearsPerSecond: number } | null;
+  simulation: SimulationFigures | null;
+  storeComparison: { units: number; years: number; memorySeconds: number; dynamodbSeconds: number; speedup: number; identical: boolean } | null;
+  projection: { measuredPerDue: MeasuredPerDue; deployed: Deployed; dueUnits: number; stages: readonly { name: string; unitsPerSecond: number; formula: string; setting: string }[]; bottleneck: { name: string; setting: string }; seconds: number };
 }): void {
   const rows = Object.entries(o.days).map(([name, d]) => [
     `${name} ${d.date}`,
@@ -606,8 +706,26 @@ function printTable(o: {
   console.log(`\nread amplification (worse day): ${o.readAmplification}`);
   if (o.simulation)
     console.log(
-      `simulation: ${o.simulation.units} units × ${o.simulation.years} years, ${o.simulation.events} events (${o.simulation.failedEvents} refused) in ${o.simulation.seconds} s → ${o.simulation.unitYearsPerSecond} unit-years/s`,
+      `simulation (${o.simulation.store} store): ${o.simulation.units} units × ${o.simulation.years} years, ${o.simulation.events} events (${o.simulation.failedEvents} refused) in ${o.simulation.seconds} s → ${o.simulation.unitYearsPerSecond} unit-years/s`,
     );
+  if (o.storeComparison) {
+    const c = o.storeComparison;
+    console.log(
+      `store comparison, back to back: ${c.units} units × ${c.years} years — DynamoDB Local ${c.dynamodbSeconds} s, memory ${c.memorySeconds} s → ${c.speedup}× faster; Results ${c.identical ? 'identical' : 'DIFFERENT'}`,
+    );
+  }
+  const p = o.projection;
+  const m = p.measuredPerDue;
+  const f = (x: number) => (Math.round(x * 100) / 100).toString();
+  console.log(`\nApril-1st projection for AWS (${p.dueUnits} due units on the spike day; formula in scripts/projection.ts)`);
+  console.log(
+    `  counted per due unit here: ${f(m.readUnits)} RRU, ${f(m.writeUnits)} WRU, ${f(m.lifecycleRequests)} DynamoDB round trips in the worker, ${f(m.sqsMessages)} SQS messages, ${f(m.mails)} SES mails, ${f(m.workspacesCalls)} WorkSpaces calls`,
+  );
+  console.log(`  configured: lifecycle maxConcurrency ${p.deployed.lifecycleConcurrency}, provisioner ${p.deployed.provisionerConcurrency}, mail.sendRatePerSecond ${p.deployed.mailRatePerSecond}`);
+  for (const st of p.stages)
+    console.log(`  ${st.name.padEnd(18)} ${Number.isFinite(st.unitsPerSecond) ? `${f(st.unitsPerSecond)} units/s`.padStart(16) : 'unbounded'.padStart(16)}  = ${st.formula}`);
+  const mins = p.seconds / 60;
+  console.log(`  → the peak day finishes in ${p.seconds < 120 ? `${Math.ceil(p.seconds)} s` : `${mins.toFixed(1)} min`}; bottleneck: ${p.bottleneck.name}; moved by: ${p.bottleneck.setting}`);
   for (const note of o.notes) console.log(`\n${note}`);
 }
 
