@@ -22,7 +22,7 @@ export function entryOf(name: FunctionName): string {
 const BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /**
- * The bundling rules, one decision per dependency (docs/BUNDLES.md has the measurements):
+ * The bundling rules, one decision per dependency (the README's "Lambda bundles" has the measurements):
  *  - AWS SDK v3 (`@aws-sdk/*`, and the `@smithy/*` it pulls in): taken from the Lambda runtime
  *    (external). nodejs22.x ships the whole v3 SDK (every client and lib-dynamodb) at a version AWS
  *    fixes per runtime release, older than the 3.116x clients package-lock.json pins for the tests.
