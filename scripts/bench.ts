@@ -18,10 +18,13 @@
  *     readAmplification (items read per due item), itemsPerSecond (due items per second, end to end,
  *     mails not paced to the SES quota). dueItems are the day's wake-ups, stale ones included (e.g. the
  *     overdue check of an invoice paid since: a no-op that still costs its agenda entry and unit read);
- *  4. runs the simulator (infra/local/simulator.ts) on a generated scenario of `--sim-units` units over
- *     `--sim-years` years (applications, acceptances, additional lines, cancellations and the payment
- *     of every invoice, computed with the pure domain) and reports unitYearsPerSecond = units × years /
- *     seconds.
+ *  4. runs the simulator (infra/local/simulator.ts, on the memory store) on a generated scenario of
+ *     `--sim-units` units over `--sim-years` years (applications, acceptances, additional lines,
+ *     cancellations and the payment of every invoice, computed with the pure domain) and reports
+ *     unitYearsPerSecond = units × years / seconds; `--sim-compare N` runs N units on DynamoDB Local
+ *     and on the memory store back to back (the before/after ratio) and compares the two Results;
+ *  5. projects the spike day onto AWS (scripts/projection.ts) from what it counted per due unit.
+ * Progress (seeding, catch-up, simulation) goes to stderr.
  * `--json` prints one JSON object instead of the table.
  */
 import { randomBytes } from 'node:crypto';
