@@ -72,6 +72,10 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
       const e = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
       if (e instanceof DomainError) {
         request.response = json(STATUS[e.kind], { code: e.code, message: e.message, details: e.details }, errorHeaders(e));
+      } else if (e?.name === 'TimeoutError') {
+        // The function ran out of time (an overloaded store): say so, and when to retry. Not an input error.
+        logger.warn('request timed out', { requestId: requestContext()?.requestId });
+        request.response = json(503, { code: 'SERVICE_UNAVAILABLE', message: 'the request ran out of time: retry later', details: {} }, { 'retry-after': '5' });
       } else if (e && (e.statusCode === 404 || e.statusCode === 405)) {
         request.response = errorResult('NOT_FOUND', 404, `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`);
       } else {

@@ -43,7 +43,7 @@ beforeAll(async () => {
   expect((await apiCall(stack, 'POST', '/applications/alpha/accept', { startDate: '2024-02-15' })).status).toBe(200);
   await dailyRun(stack, '2024-02-15');
   await dailyRun(stack, '2024-03-01');
-  expect((await apiCall(stack, 'POST', '/outages', { ref: 'o1', knownAt: '2024-03-01T09:00:00+09:00', scope: 'all', cause: 'equipment_failure' })).status).toBe(201);
+  expect((await apiCall(stack, 'POST', '/outages', { ref: 'o1', knownAt: '2024-03-01T09:00:00+09:00', scope: 'all', cause: 'operator_fault' })).status).toBe(201);
 }, 120_000);
 afterAll(async () => stack?.stop());
 
@@ -86,7 +86,7 @@ describe('each class of the attack, pinned', () => {
     ['year 1900', '1900-03-01T10:00:00+09:00'],
     ['year 9999', '9999-03-01T10:00:00+09:00'],
   ])('knownAt with %s is refused', async (_what, knownAt) => {
-    const r = await refused('POST', '/outages', { knownAt, scope: 'all', cause: 'equipment_failure' }, 400, 'VALIDATION_FAILED');
+    const r = await refused('POST', '/outages', { knownAt, scope: 'all', cause: 'operator_fault' }, 400, 'VALIDATION_FAILED');
     expect(parsed(r).details?.fields).toEqual(['knownAt']);
   });
 
@@ -96,14 +96,14 @@ describe('each class of the attack, pinned', () => {
   });
 
   it('outage and maintenance scopes: unknown units listed (422), too many or malformed ids (400); nothing is recorded', async () => {
-    const r = await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: ['alpha', 'ghost1', 'ghost2'] }, cause: 'equipment_failure' }, 422, 'VALIDATION_FAILED');
+    const r = await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: ['alpha', 'ghost1', 'ghost2'] }, cause: 'operator_fault' }, 422, 'VALIDATION_FAILED');
     expect(parsed(r).details).toMatchObject({ field: 'scope.units', unknown: ['ghost1', 'ghost2'], count: 2 });
     const many = Array.from({ length: 2100 }, (_, i) => `u${i}`);
-    await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: many }, cause: 'equipment_failure' }, 400, 'VALIDATION_FAILED');
+    await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: many }, cause: 'operator_fault' }, 400, 'VALIDATION_FAILED');
     await refused('POST', '/maintenances', { startsAt: '2024-03-10T01:00:00+09:00', endsAt: '2024-03-10T03:00:00+09:00', scope: { units: many } }, 400, 'VALIDATION_FAILED');
     await refused('POST', '/maintenances', { startsAt: '2024-03-10T01:00:00+09:00', endsAt: '2024-03-10T03:00:00+09:00', scope: { units: ['ghost'] } }, 422, 'VALIDATION_FAILED');
     for (const bad of ['', '../../x', 'a b'])
-      await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: [bad] }, cause: 'equipment_failure' }, 400, 'VALIDATION_FAILED');
+      await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: [bad] }, cause: 'operator_fault' }, 400, 'VALIDATION_FAILED');
     await refused('PATCH', '/outages/o1', { scope: { units: ['ghost'] } }, 422, 'VALIDATION_FAILED');
     await refused('PATCH', '/outages/o1', { endedAt: '2024-03-01T12:00:00+09:00', cause: 'no_such_cause' }, 400, 'VALIDATION_FAILED');
     expect((await apiCall(stack, 'GET', '/outages/o1')).body.open).toBe(true);
@@ -205,7 +205,7 @@ function fromSchema(schema: Json, depth = 0): fc.Arbitrary<unknown> {
     case 'string':
       if (s.format === 'date') return fc.constantFrom('2024-02-15', '2024-03-31', '2024-04-30', '2025-02-28', '2024-02-30', '1900-01-01');
       if (s.format === 'email') return fc.constantFrom('a@b.jp', 'x@example.com', 'nope', 'a@b');
-      return fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('kokona', 'corporation', 'equipment_failure', '2024-03-01T10:00:00+09:00', 'term_end', '株式会社テスト'));
+      return fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('kokona', 'corporation', 'operator_fault', '2024-03-01T10:00:00+09:00', 'term_end', '株式会社テスト'));
     default:
       return fc.anything({ maxDepth: 2 });
   }
@@ -220,7 +220,7 @@ function field(name: string, schema: Json, depth: number): fc.Arbitrary<unknown>
     startsAt: fc.constantFrom('2024-03-10T01:00:00+09:00', '2024-03-10T03:00:00+09:00'),
     endsAt: fc.constantFrom('2024-03-10T03:00:00+09:00', '2024-03-10T01:00:00+09:00'),
     corporateNumber: fc.constantFrom('8700110005901', '2011001000003', '123', ''),
-    cause: fc.constantFrom('equipment_failure', 'maintenance', 'disaster', 'nope'),
+    cause: fc.constantFrom('operator_fault', 'maintenance', 'disaster', 'nope'),
     scope: fc.oneof(fc.constant('all'), fc.constant({ units: ['alpha'] }), fc.constant({ plan: 'kokona' }), fc.constant({ units: ['alpha', 'ghost'] })),
   };
   return known[name] ?? fromSchema(schema, depth + 1);
