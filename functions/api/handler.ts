@@ -10,6 +10,10 @@ import { DomainError } from '#domain/errors.ts';
 import { httpErrors, requestIdOf, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
 import { logger } from '#runtime/logger.ts';
 import { withRequestContext } from '#runtime/request-context.ts';
+import { withDeadline } from '#use-cases/contention.ts';
+
+/** Time kept back from the function's timeout to answer (a 409 rather than a timeout). */
+const ANSWER_MARGIN_MS = 3000;
 import { makeOpenApi } from './routes/openapi.ts';
 import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
@@ -79,7 +83,9 @@ export const makeHandler = (deps: ApiDeps) => {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const requestId = requestIdOf(event);
     const t0 = Date.now();
-    const result = await withRequestContext({ today: deps.clock.today(), requestId }, () => inner(event, context));
+    const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
+    const deadline = Date.now() + Math.max(1000, remaining - ANSWER_MARGIN_MS);
+    const result = await withRequestContext({ today: deps.clock.today(), requestId }, () => withDeadline(deadline, () => inner(event, context)));
     const res: HttpResult = { ...result, headers: { ...result.headers, 'x-request-id': requestId } };
     logger.info('request', {
       requestId,

