@@ -2,7 +2,8 @@
  * The contention policy of every write path (units, invoices, outages): a lost optimistic-locking race
  * (ConcurrentModificationError — classified by error type, so throttling, which the adapters report
  * otherwise, never lands here) reloads and tries again after a jittered exponential back-off ("full
- * jitter": a random wait in [0, min(cap, base·2^k)]), for at most CONTENTION.maxAttempts attempts or
+ * jitter": a random wait in [0, min(cap, d·2^(k−1))], d = how long the failed attempt took, at least
+ * CONTENTION.baseMs), for at most CONTENTION.maxAttempts attempts or
  * CONTENTION.budgetMs of waiting, and never past the request's deadline (withDeadline). Only then does the request give up, with CONCURRENT_MODIFICATION
  * (409, Retry-After): nothing was written, and a retry later succeeds.
  */
@@ -17,7 +18,7 @@ import { ConcurrentModificationError } from './ports.ts';
 const deadlines = new AsyncLocalStorage<number>();
 export const withDeadline = <T>(deadlineMs: number, f: () => T): T => deadlines.run(deadlineMs, f);
 
-export const CONTENTION = { maxAttempts: 40, baseMs: 5, capMs: 250, budgetMs: 25_000 } as const;
+export const CONTENTION = { maxAttempts: 40, baseMs: 5, capMs: 2000, budgetMs: 25_000 } as const;
 
 /** Attempts per write, for measurement (tests, bench): how many tries each successful or failed write took. */
 export const contentionStats = {
@@ -52,7 +53,10 @@ export async function retryOnConflict<T>(what: string, attempt: (n: number) => P
         record(n, false);
         throw e;
       }
-      const wait = Math.random() * Math.min(CONTENTION.capMs, CONTENTION.baseMs * 2 ** Math.min(n, 16));
+      // The back-off scales with what an attempt costs now (a loaded store makes every attempt slower,
+      // and a herd retrying within a few ms of each other would only collide again).
+      const unit = Math.max(CONTENTION.baseMs, Date.now() - started);
+      const wait = Math.random() * Math.min(CONTENTION.capMs, unit * 2 ** Math.min(n - 1, 16));
       // Another attempt must fit before the deadline: allow twice what this one took.
       const late = deadline !== undefined && Date.now() + wait + 2 * (Date.now() - started) > deadline;
       if (n >= maxAttempts || waited + wait > budgetMs || late) {

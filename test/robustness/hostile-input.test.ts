@@ -262,7 +262,7 @@ const requestArb = fc
       id: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...IDS.slice(0, 5)) }, { weight: 1, arbitrary: fc.constantFrom(...IDS) }),
       value: op.body ? fromSchema(op.body).chain(mutate) : fc.constant(undefined),
       encoding: fc.constantFrom('json', 'json', 'json', 'json', 'json', 'sjis', 'invalid-utf8', 'truncated', 'deep', 'huge', 'form', 'none'),
-      auth: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'none', 'wrong', 'basic', 'short'),
+      auth: fc.oneof({ weight: 17, arbitrary: fc.constant('ok') }, { weight: 3, arbitrary: fc.constantFrom('none', 'wrong', 'basic', 'short') }),
       query: fc.constantFrom('', '', '', '?limit=1', '?limit=0', '?limit=99999', '?next=AAAA', '?status=paid', '?unknown=1', '?status=%00', '?open=maybe', '?deadlineBefore=1900-01-01'),
       key: fc.constantFrom(undefined, 'k1', 'k2', '', 'x'.repeat(200), 'k\u00e9y', 'a b'),
     }),
@@ -313,9 +313,11 @@ describe('property: generated hostile requests', () => {
   it('never a 5xx, never a hang, and a refused request changes nothing', async () => {
     const tally = { sent: 0, fiveXX: 0, hangs: 0, refused: 0, changedAfterRefusal: 0, byStatus: {} as Record<number, number> };
     const t0 = Date.now();
+    let known: string | null = null; // the store as last seen (null after a success: read it again)
     await fc.assert(
       fc.asyncProperty(requestArb, async (r) => {
-        const before = await snapshot(stack);
+        if (known === null) await stack.drain(); // the mails of the last success are delivered before the snapshot
+        const before = known ?? (await snapshot(stack));
         const a = await rawRequest(base(), r, 60_000);
         tally.sent++;
         tally.byStatus[a.status] = (tally.byStatus[a.status] ?? 0) + 1;
@@ -330,10 +332,11 @@ describe('property: generated hostile requests', () => {
           const after = await snapshot(stack);
           if (after !== before) tally.changedAfterRefusal++;
           expect(after, `${r.method} ${r.path} was refused (${a.status} ${a.body.slice(0, 200)}) but changed the store`).toBe(before);
+          known = after;
           if (r.method !== 'HEAD') expect(Object.keys(JSON.parse(a.body)).sort()).toEqual(['code', 'details', 'message']);
-        }
+        } else known = null;
       }),
-      { numRuns: Number(process.env.ROBUSTNESS_RUNS ?? 250), seed: process.env.ROBUSTNESS_SEED ? Number(process.env.ROBUSTNESS_SEED) : undefined, endOnFailure: true },
+      { numRuns: Number(process.env.ROBUSTNESS_RUNS ?? 300), seed: process.env.ROBUSTNESS_SEED ? Number(process.env.ROBUSTNESS_SEED) : undefined, endOnFailure: true },
     );
     console.log(`robustness: ${JSON.stringify({ ...tally, seconds: (Date.now() - t0) / 1000 })}`);
     expect(tally.sent).toBeGreaterThan(0);
