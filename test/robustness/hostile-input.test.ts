@@ -8,8 +8,9 @@
  *    and a refused request (4xx) leaves the store exactly as it was.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildOpenApi } from '#runtime/openapi.ts';
+import { logger } from '#runtime/logger.ts';
 import { acmeApplication, apiCall, dailyRun, testStack, TOKEN, type TestStack } from '../support.ts';
 import { rawRequest, snapshot, type RawAnswer } from './support.ts';
 
@@ -131,6 +132,20 @@ describe('each class of the attack, pinned', () => {
       expect(r.headers['x-request-id']).toMatch(/^[A-Za-z0-9._:-]{8,}$/);
     const bad = await send('GET', '/units/alpha', undefined, { 'x-request-id': 'a b<c>' });
     expect(bad.headers['x-request-id']).not.toBe('a b<c>');
+  });
+
+  it('the request id is in the log line of the request', async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    logger.setLogLevel('INFO');
+    try {
+      await send('GET', '/units/ghost', undefined, { 'x-request-id': 'log-check-42' });
+    } finally {
+      logger.setLogLevel('WARN');
+      spy.mockRestore();
+    }
+    const line = lines.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return null; } }).find((l) => l?.requestId === 'log-check-42');
+    expect(line).toMatchObject({ message: 'request', requestId: 'log-check-42', method: 'GET', path: '/units/ghost', status: 404, code: 'NOT_FOUND' });
   });
 
   it('the local daily-run hook: a wrong token is 401, malformed JSON is 400, a wrong method 405', async () => {
