@@ -31,6 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { Progress } from '#runtime/progress.ts';
+import { logger } from '#runtime/logger.ts';
 import { project, QUOTAS, type Deployed, type MeasuredPerDue } from './projection.ts';
 import { parseArgs } from 'node:util';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -531,6 +532,7 @@ const writeRequests = (d: DayFigures) => Object.entries(d.writesByOperation).red
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  logger.setLogLevel(process.env.POWERTOOLS_LOG_LEVEL as 'ERROR'); // built while the imports ran
   const { values } = parseArgs({
     options: {
       units: { type: 'string', default: '20000' },

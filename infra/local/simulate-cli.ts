@@ -5,12 +5,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { logger } from '#runtime/logger.ts';
 import { Progress } from '#runtime/progress.ts';
 import { JAVA_HELP, javaVersion } from './dynamodb-local.ts';
 import { parseScenario, ScenarioError, simulate } from './simulator.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+// The logger was built while the imports ran, before the line above: set its level too (one request log per event otherwise).
+logger.setLogLevel((process.env.POWERTOOLS_LOG_LEVEL as 'ERROR') ?? 'ERROR');
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' }, store: { type: 'string', default: 'memory' }, quiet: { type: 'boolean', default: false } } });
 const file = positionals[0];
