@@ -1,8 +1,7 @@
 /** Public JSON views of the aggregates (what the API returns). */
 import type { Config } from '#domain/config.ts';
-import { basicLine } from '#domain/lifecycle.ts';
 import { cancellationDeadline, renewal } from '#domain/terms.ts';
-import type { Unit } from '#domain/unit.ts';
+import { basicLine, type Unit } from '#domain/unit.ts';
 
 export function unitView(u: Unit, config?: Config) {
   const basic = basicLine(u);

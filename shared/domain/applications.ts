@@ -3,8 +3,9 @@ import { compareDates, type LocalDate } from './calendar.ts';
 import type { Config } from './config.ts';
 import { isValidCorporateNumber } from './corporate-number.ts';
 import { DomainError, invalid } from './errors.ts';
-import { noticeId, type Notice, type OutboxItem } from './effects.ts';
+import type { OutboxItem, Transition } from './effects.ts';
 import { startUnit } from './lifecycle.ts';
+import { unitNotice } from './notices.ts';
 import { ELIGIBLE_KINDS, type Contractor, type Unit } from './unit.ts';
 
 export interface ApplicationInput {
@@ -55,6 +56,10 @@ export function newApplication(id: string, input: ApplicationInput, today: Local
     application: { status: 'received' },
     startDate: null,
     lines: [],
+    cancellation: null,
+    endedOn: null,
+    invoices: [],
+    suspendedOn: null,
     // Received after that day's daily run (events follow the 00:05 run, DETAILS S5).
     processedThrough: today,
     desktops: {},
@@ -70,25 +75,6 @@ function requireDecidable(unit: Unit): void {
 export function checkAcceptable(unit: Unit, startDate: LocalDate, today: LocalDate): void {
   requireDecidable(unit);
   if (compareDates(startDate, today) < 0) throw invalid('startDate must not be before today', { field: 'startDate', today });
-}
-
-export interface Transition {
-  readonly unit: Unit;
-  readonly outbox: readonly OutboxItem[];
-  readonly wakeUps: readonly LocalDate[];
-}
-
-function accountManagerNotice(unit: Unit, type: Notice['type'], date: LocalDate, data: Record<string, unknown>, config: Config): Notice {
-  return {
-    kind: 'notice',
-    id: noticeId({ unitId: unit.id, type, date, role: 'account_manager' }),
-    type,
-    unitId: unit.id,
-    date,
-    role: 'account_manager',
-    to: unit.contractor.accountManager,
-    data: { contractorName: unit.contractor.name, plan: config.plans[unit.plan]?.displayName ?? unit.plan, accounts: unit.accounts, ...data },
-  };
 }
 
 /**
@@ -107,7 +93,7 @@ export function accept(unit: Unit, startDate: LocalDate, today: LocalDate, confi
     startDate,
     lines: [{ id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, userNames: names }],
   };
-  const outbox: OutboxItem[] = [accountManagerNotice(next, 'application_accepted', today, { startDate, userNames: names }, config)];
+  const outbox: OutboxItem[] = [unitNotice(next, 'application_accepted', today, 'account_manager', config, { startDate, userNames: names })];
   if (startDate === today) {
     const started = startUnit(next, today, config);
     next = started.unit;
@@ -126,7 +112,7 @@ export function reject(unit: Unit, reason: string, today: LocalDate, config: Con
     history: [...unit.history, { date: today, status: 'rejected' }],
     application: { status: 'rejected', reason, decidedOn: today },
   };
-  return { unit: next, outbox: [accountManagerNotice(next, 'application_rejected', today, { reason }, config)], wakeUps: [] };
+  return { unit: next, outbox: [unitNotice(next, 'application_rejected', today, 'account_manager', config, { reason })], wakeUps: [] };
 }
 
 /** Art 6-2, 6-3: a deferral (承諾延期) with its reason and expected date; it stops blocking later applications (P8). */
@@ -140,6 +126,6 @@ export function defer(unit: Unit, reason: string, expectedOn: LocalDate, today: 
   };
   // Deferred twice on the same day: the discriminator keeps both notices distinct.
   const disc = unit.application.status === 'deferred' && unit.application.decidedOn === today ? `${unit.version}` : undefined;
-  const notice = accountManagerNotice(next, 'application_deferred', today, { reason, expectedOn }, config);
+  const notice = unitNotice(next, 'application_deferred', today, 'account_manager', config, { reason, expectedOn });
   return { unit: next, outbox: [disc ? { ...notice, id: `${notice.id}#${disc}` } : notice], wakeUps: [] };
 }

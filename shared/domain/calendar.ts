@@ -84,10 +84,6 @@ export function compareDates(a: LocalDate, b: LocalDate): number {
   return a < b ? -1 : a > b ? 1 : 0; // ISO strings order like dates
 }
 
-export function minDate(a: LocalDate, b: LocalDate): LocalDate {
-  return a <= b ? a : b;
-}
-
 export function monthOf(d: LocalDate): YearMonth {
   const { year, month } = parts(d);
   return { year, month };

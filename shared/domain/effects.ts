@@ -1,4 +1,5 @@
 import type { LocalDate } from './calendar.ts';
+import type { Unit } from './unit.ts';
 
 /** Every notice of RULES.md. */
 export type NoticeType =
@@ -63,4 +64,15 @@ export function noticeId(n: Pick<Notice, 'unitId' | 'type' | 'date' | 'role'> & 
 
 export function desktopJobId(j: Pick<DesktopJob, 'unitId' | 'lineId' | 'action' | 'date'>): string {
   return ['D', j.unitId, j.lineId, j.action, j.date].join('#');
+}
+
+/** A step of a day or of a request: the unit as it becomes and what it sends or does (written together). */
+export interface Step {
+  readonly unit: Unit;
+  readonly outbox: readonly OutboxItem[];
+}
+
+/** A step as a use case commits it: also the extra dates on which the daily run must wake the unit. */
+export interface Transition extends Step {
+  readonly wakeUps: readonly LocalDate[];
 }

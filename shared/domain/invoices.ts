@@ -4,7 +4,7 @@
  * daily run: first-term fees the month after a line's start month, renewal fees in the renewed term's
  * first month, every line of a unit due that day on one invoice.
  */
-import { addDays, addMonths, daysInMonth, endOfMonth, firstOfMonth, localDate, monthOf, monthsBetween, type LocalDate } from './calendar.ts';
+import { addDays, addMonths, compareDates, daysInMonth, endOfMonth, firstOfMonth, localDate, monthOf, monthsBetween, type LocalDate } from './calendar.ts';
 import type { Config, PaymentDue } from './config.ts';
 import { percentOfFloor, type Yen } from './money.ts';
 import type { Line, Unit } from './unit.ts';
@@ -65,6 +65,10 @@ export function balance(inv: Invoice): Yen {
   return (inv.total - inv.payments.reduce((s, p) => s + p.amount, 0)) as Yen;
 }
 
+export const unpaid = (i: Invoice): boolean => balance(i) > 0;
+/** Overdue on `today`: unpaid with a due date before today (D4). */
+export const overdue = (i: Invoice, today: LocalDate): boolean => unpaid(i) && compareDates(i.dueDate, today) < 0;
+
 /** Config `paymentDue` (DETAILS I5): `{ monthsAfter, day: "end" | n }` or `{ days }`. */
 export function dueDate(issueDate: LocalDate, rule: PaymentDue): LocalDate {
   if ('days' in rule) return addDays(issueDate, rule.days);
@@ -73,6 +77,12 @@ export function dueDate(issueDate: LocalDate, rule: PaymentDue): LocalDate {
 }
 
 /** Art 27: the first-term fee covers month(start)+1 … month(first-term end), the start month being free. */
+/** Annual fee of a set of a unit's lines (tax-exclusive): 12 × Σ accounts × monthly price (renewals, Art 35 compensation). */
+export function annualFee(unit: Unit, lines: readonly Line[], config: Config): Yen {
+  const price = config.plans[unit.plan]?.monthlyPrice ?? 0;
+  return (12 * lines.reduce((s, l) => s + l.accounts, 0) * price) as Yen;
+}
+
 export function firstTermMonths(line: Pick<Line, 'startDate' | 'firstTermEnd'>): number {
   return line.firstTermEnd ? monthsBetween(monthOf(line.startDate), monthOf(line.firstTermEnd)) : 0;
 }

@@ -9,8 +9,8 @@ import type { Config } from './config.ts';
 import type { OutboxItem } from './effects.ts';
 import { DomainError, invalid, notFound } from './errors.ts';
 import { lateInterest } from './interest.ts';
-import { balance, buildInvoice, invoiceId, invoiceRef, type Invoice, type InvoiceLine } from './invoices.ts';
-import { lineDesktopJobs, overdue } from './dunning.ts';
+import { balance, buildInvoice, invoiceId, invoiceRef, overdue, type Invoice, type InvoiceLine } from './invoices.ts';
+import { lineDesktopJobs } from './dunning.ts';
 import { invoiceIssuedNotice } from './billing.ts';
 import type { Yen } from './money.ts';
 import { unitNotice } from './notices.ts';
@@ -25,7 +25,7 @@ export interface PaymentInput {
 export function recordPayment(unit: Unit, id: string, p: PaymentInput, today: LocalDate, config: Config): { unit: Unit; outbox: OutboxItem[]; invoice: Invoice } {
   if (!Number.isInteger(p.amount) || p.amount <= 0) throw invalid('amount must be a positive integer (yen)', { field: 'amount' });
   if (compareDates(p.paidOn, today) > 0) throw invalid('paidOn must not be after today', { field: 'paidOn', today });
-  const invoices = unit.invoices ?? [];
+  const invoices = unit.invoices;
   const inv = invoices.find((i) => i.id === id);
   if (!inv) throw notFound('invoice', id);
   if (compareDates(p.paidOn, inv.issueDate) < 0) throw invalid('paidOn must not be before the issue date', { field: 'paidOn', issueDate: inv.issueDate });
@@ -49,7 +49,7 @@ export function recordPayment(unit: Unit, id: string, p: PaymentInput, today: Lo
     outbox.push(...r.outbox);
   }
   // Resumption (D4): a suspended unit whose overdue invoices are all paid; never an ended one (L7).
-  if (next.status === 'suspended' && !(next.invoices ?? []).some((i) => overdue(i, today))) {
+  if (next.status === 'suspended' && !next.invoices.some((i) => overdue(i, today))) {
     next = { ...next, status: 'active', suspendedOn: null, history: [...next.history, { date: today, status: 'active' }] };
     outbox.push(unitNotice(next, 'service_resumed', today, 'account_manager', config, { resumedOn: today }));
     outbox.push(...lineDesktopJobs(next, 'resume', today, config));
@@ -73,10 +73,10 @@ function addLateInterest(unit: Unit, source: Invoice, issueDate: LocalDate, toda
     invoice: source.id,
   };
   const id = invoiceId(unit.id, issueDate, 'late_interest');
-  const existing = (unit.invoices ?? []).find((i) => i.id === id);
+  const existing = unit.invoices.find((i) => i.id === id);
   const lines = [...(existing?.lines ?? []), line];
   const invoice = { ...buildInvoice(unit, 'late_interest', issueDate, lines, config), payments: existing?.payments ?? [] };
-  const invoices = existing ? (unit.invoices ?? []).map((i) => (i.id === id ? invoice : i)) : [...(unit.invoices ?? []), invoice];
+  const invoices = existing ? unit.invoices.map((i) => (i.id === id ? invoice : i)) : [...unit.invoices, invoice];
   const next = { ...unit, invoices };
   // One notice per late-interest invoice (L3), dated the day the payment was processed (I8).
   return { unit: next, outbox: existing ? [] : [invoiceIssuedNotice(next, invoice, today, config)] };
@@ -84,5 +84,5 @@ function addLateInterest(unit: Unit, source: Invoice, issueDate: LocalDate, toda
 
 /** Art 6-2(2), DETAILS P12: an invoice of either kind past due with a balance, or a terminated unit. */
 export function isDelinquent(units: readonly Unit[], today: LocalDate): boolean {
-  return units.some((u) => u.status === 'terminated' || (u.invoices ?? []).some((i) => overdue(i, today)));
+  return units.some((u) => u.status === 'terminated' || u.invoices.some((i) => overdue(i, today)));
 }

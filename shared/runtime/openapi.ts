@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { ErrorCode } from '#domain/errors.ts';
+import { UNIT_STATUSES } from '#domain/unit.ts';
 import {
   AcceptBody,
   AddLineBody,
@@ -38,7 +39,6 @@ import {
 
 // ── response schemas ──────────────────────────────────────────────────────────────────────────────
 
-const UNIT_STATUSES = ['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred'] as const;
 const APPLICATION_STATUSES = ['received', 'deferred', 'accepted', 'rejected'] as const;
 
 const PersonView = z.strictObject({ name: z.string(), email: z.string() });

@@ -1,6 +1,7 @@
 /** Request schemas at the edge (zod 4): shapes only; rules live in shared/domain. Also the source of the OpenAPI document. */
 import { z } from 'zod';
 import { parseLocalDate } from '#domain/calendar.ts';
+import { UNIT_STATUSES } from '#domain/unit.ts';
 
 export const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ref: 1–64 of [A-Za-z0-9_-]');
 export const LocalDateSchema = z
@@ -44,7 +45,7 @@ export const CancellationBody = z.strictObject({
 });
 export const ContactBody = z.strictObject({ name: z.string().min(1).max(200), email: Email });
 export const UnitsQuery = z.strictObject({
-  status: z.enum(['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred']).optional(),
+  status: z.enum(UNIT_STATUSES).optional(),
   deadlineBefore: LocalDateSchema.optional(),
 });
 

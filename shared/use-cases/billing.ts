@@ -76,7 +76,7 @@ export async function recordPayment(deps: CoreDeps, invoiceId: string, req: Paym
 
 export async function getInvoice(deps: Pick<CoreDeps, 'units' | 'clock'>, invoiceId: string): Promise<InvoiceView> {
   const unit = await unitOfInvoiceOrThrow(deps, invoiceId);
-  const inv = (unit.invoices ?? []).find((i) => i.id === invoiceId);
+  const inv = unit.invoices.find((i) => i.id === invoiceId);
   if (!inv) throw notFound('invoice', invoiceId);
   return invoiceView(inv, deps.clock.today());
 }
@@ -90,7 +90,7 @@ export async function listInvoices(
   if (filter.unit) {
     const unit = await deps.units.get(filter.unit);
     if (!unit) throw notFound('unit', filter.unit);
-    return (unit.invoices ?? [])
+    return unit.invoices
       .map((inv) => ({ id: inv.id, unitId: inv.unitId, issueDate: inv.issueDate, kind: inv.kind, dueDate: inv.dueDate, total: inv.total, balance: balance(inv), paidOn: inv.paidOn, status: invoiceStatus(inv, today) }))
       .filter((i) => !filter.status || i.status === filter.status);
   }
@@ -105,7 +105,7 @@ export async function unitBalance(deps: Pick<CoreDeps, 'units' | 'clock'>, unitI
   const today = deps.clock.today();
   const unit = await deps.units.get(unitId);
   if (!unit) throw notFound('unit', unitId);
-  const unpaid = (unit.invoices ?? []).filter((i) => balance(i) > 0);
+  const unpaid = unit.invoices.filter((i) => balance(i) > 0);
   return {
     unit: unit.id,
     asOf: today,

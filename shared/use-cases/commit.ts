@@ -1,17 +1,13 @@
 import { addDays, jstDate, jstInstant, type LocalDate } from '#domain/calendar.ts';
 import { notFound } from '#domain/errors.ts';
-import type { OutboxItem } from '#domain/effects.ts';
+import type { OutboxItem, Transition } from '#domain/effects.ts';
 import { advanceUnit, nextWakeUp, stampTransitions } from '#domain/lifecycle.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ConcurrentModificationError, type CoreDeps, type IdempotencyRecord } from './ports.ts';
 
 const MAX_ATTEMPTS = 8;
 
-export interface Transition {
-  readonly unit: Unit;
-  readonly outbox: readonly OutboxItem[];
-  readonly wakeUps: readonly LocalDate[];
-}
+export type { Transition };
 
 /**
  * The last date whose daily run is due by now: today from 00:05 JST, else yesterday (DETAILS S5:
@@ -54,8 +50,8 @@ export async function changeUnit(
     if (t.unit === loaded && outbox.length === 0) return loaded;
     const wakeUps = [...new Set([...t.wakeUps, ...nextWakeUp(t.unit, deps.config)])];
     try {
-      const before = new Set(loaded.invoices ?? []);
-      const invoices = (t.unit.invoices ?? []).filter((i) => !before.has(i));
+      const before = new Set(loaded.invoices);
+      const invoices = t.unit.invoices.filter((i) => !before.has(i));
       const saved = await deps.units.save(t.unit, {
         outbox,
         wakeUps,

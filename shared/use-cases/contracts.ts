@@ -4,6 +4,7 @@
  */
 import { parseLocalDate, type LocalDate } from '#domain/calendar.ts';
 import * as rules from '#domain/contracts.ts';
+import { cancel, type CancellationRequest } from '#domain/cancellation.ts';
 import { invalid } from '#domain/errors.ts';
 import type { Person, Unit, UnitStatus } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
@@ -30,9 +31,9 @@ export async function addLine(
   );
 }
 
-export async function cancelContract(deps: CoreDeps, unitId: string, input: rules.CancellationRequest): Promise<Unit> {
+export async function cancelContract(deps: CoreDeps, unitId: string, input: CancellationRequest): Promise<Unit> {
   const today = deps.clock.today();
-  return changeUnit(deps, unitId, (unit) => rules.cancel(unit, input, today, deps.config));
+  return changeUnit(deps, unitId, (unit) => cancel(unit, input, today, deps.config));
 }
 
 export async function changeContact(deps: CoreDeps, unitId: string, person: Person): Promise<Unit> {

@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import { DomainError } from '#domain/errors.ts';
 import type { LocalDate } from '#domain/calendar.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
-import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
+import { decodeUnit, UNIT_STATUSES, type ApplicationStatus, type Unit, type UnitStatus } from '#domain/unit.ts';
 import {
   ConcurrentModificationError,
   IdempotencyKeyTakenError,
@@ -29,7 +29,7 @@ export class DynamoUnitRepository implements UnitRepository {
 
   async get(id: string): Promise<Unit | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.unit(id), ConsistentRead: true }));
-    return r.Item ? (r.Item.u as Unit) : null;
+    return r.Item ? decodeUnit(r.Item.u) : null;
   }
 
   async create(draft: Omit<Unit, 'receivedSeq' | 'version'>): Promise<Unit> {
@@ -157,7 +157,7 @@ export class DynamoUnitRepository implements UnitRepository {
   /** Up to `limit` units of one index partition, in its sort-key order. */
   private async queryIndex(index: string, condition: string, values: Record<string, unknown>, limit: number): Promise<Unit[]> {
     const items = await queryAll(this.db, { TableName: this.table, IndexName: index, KeyConditionExpression: condition, ExpressionAttributeValues: values }, limit);
-    return items.map((i) => i.u as Unit);
+    return items.map((i) => decodeUnit(i.u));
   }
 
   async byCorporateNumber(corporateNumber: string): Promise<Unit[]> {
@@ -196,7 +196,7 @@ export class DynamoUnitRepository implements UnitRepository {
 
   /** Units by status (all when absent), ordered by their next cancellation deadline across statuses. */
   async listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit = 100): Promise<Unit[]> {
-    const statuses: UnitStatus[] = filter.status ? [filter.status] : ['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred'];
+    const statuses: readonly UnitStatus[] = filter.status ? [filter.status] : UNIT_STATUSES;
     const condition = filter.deadlineBefore ? 'gsi2pk = :pk AND gsi2sk < :d' : 'gsi2pk = :pk';
     const perStatus = await Promise.all(
       statuses.map((s) => this.queryIndex(GSI2, condition, { ':pk': `UNITS#${s}`, ...(filter.deadlineBefore ? { ':d': filter.deadlineBefore } : {}) }, limit)),
