@@ -49,8 +49,8 @@ export function parts(d: LocalDate): { year: number; month: number; day: number 
 
 /** Days since 1970-01-01 (civil-from-days algorithm, H. Hinnant). */
 export function toDayNumber(d: LocalDate): number {
-  let { year: y, month: m, day } = parts(d);
-  y -= m <= 2 ? 1 : 0;
+  const { year, month: m, day } = parts(d);
+  const y = year - (m <= 2 ? 1 : 0);
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;

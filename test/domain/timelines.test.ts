@@ -11,7 +11,7 @@ import { date, type LocalDate } from '#domain/calendar.ts';
 import { cancel } from '#domain/cancellation.ts';
 import { buildConfig, type Config } from '#domain/config.ts';
 import { addLine } from '#domain/contracts.ts';
-import type { Notice, OutboxItem } from '#domain/effects.ts';
+import type { OutboxItem } from '#domain/effects.ts';
 import { balance } from '#domain/invoices.ts';
 import { advanceUnit, dueDates } from '#domain/lifecycle.ts';
 import { recordPayment } from '#domain/payments.ts';
@@ -32,7 +32,7 @@ const CFG = buildConfig();
 const d = (s: string): LocalDate => date(s);
 
 /** Example 1's unit: kokona, 10 accounts, applied and accepted on `applied`, started on `start`, caught up to `through`. */
-function unit(opts: { start?: string; through?: string; plan?: string; config?: Config } = {}): { unit: Unit; outbox: OutboxItem[] } {
+function unit(opts: { start?: string; through?: string; plan?: string; config?: Config } = {}): { unit: Unit; outbox: readonly OutboxItem[] } {
   const start = d(opts.start ?? '2024-02-15');
   const config = opts.config ?? CFG;
   const contractor = {
@@ -89,7 +89,7 @@ function show(actions: readonly DatedAction[]): string[] {
 
 /** What the daily run actually sent or ordered from `from` to `to`, as `date type` strings. */
 function happened(u: Unit, to: string, config: Config = CFG): string[] {
-  return advanceUnit(u, d(to), config).outbox.map((o) => (o.kind === 'notice' ? `${o.date} ${(o as Notice).type}` : `${o.date} desktop:${o.action}:${o.lineId}`));
+  return advanceUnit(u, d(to), config).outbox.map((o) => (o.kind === 'notice' ? `${o.date} ${o.type}` : `${o.date} desktop:${o.action}:${o.lineId}`));
 }
 
 /** Every action of the timeline is a date the agenda wakes the unit on. */

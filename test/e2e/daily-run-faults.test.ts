@@ -38,7 +38,7 @@ import type { Unit } from '#domain/unit.ts';
 import { apiEvent } from '#local/http-server.ts';
 import type { EmbeddedStackOptions } from '#local/stack.ts';
 import { logger } from '#runtime/logger.ts';
-import { seedUnits } from '../../scripts/bench.ts';
+import { seedUnits } from '#local/seed.ts';
 import { acmeApplication, testStack, TOKEN } from '../support.ts';
 
 type Stack = Awaited<ReturnType<typeof testStack>>;
