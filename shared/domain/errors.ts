@@ -17,9 +17,23 @@ export type ErrorCode =
   | 'NOT_IMPLEMENTED'
   | 'GONE';
 
-/** invalid: malformed input (400); rule: a rule refuses well-formed input (422); conflict: state (409). */
-export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'gone' | 'not-implemented';
+/**
+ * The kinds of refusal and the HTTP status each answers with (DETAILS X3) — the one place a status is
+ * decided: invalid = malformed input (400), rule = a rule refuses well-formed input (422), conflict = the
+ * state does not allow it (409). The domain names the kind; the HTTP edge only reads `status`.
+ */
+export const ERROR_STATUS = {
+  invalid: 400,
+  unauthorized: 401,
+  'not-found': 404,
+  conflict: 409,
+  gone: 410,
+  rule: 422,
+  'not-implemented': 501,
+} as const;
+export type ErrorKind = keyof typeof ERROR_STATUS;
 
+/** The kind of every code. VALIDATION_FAILED is `invalid` for a malformed body and `rule` for a semantic check (`invalid()`). */
 const KIND: Record<ErrorCode, ErrorKind> = {
   VALIDATION_FAILED: 'invalid',
   NOT_FOUND: 'not-found',
@@ -45,15 +59,22 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
-    /** A VALIDATION_FAILED on well-formed input (a semantic check) is a 422, not a 400 (X3). */
-    semantic = false,
+    /** Only for VALIDATION_FAILED: `rule` for a semantic check of well-formed input (422, X3). */
+    kind?: 'rule',
   ) {
     super(message);
     this.name = 'DomainError';
-    this.kind = code === 'VALIDATION_FAILED' && semantic ? 'rule' : KIND[code];
+    this.kind = code === 'VALIDATION_FAILED' && kind ? kind : KIND[code];
+  }
+
+  /** The HTTP status of this refusal (X3). */
+  get status(): (typeof ERROR_STATUS)[ErrorKind] {
+    return ERROR_STATUS[this.kind];
   }
 }
 
-export const invalid = (message: string, details: Record<string, unknown> = {}) =>
-  new DomainError('VALIDATION_FAILED', message, details, true);
+/** A malformed request (shape, JSON): VALIDATION_FAILED, 400. */
+export const malformed = (message: string, details: Record<string, unknown> = {}) => new DomainError('VALIDATION_FAILED', message, details);
+/** A semantic check of well-formed input: VALIDATION_FAILED, 422. */
+export const invalid = (message: string, details: Record<string, unknown> = {}) => new DomainError('VALIDATION_FAILED', message, details, 'rule');
 export const notFound = (what: string, id: string) => new DomainError('NOT_FOUND', `${what} ${id} not found`, { id });

@@ -6,21 +6,11 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { DomainError, type ErrorCode, type ErrorKind } from '#domain/errors.ts';
+import { DomainError, type ErrorCode } from '#domain/errors.ts';
 import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsed?: { body?: unknown; query?: unknown; params?: unknown } };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-
-const STATUS: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthorized: 401,
-  'not-found': 404,
-  conflict: 409,
-  gone: 410,
-  rule: 422,
-  'not-implemented': 501,
-};
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
@@ -36,7 +26,7 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
     onError: async (request) => {
       const e = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
       if (e instanceof DomainError) {
-        request.response = errorResult(e.code, STATUS[e.kind], e.message, e.details);
+        request.response = errorResult(e.code, e.status, e.message, e.details);
       } else if (e && (e.statusCode === 404 || e.statusCode === 405)) {
         request.response = errorResult('NOT_FOUND', 404, `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`);
       } else {

@@ -25,6 +25,7 @@ import {
   type OutageScope,
 } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
+import { retryOnConflict } from './retry.ts';
 import { ConcurrentModificationError, type Clock, type IdGenerator, type OutageRepository, type OutboxPublisher, type OutboxRepository, type UnitRepository } from './ports.ts';
 
 export interface OutageDeps {
@@ -82,7 +83,7 @@ export interface OutageUpdate {
 
 /** Ends an outage (once: a second end is VALIDATION_FAILED, O7) or corrects it, with an audit entry; then settles. */
 export async function updateOutage(deps: OutageDeps, id: string, input: OutageUpdate): Promise<Outage> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const o = await deps.outages.get(id);
     if (!o) throw notFound('outage', id);
     const now = deps.clock.now();
@@ -114,13 +115,9 @@ export async function updateOutage(deps: OutageDeps, id: string, input: OutageUp
     }
     if (Object.keys(change).length === 0) return o;
     next = { ...next, audit: [...o.audit, { at: now, change }] };
-    try {
-      const saved = await deps.outages.save(next, { outbox: [] });
-      return saved.endedAt !== null && !saved.settled ? settleOutage(deps, id) : saved;
-    } catch (e) {
-      if (!(e instanceof ConcurrentModificationError) || attempt >= 5) throw e;
-    }
-  }
+    const saved = await deps.outages.save(next, { outbox: [] });
+    return saved.endedAt !== null && !saved.settled ? settleOutage(deps, id) : saved;
+  });
 }
 
 /** The units an outage's scope may touch (unknown refs of a unit list are ignored, O7). */
@@ -166,15 +163,11 @@ export async function settleOutage(deps: OutageDeps, id: string): Promise<Outage
     if (await deps.outages.writeCompensations({ added, updated: voided.map((r) => ({ record: r, expectStatus: 'pending_payout' })), outbox })) published.push(...outbox);
   });
   await deps.publisher.publish(published).catch(() => undefined);
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const cur = (await deps.outages.get(id))!;
     if (cur.settled || cur.version !== o.version) return cur; // a correction since: it settles again itself
-    try {
-      return await deps.outages.save({ ...cur, settled: true }, { outbox: [] });
-    } catch (e) {
-      if (!(e instanceof ConcurrentModificationError) || attempt >= 5) throw e;
-    }
-  }
+    return deps.outages.save({ ...cur, settled: true }, { outbox: [] });
+  });
 }
 
 /**
@@ -218,7 +211,7 @@ export function outageView(o: Outage, records: readonly CompensationRecord[], co
     ...o,
     knownAt: formatJst(o.knownAt),
     endedAt: o.endedAt === null ? null : formatJst(o.endedAt),
-    audit: o.audit.map((a) => ({ ...a, at: formatJst(a.at as Instant) })),
+    audit: o.audit.map((a) => ({ ...a, at: formatJst(a.at) })),
     open: o.endedAt === null,
     compensable: v.compensable,
     reason: v.reason,
@@ -235,7 +228,7 @@ export async function payOutCompensation(deps: Pick<OutageDeps, 'outages' | 'clo
   const r = await deps.outages.getCompensation(id);
   if (!r) throw notFound('compensation', id);
   if (r.status === 'paid_out') return r;
-  if (r.status === 'void') throw new DomainError('VALIDATION_FAILED', `compensation ${id} is void`, { status: r.status }, true);
+  if (r.status === 'void') throw new DomainError('VALIDATION_FAILED', `compensation ${id} is void`, { status: r.status }, 'rule');
   const paid: CompensationRecord = { ...r, status: 'paid_out', paidOutOn: deps.clock.today() };
   if (!(await deps.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'pending_payout' }], outbox: [] }))) return (await deps.outages.getCompensation(id))!;
   return paid;

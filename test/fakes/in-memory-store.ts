@@ -172,7 +172,7 @@ export class InMemoryOutboxRepository implements OutboxRepository {
 }
 
 function refTakenError(id: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`, { field: 'ref', ref: id }, true);
+  return new DomainError('VALIDATION_FAILED', `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`, { field: 'ref', ref: id }, 'rule');
 }
 
 /** The next cancellation deadline of a unit (Art 18) as the listing orders by it; none: after every date. */

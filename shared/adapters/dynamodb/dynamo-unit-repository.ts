@@ -245,5 +245,5 @@ function deadlineKey(unit: Unit): string {
 }
 
 function refTaken(id: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`, { field: 'ref', ref: id }, true);
+  return new DomainError('VALIDATION_FAILED', `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`, { field: 'ref', ref: id }, 'rule');
 }
