@@ -97,12 +97,17 @@ async function seedOne(deps: CoreDeps & { clock: ManualClock }, spec: SeedSpec, 
   const received = started ? spec.start : asOf;
   deps.clock.set(jstInstant(received, 10));
   const ids = { newId: () => spec.id };
-  await submitApplication({ ...deps, ids }, { ref: spec.id, plan: spec.plan, accounts: spec.accounts, contractor: contractorOf(spec.id, n) });
+  await submitApplication(
+    { ...deps, ids },
+    { ref: spec.id, plan: spec.plan, accounts: spec.accounts, contractor: contractorOf(spec.id, n) },
+  );
   let unit = await acceptApplication(deps, spec.id, { startDate: spec.start });
   if (!started) return;
   // Pay each fees invoice ten days after its issue (well before its due date): no dunning, no interest.
   for (;;) {
-    const issue = dueDates(unit, unit.processedThrough, deps.config).find((d) => d.endsWith('-01') && compareDates(addDays(d, 10), asOf) <= 0);
+    const issue = dueDates(unit, unit.processedThrough, deps.config).find(
+      (d) => d.endsWith('-01') && compareDates(addDays(d, 10), asOf) <= 0,
+    );
     if (!issue) break;
     deps.clock.set(jstInstant(addDays(issue, 10), 12));
     unit = await changeUnit(deps, spec.id, (u) => advanceUnit(u, deps.clock.today(), deps.config));
@@ -131,7 +136,11 @@ async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Item
  * the table. Chunks of units are captured while the previous chunk is written, `concurrency` batches
  * of 25 items in flight.
  */
-export async function seedUnits(target: SeedTarget, specs: readonly SeedSpec[], opts: { asOf: LocalDate; concurrency?: number; firstNumber?: number }): Promise<SeedReport> {
+export async function seedUnits(
+  target: SeedTarget,
+  specs: readonly SeedSpec[],
+  opts: { asOf: LocalDate; concurrency?: number; firstNumber?: number },
+): Promise<SeedReport> {
   const t0 = performance.now();
   const counter = await target.db.send(new GetCommand({ TableName: target.table, Key: keys.seq(), ConsistentRead: true }));
   const capture = new CapturingClient(Number(counter.Item?.n ?? 0));
@@ -149,7 +158,9 @@ export async function seedUnits(target: SeedTarget, specs: readonly SeedSpec[], 
   for (let i = 0; i < specs.length; i += CHUNK) {
     for (const [j, spec] of specs.slice(i, i + CHUNK).entries()) await seedOne(deps, spec, (opts.firstNumber ?? 0) + i + j, opts.asOf);
     const chunk = [...capture.items.values()].filter(
-      (it) => !String(it.pk).startsWith('OUTBOX#') && !(String(it.pk).startsWith('AGENDA#') && compareDates(String(it.date) as LocalDate, opts.asOf) <= 0),
+      (it) =>
+        !String(it.pk).startsWith('OUTBOX#') &&
+        !(String(it.pk).startsWith('AGENDA#') && compareDates(String(it.date) as LocalDate, opts.asOf) <= 0),
     );
     capture.items.clear();
     items += chunk.length;
@@ -172,4 +183,3 @@ export async function seedUnits(target: SeedTarget, specs: readonly SeedSpec[], 
   await batchWrite(target.db, target.table, [{ ...keys.seq(), n: capture.seq }]);
   return { units: specs.length, items: items + 1, batchRequests: batchRequests + 1, seconds: (performance.now() - t0) / 1000 };
 }
-

@@ -42,7 +42,8 @@ export function latestCancellableEnd(termEnd: LocalDate, today: LocalDate): Loca
 }
 
 export const notActive = (what: string) => new DomainError('UNIT_NOT_ACTIVE', `${what} is not in service`, {});
-export const cancellationPending = (what: string) => new DomainError('UNIT_CANCELLATION_PENDING', `${what} already has an accepted cancellation (Art 18)`, {});
+export const cancellationPending = (what: string) =>
+  new DomainError('UNIT_CANCELLATION_PENDING', `${what} already has an accepted cancellation (Art 18)`, {});
 
 /** 2. The requested end: `term_end`, or a month-end date. */
 function requestedEnd(end: string): LocalDate | 'term_end' {
@@ -57,7 +58,11 @@ function requestedEnd(end: string): LocalDate | 'term_end' {
  * Checks a request in the order of C4 and returns what it cancels and until when; throws the first refusal.
  * `lineId` null: the unit (its basic line's term, C8 for a line: that line's own term).
  */
-export function checkCancellation(unit: Unit, req: CancellationRequest, today: LocalDate): { lineId: string | null; line: Line | undefined; end: LocalDate } {
+export function checkCancellation(
+  unit: Unit,
+  req: CancellationRequest,
+  today: LocalDate,
+): { lineId: string | null; line: Line | undefined; end: LocalDate } {
   const lineId = req.line === undefined || req.line === unit.id ? null : req.line;
   const line = lineId === null ? basicLine(unit) : unit.lines.find((l) => l.id === lineId);
   if (lineId !== null && (!line || line.kind === 'basic')) throw notFound('line', lineId);
@@ -76,7 +81,8 @@ export function checkCancellation(unit: Unit, req: CancellationRequest, today: L
       earliest: earliestCancellableEnd(today),
     });
   const latest = latestCancellableEnd(termEnd, today);
-  if (compareDates(end, latest) > 0) throw invalid(`end must not be after ${latest}, the end of the term that can still be cancelled`, { field: 'end', latest });
+  if (compareDates(end, latest) > 0)
+    throw invalid(`end must not be after ${latest}, the end of the term that can still be cancelled`, { field: 'end', latest });
   return { lineId, line, end };
 }
 
@@ -88,7 +94,9 @@ export function cancel(unit: Unit, req: CancellationRequest, today: LocalDate, c
   const { lineId, line, end } = checkCancellation(unit, req, today);
   const c: Cancellation = { end, requestedOn: today };
   const next: Unit =
-    lineId === null ? { ...unit, cancellation: c } : { ...unit, lines: unit.lines.map((l) => (l.id === lineId ? { ...l, cancellation: c } : l)) };
+    lineId === null
+      ? { ...unit, cancellation: c }
+      : { ...unit, lines: unit.lines.map((l) => (l.id === lineId ? { ...l, cancellation: c } : l)) };
   const outbox: OutboxItem[] = [
     unitNotice(
       next,
@@ -102,6 +110,7 @@ export function cancel(unit: Unit, req: CancellationRequest, today: LocalDate, c
   ];
   // Q3: the reminders of this end dated today (today is not past) go out with the acceptance.
   for (const a of dataRetrievalTimeline(next, config))
-    if (a.reason === 'cancellation' && a.date === today && a.lineId === lineId && a.end === end && a.knownOn === today) outbox.push(dataRetrievalNotice(next, a, config));
+    if (a.reason === 'cancellation' && a.date === today && a.lineId === lineId && a.end === end && a.knownOn === today)
+      outbox.push(dataRetrievalNotice(next, a, config));
   return { unit: next, outbox, wakeUps: [] };
 }

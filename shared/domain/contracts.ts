@@ -18,7 +18,12 @@ import type { Line, Person, Unit } from './unit.ts';
  * today (VALIDATION_FAILED) → a unit not in service or suspended (UNIT_NOT_ACTIVE) → a unit with an
  * accepted cancellation (UNIT_CANCELLATION_PENDING). A start today starts at once (X2).
  */
-export function addLine(unit: Unit, input: { id: string; accounts: number; startDate: LocalDate }, today: LocalDate, config: Config): Transition {
+export function addLine(
+  unit: Unit,
+  input: { id: string; accounts: number; startDate: LocalDate },
+  today: LocalDate,
+  config: Config,
+): Transition {
   if (compareDates(input.startDate, today) < 0) throw invalid('startDate must not be before today', { field: 'startDate', today });
   if (!Number.isInteger(input.accounts) || input.accounts < 1) throw invalid('accounts must be an integer ≥ 1', { field: 'accounts' });
   if (unit.status !== 'active') throw notActive(`unit ${unit.id} (${unit.status})`);

@@ -20,7 +20,15 @@ export function invoiceStatus(inv: Invoice, today: LocalDate): 'open' | 'overdue
 
 /** One line's desktop job (DETAILS K1: one record per line and action). */
 export function desktopJob(unit: Unit, line: Line, action: DesktopAction, date: LocalDate): DesktopJob {
-  return { kind: 'desktop', id: desktopJobId({ unitId: unit.id, lineId: line.id, action, date }), action, unitId: unit.id, lineId: line.id, date, userNames: line.userNames };
+  return {
+    kind: 'desktop',
+    id: desktopJobId({ unitId: unit.id, lineId: line.id, action, date }),
+    action,
+    unitId: unit.id,
+    lineId: line.id,
+    date,
+    userNames: line.userNames,
+  };
 }
 
 /** The desktop jobs of every live line of a kokona unit (suspend / resume). */
@@ -75,7 +83,12 @@ export function dunningStep(u: Unit, date: LocalDate, config: Config): Step {
   // Suspension at d+30 of any unpaid invoice while active (D3), late-interest invoices included.
   if (due.some((a) => a.step === 'suspend')) {
     unit = { ...unit, status: 'suspended', suspendedOn: date, history: [...unit.history, { date, status: 'suspended' }] };
-    outbox.push(unitNotice(unit, 'suspended', date, agentOrManager(unit), config, { suspendedOn: date, terminationOn: addDays(date, config.terminateAfterDays) }));
+    outbox.push(
+      unitNotice(unit, 'suspended', date, agentOrManager(unit), config, {
+        suspendedOn: date,
+        terminationOn: addDays(date, config.terminateAfterDays),
+      }),
+    );
     outbox.push(...lineDesktopJobs(unit, 'suspend', date, config));
   }
   // suspension_warning at d+20, at most once per unit per day; not when suspended (even today) or out of service (D2).
@@ -91,9 +104,11 @@ export function dunningStep(u: Unit, date: LocalDate, config: Config): Step {
     );
   // termination_notice at S+20 while still suspended (D6); the termination date becomes known then (Q4).
   for (const a of on(terminationTimeline(unit, config), date))
-    if (a.step === 'termination_notice') outbox.push(unitNotice(unit, 'termination_notice', date, agentOrManager(unit), config, { terminationOn: a.terminationOn }));
+    if (a.step === 'termination_notice')
+      outbox.push(unitNotice(unit, 'termination_notice', date, agentOrManager(unit), config, { terminationOn: a.terminationOn }));
   // From the day it is known (Q3: that day is not past); dropped when a cancellation ends the unit first (Q5).
   for (const a of on(dataRetrievalTimeline(unit, config), date))
-    if (a.reason === 'termination') outbox.push(unitNotice(unit, 'data_retrieval_reminder', date, 'account_manager', config, { endDate: a.end, reason: 'termination' }));
+    if (a.reason === 'termination')
+      outbox.push(unitNotice(unit, 'data_retrieval_reminder', date, 'account_manager', config, { endDate: a.end, reason: 'termination' }));
   return { unit, outbox };
 }

@@ -76,5 +76,6 @@ export class DomainError extends Error {
 /** A malformed request (shape, JSON): VALIDATION_FAILED, 400. */
 export const malformed = (message: string, details: Record<string, unknown> = {}) => new DomainError('VALIDATION_FAILED', message, details);
 /** A semantic check of well-formed input: VALIDATION_FAILED, 422. */
-export const invalid = (message: string, details: Record<string, unknown> = {}) => new DomainError('VALIDATION_FAILED', message, details, 'rule');
+export const invalid = (message: string, details: Record<string, unknown> = {}) =>
+  new DomainError('VALIDATION_FAILED', message, details, 'rule');
 export const notFound = (what: string, id: string) => new DomainError('NOT_FOUND', `${what} ${id} not found`, { id });

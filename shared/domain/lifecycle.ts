@@ -68,7 +68,11 @@ export function startAdditionalLine(unit: Unit, lineId: string, date: LocalDate,
 export function closeDay(unit: Unit, day: LocalDate): Unit {
   let u = unit;
   if (cancellationEndTimeline(u).some((a) => a.end === day && a.lineId === null)) u = endUnit(u, day, 'cancelled');
-  const lines = new Set(cancellationEndTimeline(u).filter((a) => a.end === day && a.lineId !== null).map((a) => a.lineId));
+  const lines = new Set(
+    cancellationEndTimeline(u)
+      .filter((a) => a.end === day && a.lineId !== null)
+      .map((a) => a.lineId),
+  );
   if (lines.size > 0) u = { ...u, lines: u.lines.map((l) => (lines.has(l.id) ? { ...l, endedOn: day } : l)) };
   return u;
 }
@@ -101,7 +105,13 @@ export function unitDay(unit: Unit, date: LocalDate, config: Config): Transition
     u = { ...u, lines: u.lines.map((l) => (ids.has(l.id) ? { ...l, termStart: date, termEnd: next.to } : l)) };
     if (renewing.some((a) => a.basic)) {
       const lines = u.lines.filter((l) => isLive(l) && l.termEnd === next.to);
-      outbox.push(unitNotice(u, 'renewed', date, 'account_manager', config, { termFrom: next.from, termTo: next.to, annualFee: annualFee(u, lines, config) }));
+      outbox.push(
+        unitNotice(u, 'renewed', date, 'account_manager', config, {
+          termFrom: next.from,
+          termTo: next.to,
+          annualFee: annualFee(u, lines, config),
+        }),
+      );
     }
   }
 
@@ -122,7 +132,15 @@ export function unitDay(unit: Unit, date: LocalDate, config: Config): Transition
   outbox.push(...dunned.outbox);
 
   // 7. Desktops of lines that ended are deleted `desktopDeletionDelayDays` after the end (Art 45-7, K3).
-  for (const a of on(desktopDeletionTimeline(u, config), date)) outbox.push(desktopJob(u, u.lines.find((l) => l.id === a.lineId)!, 'delete', date));
+  for (const a of on(desktopDeletionTimeline(u, config), date))
+    outbox.push(
+      desktopJob(
+        u,
+        u.lines.find((l) => l.id === a.lineId)!,
+        'delete',
+        date,
+      ),
+    );
 
   // 8. Reminders.
   outbox.push(...reminders(u, date, config));
@@ -138,8 +156,14 @@ export function unitDay(unit: Unit, date: LocalDate, config: Config): Transition
 export function reminders(u: Unit, date: LocalDate, config: Config): OutboxItem[] {
   const out: OutboxItem[] = [];
   for (const a of on(renewalReminderTimeline(u, config), date)) {
-    const fee = annualFee(u, u.lines.filter((l) => renewalTimeline(u).some((r) => r.lineId === l.id && r.termEnd === a.termEnd)), config);
-    out.push(unitNotice(u, 'renewal_reminder', date, 'account_manager', config, { termEnd: a.termEnd, deadline: a.deadline, renewalFee: fee }));
+    const fee = annualFee(
+      u,
+      u.lines.filter((l) => renewalTimeline(u).some((r) => r.lineId === l.id && r.termEnd === a.termEnd)),
+      config,
+    );
+    out.push(
+      unitNotice(u, 'renewal_reminder', date, 'account_manager', config, { termEnd: a.termEnd, deadline: a.deadline, renewalFee: fee }),
+    );
   }
   const due = on(dataRetrievalTimeline(u, config), date).filter((a) => a.reason === 'cancellation' && compareDates(a.knownOn, date) < 0);
   out.push(...due.map((a) => dataRetrievalNotice(u, a, config)));
@@ -150,7 +174,15 @@ export function reminders(u: Unit, date: LocalDate, config: Config): OutboxItem[
 export function dataRetrievalNotice(u: Unit, a: DataRetrievalAction, config: Config): OutboxItem {
   if (a.lineId === null) return unitNotice(u, 'data_retrieval_reminder', a.date, 'account_manager', config, { endDate: a.end });
   const accounts = u.lines.find((l) => l.id === a.lineId)?.accounts;
-  return unitNotice(u, 'data_retrieval_reminder', a.date, 'account_manager', config, { endDate: a.end, line: a.lineId, accounts }, { lineId: a.lineId });
+  return unitNotice(
+    u,
+    'data_retrieval_reminder',
+    a.date,
+    'account_manager',
+    config,
+    { endDate: a.end, line: a.lineId, accounts },
+    { lineId: a.lineId },
+  );
 }
 
 /** Every date after `after` on which a rule of this unit acts (the agenda's wake-ups): the dates of its timelines. */
@@ -173,7 +205,8 @@ export function advanceUnit(unit: Unit, through: LocalDate, config: Config): Tra
     current = { ...stampTransitions(current, r.unit, jstInstant(next, 0, 5)), processedThrough: next };
     outbox.push(...r.outbox);
   }
-  if (current.processedThrough === null || compareDates(current.processedThrough, through) < 0) current = { ...current, processedThrough: through };
+  if (current.processedThrough === null || compareDates(current.processedThrough, through) < 0)
+    current = { ...current, processedThrough: through };
   return { unit: current, outbox, wakeUps: nextWakeUp(current, config) };
 }
 
@@ -184,7 +217,9 @@ export function advanceUnit(unit: Unit, through: LocalDate, config: Config): Tra
 export function stampTransitions(before: Unit, unit: Unit, at: Instant): Unit {
   const fresh = (i: number) => i >= before.history.length;
   const wasStarted = new Set(before.lines.filter((l) => l.started).map((l) => l.id));
-  const history = unit.history.some((h, i) => fresh(i) && h.at === undefined) ? unit.history.map((h, i) => (fresh(i) && h.at === undefined ? { ...h, at } : h)) : unit.history;
+  const history = unit.history.some((h, i) => fresh(i) && h.at === undefined)
+    ? unit.history.map((h, i) => (fresh(i) && h.at === undefined ? { ...h, at } : h))
+    : unit.history;
   const stamp = (l: Line) => l.started && l.startedAt === undefined && !wasStarted.has(l.id);
   const lines = unit.lines.some(stamp) ? unit.lines.map((l) => (stamp(l) ? { ...l, startedAt: at } : l)) : unit.lines;
   return history === unit.history && lines === unit.lines ? unit : { ...unit, history, lines };

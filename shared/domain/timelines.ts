@@ -108,7 +108,8 @@ const endsBy = (c: { readonly end: LocalDate } | null | undefined, date: LocalDa
 
 export function startTimeline(u: Unit): StartAction[] {
   const out: StartAction[] = [];
-  if (u.status === 'pending' && u.application.status === 'accepted' && u.startDate) out.push({ rule: 'start', date: u.startDate, lineId: null });
+  if (u.status === 'pending' && u.application.status === 'accepted' && u.startDate)
+    out.push({ rule: 'start', date: u.startDate, lineId: null });
   if (inService(u))
     for (const l of u.lines) if (l.kind === 'additional' && !l.started) out.push({ rule: 'start', date: l.startDate, lineId: l.id });
   return out;
@@ -138,7 +139,8 @@ export function cancellationEndTimeline(u: Unit): CancellationEndAction[] {
   const out: CancellationEndAction[] = [];
   if (u.cancellation) out.push({ rule: 'cancellation_end', date: addDays(u.cancellation.end, 1), end: u.cancellation.end, lineId: null });
   for (const l of u.lines)
-    if (isLive(l) && l.cancellation) out.push({ rule: 'cancellation_end', date: addDays(l.cancellation.end, 1), end: l.cancellation.end, lineId: l.id });
+    if (isLive(l) && l.cancellation)
+      out.push({ rule: 'cancellation_end', date: addDays(l.cancellation.end, 1), end: l.cancellation.end, lineId: l.id });
   return out;
 }
 
@@ -197,7 +199,8 @@ export function dataRetrievalTimeline(u: Unit, config: Config): DataRetrievalAct
   const c = u.cancellation;
   if (c)
     for (const date of at(c.end, c.requestedOn))
-      if (!terminatedFirst(c.end, date)) out.push({ rule: 'data_retrieval', date, end: c.end, reason: 'cancellation', lineId: null, knownOn: c.requestedOn });
+      if (!terminatedFirst(c.end, date))
+        out.push({ rule: 'data_retrieval', date, end: c.end, reason: 'cancellation', lineId: null, knownOn: c.requestedOn });
   for (const l of u.lines) {
     const lc = l.cancellation;
     if (!lc || !isLive(l) || endsBy(u.cancellation, lc.end)) continue;

@@ -103,7 +103,10 @@ export const hasDesktops = (u: Unit, config: Config): boolean => config.plans[u.
 
 /** A stored unit that does not have the shape of a unit (the store answers with it instead of a cast). */
 export class MalformedUnitError extends Error {
-  constructor(readonly id: unknown, reason: string) {
+  constructor(
+    readonly id: unknown,
+    reason: string,
+  ) {
     super(`stored unit ${String(id)} is malformed: ${reason}`);
     this.name = 'MalformedUnitError';
   }
@@ -120,7 +123,8 @@ export function decodeUnit(raw: unknown): Unit {
   const id = raw.id;
   if (typeof id !== 'string' || id === '') throw new MalformedUnitError(id, 'no id');
   if (typeof raw.plan !== 'string') throw new MalformedUnitError(id, 'no plan');
-  if (typeof raw.status !== 'string' || !(UNIT_STATUSES as readonly string[]).includes(raw.status)) throw new MalformedUnitError(id, `status ${String(raw.status)}`);
+  if (typeof raw.status !== 'string' || !(UNIT_STATUSES as readonly string[]).includes(raw.status))
+    throw new MalformedUnitError(id, `status ${String(raw.status)}`);
   if (!Array.isArray(raw.lines) || !raw.lines.every(isRecord)) throw new MalformedUnitError(id, 'lines is not a list');
   if (!Array.isArray(raw.history)) throw new MalformedUnitError(id, 'history is not a list');
   if (!isRecord(raw.contractor) || !isRecord(raw.application)) throw new MalformedUnitError(id, 'no contractor or application');

@@ -32,7 +32,10 @@ const CFG = buildConfig();
 const d = (s: string): LocalDate => date(s);
 
 /** Example 1's unit: kokona, 10 accounts, applied and accepted on `applied`, started on `start`, caught up to `through`. */
-function unit(opts: { start?: string; through?: string; plan?: string; config?: Config } = {}): { unit: Unit; outbox: readonly OutboxItem[] } {
+function unit(opts: { start?: string; through?: string; plan?: string; config?: Config } = {}): {
+  unit: Unit;
+  outbox: readonly OutboxItem[];
+} {
   const start = d(opts.start ?? '2024-02-15');
   const config = opts.config ?? CFG;
   const contractor = {
@@ -42,7 +45,11 @@ function unit(opts: { start?: string; through?: string; plan?: string; config?: 
     accountManager: { name: '山田 太郎', email: 'yamada@acme.example' },
     agent: null,
   };
-  const received: Unit = { ...newApplication('acme', { plan: opts.plan ?? 'kokona', accounts: 10, contractor }, d('2024-02-01')), receivedSeq: 1, version: 1 };
+  const received: Unit = {
+    ...newApplication('acme', { plan: opts.plan ?? 'kokona', accounts: 10, contractor }, d('2024-02-01')),
+    receivedSeq: 1,
+    version: 1,
+  };
   const accepted = accept(received, start, d('2024-02-01'), config);
   return { unit: advanceUnit(accepted.unit, d(opts.through ?? opts.start ?? '2024-02-15'), config).unit, outbox: accepted.outbox };
 }
@@ -53,7 +60,9 @@ function paying(u: Unit, through: string, config: Config = CFG): Unit {
   for (;;) {
     const next = dueDates(cur, cur.processedThrough, config).find((x) => x <= through);
     cur = advanceUnit(cur, next ?? d(through), config).unit;
-    for (const inv of cur.invoices) if (balance(inv) > 0) cur = recordPayment(cur, inv.id, { amount: balance(inv), paidOn: cur.processedThrough! }, cur.processedThrough!, config).unit;
+    for (const inv of cur.invoices)
+      if (balance(inv) > 0)
+        cur = recordPayment(cur, inv.id, { amount: balance(inv), paidOn: cur.processedThrough! }, cur.processedThrough!, config).unit;
     if (!next) return cur;
   }
 }
@@ -89,7 +98,9 @@ function show(actions: readonly DatedAction[]): string[] {
 
 /** What the daily run actually sent or ordered from `from` to `to`, as `date type` strings. */
 function happened(u: Unit, to: string, config: Config = CFG): string[] {
-  return advanceUnit(u, d(to), config).outbox.map((o) => (o.kind === 'notice' ? `${o.date} ${o.type}` : `${o.date} desktop:${o.action}:${o.lineId}`));
+  return advanceUnit(u, d(to), config).outbox.map((o) =>
+    o.kind === 'notice' ? `${o.date} ${o.type}` : `${o.date} desktop:${o.action}:${o.lineId}`,
+  );
 }
 
 /** Every action of the timeline is a date the agenda wakes the unit on. */
@@ -105,8 +116,16 @@ describe('renewal timeline (Art 14; RULES §12 examples 1–4)', () => {
   const cancelled = on(ex1, '2025-01-31', (u, t) => cancel(u, { end: 'term_end' }, t, CFG));
   const rows: [string, Unit, string[]][] = [
     ['ex 1: the basic line renews on 2025-03-01 (term 2024-02-15 … 2025-02-28)', ex1, ['2025-03-01 renew acme (term 2025-02-28)']],
-    ['ex 2: the addition from 2024-07-10 is coterminous: both renew on 2025-03-01', withEx2, ['2025-03-01 renew acme (term 2025-02-28)', '2025-03-01 renew acme-2 (term 2025-02-28)']],
-    ['ex 3: the addition started in the term’s last month runs to 2026-02-28', withEx3, ['2025-03-01 renew acme (term 2025-02-28)', '2026-03-01 renew acme-3 (term 2026-02-28)']],
+    [
+      'ex 2: the addition from 2024-07-10 is coterminous: both renew on 2025-03-01',
+      withEx2,
+      ['2025-03-01 renew acme (term 2025-02-28)', '2025-03-01 renew acme-2 (term 2025-02-28)'],
+    ],
+    [
+      'ex 3: the addition started in the term’s last month runs to 2026-02-28',
+      withEx3,
+      ['2025-03-01 renew acme (term 2025-02-28)', '2026-03-01 renew acme-3 (term 2026-02-28)'],
+    ],
     ['ex 4: cancelled on 2025-01-31 for term_end: no renewal', cancelled, []],
   ];
   it.each(rows)('%s', (_, u, expected) => {
@@ -123,8 +142,16 @@ describe('renewal timeline (Art 14; RULES §12 examples 1–4)', () => {
 describe('renewal reminder timeline (Art 14, 18; RULES §9, §12 example 1; R4)', () => {
   const ex1 = unit({ through: '2024-03-01' }).unit;
   const rows: [string, Unit, string[]][] = [
-    ['ex 1: deadline 2025-01-31 → reminders 2025-01-01 and 2025-01-24', ex1, ['2025-01-01 renewal_reminder (deadline 2025-01-31)', '2025-01-24 renewal_reminder (deadline 2025-01-31)']],
-    ['after the renewal: the next term’s deadline 2026-01-31', paying(ex1, '2025-03-01'), ['2026-01-01 renewal_reminder (deadline 2026-01-31)', '2026-01-24 renewal_reminder (deadline 2026-01-31)']],
+    [
+      'ex 1: deadline 2025-01-31 → reminders 2025-01-01 and 2025-01-24',
+      ex1,
+      ['2025-01-01 renewal_reminder (deadline 2025-01-31)', '2025-01-24 renewal_reminder (deadline 2025-01-31)'],
+    ],
+    [
+      'after the renewal: the next term’s deadline 2026-01-31',
+      paying(ex1, '2025-03-01'),
+      ['2026-01-01 renewal_reminder (deadline 2026-01-31)', '2026-01-24 renewal_reminder (deadline 2026-01-31)'],
+    ],
     ['R4: none for a unit with an accepted cancellation', on(ex1, '2024-12-01', (u, t) => cancel(u, { end: 'term_end' }, t, CFG)), []],
     ['none before the start (pending unit)', unit({ start: '2024-02-15', through: '2024-02-10' }).unit, []],
   ];
@@ -134,7 +161,10 @@ describe('renewal reminder timeline (Art 14, 18; RULES §9, §12 example 1; R4)'
   });
 
   it('the daily run sends them on those dates and on no other', () => {
-    expect(happened(paying(ex1, '2024-12-31'), '2025-01-31').filter((s) => s.includes('renewal_reminder'))).toEqual(['2025-01-01 renewal_reminder', '2025-01-24 renewal_reminder']);
+    expect(happened(paying(ex1, '2024-12-31'), '2025-01-31').filter((s) => s.includes('renewal_reminder'))).toEqual([
+      '2025-01-01 renewal_reminder',
+      '2025-01-24 renewal_reminder',
+    ]);
   });
 });
 
@@ -144,7 +174,11 @@ describe('cancellation end timeline (Art 18; RULES §12 example 4; S5a, H2)', ()
   const withLine = on(ex1, '2024-07-10', (u, t) => addLine(u, { id: 'acme-2', accounts: 3, startDate: t }, t, CFG));
   const lineCancel = on(withLine, '2024-08-15', (u, t) => cancel(u, { end: '2024-09-30', line: 'acme-2' }, t, CFG));
   const rows: [string, Unit, string[]][] = [
-    ['ex 4: received 2025-01-31 for term_end: the last day is 2025-02-28, recorded on 2025-03-01', unitCancel, ['2025-03-01 end unit (last day 2025-02-28)']],
+    [
+      'ex 4: received 2025-01-31 for term_end: the last day is 2025-02-28, recorded on 2025-03-01',
+      unitCancel,
+      ['2025-03-01 end unit (last day 2025-02-28)'],
+    ],
     ['a line cancelled alone to 2024-09-30 (deadline 2024-08-31)', lineCancel, ['2024-10-01 end acme-2 (last day 2024-09-30)']],
     ['nothing without a cancellation', ex1, []],
   ];
@@ -157,7 +191,9 @@ describe('cancellation end timeline (Art 18; RULES §12 example 4; S5a, H2)', ()
     const after = advanceUnit(paying(unitCancel, '2025-02-28'), d('2025-03-01'), CFG);
     expect(after.unit.status).toBe('cancelled');
     expect(after.unit.endedOn).toBe('2025-02-28');
-    expect(after.outbox.filter((o) => o.kind === 'desktop').map((o) => `${o.date} ${o.kind === 'desktop' ? o.action : ''}`)).toEqual(['2025-03-01 delete']);
+    expect(after.outbox.filter((o) => o.kind === 'desktop').map((o) => `${o.date} ${o.kind === 'desktop' ? o.action : ''}`)).toEqual([
+      '2025-03-01 delete',
+    ]);
   });
 });
 
@@ -170,10 +206,26 @@ describe('dunning timeline (Art 23; RULES §7: due d = 2024-04-30)', () => {
     [
       'active: d+1 overdue notice, d+20 warning, d+30 suspension',
       unpaid,
-      ['2024-05-01 payment_overdue acme.2024-03-01.fees', '2024-05-20 suspension_warning acme.2024-03-01.fees', '2024-05-30 suspend acme.2024-03-01.fees'],
+      [
+        '2024-05-01 payment_overdue acme.2024-03-01.fees',
+        '2024-05-20 suspension_warning acme.2024-03-01.fees',
+        '2024-05-30 suspend acme.2024-03-01.fees',
+      ],
     ],
-    ['suspended: only the overdue notice remains on the list (D2: no warning once suspended)', suspended, ['2024-05-01 payment_overdue acme.2024-03-01.fees']],
-    ['a self-plan unit is dunned the same way', unit({ through: '2024-04-30', plan: 'self' }).unit, ['2024-05-01 payment_overdue acme.2024-03-01.fees', '2024-05-20 suspension_warning acme.2024-03-01.fees', '2024-05-30 suspend acme.2024-03-01.fees']],
+    [
+      'suspended: only the overdue notice remains on the list (D2: no warning once suspended)',
+      suspended,
+      ['2024-05-01 payment_overdue acme.2024-03-01.fees'],
+    ],
+    [
+      'a self-plan unit is dunned the same way',
+      unit({ through: '2024-04-30', plan: 'self' }).unit,
+      [
+        '2024-05-01 payment_overdue acme.2024-03-01.fees',
+        '2024-05-20 suspension_warning acme.2024-03-01.fees',
+        '2024-05-30 suspend acme.2024-03-01.fees',
+      ],
+    ],
   ];
   it.each(rows)('%s', (_, u, expected) => {
     expect(show(dunningTimeline(u, CFG))).toEqual(expected);
@@ -181,14 +233,22 @@ describe('dunning timeline (Art 23; RULES §7: due d = 2024-04-30)', () => {
   });
 
   it('the daily run does exactly that, on exactly those dates', () => {
-    expect(happened(unpaid, '2024-05-30').filter((s) => !s.includes('desktop'))).toEqual(['2024-05-01 payment_overdue', '2024-05-20 suspension_warning', '2024-05-30 suspended']);
+    expect(happened(unpaid, '2024-05-30').filter((s) => !s.includes('desktop'))).toEqual([
+      '2024-05-01 payment_overdue',
+      '2024-05-20 suspension_warning',
+      '2024-05-30 suspended',
+    ]);
   });
 });
 
 describe('termination timeline (Art 24; RULES §7: suspended S = 2024-05-30)', () => {
   const suspended = advanceUnit(unpaid, d('2024-05-30'), CFG).unit;
   const rows: [string, Unit, string[]][] = [
-    ['S+20 termination_notice, S+30 termination', suspended, ['2024-06-19 termination_notice (terminated on 2024-06-29)', '2024-06-29 terminate (terminated on 2024-06-29)']],
+    [
+      'S+20 termination_notice, S+30 termination',
+      suspended,
+      ['2024-06-19 termination_notice (terminated on 2024-06-29)', '2024-06-29 terminate (terminated on 2024-06-29)'],
+    ],
     ['none while active (not yet suspended)', unpaid, []],
     ['none once terminated', advanceUnit(suspended, d('2024-06-29'), CFG).unit, []],
   ];
@@ -213,10 +273,22 @@ describe('data-retrieval timeline (Art 45-7; RULES §8; Q1–Q5)', () => {
   const self = on(unit({ through: '2024-03-01', plan: 'self' }).unit, '2024-12-01', (u, t) => cancel(u, { end: 'term_end' }, t, CFG));
   const suspended = advanceUnit(unpaid, d('2024-05-30'), CFG).unit;
   const rows: [string, Unit, string[]][] = [
-    ['cancelled 2024-12-01 for 2025-02-28: E−30 and E−7', early, ['2025-01-29 data_retrieval cancellation unit (end 2025-02-28)', '2025-02-21 data_retrieval cancellation unit (end 2025-02-28)']],
-    ['ex 4, received 2025-01-31: E−30 (2025-01-29) was already past (Q3)', late, ['2025-02-21 data_retrieval cancellation unit (end 2025-02-28)']],
+    [
+      'cancelled 2024-12-01 for 2025-02-28: E−30 and E−7',
+      early,
+      ['2025-01-29 data_retrieval cancellation unit (end 2025-02-28)', '2025-02-21 data_retrieval cancellation unit (end 2025-02-28)'],
+    ],
+    [
+      'ex 4, received 2025-01-31: E−30 (2025-01-29) was already past (Q3)',
+      late,
+      ['2025-02-21 data_retrieval cancellation unit (end 2025-02-28)'],
+    ],
     ['Q1: none for plan self', self, []],
-    ['termination 2024-06-29, known on 2024-06-19 (Q4): only E−7', suspended, ['2024-06-22 data_retrieval termination unit (end 2024-06-29)']],
+    [
+      'termination 2024-06-29, known on 2024-06-19 (Q4): only E−7',
+      suspended,
+      ['2024-06-22 data_retrieval termination unit (end 2024-06-29)'],
+    ],
   ];
   it.each(rows)('%s', (_, u, expected) => {
     expect(show(dataRetrievalTimeline(u, CFG))).toEqual(expected);
@@ -224,7 +296,10 @@ describe('data-retrieval timeline (Art 45-7; RULES §8; Q1–Q5)', () => {
   });
 
   it('the daily run sends them on those dates', () => {
-    expect(happened(paying(early, '2025-01-01'), '2025-02-28').filter((s) => s.includes('data_retrieval'))).toEqual(['2025-01-29 data_retrieval_reminder', '2025-02-21 data_retrieval_reminder']);
+    expect(happened(paying(early, '2025-01-01'), '2025-02-28').filter((s) => s.includes('data_retrieval'))).toEqual([
+      '2025-01-29 data_retrieval_reminder',
+      '2025-02-21 data_retrieval_reminder',
+    ]);
     expect(happened(suspended, '2024-06-29').filter((s) => s.includes('data_retrieval'))).toEqual(['2024-06-22 data_retrieval_reminder']);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A TypeScript port of `../shared/tools/compare-result.py` (SIMULATION.md: "compares two results field
+ * A TypeScript port of `scripts/compare-result.py` (docs/SIMULATION.md: "compares two results field
  * by field the way they are judged"), plus a stage mask for scenario tests of an earlier stage.
  *
  * Unmasked (`covers` = every stage, the default) it is the Python tool: the same fields, the same
