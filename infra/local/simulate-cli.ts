@@ -1,4 +1,4 @@
-/** `npm run simulate -- scenario.json [--out result.json]` (../shared/spec/SIMULATION.md). Exit 0: ran; 2: invalid scenario. */
+/** `npm run simulate -- scenario.json [--out result.json]` (docs/SIMULATION.md). Exit 0: ran; 2: invalid scenario. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { JAVA_HELP, javaVersion } from './dynamodb-local.ts';

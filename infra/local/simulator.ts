@@ -1,5 +1,5 @@
 /**
- * The test clock (`npm run simulate`, ../shared/spec/SIMULATION.md): replays a scenario against a
+ * The test clock (`npm run simulate`, docs/SIMULATION.md): replays a scenario against a
  * fresh embedded stack — the real api handler, daily run, queues, DynamoDB Local, local SES and the
  * WorkSpaces emulator — advancing a manual clock, and builds the Result from what actually happened:
  * the mails that left through SES (read back from the sink with their X-Kokona-* headers), the calls

@@ -1,5 +1,5 @@
 /**
- * Cancellation (Art 18; docs/RULES.md §4; C1–C10). A request names the end of service: `term_end` or a
+ * Cancellation (Art 18; C1–C10 in docs/RULES.md). A request names the end of service: `term_end` or a
  * month end, for the whole unit or one additional line. It is refused, in this order of precedence (C4):
  *
  * 1. NOT_FOUND — `line` names no additional line of the unit;

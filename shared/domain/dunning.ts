@@ -1,5 +1,5 @@
 /**
- * Dunning (Art 23, 24; docs/RULES.md §7; D, I2, Q4). For an invoice unpaid after its due date d:
+ * Dunning (Art 23, 24; D, I2, Q4 in docs/RULES.md). For an invoice unpaid after its due date d:
  * d+1 payment_overdue (to the payer); d+20 suspension_warning; d+30 suspension (desktops to admin
  * maintenance); suspension+20 termination_notice; suspension+30 termination (service ends that day,
  * desktops deleted like a cancellation's). Offsets are config; the dates are the timelines of

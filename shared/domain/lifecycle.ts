@@ -1,5 +1,5 @@
 /**
- * What the daily run does for one unit on one date (docs/RULES.md §3, §4, §8, §9; S5, S5a, R, T, K, Q).
+ * What the daily run does for one unit on one date (Art 7, 13, 14, 18, 45; S5, S5a, R, T, K, Q).
  * Order within a day: the end of the previous day (service that ended at the end of d−1, S5a), a
  * termination (D7), the start of the unit, renewals (T3: before additions), the start of additional
  * lines, invoices and dunning, desktop deletions, then reminders. Each step does exactly the actions of

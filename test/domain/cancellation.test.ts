@@ -1,5 +1,5 @@
 /**
- * Cancellation (Art 18; docs/RULES.md §4, C1–C10): every refusal, and its precedence when several apply
+ * Cancellation (Art 18; C1–C10 in docs/RULES.md): every refusal, and its precedence when several apply
  * (C4: NOT_FOUND → VALIDATION_FAILED / NOT_A_MONTH_END → UNIT_NOT_ACTIVE → UNIT_CANCELLATION_PENDING →
  * CANCELLATION_DEADLINE_PASSED → VALIDATION_FAILED beyond the next term), as tables. Units are built the
  * way the system builds them (accept, addLine, cancel, the daily run).

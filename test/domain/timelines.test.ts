@@ -1,7 +1,7 @@
 /**
  * The timelines of the dated rules (shared/domain/timelines.ts), each as a table whose rows are the
- * worked examples of docs/RULES.md (§12 and the dunning example of §7) and the decisions they hinge on.
- * Units are built the way the system builds them (accept, addLine, cancel, the daily run), and every
+ * worked examples of the terms (docs/RULES.md: the first term and its renewal, additions, the
+ * cancellation deadline, the dunning dates) and the decisions they hinge on. Units are built the way the system builds them (accept, addLine, cancel, the daily run), and every
  * table also checks the other direction: the daily run does on a date what the timeline says, and the
  * agenda (`dueDates`) wakes the unit on each of those dates.
  */
