@@ -81,7 +81,7 @@ describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
     expect(desktops).toHaveLength(10);
     expect(new Set(desktops.map((d) => d.UserName))).toEqual(new Set(unit.lines[0].accountsKit.map((a: { userName: string }) => a.userName)));
     expect(unit.lines[0].accountsKit.every((a: { workspaceId: string | null }) => a.workspaceId?.startsWith('ws-'))).toBe(true);
-    const described = await stack.emulator.list().map((d) => d.WorkspaceId);
+    const described = stack.emulator.list().map((d) => d.WorkspaceId);
     expect(described).toEqual(expect.arrayContaining(unit.lines[0].accountsKit.map((a: { workspaceId: string }) => a.workspaceId)));
 
     // The same daily run again: the store, the mails and the emulator are untouched.
