@@ -62,7 +62,7 @@ describe('cdk synth with cdk-nag', () => {
   let full: ReturnType<typeof synthWithNag>;
   beforeAll(() => {
     full = synthWithNag({ bundle: true });
-  });
+  }, 300_000); // bundling every function and synthesizing takes minutes on a loaded 2-core machine
 
   it('has no unacknowledged AwsSolutions finding', () => {
     expect(full.violations.map(describeViolation)).toEqual([]);
