@@ -15,7 +15,15 @@ export type ErrorCode =
   | 'PAYMENT_EXCEEDS_BALANCE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'NOT_IMPLEMENTED'
-  | 'GONE';
+  | 'GONE'
+  /** A write lost the race for its unit or invoice after every retry: retry later (409, Retry-After). */
+  | 'CONCURRENT_MODIFICATION'
+  /** The path exists, the method does not (405, Allow). */
+  | 'METHOD_NOT_ALLOWED'
+  /** A body that is not `application/json` in UTF-8 (415). */
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** A body over the size limit (413). */
+  | 'PAYLOAD_TOO_LARGE';
 
 /**
  * The kinds of refusal and the HTTP status each answers with (DETAILS X3) — the one place a status is
@@ -28,6 +36,9 @@ export const ERROR_STATUS = {
   'not-found': 404,
   conflict: 409,
   gone: 410,
+  method: 405,
+  'too-large': 413,
+  'media-type': 415,
   rule: 422,
   'not-implemented': 501,
 } as const;
@@ -51,6 +62,10 @@ const KIND: Record<ErrorCode, ErrorKind> = {
   IDEMPOTENCY_KEY_REUSED: 'conflict',
   NOT_IMPLEMENTED: 'not-implemented',
   GONE: 'gone',
+  CONCURRENT_MODIFICATION: 'conflict',
+  METHOD_NOT_ALLOWED: 'method',
+  UNSUPPORTED_MEDIA_TYPE: 'media-type',
+  PAYLOAD_TOO_LARGE: 'too-large',
 };
 
 export class DomainError extends Error {

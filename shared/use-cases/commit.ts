@@ -3,8 +3,8 @@ import { notFound } from '#domain/errors.ts';
 import type { OutboxItem, Transition } from '#domain/effects.ts';
 import { advanceUnit, nextWakeUp, stampTransitions } from '#domain/lifecycle.ts';
 import type { Unit } from '#domain/unit.ts';
+import { retryOnConflict } from './contention.ts';
 import type { CoreDeps, IdempotencyRecord } from './ports.ts';
-import { retryOnConflict } from './retry.ts';
 
 export type { Transition };
 
@@ -24,7 +24,8 @@ export function businessDayDone(deps: Pick<CoreDeps, 'clock'>): LocalDate {
  * 2. let the domain compute the transition;
  * 3. save the new state with its outbox items and its next wake-up in one conditional write;
  * 4. hand the outbox items to the publisher.
- * A lost race reloads and recomputes, so the domain always sees the current state. Returns the saved unit.
+ * A lost race reloads and recomputes (contention.ts: jittered back-off, then CONCURRENT_MODIFICATION),
+ * so the domain always sees the current state. Returns the saved unit.
  */
 export async function changeUnit(
   deps: Pick<CoreDeps, 'units' | 'publisher' | 'config' | 'clock'>,
@@ -38,7 +39,7 @@ export async function changeUnit(
     idempotency?: (unit: Unit) => IdempotencyRecord;
   } = {},
 ): Promise<Unit> {
-  return retryOnConflict(async () => {
+  return retryOnConflict(`unit ${id}`, async () => {
     const loaded = await deps.units.get(id);
     if (!loaded) throw notFound('unit', id);
     const caughtUp = opts.advance === false ? { unit: loaded, outbox: [] } : advanceUnit(loaded, businessDayDone(deps), deps.config);
