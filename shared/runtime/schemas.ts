@@ -10,7 +10,7 @@ function inRange(d: LocalDate, ctx: z.core.$RefinementCtx<string>, what: string)
   const today = requestContext()?.today;
   if (!today || withinRequestRange(d, today)) return;
   const { from, to } = requestDateRange(today);
-  ctx.addIssue({ code: 'custom', message: `${what} must lie between ${from} and ${to} (10 years before to 2 years after the business date ${today})` });
+  ctx.addIssue({ code: 'custom', message: `${what} must lie between ${from} and ${to} (10 years either side of the business date ${today})` });
 }
 
 export const LocalDateSchema = z

@@ -51,9 +51,9 @@ const END = date('2025-03-03');
 
 const ctx = { functionName: 'api', awsRequestId: 'test', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
-async function call(stack: Stack, method: string, url: string, body?: unknown): Promise<Record<string, any>> {
+async function call(stack: Stack, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, any>> {
   const res = await stack.api(
-    apiEvent({ method, url, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }),
+    apiEvent({ method, url, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) }),
     ctx,
   );
   if ((res.statusCode ?? 500) >= 300) throw new Error(`${method} ${url} → ${res.statusCode}: ${res.body}`);
@@ -107,8 +107,14 @@ async function runDays(stack: Stack, from: LocalDate, to: LocalDate): Promise<vo
 
 /** Every fees invoice still open is paid in full, today (customers who pay: no dunning in the fixture). */
 async function payOpenInvoices(stack: Stack): Promise<void> {
-  for (const inv of (await call(stack, 'GET', '/invoices?status=open')).items as { id: string; balance: number }[])
-    await call(stack, 'POST', `/invoices/${encodeURIComponent(inv.id)}/payments`, { amount: inv.balance });
+  const open: { id: string; balance: number }[] = [];
+  let next: string | null = null;
+  do {
+    const page = await call(stack, 'GET', `/invoices?status=open&limit=200${next ? `&next=${next}` : ''}`);
+    open.push(...(page.items as { id: string; balance: number }[]));
+    next = page.next as string | null;
+  } while (next);
+  for (const inv of open) await call(stack, 'POST', `/invoices/${encodeURIComponent(inv.id)}/payments`, { amount: inv.balance }, { 'idempotency-key': `pay-${inv.id}` });
 }
 
 /**
