@@ -15,10 +15,14 @@ export type ErrorCode =
   | 'PAYMENT_EXCEEDS_BALANCE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'NOT_IMPLEMENTED'
-  | 'GONE';
+  | 'GONE'
+  | 'TOO_MANY_ACCOUNTS'
+  | 'KIT_NOT_READY'
+  | 'JOB_NOT_FAILED'
+  | 'RATE_LIMITED';
 
 /** invalid: malformed input (400); rule: a rule refuses well-formed input (422); conflict: state (409). */
-export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'gone' | 'not-implemented';
+export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'gone' | 'not-implemented' | 'rate-limited';
 
 const KIND: Record<ErrorCode, ErrorKind> = {
   VALIDATION_FAILED: 'invalid',
@@ -37,6 +41,10 @@ const KIND: Record<ErrorCode, ErrorKind> = {
   IDEMPOTENCY_KEY_REUSED: 'conflict',
   NOT_IMPLEMENTED: 'not-implemented',
   GONE: 'gone',
+  TOO_MANY_ACCOUNTS: 'rule',
+  KIT_NOT_READY: 'conflict',
+  JOB_NOT_FAILED: 'conflict',
+  RATE_LIMITED: 'rate-limited',
 };
 
 export class DomainError extends Error {

@@ -20,6 +20,7 @@ const STATUS: Record<ErrorKind, number> = {
   gone: 410,
   rule: 422,
   'not-implemented': 501,
+  'rate-limited': 429,
 };
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
@@ -37,6 +38,8 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
       const e = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
       if (e instanceof DomainError) {
         request.response = errorResult(e.code, STATUS[e.kind], e.message, e.details);
+        const retryAfter = e.details['retryAfterSeconds'];
+        if (typeof retryAfter === 'number') request.response.headers = { ...request.response.headers, 'retry-after': String(retryAfter) };
       } else if (e && (e.statusCode === 404 || e.statusCode === 405)) {
         request.response = errorResult('NOT_FOUND', 404, `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`);
       } else {
@@ -99,10 +102,11 @@ export function parseParams<P extends z.ZodType, Q extends z.ZodType>(params: P 
  * Every route requires auth. `iam`: API Gateway has verified the SigV4 signature (the authorizer
  * context is present). `token`: a bearer token, compared in constant time (local runs).
  */
-export function requireAuth(mode: 'iam' | 'token', token?: string): MiddlewareObj<HttpEvent, HttpResult> {
+export function requireAuth(mode: 'iam' | 'token', token?: string, isPublic: (ev: HttpEvent) => boolean = () => false): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     before: async (request) => {
       const ev = request.event;
+      if (isPublic(ev)) return;
       if (mode === 'iam') {
         const iam = (ev.requestContext as { authorizer?: { iam?: unknown } }).authorizer?.iam;
         if (iam) return;

@@ -304,13 +304,24 @@ describe('least privilege', () => {
   ];
   const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_RW];
   const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+  const WORKSPACES = [
+    'workspaces:CreateTags',
+    'workspaces:CreateWorkspaces',
+    'workspaces:DescribeTags',
+    'workspaces:DescribeWorkspaces',
+    'workspaces:ModifyWorkspaceState',
+    'workspaces:StopWorkspaces',
+    'workspaces:TerminateWorkspaces',
+  ];
+  const DIRECTORY = ['ds-data:CreateUser', 'ds-data:DeleteUser', 'ds-data:DescribeUser', 'ds-data:DisableUser', 'ds:AccessDSData', 'ds:ResetUserPassword'];
   const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expected: Record<FunctionName, string[]> = {
-    api: [...BASE, ...SEND],
+    api: [...BASE, ...SEND, 'kms:Decrypt', ...WORKSPACES],
     'daily-run': [...BASE, ...SEND], // + the lifecycle queue; sqs:SendMessage to its DLQ
     'lifecycle-worker': [...BASE, ...SEND, ...CONSUME],
     mailer: [...BASE, ...CONSUME, 'ses:SendRawEmail'],
-    provisioner: [...BASE, ...CONSUME, 'workspaces:CreateWorkspaces', 'workspaces:DescribeWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:TerminateWorkspaces'],
+    provisioner: [...BASE, ...SEND, ...CONSUME, ...WORKSPACES, ...DIRECTORY, 'kms:GenerateDataKey'],
+    reconciler: [...BASE, ...WORKSPACES, 'sqs:SendMessage'], // + sqs:SendMessage to its DLQ
     'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
   };
 
