@@ -243,6 +243,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       runReconcile,
       drain,
       emulator,
+      desktops,
       directory,
       vault,
       mail: new MailSinkClient(sink.url),
