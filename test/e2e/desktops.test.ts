@@ -182,11 +182,12 @@ describe('faults (W4, W5)', () => {
     const orig = stack.desktops.create.bind(stack.desktops);
     let crashed = false;
     (stack.desktops as { create: typeof orig }).create = async (reqs) => {
+      const r = await orig(reqs); // the desktops exist …
       if (!crashed) {
-        crashed = true;
+        crashed = true; // … but the function dies before it records their ids
         throw Object.assign(new Error('Task timed out'), { name: 'ECONNRESET' });
       }
-      return orig(reqs);
+      return r;
     };
     expect((await apiCall(stack, 'POST', '/applications/crash/accept', { startDate: '2024-02-01' })).status).toBe(200);
     (stack.desktops as { create: typeof orig }).create = orig;
@@ -240,4 +241,45 @@ describe('the reconciler (W9)', () => {
     expect(second.body.repaired).toMatchObject({ created: 0, suspended: 0, resumed: 0, terminated: 0 });
     expect(second.body.counts.foreign).toBe(1);
   });
+});
+
+describe('a 2,000-account line (W6, W10)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await testStack('2024-02-01', { queueDelayScale: 1, emulator: { maxWorkspaces: 5000 } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('is accepted and provisioned with few WorkSpaces calls, a bounded unit item and a mail within SES limits; 2,001 is refused', async () => {
+    expect((await apiCall(stack, 'POST', '/applications', app('big', 2001))).body.code).toBe('TOO_MANY_ACCOUNTS');
+    expect((await apiCall(stack, 'POST', '/applications', app('big', 2000))).status).toBe(201);
+    const t0 = Date.now();
+    const accepted = await apiCall(stack, 'POST', '/applications/big/accept', { startDate: '2024-02-01' });
+    expect(accepted.status).toBe(200);
+    const seconds = (Date.now() - t0) / 1000;
+    const live = stack.emulator.list().filter((w) => w.State === 'AVAILABLE');
+    expect(live).toHaveLength(2000);
+    expect(stack.emulator.users()).toHaveLength(2000);
+    const calls = wsCalls(stack);
+    const total = Object.values(calls).reduce((a, b) => a + b, 0);
+    // ⌈2000/25⌉ = 80 CreateWorkspaces; Describe by ids, 25 per call, once per check.
+    expect(calls.CreateWorkspaces).toBe(80);
+    expect(total).toBeLessThanOrEqual(80 * 4);
+    const job = await stack.store.outbox.get(desktopJobId({ unitId: 'big', lineId: 'big', action: 'create', date: '2024-02-01' as never }));
+    expect(job?.state).toBe('done');
+    // The unit item stays small: no user names, no desktop ids in it.
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { makeDocumentClient } = await import('#adapters/dynamodb/client.ts');
+    const db = makeDocumentClient({ endpoint: stack.urls.dynamodb });
+    const item = (await db.send(new GetCommand({ TableName: stack.tableName, Key: { pk: 'UNIT#big', sk: 'A' } }))).Item!;
+    db.destroy();
+    const unitBytes = Buffer.byteLength(JSON.stringify(item), 'utf8');
+    expect(unitBytes).toBeLessThan(8 * 1024);
+    // The service-start mail lists the first user names only and points to the kit.
+    const mail = (await stack.mail.list()).find((m) => m.headers['x-kokona-unit'] === 'big' && m.headers['x-kokona-notice'] === 'application_accepted')!;
+    const mailBytes = Buffer.byteLength(mail.text, 'utf8') + Buffer.byteLength(mail.html, 'utf8');
+    expect(mailBytes).toBeLessThan(100 * 1024); // SES: 10 MB (40 MB v2) per message; this mail stays tiny
+    expect(mail.text).toContain('全2000件のうち先頭20件');
+    console.log(`2,000-account line: ${JSON.stringify(calls)} (${total} WorkSpaces calls), unit item ${unitBytes} B, service-start mail ${mailBytes} B (text+html), accept→provisioned ${seconds.toFixed(1)} s`);
+  }, 600_000);
 });

@@ -7,12 +7,26 @@
  *   standard mode). Errors carry the service's code (x-amzn-ErrorType) as `name`.
  * - initial passwords through ResetUserPassword of `@aws-sdk/client-directory-service` (awsJson1.1).
  */
-import { randomUUID } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { createHash, createHmac, randomUUID, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { DirectoryServiceClient, ResetUserPasswordCommand } from '@aws-sdk/client-directory-service';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { DirectoryGateway } from '#use-cases/ports.ts';
+
+/** SHA-256 / HMAC-SHA-256 for the signer, on node:crypto (the SDK's own @smithy/hash-node does the same). */
+class Sha256 {
+  private readonly h: Hash | Hmac;
+  constructor(secret?: string | Uint8Array) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret));
+  }
+  update(data: string | Uint8Array): void {
+    this.h.update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+  reset(): void {}
+}
 
 /** An error answered by a directory API, with its code as `name`. */
 export class DirectoryServiceError extends Error {
