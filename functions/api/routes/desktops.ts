@@ -37,11 +37,12 @@ const actorOf = (ev: HttpEvent) => {
 };
 
 export const makeFetchKit = (deps: ApiDeps) => {
-  const limiter = new RateLimiter(deps.config.kit.fetchesPerMinute);
+  let limiter: RateLimiter | undefined;
   return middy<HttpEvent, HttpResult>()
     .use(parseParams(KitTokenParam, null))
     .handler(async (ev) => {
       const ip = ev.requestContext?.http?.sourceIp ?? 'unknown';
+      limiter ??= new RateLimiter(deps.config.kit.fetchesPerMinute);
       const wait = limiter.take(ip);
       if (wait > 0) throw new DomainError('RATE_LIMITED', 'too many requests for account kits from this address; try again later', { retryAfterSeconds: wait });
       const { token } = ev.parsed!.params as z.infer<typeof KitTokenParam>;
