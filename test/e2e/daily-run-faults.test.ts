@@ -30,8 +30,6 @@ import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { operationOf } from '#adapters/dynamodb/read-meter.ts';
-import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
-import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
 import { addDays, compareDates, date, jstInstant, type LocalDate } from '#domain/calendar.ts';
 import { withCheckDigit } from '#domain/corporate-number.ts';
 import type { Unit } from '#domain/unit.ts';
@@ -175,13 +173,13 @@ async function buildFixture(stack: Stack): Promise<void> {
 
 interface SavePoint {
   readonly items: Item[];
-  readonly users: string[];
+  readonly emulator: unknown;
 }
 
 async function savePoint(stack: Stack): Promise<SavePoint> {
   const desktops = stack.emulator.list();
   expect(desktops.filter((w) => w.State !== 'AVAILABLE').map((w) => `${w.UserName} ${w.State}`)).toEqual([]);
-  return { items: await scanAll(stack), users: desktops.map((w) => w.UserName) };
+  return { items: await scanAll(stack), emulator: stack.emulator.snapshot() };
 }
 
 const keyOf = (i: Item) => `${String(i.pk)}\u0000${String(i.sk)}`;
@@ -206,9 +204,7 @@ async function rewind(stack: Stack, to: SavePoint): Promise<void> {
   } finally {
     db.destroy();
   }
-  stack.emulator.reset();
-  const gateway = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: stack.urls.workspaces, region: 'ap-northeast-1' }), stack.config.workspaces);
-  for (let i = 0; i < to.users.length; i += 25) expect((await gateway.create(to.users.slice(i, i + 25))).failed).toEqual([]);
+  stack.emulator.restore(to.emulator);
   await stack.mail.clear();
 }
 

@@ -108,7 +108,7 @@ describe('acceptApplication', () => {
     expect(acme.lines[0]).toMatchObject({ started: true, termEnd: '2025-02-28' });
     expect(noticeTypes(deps)).toEqual(['acme:application_accepted', 'acme:desktop']);
     const job = deps.outbox.all().find((e) => e.item.kind === 'desktop')?.item;
-    expect(job).toMatchObject({ id: desktopJobId({ unitId: 'acme', lineId: 'acme', action: 'create', date: date(TODAY) }), userNames: acme.lines[0]?.userNames });
+    expect(job).toMatchObject({ id: desktopJobId({ unitId: 'acme', lineId: 'acme', action: 'create', date: date(TODAY) }), accounts: acme.lines[0]?.accounts });
     expect(await deps.agenda.dueOn(date(TODAY))).toEqual([]);
   });
 
