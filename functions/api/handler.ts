@@ -19,6 +19,7 @@ import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
 import { makeAnnounceMaintenance, makeGetOutage, makeListOutages, makePayOut, makeRecordOutage, makeUpdateOutage } from './routes/outages.ts';
 import { makeGetInvoice, makeListInvoices, makeRecordPayment, makeUnitBalance } from './routes/invoices.ts';
+import { makeFetchKit, makeGetDrift, makeListAccounts, makeListFailedJobs, makeReconcile, makeReissueKit, makeRetryJob } from './routes/desktops.ts';
 import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
 export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
@@ -44,6 +45,13 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'PATCH', path: '/outages/{id}', handler: makeUpdateOutage(deps) },
     { method: 'POST', path: '/compensations/{id}/payout', handler: makePayOut(deps) },
     { method: 'POST', path: '/maintenances', handler: makeAnnounceMaintenance(deps) },
+    { method: 'GET', path: '/kit/{token}', handler: makeFetchKit(deps) },
+    { method: 'POST', path: '/units/{id}/kit', handler: makeReissueKit(deps) },
+    { method: 'GET', path: '/units/{id}/accounts', handler: makeListAccounts(deps) },
+    { method: 'GET', path: '/desktop-jobs', handler: makeListFailedJobs(deps) },
+    { method: 'POST', path: '/desktop-jobs/{id}/retry', handler: makeRetryJob(deps) },
+    { method: 'POST', path: '/desktops/reconcile', handler: makeReconcile(deps) },
+    { method: 'GET', path: '/desktops/drift', handler: makeGetDrift(deps) },
   ];
 }
 
@@ -77,7 +85,8 @@ export const makeHandler = (deps: ApiDeps) => {
   const table = routes(deps);
   const inner = middy<HttpEvent, HttpResult>()
     .use(httpErrors())
-    .use(requireAuth(deps.auth.mode, deps.auth.token))
+    // W3: the account kit link is the one route without operator auth (its token is the credential).
+    .use(requireAuth(deps.auth.mode, deps.auth.token, (ev) => ev.requestContext?.http?.method === 'GET' && /^\/kit\/[^/]+$/.test(ev.rawPath ?? '')))
     .use(methodCheck(table))
     .handler(httpRouterHandler(table) as unknown as (e: HttpEvent) => Promise<HttpResult>);
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {

@@ -156,12 +156,12 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
     rmSync(pidFile(port), { force: true });
   };
   // The launcher is compiled at start (about 1.5 s of CPU): allow for a loaded machine.
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 120_000;
   while (!(await portOpen(port))) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr.trim()}`);
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`DynamoDB Local did not listen on ${port} within 90 s: ${stderr.trim()}`);
+      throw new Error(`DynamoDB Local did not listen on ${port} within 120 s: ${stderr.trim()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -5,9 +5,8 @@
  */
 import { compareDates, type LocalDate } from './calendar.ts';
 import type { Config } from './config.ts';
-import { invalid } from './errors.ts';
+import { DomainError, invalid } from './errors.ts';
 import type { Transition } from './effects.ts';
-import { userNames } from './applications.ts';
 import { cancellationPending, notActive } from './cancellation.ts';
 import { startAdditionalLine } from './lifecycle.ts';
 import { unitNotice } from './notices.ts';
@@ -28,6 +27,9 @@ export function addLine(
   if (!Number.isInteger(input.accounts) || input.accounts < 1) throw invalid('accounts must be an integer ≥ 1', { field: 'accounts' });
   if (unit.status !== 'active') throw notActive(`unit ${unit.id} (${unit.status})`);
   if (unit.cancellation) throw cancellationPending(`unit ${unit.id}`);
+  const max = config.plans[unit.plan]?.maxAccountsPerLine ?? Infinity;
+  if (input.accounts > max)
+    throw new DomainError('TOO_MANY_ACCOUNTS', `plan ${unit.plan} allows at most ${max} accounts per line`, { maxAccountsPerLine: max, accounts: input.accounts });
   const used = unit.lines.reduce((n, l) => n + l.accounts, 0);
   const line: Line = {
     id: input.id,
@@ -39,7 +41,7 @@ export function addLine(
     firstTermEnd: null,
     endedOn: null,
     cancellation: null,
-    userNames: userNames(unit.id, used, input.accounts),
+    firstAccount: used + 1,
     createdOn: today,
   };
   const next: Unit = { ...unit, lines: [...unit.lines, line] };

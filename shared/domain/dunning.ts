@@ -27,7 +27,7 @@ export function desktopJob(unit: Unit, line: Line, action: DesktopAction, date: 
     unitId: unit.id,
     lineId: line.id,
     date,
-    userNames: line.userNames,
+    accounts: line.accounts,
   };
 }
 

@@ -23,7 +23,11 @@ export type ErrorCode =
   /** A body that is not `application/json` in UTF-8 (415). */
   | 'UNSUPPORTED_MEDIA_TYPE'
   /** A body over the size limit (413). */
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'TOO_MANY_ACCOUNTS'
+  | 'KIT_NOT_READY'
+  | 'JOB_NOT_FAILED'
+  | 'RATE_LIMITED';
 
 /**
  * The kinds of refusal and the HTTP status each answers with (DETAILS X3) — the one place a status is
@@ -40,6 +44,7 @@ export const ERROR_STATUS = {
   'too-large': 413,
   'media-type': 415,
   rule: 422,
+  'rate-limited': 429,
   'not-implemented': 501,
 } as const;
 export type ErrorKind = keyof typeof ERROR_STATUS;
@@ -66,6 +71,10 @@ const KIND: Record<ErrorCode, ErrorKind> = {
   METHOD_NOT_ALLOWED: 'method',
   UNSUPPORTED_MEDIA_TYPE: 'media-type',
   PAYLOAD_TOO_LARGE: 'too-large',
+  TOO_MANY_ACCOUNTS: 'rule',
+  KIT_NOT_READY: 'conflict',
+  JOB_NOT_FAILED: 'conflict',
+  RATE_LIMITED: 'rate-limited',
 };
 
 export class DomainError extends Error {
