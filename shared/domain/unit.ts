@@ -147,6 +147,5 @@ export function decodeUnit(raw: unknown): Unit {
     cancellation: (raw.cancellation as Cancellation | null | undefined) ?? null,
     endedOn: (raw.endedOn as LocalDate | null | undefined) ?? null,
     suspendedOn: (raw.suspendedOn as LocalDate | null | undefined) ?? null,
-    desktops: (raw.desktops as Record<string, string> | undefined) ?? {},
   };
 }
