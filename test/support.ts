@@ -21,6 +21,8 @@ export async function testStack(today: string, opts: Partial<EmbeddedStackOption
     apiToken: TOKEN,
     provisionDelayMs: 0,
     retryDelayMs: 0,
+    // A desktop job's delayed re-check (W4) waits 1 ms per second of its delay: tests never sleep on it.
+    queueDelayScale: 1,
     mailRatePerSecond: Infinity,
     ...opts,
   });
