@@ -35,7 +35,7 @@ export function unitView(u: Unit, config?: Config) {
       nextDeadline: l.started && l.endedOn === null && !l.cancellation && l.termEnd ? cancellationDeadline(l.termEnd) : null,
       nextRenewal: l.started && l.endedOn === null && !l.cancellation && l.termEnd ? renewal(l.termEnd) : null,
       // W10: user names and desktop ids are their own items (GET /units/{id}/accounts, paged).
-      firstUserName: u.shortCode ? lineUserNames(u, { ...l, accounts: Math.min(l.accounts, 1) })[0] ?? null : (l.userNames?.[0] ?? null),
+      firstUserName: u.shortCode ? (lineUserNames(u, { ...l, accounts: Math.min(l.accounts, 1) })[0] ?? null) : (l.userNames?.[0] ?? null),
     })),
     history: u.history,
   };

@@ -47,7 +47,8 @@ export class InProcessQueue<T> implements Queue<T> {
   async send(messages: readonly T[], opts: { readonly delaySeconds?: number } = {}): Promise<void> {
     if (this.stopped) throw new Error(`queue ${this.opts.name} is stopped`);
     const delay = opts.delaySeconds ?? 0;
-    if (!Number.isInteger(delay) || delay < 0 || delay > 900) throw new Error(`delaySeconds must be an integer from 0 to 900 (SQS), got ${delay}`);
+    if (!Number.isInteger(delay) || delay < 0 || delay > 900)
+      throw new Error(`delaySeconds must be an integer from 0 to 900 (SQS), got ${delay}`);
     const ms = delay * (this.opts.delayScale ?? 1000);
     for (const m of messages)
       for (let i = 0; i < (this.opts.duplicates ?? 1); i++) {

@@ -29,7 +29,10 @@ export function addLine(
   if (unit.cancellation) throw cancellationPending(`unit ${unit.id}`);
   const max = config.plans[unit.plan]?.maxAccountsPerLine ?? Infinity;
   if (input.accounts > max)
-    throw new DomainError('TOO_MANY_ACCOUNTS', `plan ${unit.plan} allows at most ${max} accounts per line`, { maxAccountsPerLine: max, accounts: input.accounts });
+    throw new DomainError('TOO_MANY_ACCOUNTS', `plan ${unit.plan} allows at most ${max} accounts per line`, {
+      maxAccountsPerLine: max,
+      accounts: input.accounts,
+    });
   const used = unit.lines.reduce((n, l) => n + l.accounts, 0);
   const line: Line = {
     id: input.id,

@@ -87,7 +87,8 @@ export class ApiStack extends Stack {
         for (const route of routes)
           Validations.of(route).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: 'GET /kit/{token} is the account manager\'s one-time link from the サービス提供開始通知書: the 256-bit token is the credential (stored hashed, valid once, expires); the route has its own throttle and the function rate-limits per address',
+            reason:
+              "GET /kit/{token} is the account manager's one-time link from the サービス提供開始通知書: the 256-bit token is the credential (stored hashed, valid once, expires); the route has its own throttle and the function rate-limits per address",
           });
     }
 
@@ -124,7 +125,10 @@ export class ApiStack extends Stack {
     const cfnStage = this.stage.node.defaultChild as apigw.CfnStage;
     cfnStage.routeSettings = {
       ...Object.fromEntries(
-        API_ROUTES.filter((r) => r.public).map((r) => [`${r.method} ${r.path}`, { throttlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, throttlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit }]),
+        API_ROUTES.filter((r) => r.public).map((r) => [
+          `${r.method} ${r.path}`,
+          { throttlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, throttlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit },
+        ]),
       ),
     };
 

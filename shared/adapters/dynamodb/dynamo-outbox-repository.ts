@@ -107,7 +107,13 @@ export class DynamoOutboxRepository implements OutboxRepository {
           UpdateExpression: 'SET #s = :failed, failure = :f, gsi1pk = :pk, gsi1sk = :sk REMOVE leaseUntil',
           ConditionExpression: 'attribute_exists(pk) AND #s = :pending',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':f': failure, ':pk': 'JOBS#failed', ':sk': `${failure.at}#${id}` },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':pending': 'pending',
+            ':f': failure,
+            ':pk': 'JOBS#failed',
+            ':sk': `${failure.at}#${id}`,
+          },
         }),
       );
       return true;
@@ -128,7 +134,14 @@ export class DynamoOutboxRepository implements OutboxRepository {
           UpdateExpression: 'SET #s = :pending, gsi1pk = :pk, gsi1sk = :sk, attempts = :zero ADD retries :one REMOVE progress, leaseUntil',
           ConditionExpression: 'attribute_exists(pk) AND #s = :failed',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':failed': 'failed', ':pk': 'OUTBOX#pending', ':sk': `${entry.item.date}#${id}`, ':zero': 0, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':failed': 'failed',
+            ':pk': 'OUTBOX#pending',
+            ':sk': `${entry.item.date}#${id}`,
+            ':zero': 0,
+            ':one': 1,
+          },
         }),
       );
       return true;

@@ -54,7 +54,8 @@ export class WorkspacesDesktopGateway implements DesktopGateway {
   }
 
   async findByUserName(userName: string): Promise<Desktop | null> {
-    for await (const w of this.pages({ DirectoryId: this.opts.directoryId, UserName: userName })) if (!GONE.has(w.State ?? '')) return toDesktop(w);
+    for await (const w of this.pages({ DirectoryId: this.opts.directoryId, UserName: userName }))
+      if (!GONE.has(w.State ?? '')) return toDesktop(w);
     return null;
   }
 
@@ -93,14 +94,18 @@ export class WorkspacesDesktopGateway implements DesktopGateway {
   async terminate(workspaceIds: readonly string[]) {
     assertBatch('terminate', workspaceIds.length);
     if (workspaceIds.length === 0) return { failed: [] };
-    const out = await this.client.send(new TerminateWorkspacesCommand({ TerminateWorkspaceRequests: workspaceIds.map((WorkspaceId) => ({ WorkspaceId })) }));
+    const out = await this.client.send(
+      new TerminateWorkspacesCommand({ TerminateWorkspaceRequests: workspaceIds.map((WorkspaceId) => ({ WorkspaceId })) }),
+    );
     return { failed: (out.FailedRequests ?? []).map((f) => ({ workspaceId: f.WorkspaceId ?? '', code: f.ErrorCode ?? 'Unknown' })) };
   }
 
   async stop(workspaceIds: readonly string[]) {
     assertBatch('stop', workspaceIds.length);
     if (workspaceIds.length === 0) return { failed: [] };
-    const out = await this.client.send(new StopWorkspacesCommand({ StopWorkspaceRequests: workspaceIds.map((WorkspaceId) => ({ WorkspaceId })) }));
+    const out = await this.client.send(
+      new StopWorkspacesCommand({ StopWorkspaceRequests: workspaceIds.map((WorkspaceId) => ({ WorkspaceId })) }),
+    );
     return { failed: (out.FailedRequests ?? []).map((f) => ({ workspaceId: f.WorkspaceId ?? '', code: f.ErrorCode ?? 'Unknown' })) };
   }
 
