@@ -70,6 +70,13 @@ class PermanentFailure extends Error {
   }
 }
 
+/**
+ * W5 classifies what WorkSpaces or the directory answered (an SDK service exception carries `$metadata`).
+ * Anything else — our own store failing, a crash, the network — is retried like a transient fault, bounded by
+ * MAX_TRANSIENT_ATTEMPTS: it says nothing about the request, so it must never fail a job as permanent.
+ */
+const answeredByService = (e: unknown): boolean => typeof e === 'object' && e !== null && '$metadata' in e;
+
 const codeOf = (e: unknown): string => {
   const err = e as { name?: string; code?: string; cause?: { code?: string } };
   const c = err?.cause?.code ?? err?.code;
@@ -111,7 +118,7 @@ export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): 
   } catch (e) {
     const code = codeOf(e);
     if (e instanceof PermanentFailure) step = { kind: 'failed', code: e.code, message: e.message, userName: e.userName };
-    else if (classifyFailure(code) === 'permanent') step = { kind: 'failed', code, message: (e as Error).message };
+    else if (answeredByService(e) && classifyFailure(code) === 'permanent') step = { kind: 'failed', code, message: (e as Error).message };
     else if (entry.attempts + 1 >= MAX_TRANSIENT_ATTEMPTS) step = { kind: 'failed', code: 'RETRIES_EXHAUSTED', message: `${code}: ${(e as Error).message}` };
     else {
       await deps.outbox.recordAttempt(outboxId, `${code}: ${(e as Error).message}`); // releases the lease for the queue's retry

@@ -217,11 +217,15 @@ interface Observed {
   readonly desktops: string[];
 }
 
-const VOLATILE = new Set(['leaseUntil', 'attempts', 'lastError']);
+// Delivery bookkeeping of retries (lease, attempts, a desktop job's wall-clock progress) and the random initial
+// passwords (W3: a fresh one each time a user is created, sealed with a fresh nonce) differ run by run by design.
+const VOLATILE = new Set(['leaseUntil', 'attempts', 'lastError', 'progress', 'sealedPassword']);
 
 /** Random ids (WorkSpaces, SES message ids) as placeholders; the delivery bookkeeping of retries dropped. */
 function canonical(v: unknown, key = ''): unknown {
-  if (typeof v === 'string') return /^ws-[0-9a-z]+$/.test(v) ? 'ws-*' : key === 'messageId' ? '*' : v;
+  if (typeof v === 'string')
+    // A kit's token and its hash (W3) are random: they become placeholders.
+    return /^ws-[0-9a-z]+$/.test(v) ? 'ws-*' : key === 'messageId' ? '*' : v.replace(/(^|#)[0-9a-f]{64}$/, '$1<hash>').replace(/\/kit\/[A-Za-z0-9_-]{43}$/, '/kit/<token>');
   if (Array.isArray(v)) return v.map((x) => canonical(x));
   if (v && typeof v === 'object')
     return Object.fromEntries(
@@ -249,7 +253,8 @@ function loosen(store: Item[], spent: LocalDate): Item[] {
 }
 
 async function observe(stack: Stack): Promise<Observed> {
-  const store = (await scanAll(stack)).map((i) => canonical(i) as Item).sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const order = (i: Item) => `${keyOf(i)}\u0000${JSON.stringify(i)}`;
+  const store = (await scanAll(stack)).map((i) => canonical(i) as Item).sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const mails = (await stack.mail.list())
     .map((m) => {
       const h = m.headers;
@@ -404,7 +409,8 @@ describe('the daily run under faults ends where a clean run ends', () => {
     expect(cleanEnd.store.filter((i) => String(i.pk).startsWith('OUTBOX#')).every((i) => i.state === 'done')).toBe(true);
     // alpha 5 + 2, bravo 5 (deleted on 03-01), delta 6 + 3, echo 5, foxtrot 5; charlie is on plan self.
     expect(cleanEnd.desktops).toHaveLength(31);
-    expect(cleanEnd.desktops.filter((d) => !d.endsWith(' AVAILABLE'))).toEqual(Array.from({ length: 5 }, (_, i) => `bravo-00${i + 1} TERMINATED`));
+    // W2: bravo's users are named from its short code (k<code>-NNNN), never from its ref.
+    expect(cleanEnd.desktops.filter((d) => !d.endsWith(' AVAILABLE'))).toEqual(Array.from({ length: 5 }, (_, i) => expect.stringMatching(new RegExp(`^k[0-9a-z]+-000${i + 1} TERMINATED$`))));
     const unit = (id: string) => cleanEnd.store.find((i) => i.pk === `UNIT#${id}`)?.u as Unit;
     expect(unit('bravo')).toMatchObject({ status: 'cancelled', endedOn: '2025-02-28' });
     expect(unit('alpha').lines).toMatchObject([{ termEnd: '2026-02-28' }, { id: 'alpha-x', started: true, termEnd: '2026-02-28' }]);

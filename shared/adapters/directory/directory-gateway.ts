@@ -44,6 +44,11 @@ export class DirectoryServiceError extends Error {
     super(message);
     this.name = name;
   }
+
+  /** Like the SDK's service exceptions: this error was answered by the service (W5 classifies it). */
+  get $metadata(): { readonly httpStatusCode: number } {
+    return { httpStatusCode: this.status };
+  }
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -161,7 +166,8 @@ export class AwsDirectoryGateway implements DirectoryGateway {
       await this.ds.send(new ResetUserPasswordCommand({ DirectoryId: this.directoryId, UserName: userName, NewPassword: password }));
     } catch (e) {
       const name = (e as Error).name;
-      throw Object.assign(new Error(`ResetUserPassword ${userName}: ${(e as Error).message}`), { name });
+      const answered = typeof e === 'object' && e !== null && '$metadata' in e ? { $metadata: (e as { $metadata: unknown }).$metadata } : {};
+      throw Object.assign(new Error(`ResetUserPassword ${userName}: ${(e as Error).message}`), { name, ...answered });
     }
   }
 
