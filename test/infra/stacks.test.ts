@@ -12,7 +12,7 @@ import { envKeys, envSchemas, parseEnv, type FunctionName } from '#runtime/env.t
 import { API_ROUTES } from '#runtime/openapi.ts';
 import { HOUSE_ENV_KEYS, LOCAL_ONLY_ENV, lambdaEnvKeys } from '../../infra/cdk/constructs/backoffice-function.ts';
 import { MAX_RECEIVE_COUNT } from '../../infra/cdk/constructs/work-queue.ts';
-import { API_THROTTLE } from '../../infra/cdk/stacks/api-stack.ts';
+import { API_THROTTLE, KIT_ROUTE_THROTTLE } from '../../infra/cdk/stacks/api-stack.ts';
 import { TEST_WORKSPACES, templates } from './cdk-app.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
@@ -122,6 +122,20 @@ describe('ApiStack', () => {
     t.apiT.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     t.apiT.resourceCountIs('AWS::Lambda::Function', 1);
     t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  });
+
+  it('W3, W7, W8: the kit route has its own throttle; stop, suspend and terminate reach only desktops tagged kokona:unit', () => {
+    t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: { 'GET /kit/{token}': { ThrottlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit } },
+    });
+    type Statement = { Action: string | string[]; Condition?: unknown };
+    const statements = Object.values(resources(t.jobsT, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties as unknown as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement);
+    const acts = (st: { Action: string | string[] }) => [st.Action].flat();
+    for (const action of ['workspaces:TerminateWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:StopWorkspaces']) {
+      const granting = statements.filter((st) => acts(st).includes(action));
+      expect(granting.length, action).toBeGreaterThan(0);
+      for (const st of granting) expect(st.Condition, action).toEqual({ StringLike: { 'aws:ResourceTag/kokona:unit': '*' } });
+    }
   });
 
   it('logs access as JSON to a log group with a retention and throttles the stage', () => {

@@ -127,7 +127,8 @@ export class ApiStack extends Stack {
       ...Object.fromEntries(
         API_ROUTES.filter((r) => r.public).map((r) => [
           `${r.method} ${r.path}`,
-          { throttlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, throttlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit },
+          // RouteSettings is untyped JSON: CDK passes its keys as written, so they must be CloudFormation's PascalCase.
+          { ThrottlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit },
         ]),
       ),
     };

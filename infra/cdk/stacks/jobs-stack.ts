@@ -255,12 +255,6 @@ function grantSendRawEmail(fn: BackofficeFunction, ses: JobsStackProps['ses']): 
 }
 
 /**
- * The four WorkSpaces calls of WorkspacesDesktopGateway. CreateWorkspaces is bound to the configured
- * directory and bundle; Terminate/ModifyWorkspaceState name WorkSpaces that only exist at run time
- * (narrowing them further would need the gateway to tag what it creates and an aws:ResourceTag
- * condition here).
- */
-/**
  * WorkSpaces for the provisioner and the reconciler: create in the configured directory from the
  * configured bundle (tagged, so workspaces:CreateTags too); stop, suspend/resume and terminate only
  * desktops tagged `kokona:unit` (condition aws:ResourceTag, supported on the workspace resource type);
