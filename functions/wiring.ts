@@ -12,7 +12,9 @@ import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-reposit
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
-import type { Queue } from '#use-cases/ports.ts';
+import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
+import type { OutboxPublisher, Queue } from '#use-cases/ports.ts';
+import { loggedPublisher, tracer } from '#runtime/observability.ts';
 
 export function configFrom(json: string): Config {
   let override: unknown;
@@ -34,12 +36,18 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
   };
 }
 
+/** The store on AWS, its DynamoDB calls traced (X-Ray subsegments per call). */
 export function awsStore(table: string) {
-  return storeAdapters(makeDocumentClient(), table);
+  return storeAdapters(tracer.captureAWSv3Client(makeDocumentClient()), table);
 }
 
 let sqs: SQSClient | undefined;
 export function sqsQueue<T>(url: string): Queue<T> {
-  sqs ??= new SQSClient({ maxAttempts: 5 });
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 5 }));
   return new SqsQueue<T>(sqs, url);
+}
+
+/** The outbox publisher of a function on AWS: SQS mail and desktop queues, failures logged. */
+export function awsPublisher(env: { MAIL_QUEUE_URL: string; DESKTOP_QUEUE_URL: string }): OutboxPublisher {
+  return loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)));
 }

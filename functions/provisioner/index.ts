@@ -6,6 +6,7 @@ import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-deskto
 import type { OutboxItem } from '#domain/effects.ts';
 import type { OutboxPublisher } from '#use-cases/ports.ts';
 import { awsStore, configFrom } from '../wiring.ts';
+import { observed, powertoolsTelemetry, tracer } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('provisioner');
@@ -14,11 +15,14 @@ const store = awsStore(env.TABLE_NAME);
 /** The provisioner only records desktop ids: it writes no outbox items, so nothing is published. */
 const noPublish: OutboxPublisher = { publish: async (_: readonly OutboxItem[]) => undefined };
 
-export const handler = makeHandler({
-  config,
-  clock: systemClock,
-  units: store.units,
-  outbox: store.outbox,
-  publisher: noPublish,
-  desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' }), config.workspaces),
-});
+export const handler = observed(
+  makeHandler({
+    telemetry: powertoolsTelemetry,
+    config,
+    clock: systemClock,
+    units: store.units,
+    outbox: store.outbox,
+    publisher: noPublish,
+    desktops: new WorkspacesDesktopGateway(tracer.captureAWSv3Client(makeWorkspacesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' })), config.workspaces),
+  }),
+);

@@ -18,6 +18,7 @@ import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
 import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
 import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
 import { randomIds } from '#runtime/clock.ts';
+import { MemoryTelemetry } from '#runtime/observability.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
 import type { Clock, OutboxMessage, UnitDayMessage } from '#use-cases/ports.ts';
 import { makeHandler as makeApi } from '#functions/api/handler.ts';
@@ -74,7 +75,13 @@ function sqsEvent(bodies: unknown[]): SQSEvent {
 /** Feeds a queue to an SQS-batch handler one message at a time; a reported failure is retried by the queue. */
 function consumeWith<T>(queue: InProcessQueue<T>, handler: (e: SQSEvent, c: Context) => Promise<{ batchItemFailures: unknown[] }>): void {
   queue.consume(async (m) => {
-    const r = await handler(sqsEvent([m]), ctx);
+    let r: { batchItemFailures: unknown[] };
+    try {
+      r = await handler(sqsEvent([m]), ctx);
+    } catch (e) {
+      // A batch that failed whole raises FullBatchFailureError (Powertools Batch): retry on the message's own error.
+      throw (e as { recordErrors?: unknown[] }).recordErrors?.[0] ?? e;
+    }
     if (r.batchItemFailures.length) throw new Error('message failed (see the log)');
   });
 }
@@ -133,15 +140,16 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, ...queueOpts }),
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
-    const core = { config, clock: opts.clock, units: store.units, publisher };
+    const telemetry = new MemoryTelemetry();
+    const core = { config, clock: opts.clock, units: store.units, publisher, telemetry };
 
     const api = makeApi({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, auth: { mode: 'token', token: opts.apiToken ?? 'local-token' } }) as unknown as ApiHandler;
-    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle });
+    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle, telemetry });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
-    const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox });
+    const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, runLog: store.runLog });
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer }));
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry }));
     consumeWith(
       queues.desktops,
       makeProvisioner({
@@ -150,6 +158,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         units: store.units,
         outbox: store.outbox,
         publisher: { publish: async () => undefined },
+        telemetry,
         desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region: 'ap-northeast-1' }), config.workspaces),
         retryDelayMs: opts.retryDelayMs,
       }),
@@ -200,6 +209,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       store,
       /** Reads of the store's client so far (null unless `meter`). */
       readMeter,
+      /** The business metrics the functions published (CloudWatch `Kokona` on AWS). */
+      telemetry,
       queues,
       api,
       runDaily,

@@ -138,6 +138,8 @@ export interface Maintenance {
 /** The unit ids the daily run must wake on a date (reads grow with the day's work). */
 export interface Agenda {
   dueOn(date: LocalDate): Promise<string[]>;
+  /** The same ids, one list per storage shard (the fan-out sends each shard in parallel). */
+  shardsDueOn?(date: LocalDate): Promise<string[][]>;
 }
 
 export interface RunLog {
@@ -247,12 +249,42 @@ export interface OutboxMessage {
   readonly outboxId: string;
 }
 
+/**
+ * The business figures the functions publish as CloudWatch metrics (namespace `Kokona`, EMF through
+ * Powertools Metrics on Lambda; counted in memory by the embedded stack). All are sums per period.
+ */
+export type MetricName =
+  /** Dates the daily run completed (the "daily run not completed" alarm watches it). */
+  | 'DailyRunCompleted'
+  /** Wake-ups the daily run fanned out (due units). */
+  | 'DueUnits'
+  /** Dates the daily run owes at the hourly check (0 when up to date; alarm ≥ 1 from 01:00 JST). */
+  | 'DailyRunOwedDays'
+  | 'InvoicesIssued'
+  | 'YenBilled'
+  | 'NoticesSent'
+  | 'NoticesDelivered'
+  | 'NoticesBounced'
+  | 'NoticesComplained'
+  | 'NoticesRejected'
+  | 'DesktopsCreated'
+  | 'DesktopsFailed'
+  | 'CompensationYen'
+  /** Desktops whose WorkSpaces state differs from the unit's (the desktop reconciler). */
+  | 'DesktopDrift';
+
+export interface Telemetry {
+  count(metric: MetricName, value?: number): void;
+}
+
 /** What the state-changing use cases need. */
 export interface CoreDeps {
   readonly config: Config;
   readonly clock: Clock;
   readonly units: UnitRepository;
   readonly publisher: OutboxPublisher;
+  /** Business metrics (optional: tests and tools leave it out). */
+  readonly telemetry?: Telemetry;
 }
 
 export type { DesktopJob, Notice, OutboxItem };

@@ -18,6 +18,7 @@ export interface ProvisionDeps {
   readonly publisher: CoreDeps['publisher'];
   readonly outbox: OutboxRepository;
   readonly desktops: DesktopGateway;
+  readonly telemetry?: CoreDeps['telemetry'];
   /** Pause between rounds of failed requests (ms); tests set 0. */
   readonly retryDelayMs?: number;
 }
@@ -45,6 +46,8 @@ async function createDesktops(deps: ProvisionDeps, job: DesktopJob): Promise<Rec
       const r = await deps.desktops.create(batch);
       for (const d of r.created) ids[d.userName] = d.workspaceId;
       failed += r.failed.length;
+      if (r.created.length) deps.telemetry?.count('DesktopsCreated', r.created.length);
+      if (r.failed.length) deps.telemetry?.count('DesktopsFailed', r.failed.length);
     }
     if (failed > 0) await sleep((deps.retryDelayMs ?? 1000) * round);
   }

@@ -14,7 +14,11 @@ export class DynamoAgenda implements Agenda {
   ) {}
 
   async dueOn(date: LocalDate): Promise<string[]> {
-    const shards = await Promise.all(
+    return (await this.shardsDueOn(date)).flat().sort();
+  }
+
+  async shardsDueOn(date: LocalDate): Promise<string[][]> {
+    return Promise.all(
       Array.from({ length: this.shards }, async (_, shard) => {
         const items = await queryAll(this.db, {
           TableName: this.table,
@@ -23,10 +27,9 @@ export class DynamoAgenda implements Agenda {
           ProjectionExpression: 'sk',
           ConsistentRead: true, // a wake-up written just before the run is seen
         });
-        return items.map((i) => String(i.sk).slice('UNIT#'.length));
+        return items.map((i) => String(i.sk).slice('UNIT#'.length)).sort();
       }),
     );
-    return shards.flat().sort();
   }
 }
 
