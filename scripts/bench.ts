@@ -497,6 +497,8 @@ async function main(): Promise<void> {
       retryDelayMs: 0,
       // The system's own throughput: SES's sending quota (config mail.sendRatePerSecond) is reported apart.
       mailRatePerSecond: Infinity,
+      // SES's delivery events arrive after the run on AWS (another function): not part of a run's figures.
+      mailEvents: false,
     });
     const startedConfig = stack.config;
     let seed: SeedReport;

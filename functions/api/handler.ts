@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
 import { makeAnnounceMaintenance, makeGetOutage, makeListOutages, makePayOut, makeRecordOutage, makeUpdateOutage } from './routes/outages.ts';
 import { makeGetInvoice, makeListInvoices, makeRecordPayment, makeUnitBalance } from './routes/invoices.ts';
+import { makeGetNotice, makeResendNotice } from './routes/notices.ts';
 import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
 export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
@@ -32,6 +33,8 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'PATCH', path: '/outages/{id}', handler: makeUpdateOutage(deps) },
     { method: 'POST', path: '/compensations/{id}/payout', handler: makePayOut(deps) },
     { method: 'POST', path: '/maintenances', handler: makeAnnounceMaintenance(deps) },
+    { method: 'GET', path: '/notices/{id}', handler: makeGetNotice(deps) },
+    { method: 'POST', path: '/notices/{id}/resend', handler: makeResendNotice(deps) },
   ];
 }
 

@@ -27,11 +27,12 @@ import { makeHandler as makeLifecycleWorker } from '#functions/lifecycle-worker/
 import { makeHandler as makeMailer } from '#functions/mailer/handler.ts';
 import { makeHandler as makeProvisioner } from '#functions/provisioner/handler.ts';
 import { makeHandler as makeOutageWatch, type OutageWatchEvent } from '#functions/outage-watch/handler.ts';
+import { makeHandler as makeSesEvents } from '#functions/ses-events/handler.ts';
 import { storeAdapters } from '#functions/wiring.ts';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
 import { startApiServer } from './http-server.ts';
 import { InProcessQueue } from './in-process-queue.ts';
-import { MailSinkClient, startMailSink, type MailSink } from './mail-sink.ts';
+import { MailSinkClient, startMailSink, type MailSink, type SesEventJson } from './mail-sink.ts';
 import { startWorkspacesEmulator, type WorkspacesEmulator } from './workspaces-emulator.ts';
 
 export interface EmbeddedStackOptions {
@@ -60,6 +61,12 @@ export interface EmbeddedStackOptions {
   readonly agendaShards?: number;
   /** Meter the reads of the store's DynamoDB client (adapters/dynamodb/read-meter.ts): exposed as `readMeter` (benchmark, tests). */
   readonly meter?: boolean;
+  /**
+   * SES delivery events (default true): the mail sink reports a Delivery or a Bounce (addresses set
+   * with `mail.bounce(address)`) for every mail, recorded on the notice by the ses-events handler.
+   * The simulator and the bench leave them out (they change no Result and no run's own work).
+   */
+  readonly mailEvents?: boolean;
   /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
   readonly faults?: (db: DynamoDBDocumentClient) => void;
 }
@@ -123,7 +130,9 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     }
     const dynamoEndpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
     await ensureTable(dynamoEndpoint, tableName);
-    const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0 });
+    // The sink's SES events go to the mail-events queue (EventBridge rule → SQS on AWS); set once the queue exists.
+    let onMailEvent: ((e: SesEventJson) => void) | undefined;
+    const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0, onEvent: (e) => onMailEvent?.(e) });
     started.push({ stop: () => sink.close() });
     await new MailSinkClient(sink.url).clear(); // the sink's store is per process: start each stack empty
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({ port: opts.ports?.workspaces ?? 0, provisionDelayMs: opts.provisionDelayMs ?? 2000 });
@@ -138,6 +147,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),
       mail: new InProcessQueue<OutboxMessage>({ name: 'mail', concurrency: 4, ...queueOpts }),
       desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, ...queueOpts }),
+      mailEvents: new InProcessQueue<unknown>({ name: 'mail-events', concurrency: 4, ...queueOpts }),
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
     const telemetry = new MemoryTelemetry();
@@ -150,6 +160,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
     consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry }));
+    consumeWith(queues.mailEvents, makeSesEvents({ config, outbox: store.outbox, publisher, telemetry }));
+    if (opts.mailEvents ?? true) onMailEvent = (e) => void queues.mailEvents.send([{ source: 'aws.ses', 'detail-type': 'SES event', detail: e }]);
     consumeWith(
       queues.desktops,
       makeProvisioner({

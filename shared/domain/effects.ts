@@ -19,7 +19,9 @@ export type NoticeType =
   | 'terminated'
   | 'outage_threshold_reached'
   | 'compensation_statement'
-  | 'maintenance_notice';
+  | 'maintenance_notice'
+  /** To the operator: a notice under the terms hard-bounced (its delivery events, shared/domain/mail-events.ts). */
+  | 'notice_bounced';
 
 export type Role = 'account_manager' | 'agent' | 'operator' | 'previous_account_manager';
 
@@ -39,6 +41,8 @@ export interface Notice {
   readonly data: Readonly<Record<string, unknown>>;
   /** What the notice is about, beyond the unit (X6 headers; the simulator's `invoice`/`outage`/`maintenance`). */
   readonly refs?: { readonly invoice?: string; readonly outage?: string; readonly maintenance?: string };
+  /** Set on a resend (POST /notices/{id}/resend): the notice it sends again, to the address registered now. */
+  readonly resendOf?: string;
 }
 
 export type DesktopAction = 'create' | 'suspend' | 'resume' | 'delete';

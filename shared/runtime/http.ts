@@ -37,6 +37,12 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
       const e = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
       if (e instanceof DomainError) {
         request.response = errorResult(e.code, STATUS[e.kind], e.message, e.details);
+      } else if (e?.name === 'StoreThrottledError') {
+        // DynamoDB stayed throttled through the adapter's jittered retries: nothing was changed, try again shortly.
+        logger.warn('store throttled', { error: e });
+        request.response = json(503, { code: 'STORE_BUSY', message: 'the store is busy; nothing was changed, retry after the delay', details: {} }, { 'retry-after': '2' });
+      } else if (e?.name === 'TransactionTooLargeError') {
+        request.response = json(422, { code: 'CHANGE_TOO_LARGE', message: e.message, details: {} });
       } else if (e && (e.statusCode === 404 || e.statusCode === 405)) {
         request.response = errorResult('NOT_FOUND', 404, `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`);
       } else {

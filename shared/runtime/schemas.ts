@@ -86,3 +86,23 @@ export const MaintenanceBody = z.strictObject({
   scope: OutageScopeSchema,
   description: z.string().max(2000).optional(),
 });
+
+/**
+ * A notice id (`N#<unit>#<type>#<date>#<role>[#…]`, resends `…#R<hash>`), percent-encoded in the path
+ * (`#` is `%23`); decoded here whether or not the gateway decoded it.
+ */
+export const NoticeIdParam = z.strictObject({
+  id: z
+    .string()
+    .min(3)
+    .max(400)
+    .transform((s, ctx) => {
+      try {
+        return s.includes('%') ? decodeURIComponent(s) : s;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a percent-encoded notice id' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.string().regex(/^N#[\x21-\x7e]{1,396}$/, 'a notice id N#<unit>#<type>#<date>#<role>…')),
+});

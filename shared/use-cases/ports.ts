@@ -6,6 +6,7 @@ import type { Instant, LocalDate } from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import type { DesktopJob, Notice, OutboxItem } from '#domain/effects.ts';
 import type { Invoice } from '#domain/invoices.ts';
+import type { DeliveryStatus, MailEvent } from '#domain/mail-events.ts';
 import type { CompensationRecord, Outage, OutageScope } from '#domain/outages.ts';
 import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
 
@@ -154,6 +155,8 @@ export interface OutboxEntry {
   readonly state: OutboxState;
   readonly attempts: number;
   readonly result?: Readonly<Record<string, unknown>>;
+  /** Notices: what SES reported after accepting the mail (absent until its first event). */
+  readonly delivery?: { readonly status: DeliveryStatus; readonly events: readonly MailEvent[] };
 }
 
 export interface OutboxRepository {
@@ -167,8 +170,13 @@ export interface OutboxRepository {
    */
   claim(id: string, leaseMs: number): Promise<boolean>;
   recordAttempt(id: string, error: string): Promise<void>;
-  /** Items not yet done (for the relay sweep). */
-  listPending(limit: number): Promise<OutboxItem[]>;
+  /** Items not yet done (for the relay sweep), in (date, id) order; `after`: the `${date}#${id}` of the previous page's last. */
+  listPending(limit: number, after?: string): Promise<OutboxItem[]>;
+  /**
+   * Records a delivery event on a notice (once per event: a redelivered event changes nothing) and raises
+   * its status to `status` unless it already stands at an equal or worse one (DELIVERY_RANK).
+   */
+  recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<void>;
   /** Writes items that belong to no unit's state change (maintenance notices); an existing id is kept as it is. */
   add(items: readonly OutboxItem[]): Promise<void>;
 }

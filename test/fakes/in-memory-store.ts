@@ -11,6 +11,7 @@
  */
 import { buildConfig, type Config } from '#domain/config.ts';
 import { date, jstInstant, type LocalDate } from '#domain/calendar.ts';
+import { DELIVERY_RANK, type DeliveryStatus, type MailEvent } from '#domain/mail-events.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
@@ -81,6 +82,7 @@ interface StoredOutbox {
   result?: Record<string, unknown>;
   leaseUntil?: number;
   lastError?: string;
+  delivery?: { status: DeliveryStatus; events: Map<string, MailEvent> };
 }
 
 /**
@@ -150,9 +152,18 @@ export class InMemoryOutboxRepository implements OutboxRepository {
     delete s.leaseUntil;
   }
 
-  async listPending(limit: number): Promise<OutboxItem[]> {
+  async recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<void> {
+    const s = this.items.get(id);
+    if (!s) return;
+    s.delivery ??= { status, events: new Map() };
+    const key = `${event.type}:${event.messageId}:${event.at}`;
+    if (!s.delivery.events.has(key)) s.delivery.events.set(key, copy(event));
+    if (DELIVERY_RANK[status] > DELIVERY_RANK[s.delivery.status]) s.delivery.status = status;
+  }
+
+  async listPending(limit: number, after?: string): Promise<OutboxItem[]> {
     return this.sorted()
-      .filter((s) => s.state !== 'done')
+      .filter((s) => s.state !== 'done' && (after === undefined || `${s.item.date}#${s.item.id}` > after))
       .slice(0, limit)
       .map((s) => copy(s.item));
   }
@@ -167,7 +178,13 @@ export class InMemoryOutboxRepository implements OutboxRepository {
   }
 
   private entry(s: StoredOutbox): OutboxEntry {
-    return { item: copy(s.item), state: s.state, attempts: s.attempts, ...(s.result ? { result: copy(s.result) } : {}) };
+    return {
+      item: copy(s.item),
+      state: s.state,
+      attempts: s.attempts,
+      ...(s.result ? { result: copy(s.result) } : {}),
+      ...(s.delivery ? { delivery: { status: s.delivery.status, events: [...s.delivery.events.values()].map(copy).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)) } } : {}),
+    };
   }
 }
 

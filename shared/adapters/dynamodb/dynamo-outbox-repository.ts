@@ -1,8 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_RANK, type DeliveryStatus, type MailEvent } from '#domain/mail-events.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import type { OutboxEntry, OutboxRepository } from '#use-cases/ports.ts';
-import { outboxRecord } from './query.ts';
-import { GSI1, keys } from './table.ts';
+import { outboxRecord, queryShards } from './query.ts';
+import { GSI1, expired, keys } from './table.ts';
 
 export class DynamoOutboxRepository implements OutboxRepository {
   constructor(
@@ -12,8 +13,56 @@ export class DynamoOutboxRepository implements OutboxRepository {
 
   async get(id: string): Promise<OutboxEntry | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.outbox(id), ConsistentRead: true }));
-    if (!r.Item) return null;
-    return { item: r.Item.item as OutboxItem, state: r.Item.state, attempts: Number(r.Item.attempts ?? 0), result: r.Item.result };
+    if (!r.Item || expired(r.Item)) return null; // past its retention (TTL): gone
+    const events = Object.values((r.Item.deliveryEvents ?? {}) as Record<string, MailEvent>).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return {
+      item: r.Item.item as OutboxItem,
+      state: r.Item.state,
+      attempts: Number(r.Item.attempts ?? 0),
+      result: r.Item.result,
+      ...(r.Item.deliveryStatus ? { delivery: { status: r.Item.deliveryStatus as DeliveryStatus, events } } : {}),
+    };
+  }
+
+  async recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<void> {
+    const key = `${event.type}:${event.messageId}:${event.at}`;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET deliveryEvents = if_not_exists(deliveryEvents, :empty)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':empty': {} },
+        }),
+      );
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET deliveryEvents.#k = :e',
+          ConditionExpression: 'attribute_not_exists(deliveryEvents.#k)',
+          ExpressionAttributeNames: { '#k': key },
+          ExpressionAttributeValues: { ':e': event },
+        }),
+      );
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e; // unknown item, or this event recorded already
+    }
+    const rank = DELIVERY_RANK[status];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET deliveryStatus = :s, deliveryRank = :r',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(deliveryRank) OR deliveryRank < :r)',
+          ExpressionAttributeValues: { ':s': status, ':r': rank },
+        }),
+      );
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e; // already at this status or a worse one
+    }
   }
 
   async complete(id: string, result: Record<string, unknown>): Promise<boolean> {
@@ -85,16 +134,16 @@ export class DynamoOutboxRepository implements OutboxRepository {
     );
   }
 
-  async listPending(limit: number): Promise<OutboxItem[]> {
-    const r = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'OUTBOX#pending' },
-        Limit: limit,
-      }),
+  async listPending(limit: number, after?: string): Promise<OutboxItem[]> {
+    const items = await queryShards(
+      this.db,
+      { TableName: this.table, IndexName: GSI1 },
+      'OUTBOX#pending',
+      after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+      after ? { ':after': after } : {},
+      'gsi1sk',
+      limit,
     );
-    return (r.Items ?? []).map((i) => i.item as OutboxItem);
+    return items.map((i) => i.item as OutboxItem);
   }
 }
