@@ -28,8 +28,7 @@ export async function recordMailEvent(deps: MailEventDeps, event: MailEvent): Pr
   if (!event.noticeId) return 'unknown';
   const entry = await deps.outbox.get(event.noticeId);
   if (!entry || entry.item.kind !== 'notice') return 'unknown';
-  await deps.outbox.recordDelivery(event.noticeId, event, statusOf(event));
-  deps.telemetry?.count(METRIC[event.type]);
+  if (await deps.outbox.recordDelivery(event.noticeId, event, statusOf(event))) deps.telemetry?.count(METRIC[event.type]);
   if (isHardBounce(event) && isCustomerNotice(entry.item)) {
     // Same id for every bounce event of this notice: written once, mailed once (the mailer skips a done item).
     const alert = bouncedNoticeAlert(entry.item, event, deps.config);

@@ -174,9 +174,10 @@ export interface OutboxRepository {
   listPending(limit: number, after?: string): Promise<OutboxItem[]>;
   /**
    * Records a delivery event on a notice (once per event: a redelivered event changes nothing) and raises
-   * its status to `status` unless it already stands at an equal or worse one (DELIVERY_RANK).
+   * its status to `status` unless it already stands at an equal or worse one (DELIVERY_RANK). False
+   * when this event was recorded before.
    */
-  recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<void>;
+  recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<boolean>;
   /** Writes items that belong to no unit's state change (maintenance notices); an existing id is kept as it is. */
   add(items: readonly OutboxItem[]): Promise<void>;
 }

@@ -152,13 +152,15 @@ export class InMemoryOutboxRepository implements OutboxRepository {
     delete s.leaseUntil;
   }
 
-  async recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<void> {
+  async recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<boolean> {
     const s = this.items.get(id);
-    if (!s) return;
+    if (!s) return false;
     s.delivery ??= { status, events: new Map() };
     const key = `${event.type}:${event.messageId}:${event.at}`;
-    if (!s.delivery.events.has(key)) s.delivery.events.set(key, copy(event));
+    const added = !s.delivery.events.has(key);
+    if (added) s.delivery.events.set(key, copy(event));
     if (DELIVERY_RANK[status] > DELIVERY_RANK[s.delivery.status]) s.delivery.status = status;
+    return added;
   }
 
   async listPending(limit: number, after?: string): Promise<OutboxItem[]> {

@@ -24,7 +24,8 @@ export class DynamoOutboxRepository implements OutboxRepository {
     };
   }
 
-  async recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<void> {
+  async recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<boolean> {
+    let added = true;
     const key = `${event.type}:${event.messageId}:${event.at}`;
     try {
       await this.db.send(
@@ -48,6 +49,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
       );
     } catch (e) {
       if ((e as Error).name !== 'ConditionalCheckFailedException') throw e; // unknown item, or this event recorded already
+      added = false;
     }
     const rank = DELIVERY_RANK[status];
     try {
@@ -63,6 +65,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
     } catch (e) {
       if ((e as Error).name !== 'ConditionalCheckFailedException') throw e; // already at this status or a worse one
     }
+    return added;
   }
 
   async complete(id: string, result: Record<string, unknown>): Promise<boolean> {
