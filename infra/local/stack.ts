@@ -5,13 +5,22 @@
  * as on AWS; only the endpoints and the queues differ.
  */
 import type { Server } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { markLayout, migrateLayout } from '#adapters/dynamodb/migrate.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
 import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { meterReads, type ReadMeter } from '#adapters/dynamodb/read-meter.ts';
-import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { TTL_ATTRIBUTE, tableDefinition } from '#adapters/dynamodb/table.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
@@ -110,12 +119,25 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         }),
       );
     }
+    // TTL as on AWS (DynamoDB Local accepts it but never deletes: readers check `expiresAt` themselves).
+    await enableTtl(client, tableName);
+    // A store kept under .local/data by an older version: its index keys get their shards (migrate.ts).
+    const db = DynamoDBDocumentClient.from(client);
+    await migrateLayout(db, tableName, (l) => console.log(`[store] ${l}`));
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException)) throw e;
     await client.send(new CreateTableCommand(want));
+    await enableTtl(client, tableName);
+    await markLayout(DynamoDBDocumentClient.from(client), tableName);
   } finally {
     client.destroy();
   }
+}
+
+async function enableTtl(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { TimeToLiveDescription: ttl } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  if (ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING') return;
+  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
 }
 
 export async function startEmbeddedStack(opts: EmbeddedStackOptions) {

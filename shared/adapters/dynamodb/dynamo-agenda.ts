@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { LocalDate } from '#domain/calendar.ts';
 import type { Agenda, RunLog } from '#use-cases/ports.ts';
 import { queryAll } from './query.ts';
-import { AGENDA_SHARDS, keys } from './table.ts';
+import { AGENDA_SHARDS, expired, keys } from './table.ts';
 
 /** Wake-ups by date, sharded: the daily run reads one small partition per shard, never the unit set. */
 export class DynamoAgenda implements Agenda {
@@ -24,10 +24,11 @@ export class DynamoAgenda implements Agenda {
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': `AGENDA#${date}#${String(shard).padStart(2, '0')}` },
-          ProjectionExpression: 'sk',
+          ProjectionExpression: 'sk, expiresAt',
           ConsistentRead: true, // a wake-up written just before the run is seen
         });
-        return items.map((i) => String(i.sk).slice('UNIT#'.length)).sort();
+        // Past its retention (TTL, table.ts) a wake-up is gone, whether or not DynamoDB has deleted it yet.
+        return items.filter((i) => !expired(i)).map((i) => String(i.sk).slice('UNIT#'.length)).sort();
       }),
     );
   }
