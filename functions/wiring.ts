@@ -26,12 +26,16 @@ export function configFrom(json: string): Config {
   return validConfig(override);
 }
 
-export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: { agendaShards?: number } = {}) {
+/**
+ * `now` (ms): the time TTL retention is set and judged by — the wall clock on AWS (where DynamoDB
+ * deletes by it), the stack's business clock locally (tests and the simulator run in other years).
+ */
+export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: { agendaShards?: number; now?: () => number } = {}) {
   return {
-    units: new DynamoUnitRepository(db, table, opts.agendaShards),
-    agenda: new DynamoAgenda(db, table, opts.agendaShards),
+    units: new DynamoUnitRepository(db, table, opts.agendaShards, opts.now),
+    agenda: new DynamoAgenda(db, table, opts.agendaShards, opts.now),
     runLog: new DynamoRunLog(db, table),
-    outbox: new DynamoOutboxRepository(db, table),
+    outbox: new DynamoOutboxRepository(db, table, opts.now),
     outages: new DynamoOutageRepository(db, table),
   };
 }

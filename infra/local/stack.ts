@@ -163,7 +163,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const db = makeDocumentClient({ endpoint: dynamoEndpoint });
     const readMeter: ReadMeter | null = opts.meter ? meterReads(db) : null;
     opts.faults?.(db);
-    const store = storeAdapters(db, tableName, { agendaShards: opts.agendaShards ?? 4 });
+    const store = storeAdapters(db, tableName, { agendaShards: opts.agendaShards ?? 4, now: () => opts.clock.now() });
     const queueOpts = { backoffMs: opts.retryDelayMs ?? 200, duplicates: opts.duplicates };
     const queues = {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),

@@ -155,11 +155,15 @@ describe('DynamoDB adapters at scale', () => {
     await db.send(new PutCommand({ TableName: table, Item: { ...keys.agenda('2020-01-01', 'ttl2'), unit: 'ttl2', date: '2020-01-01' } }));
     expect(await new DynamoAgenda(db, table).dueOn(date('2020-01-01'))).toEqual(['ttl2']);
     // What the adapters write carries its retention from the business date (table.ts RETENTION_DAYS).
-    const outbox = new DynamoOutboxRepository(db, table);
+    const writtenAt = Date.parse('2026-01-15T12:00:00+09:00');
+    const outbox = new DynamoOutboxRepository(db, table, () => writtenAt);
     const n = notice('ttl3', 1);
     await outbox.add([n]);
     const raw = await db.send(new GetCommand({ TableName: table, Key: keys.outbox(n.id) }));
-    expect(raw.Item?.expiresAt).toBe(Date.parse('2025-04-01T00:00:00+09:00') / 1000 + 7 * 366 * 86_400);
+    expect(raw.Item?.expiresAt).toBe(writtenAt / 1000 + 7 * 366 * 86_400);
+    expect(await outbox.get(n.id)).not.toBeNull();
+    // Judged by the given clock (the stack's locally): 7 years and a day later it is gone.
+    expect(await new DynamoOutboxRepository(db, table, () => writtenAt + (7 * 366 + 1) * 86_400_000).get(n.id)).toBeNull();
     await db.send(new UpdateCommand({ TableName: table, Key: keys.outbox(n.id), UpdateExpression: 'SET expiresAt = :p', ExpressionAttributeValues: { ':p': past } }));
     expect(await outbox.get(n.id)).toBeNull();
     db.destroy();

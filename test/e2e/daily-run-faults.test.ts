@@ -215,7 +215,7 @@ interface Observed {
   readonly desktops: string[];
 }
 
-const VOLATILE = new Set(['leaseUntil', 'attempts', 'lastError']);
+const VOLATILE = new Set(['leaseUntil', 'attempts', 'lastError', 'sentAt', 'expiresAt', 'deliveryEvents', 'deliveryStatus', 'deliveryRank']);
 
 /** Random ids (WorkSpaces, SES message ids) as placeholders; the delivery bookkeeping of retries dropped. */
 function canonical(v: unknown, key = ''): unknown {

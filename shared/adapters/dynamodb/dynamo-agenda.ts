@@ -11,6 +11,8 @@ export class DynamoAgenda implements Agenda {
     private readonly table: string,
     /** Must equal the writers' (DynamoUnitRepository) shard count. */
     private readonly shards = AGENDA_SHARDS,
+    /** The time TTL expiry is judged by (ms): the wall clock on AWS, the stack's clock locally. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async dueOn(date: LocalDate): Promise<string[]> {
@@ -28,7 +30,7 @@ export class DynamoAgenda implements Agenda {
           ConsistentRead: true, // a wake-up written just before the run is seen
         });
         // Past its retention (TTL, table.ts) a wake-up is gone, whether or not DynamoDB has deleted it yet.
-        return items.filter((i) => !expired(i)).map((i) => String(i.sk).slice('UNIT#'.length)).sort();
+        return items.filter((i) => !expired(i, this.now())).map((i) => String(i.sk).slice('UNIT#'.length)).sort();
       }),
     );
   }

@@ -9,11 +9,13 @@ export class DynamoOutboxRepository implements OutboxRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The time TTL expiry is judged by (ms): the wall clock on AWS, the stack's clock locally. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async get(id: string): Promise<OutboxEntry | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.outbox(id), ConsistentRead: true }));
-    if (!r.Item || expired(r.Item)) return null; // past its retention (TTL): gone
+    if (!r.Item || expired(r.Item, this.now())) return null; // past its retention (TTL): gone
     const events = Object.values((r.Item.deliveryEvents ?? {}) as Record<string, MailEvent>).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return {
       item: r.Item.item as OutboxItem,
@@ -126,7 +128,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
           await this.db.send(
             new PutCommand({
               TableName: this.table,
-              Item: outboxRecord(o),
+              Item: outboxRecord(o, this.now()),
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );

@@ -15,7 +15,7 @@ import {
 } from '#use-cases/ports.ts';
 import { balance, type Invoice } from '#domain/invoices.ts';
 import { outboxRecord, queryShards } from './query.ts';
-import { AGENDA_SHARDS, GSI1, GSI2, RETENTION_DAYS, expired, expiresAfter, keys, shardedKey } from './table.ts';
+import { AGENDA_SHARDS, GSI1, GSI2, RETENTION_DAYS, expired, expiresAfter, jstMidnightMs, keys, shardedKey } from './table.ts';
 import { MAX_TRANSACTION_ITEMS, TransactionTooLargeError, isThrottle } from './throttle.ts';
 
 const seqKey = (seq: number) => String(seq).padStart(12, '0');
@@ -26,6 +26,8 @@ export class DynamoUnitRepository implements UnitRepository {
     private readonly table: string,
     /** Must equal the agenda reader's (DynamoAgenda) shard count. */
     private readonly agendaShards = AGENDA_SHARDS,
+    /** The time TTL is set and judged by (ms): the wall clock on AWS, the stack's clock locally. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async get(id: string): Promise<Unit | null> {
@@ -87,7 +89,7 @@ export class DynamoUnitRepository implements UnitRepository {
                   requestHash: idem.requestHash,
                   result: idem.result,
                   unit: unit.id,
-                  expiresAt: Math.floor(Date.now() / 1000) + RETENTION_DAYS.idempotency * 86_400,
+                  expiresAt: Math.floor(this.now() / 1000) + RETENTION_DAYS.idempotency * 86_400,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -113,13 +115,13 @@ export class DynamoUnitRepository implements UnitRepository {
       ...effects.outbox.map((o) => ({
         Put: {
           TableName: this.table,
-          Item: outboxRecord(o),
+          Item: outboxRecord(o, this.now()),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })),
     ];
     const outboxAt = items.length - effects.outbox.length;
-    const wakeUps = [...new Set(effects.wakeUps)].map((d) => ({ ...keys.agenda(d, unit.id, this.agendaShards), unit: unit.id, date: d, expiresAt: expiresAfter(d, RETENTION_DAYS.agenda) }));
+    const wakeUps = [...new Set(effects.wakeUps)].map((d) => ({ ...keys.agenda(d, unit.id, this.agendaShards), unit: unit.id, date: d, expiresAt: expiresAfter(Math.max(this.now(), jstMidnightMs(d)), RETENTION_DAYS.agenda) }));
     // DynamoDB takes at most 100 items per transaction. Past that, the wake-ups are written first, outside
     // it (a wake-up whose state change then fails is harmless: the run finds nothing due and moves on);
     // if the rest is still too large the save is refused whole, before anything is written.
@@ -194,7 +196,7 @@ export class DynamoUnitRepository implements UnitRepository {
   async getIdempotency(key: string): Promise<IdempotencyRecord | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(key), ConsistentRead: true }));
     // An expired key is gone (DynamoDB deletes it within days; DynamoDB Local never).
-    return r.Item && !expired(r.Item) ? { key, requestHash: String(r.Item.requestHash), result: r.Item.result } : null;
+    return r.Item && !expired(r.Item, this.now()) ? { key, requestHash: String(r.Item.requestHash), result: r.Item.result } : null;
   }
 
   async listInvoices(filter: { status: InvoiceStatus; today: LocalDate }, limit = 100): Promise<InvoiceSummary[]> {

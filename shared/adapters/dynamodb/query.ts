@@ -14,8 +14,11 @@ export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandIn
   return out;
 }
 
-/** A new outbox item as stored: pending, and on the relay's sparse index (sharded) until it is done. */
-export function outboxRecord(o: OutboxItem) {
+/**
+ * A new outbox item as stored: pending, and on the relay's sparse index (sharded) until it is done;
+ * kept RETENTION_DAYS from when it is written (`nowMs`).
+ */
+export function outboxRecord(o: OutboxItem, nowMs: number = Date.now()) {
   return {
     ...keys.outbox(o.id),
     item: o,
@@ -23,7 +26,7 @@ export function outboxRecord(o: OutboxItem) {
     attempts: 0,
     gsi1pk: shardedKey('OUTBOX#pending', o.id),
     gsi1sk: `${o.date}#${o.id}`,
-    expiresAt: expiresAfter(o.date, o.kind === 'notice' ? RETENTION_DAYS.notice : RETENTION_DAYS.desktopJob),
+    expiresAt: expiresAfter(nowMs, o.kind === 'notice' ? RETENTION_DAYS.notice : RETENTION_DAYS.desktopJob),
   };
 }
 

@@ -44,7 +44,8 @@ export const LAYOUT_VERSION = 2;
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
- * How long spent items are kept (days), counted from the date they are about:
+ * How long spent items are kept (days), counted from when they are written (a wake-up: from its date
+ * when that is later):
  *  - notices: 7 years after their date — the operator's evidence of what was sent when (Art 6-4) and of
  *    invoices sent, kept as long as the accounting records they belong to (7 years);
  *  - desktop jobs: 400 days after their date — done within minutes, or failed, alarmed and retried
@@ -55,10 +56,16 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const RETENTION_DAYS = { notice: 7 * 366, desktopJob: 400, agenda: 400, idempotency: 30 } as const;
 
 const DAY_S = 86_400;
-/** Epoch seconds of 00:00 JST of a date plus `days` (deterministic: from the business date, not the clock). */
-export function expiresAfter(date: string, days: number): number {
-  const midnightJst = Date.parse(`${date}T00:00:00+09:00`) / 1000;
-  return Math.floor(midnightJst + days * DAY_S);
+/**
+ * Epoch seconds `days` after `fromMs` — when the item is written (the wall clock on AWS, the stack's
+ * clock locally) or, for a wake-up written ahead of its date, that date's 00:00 JST if later.
+ */
+export function expiresAfter(fromMs: number, days: number): number {
+  return Math.floor(fromMs / 1000) + days * DAY_S;
+}
+/** Epoch ms of 00:00 JST of a date. */
+export function jstMidnightMs(date: string): number {
+  return Date.parse(`${date}T00:00:00+09:00`);
 }
 /** True when an item's TTL has passed (DynamoDB may not have deleted it yet; DynamoDB Local never does). */
 export function expired(item: { expiresAt?: unknown } | undefined, nowMs = Date.now()): boolean {
