@@ -1,5 +1,7 @@
 /** Composition root of the api function (Lambda). */
+import middy from '@middy/core';
 import { parseEnv } from '#runtime/env.ts';
+import type { HttpEvent, HttpResult } from '#runtime/http.ts';
 import { randomIds, systemClock } from '#runtime/clock.ts';
 import { awsPublisher, awsStore, configFrom } from '../wiring.ts';
 import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
@@ -9,15 +11,17 @@ const env = parseEnv('api');
 const store = awsStore(env.TABLE_NAME);
 
 export const handler = observed(
-  makeHandler({
-    telemetry: powertoolsTelemetry,
-    config: configFrom(env.CONFIG_JSON),
-    clock: systemClock,
-    ids: randomIds,
-    units: store.units,
-    outages: store.outages,
-    outbox: store.outbox,
-    publisher: awsPublisher(env),
-    auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
-  }),
+  middy<HttpEvent, HttpResult>().handler(
+    makeHandler({
+      telemetry: powertoolsTelemetry,
+      config: configFrom(env.CONFIG_JSON),
+      clock: systemClock,
+      ids: randomIds,
+      units: store.units,
+      outages: store.outages,
+      outbox: store.outbox,
+      publisher: awsPublisher(env),
+      auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
+    }),
+  ),
 );
