@@ -11,10 +11,15 @@ import { DynamoAgenda, DynamoRunLog } from '#adapters/dynamodb/dynamo-agenda.ts'
 import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
+import { DynamoAccountRepository, DynamoAuditLog, DynamoDriftStore, DynamoKitRepository } from '#adapters/dynamodb/dynamo-desktop-store.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
 import type { OutboxPublisher, Queue } from '#use-cases/ports.ts';
 import { loggedPublisher, tracer } from '#runtime/observability.ts';
+import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
+import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
+import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
+import { EnvelopePasswordVault, KmsKeyWrapper, makeKmsClient } from '#adapters/kms/password-vault.ts';
 
 export function configFrom(json: string): Config {
   let override: unknown;
@@ -37,6 +42,10 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
     runLog: new DynamoRunLog(db, table),
     outbox: new DynamoOutboxRepository(db, table, opts.now),
     outages: new DynamoOutageRepository(db, table),
+    accounts: new DynamoAccountRepository(db, table),
+    kits: new DynamoKitRepository(db, table),
+    audit: new DynamoAuditLog(db, table),
+    drift: new DynamoDriftStore(db, table),
   };
 }
 
@@ -54,4 +63,14 @@ export function sqsQueue<T>(url: string): Queue<T> {
 /** The outbox publisher of a function on AWS: SQS mail and desktop queues, failures logged. */
 export function awsPublisher(env: { MAIL_QUEUE_URL: string; DESKTOP_QUEUE_URL: string }): OutboxPublisher {
   return loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)));
+}
+
+/** The desktop side on AWS: WorkSpaces, the directory (Data API + ResetUserPassword) and the KMS-wrapped vault; AWS calls traced. */
+export function awsDesktops(config: Config, kitKeyId: string) {
+  const region = process.env.AWS_REGION ?? 'ap-northeast-1';
+  return {
+    desktops: new WorkspacesDesktopGateway(tracer.captureAWSv3Client(makeWorkspacesClient({ region })), { ...config.workspaces, desktops: config.desktops }),
+    directory: new AwsDirectoryGateway(new DsDataClient({ region }), tracer.captureAWSv3Client(makeDirectoryServiceClient({ region })), config.workspaces.directoryId),
+    vault: new EnvelopePasswordVault(new KmsKeyWrapper(tracer.captureAWSv3Client(makeKmsClient(region)), kitKeyId)),
+  };
 }

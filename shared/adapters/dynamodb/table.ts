@@ -13,11 +13,17 @@
  *  OUTAGE#<id> / A                    an outage (versioned)
  *  COMP#<outage> / <record id>        its compensation records
  *  MAINT#<id> / A                     a maintenance announcement
+ *  ACCTS#<unit> / L#<line>#<n:7>      an account of a line (W10): user name, desktop id, sealed password
+ *  SEQ#shortcodes / A                 the short-code counter (W2: user names are never reused)
+ *  KIT#<sha256 of token> / A          an account kit link (W3); KITOF#<unit> / A: the unit's latest
+ *  AUDIT#<date> / <at>#<random>       the audit trail (append-only)
+ *  DRIFT / A                          the reconciler's latest report (W9); DRIFT#<date> / <at>: each report
  *  LAYOUT / A                         the store layout's version (index-key sharding, migrate.ts)
  * GSI1 (gsi1pk / gsi1sk): APPS#<application status>#<shard> / <seq> — listing applications;
  *                         OUTBOX#pending#<shard> / <date>#<id> — the relay's sweep (sparse: removed when done).
  *                         INVOICES#<unpaid|paid>#<shard> / <due date>#<id> — listing invoices;
- *                         OUTAGES#<open|ended> / <knownAt>#<id> — open outages for the hourly watcher.
+ *                         OUTAGES#<open|ended> / <knownAt>#<id> — open outages for the hourly watcher;
+ *                         JOBS#failed / <failed at>#<id> — failed desktop jobs (W5; one key: failures are few).
  * GSI2 (gsi2pk / gsi2sk): UNITS#<status>#<shard> / <next cancellation deadline>#<id> — listing units.
  *
  * Sharding: an index key that many items share is split into INDEX_SHARDS partitions (`#00`…`#07`,
@@ -147,4 +153,9 @@ export const keys = {
   compensation: (outageId: string, id: string) => ({ pk: `COMP#${outageId}`, sk: id }),
   maintenance: (id: string) => ({ pk: `MAINT#${id}`, sk: 'A' }),
   layout: () => ({ pk: 'LAYOUT', sk: 'A' }),
+  account: (unitId: string, lineId: string, n: number) => ({ pk: `ACCTS#${unitId}`, sk: `L#${lineId}#${String(n).padStart(7, '0')}` }),
+  shortCodes: () => ({ pk: 'SEQ#shortcodes', sk: 'A' }),
+  kit: (hash: string) => ({ pk: `KIT#${hash}`, sk: 'A' }),
+  kitOf: (unitId: string) => ({ pk: `KITOF#${unitId}`, sk: 'A' }),
+  drift: () => ({ pk: 'DRIFT', sk: 'A' }),
 };
