@@ -42,7 +42,7 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
     runLog: new DynamoRunLog(db, table),
     outbox: new DynamoOutboxRepository(db, table, opts.now),
     outages: new DynamoOutageRepository(db, table),
-    accounts: new DynamoAccountRepository(db, table),
+    accounts: new DynamoAccountRepository(db, table, opts.now),
     kits: new DynamoKitRepository(db, table),
     audit: new DynamoAuditLog(db, table),
     drift: new DynamoDriftStore(db, table),

@@ -53,7 +53,8 @@ describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
       'x-kokona-role': 'account_manager',
     });
     expect(mail.text).toContain('2024年2月15日');
-    for (let i = 1; i <= 10; i++) expect(mail.text).toContain(`acme-${String(i).padStart(3, '0')}`);
+    // W2: short never-reused user names (k<unit code>-<account number>), listed in the mail.
+    for (let i = 1; i <= 10; i++) expect(mail.text).toMatch(new RegExp(`k\\d{5}-${String(i).padStart(4, '0')}`));
     // Never a password in a mail: no "password: value" line, in either language.
     expect(mail.text + mail.html).not.toMatch(/(パスワード|password)\s*[:：]\s*\S/i);
     expect(mail.html).toContain('<html lang="ja">');

@@ -57,9 +57,10 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  *  - desktop jobs: 400 days after their date — done within minutes, or failed, alarmed and retried
  *    long before; kept a year for the audit of what was created or deleted;
  *  - agenda entries: 400 days after their date — a catch-up reads at most 366 missed dates back;
- *  - idempotency keys: 30 days after the request — clients retry within minutes or hours.
+ *  - idempotency keys: 30 days after the request — clients retry within minutes or hours;
+ *  - accounts (ACCTS#): none while in service; a spent one (deleted, W8) 400 days after, like its jobs.
  */
-export const RETENTION_DAYS = { notice: 7 * 366, desktopJob: 400, agenda: 400, idempotency: 30 } as const;
+export const RETENTION_DAYS = { notice: 7 * 366, desktopJob: 400, agenda: 400, idempotency: 30, spentAccount: 400 } as const;
 
 const DAY_S = 86_400;
 /**
