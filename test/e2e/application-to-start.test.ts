@@ -80,10 +80,12 @@ describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
     expect(unit.lines[0]).toMatchObject({ started: true, termEnd: '2025-02-28' });
     const desktops = stack.emulator.list();
     expect(desktops).toHaveLength(10);
-    expect(new Set(desktops.map((d) => d.UserName))).toEqual(new Set(unit.lines[0].accountsKit.map((a: { userName: string }) => a.userName)));
-    expect(unit.lines[0].accountsKit.every((a: { workspaceId: string | null }) => a.workspaceId?.startsWith('ws-'))).toBe(true);
-    const described = await stack.emulator.list().map((d) => d.WorkspaceId);
-    expect(described).toEqual(expect.arrayContaining(unit.lines[0].accountsKit.map((a: { workspaceId: string }) => a.workspaceId)));
+    // W10: the accounts are their own items (GET /units/{id}/accounts), each with its desktop's id.
+    const accounts = (await call(stack, 'GET', '/units/acme/accounts?limit=200')).body.items as { userName: string; workspaceId: string | null }[];
+    expect(new Set(desktops.map((d) => d.UserName))).toEqual(new Set(accounts.map((a) => a.userName)));
+    expect(accounts.every((a) => a.workspaceId?.startsWith('ws-'))).toBe(true);
+    const described = stack.emulator.list().map((d) => d.WorkspaceId);
+    expect(described).toEqual(expect.arrayContaining(accounts.map((a) => a.workspaceId)));
 
     // The same daily run again: the store, the mails and the emulator are untouched.
     const before = await scan(stack);
