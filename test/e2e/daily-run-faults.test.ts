@@ -368,7 +368,7 @@ describe('the daily run under faults ends where a clean run ends', () => {
   let busyWrites: string[];
 
   beforeAll(async () => {
-    stack = await testStack('2024-02-10', { faults: faults.install });
+    stack = await testStack('2024-02-10', { faults: faults.install, queueDelayScale: 1 });
     await buildFixture(stack);
     beforeWindow = await savePoint(stack);
     await runDays(stack, WINDOW_START, addDays(BUSY_DAY, -1));
@@ -385,7 +385,7 @@ describe('the daily run under faults ends where a clean run ends', () => {
     await runDays(stack, WINDOW_START, END);
     cleanEnd = await observe(stack);
     expect(deadLetters(stack)).toEqual([]);
-  }, 60_000);
+  }, 180_000); // a loaded 2-core machine
   afterAll(async () => stack?.stop());
 
   it('the clean run does what the fixture promises', () => {
@@ -468,7 +468,7 @@ describe('the daily run under faults ends where a clean run ends', () => {
 
   it('(a) every queue message delivered twice (a stack of its own, never rewound)', async () => {
     vi.spyOn(logger, 'error').mockImplementation(() => undefined); // a duplicate that finds the first one's lease is logged, then retried
-    const dup = await testStack('2024-02-10', { duplicates: 2 });
+    const dup = await testStack('2024-02-10', { duplicates: 2, queueDelayScale: 1 });
     try {
       await buildFixture(dup);
       await dup.mail.clear();
