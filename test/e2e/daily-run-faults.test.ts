@@ -405,7 +405,10 @@ describe('the daily run under faults ends where a clean run ends', () => {
     expect(cleanEnd.store.filter((i) => String(i.pk).startsWith('OUTBOX#')).every((i) => i.state === 'done')).toBe(true);
     // alpha 5 + 2, bravo 5 (deleted on 03-01), delta 6 + 3, echo 5, foxtrot 5; charlie is on plan self.
     expect(cleanEnd.desktops).toHaveLength(31);
-    expect(cleanEnd.desktops.filter((d) => !d.endsWith(' AVAILABLE'))).toEqual(Array.from({ length: 5 }, (_, i) => `bravo-00${i + 1} TERMINATED`));
+    // bravo's five desktops (W2: short user names k<unit code>-<n>).
+    const gone = cleanEnd.desktops.filter((d) => !d.endsWith(' AVAILABLE'));
+    expect(gone).toHaveLength(5);
+    expect(new Set(gone.map((d) => d.replace(/^k\d{5}-/, '')))).toEqual(new Set(Array.from({ length: 5 }, (_, i) => `000${i + 1} TERMINATED`)));
     const unit = (id: string) => cleanEnd.store.find((i) => i.pk === `UNIT#${id}`)?.u as Unit;
     expect(unit('bravo')).toMatchObject({ status: 'cancelled', endedOn: '2025-02-28' });
     expect(unit('alpha').lines).toMatchObject([{ termEnd: '2026-02-28' }, { id: 'alpha-x', started: true, termEnd: '2026-02-28' }]);
