@@ -13,11 +13,13 @@ import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-reposit
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
 import { DynamoAccountRepository, DynamoAuditLog, DynamoDriftStore, DynamoKitRepository } from '#adapters/dynamodb/dynamo-desktop-store.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
+import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
+import type { OutboxPublisher, Queue } from '#use-cases/ports.ts';
+import { loggedPublisher, tracer } from '#runtime/observability.ts';
 import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
 import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
 import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
 import { EnvelopePasswordVault, KmsKeyWrapper, makeKmsClient } from '#adapters/kms/password-vault.ts';
-import type { Queue } from '#use-cases/ports.ts';
 
 export function configFrom(json: string): Config {
   let override: unknown;
@@ -29,36 +31,53 @@ export function configFrom(json: string): Config {
   return validConfig(override);
 }
 
-export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: { agendaShards?: number } = {}) {
+/**
+ * `now` (ms): the time TTL retention is set and judged by — the wall clock on AWS (where DynamoDB
+ * deletes by it), the stack's business clock locally (tests and the simulator run in other years).
+ */
+export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: { agendaShards?: number; now?: () => number } = {}) {
   return {
-    units: new DynamoUnitRepository(db, table, opts.agendaShards),
-    agenda: new DynamoAgenda(db, table, opts.agendaShards),
+    units: new DynamoUnitRepository(db, table, opts.agendaShards, opts.now),
+    agenda: new DynamoAgenda(db, table, opts.agendaShards, opts.now),
     runLog: new DynamoRunLog(db, table),
-    outbox: new DynamoOutboxRepository(db, table),
+    outbox: new DynamoOutboxRepository(db, table, opts.now),
     outages: new DynamoOutageRepository(db, table),
-    accounts: new DynamoAccountRepository(db, table),
+    accounts: new DynamoAccountRepository(db, table, opts.now),
     kits: new DynamoKitRepository(db, table),
     audit: new DynamoAuditLog(db, table),
     drift: new DynamoDriftStore(db, table),
   };
 }
 
+/** The store on AWS, its DynamoDB calls traced (X-Ray subsegments per call). */
 export function awsStore(table: string) {
-  return storeAdapters(makeDocumentClient(), table);
+  return storeAdapters(tracer.captureAWSv3Client(makeDocumentClient()), table);
 }
 
 let sqs: SQSClient | undefined;
 export function sqsQueue<T>(url: string): Queue<T> {
-  sqs ??= new SQSClient({ maxAttempts: 5 });
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 5 }));
   return new SqsQueue<T>(sqs, url);
 }
 
-/** The desktop side on AWS: WorkSpaces, the directory (Data API + ResetUserPassword) and the KMS-wrapped vault. */
+/** The outbox publisher of a function on AWS: SQS mail and desktop queues, failures logged. */
+export function awsPublisher(env: { MAIL_QUEUE_URL: string; DESKTOP_QUEUE_URL: string }): OutboxPublisher {
+  return loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)));
+}
+
+/** The desktop side on AWS: WorkSpaces, the directory (Data API + ResetUserPassword) and the KMS-wrapped vault; AWS calls traced. */
 export function awsDesktops(config: Config, kitKeyId: string) {
   const region = process.env.AWS_REGION ?? 'ap-northeast-1';
   return {
-    desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ region }), { ...config.workspaces, desktops: config.desktops }),
-    directory: new AwsDirectoryGateway(new DsDataClient({ region }), makeDirectoryServiceClient({ region }), config.workspaces.directoryId),
-    vault: new EnvelopePasswordVault(new KmsKeyWrapper(makeKmsClient(region), kitKeyId)),
+    desktops: new WorkspacesDesktopGateway(tracer.captureAWSv3Client(makeWorkspacesClient({ region })), {
+      ...config.workspaces,
+      desktops: config.desktops,
+    }),
+    directory: new AwsDirectoryGateway(
+      new DsDataClient({ region }),
+      tracer.captureAWSv3Client(makeDirectoryServiceClient({ region })),
+      config.workspaces.directoryId,
+    ),
+    vault: new EnvelopePasswordVault(new KmsKeyWrapper(tracer.captureAWSv3Client(makeKmsClient(region)), kitKeyId)),
   };
 }

@@ -97,6 +97,10 @@ export interface DayFigures {
   /** Items read by what they are: AGENDA (the day's wake-ups), UNIT, OUTBOX (notices and desktop jobs to deliver), RUN, gsi1:OUTBOX (relay sweep). */
   readonly itemsReadByKey: Readonly<Record<string, number>>;
   readonly writesByOperation: Readonly<Record<string, number>>;
+  /** Items written by the run and everything it set off (a transaction's items each). */
+  readonly itemsWritten: number;
+  /** Items written per due item. */
+  readonly writeAmplification: number;
   /** Notices sent (outbox items marked done) during the run. */
   readonly mails: number;
   /** Invoices issued by the run (issue 5's invoice run: on the spike day, every renewal's invoice). */
@@ -130,6 +134,7 @@ class StoreCounter {
   day = '';
   readonly invoiceIds = new Set<string>();
   itemsReadByKey: Record<string, number> = {};
+  itemsWritten = 0;
   readonly install = (db: DynamoDBDocumentClient) => {
     db.middlewareStack.add(
       (next, context) => async (args) => {
@@ -143,6 +148,9 @@ class StoreCounter {
           this.itemsReadByKey[target] = (this.itemsReadByKey[target] ?? 0) + n;
         }
         if (WRITES.has(op)) this.counts[op] = (this.counts[op] ?? 0) + 1;
+        // Items written (a transaction or batch counts each of its items; a failed request none).
+        const written = op === 'TransactWriteItems' ? (input.TransactItems ?? []).filter((t: Record<string, unknown>) => !t.ConditionCheck).length : op === 'BatchWriteItem' ? Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce((n, l) => n + l.length, 0) : WRITES.has(op) ? 1 : 0;
+        this.itemsWritten += written;
         // An invoice issued: its index entry is written, new, in the unit's transaction.
         if (op === 'TransactWriteItems')
           for (const t of (input.TransactItems ?? []) as { Put?: { Item?: Record<string, any> } }[])
@@ -164,6 +172,7 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
   meter.reset();
   writes.counts = {};
   writes.itemsReadByKey = {};
+  writes.itemsWritten = 0;
   writes.day = day;
   writes.invoiceIds.clear();
   const deadBefore = deadLetters(stack);
@@ -195,6 +204,8 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
     readsByOperation: reads.byOperation,
     itemsReadByKey: { ...writes.itemsReadByKey },
     writesByOperation: { ...writes.counts },
+    itemsWritten: writes.itemsWritten,
+    writeAmplification: due > 0 ? round(writes.itemsWritten / due, 2) : writes.itemsWritten,
     mails: writes.counts.noticesSent ?? 0,
     invoices: writes.invoiceIds.size,
     invoicesPerSecond: round(writes.invoiceIds.size / (((lifecycleAt || t1) - t0) / 1000), 1),
@@ -337,6 +348,8 @@ async function main(): Promise<void> {
       retryDelayMs: 0,
       // The system's own throughput: SES's sending quota (config mail.sendRatePerSecond) is reported apart.
       mailRatePerSecond: Infinity,
+      // SES's delivery events arrive after the run on AWS (another function): not part of a run's figures.
+      mailEvents: false,
     });
     const startedConfig = stack.config;
     let seed: SeedReport;
@@ -435,8 +448,10 @@ function printTable(o: {
     String(d.invoices),
     d.invoicesPerSecond.toFixed(1),
     d.itemsReadPerInvoice === null ? '-' : d.itemsReadPerInvoice.toFixed(2),
+    String(d.itemsWritten),
+    d.writeAmplification.toFixed(2),
   ]);
-  const head = ['day', 'due', 'items read', 'read requests', 'items/due', 'run items/due', 's (all)', 's (lifecycle)', 'due/s', 'mails', 'invoices', 'invoices/s', 'items/invoice'];
+  const head = ['day', 'due', 'items read', 'read requests', 'items/due', 'run items/due', 's (all)', 's (lifecycle)', 'due/s', 'mails', 'invoices', 'invoices/s', 'items/invoice', 'items written', 'written/due'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\n${o.units} units seeded: ${o.seed.items} items in ${o.seed.seconds} s (${o.seed.itemsPerSecond} items/s)\n`);

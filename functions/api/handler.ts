@@ -19,6 +19,7 @@ import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
 import { makeAnnounceMaintenance, makeGetOutage, makeListOutages, makePayOut, makeRecordOutage, makeUpdateOutage } from './routes/outages.ts';
 import { makeGetInvoice, makeListInvoices, makeRecordPayment, makeUnitBalance } from './routes/invoices.ts';
+import { makeGetNotice, makeResendNotice } from './routes/notices.ts';
 import { makeFetchKit, makeGetDrift, makeListAccounts, makeListFailedJobs, makeReconcile, makeReissueKit, makeRetryJob } from './routes/desktops.ts';
 import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
@@ -45,6 +46,8 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'PATCH', path: '/outages/{id}', handler: makeUpdateOutage(deps) },
     { method: 'POST', path: '/compensations/{id}/payout', handler: makePayOut(deps) },
     { method: 'POST', path: '/maintenances', handler: makeAnnounceMaintenance(deps) },
+    { method: 'GET', path: '/notices/{id}', handler: makeGetNotice(deps) },
+    { method: 'POST', path: '/notices/{id}/resend', handler: makeResendNotice(deps) },
     { method: 'GET', path: '/kit/{token}', handler: makeFetchKit(deps) },
     { method: 'POST', path: '/units/{id}/kit', handler: makeReissueKit(deps) },
     { method: 'GET', path: '/units/{id}/accounts', handler: makeListAccounts(deps) },

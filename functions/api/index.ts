@@ -1,8 +1,10 @@
 /** Composition root of the api function (Lambda). */
+import middy from '@middy/core';
 import { parseEnv } from '#runtime/env.ts';
+import type { HttpEvent, HttpResult } from '#runtime/http.ts';
 import { randomIds, systemClock } from '#runtime/clock.ts';
-import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
-import { awsDesktops, awsStore, configFrom, sqsQueue } from '../wiring.ts';
+import { awsDesktops, awsPublisher, awsStore, configFrom } from '../wiring.ts';
+import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('api');
@@ -10,19 +12,24 @@ const store = awsStore(env.TABLE_NAME);
 const config = configFrom(env.CONFIG_JSON);
 const aws = awsDesktops(config, env.KIT_KEY_ID);
 
-export const handler = makeHandler({
-  config,
-  clock: systemClock,
-  ids: randomIds,
-  units: store.units,
-  outages: store.outages,
-  outbox: store.outbox,
-  accounts: store.accounts,
-  kits: store.kits,
-  audit: store.audit,
-  drift: store.drift,
-  vault: aws.vault,
-  desktops: aws.desktops,
-  publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
-  auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
-});
+export const handler = observed(
+  middy<HttpEvent, HttpResult>().handler(
+    makeHandler({
+      telemetry: powertoolsTelemetry,
+      config,
+      clock: systemClock,
+      ids: randomIds,
+      units: store.units,
+      outages: store.outages,
+      outbox: store.outbox,
+      accounts: store.accounts,
+      kits: store.kits,
+      audit: store.audit,
+      drift: store.drift,
+      vault: aws.vault,
+      desktops: aws.desktops,
+      publisher: awsPublisher(env),
+      auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
+    }),
+  ),
+);

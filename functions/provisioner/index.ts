@@ -4,6 +4,7 @@ import { systemClock } from '#runtime/clock.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
 import type { OutboxMessage } from '#use-cases/ports.ts';
 import { awsDesktops, awsStore, configFrom, sqsQueue } from '../wiring.ts';
+import { loggedPublisher, observed, powertoolsTelemetry } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('provisioner');
@@ -12,15 +13,18 @@ const store = awsStore(env.TABLE_NAME);
 const aws = awsDesktops(config, env.KIT_KEY_ID);
 const desktopQueue = sqsQueue<OutboxMessage>(env.DESKTOP_QUEUE_URL);
 
-export const handler = makeHandler({
-  config,
-  clock: systemClock,
-  units: store.units,
-  outbox: store.outbox,
-  accounts: store.accounts,
-  kits: store.kits,
-  // Failure mails to the operator (W5) go through the mail queue; waiting jobs re-check through the desktop queue.
-  publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), desktopQueue),
-  recheck: desktopQueue,
-  ...aws,
-});
+export const handler = observed(
+  makeHandler({
+    telemetry: powertoolsTelemetry,
+    config,
+    clock: systemClock,
+    units: store.units,
+    outbox: store.outbox,
+    accounts: store.accounts,
+    kits: store.kits,
+    // Failure mails to the operator (W5) go through the mail queue; waiting jobs re-check through the desktop queue.
+    publisher: loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), desktopQueue)),
+    recheck: desktopQueue,
+    ...aws,
+  }),
+);

@@ -5,13 +5,8 @@ import { reconcileDesktops, type ReconcileDeps } from '#use-cases/reconcile-desk
 
 export const makeHandler = (deps: ReconcileDeps) =>
   middy().handler(async () => {
+    // The drift count goes out through the Telemetry port (Kokona DesktopDrift, service=kokona: the DesktopDrift alarm).
     const report = await reconcileDesktops(deps, 'schedule');
-    // The drift count as a metric (namespace Kokona, DesktopDrift) in CloudWatch's embedded metric format.
-    logger.info('desktop drift', {
-      _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Kokona', Dimensions: [[]], Metrics: [{ Name: 'DesktopDrift', Unit: 'Count' }] }] },
-      DesktopDrift: report.drift,
-      repaired: report.repaired,
-      counts: report.counts,
-    });
+    logger.info('desktop drift', { drift: report.drift, repaired: report.repaired, counts: report.counts });
     return { drift: report.drift, repaired: report.repaired, counts: report.counts, report: report.id };
   });

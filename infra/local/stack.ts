@@ -6,19 +6,29 @@
  */
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { markLayout, migrateLayout } from '#adapters/dynamodb/migrate.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
 import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { meterReads, type ReadMeter } from '#adapters/dynamodb/read-meter.ts';
-import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { TTL_ATTRIBUTE, tableDefinition } from '#adapters/dynamodb/table.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
 import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
 import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
 import { randomIds } from '#runtime/clock.ts';
+import { MemoryTelemetry } from '#runtime/observability.ts';
 import { statusOf, tokenMatches } from '#runtime/http.ts';
 import { DailyRunBody } from '#runtime/schemas.ts';
 import { DomainError } from '#domain/errors.ts';
@@ -33,11 +43,12 @@ import { makeHandler as makeReconciler } from '#functions/reconciler/handler.ts'
 import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
 import { EnvelopePasswordVault, FileKeyWrapper } from '#adapters/kms/password-vault.ts';
 import { makeHandler as makeOutageWatch, type OutageWatchEvent } from '#functions/outage-watch/handler.ts';
+import { makeHandler as makeSesEvents } from '#functions/ses-events/handler.ts';
 import { storeAdapters } from '#functions/wiring.ts';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
 import { startApiServer } from './http-server.ts';
 import { InProcessQueue } from './in-process-queue.ts';
-import { MailSinkClient, startMailSink, type MailSink } from './mail-sink.ts';
+import { MailSinkClient, startMailSink, type MailSink, type SesEventJson } from './mail-sink.ts';
 import { startWorkspacesEmulator, type WorkspacesEmulator } from './workspaces-emulator.ts';
 
 export interface EmbeddedStackOptions {
@@ -72,6 +83,12 @@ export interface EmbeddedStackOptions {
   readonly agendaShards?: number;
   /** Meter the reads of the store's DynamoDB client (adapters/dynamodb/read-meter.ts): exposed as `readMeter` (benchmark, tests). */
   readonly meter?: boolean;
+  /**
+   * SES delivery events (default true): the mail sink reports a Delivery or a Bounce (addresses set
+   * with `mail.bounce(address)`) for every mail, recorded on the notice by the ses-events handler.
+   * The simulator and the bench leave them out (they change no Result and no run's own work).
+   */
+  readonly mailEvents?: boolean;
   /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
   readonly faults?: (db: DynamoDBDocumentClient) => void;
 }
@@ -87,7 +104,13 @@ function sqsEvent(bodies: unknown[]): SQSEvent {
 /** Feeds a queue to an SQS-batch handler one message at a time; a reported failure is retried by the queue. */
 function consumeWith<T>(queue: InProcessQueue<T>, handler: (e: SQSEvent, c: Context) => Promise<{ batchItemFailures: unknown[] }>): void {
   queue.consume(async (m) => {
-    const r = await handler(sqsEvent([m]), ctx);
+    let r: { batchItemFailures: unknown[] };
+    try {
+      r = await handler(sqsEvent([m]), ctx);
+    } catch (e) {
+      // A batch that failed whole raises FullBatchFailureError (Powertools Batch): retry on the message's own error.
+      throw (e as { recordErrors?: unknown[] }).recordErrors?.[0] ?? e;
+    }
     if (r.batchItemFailures.length) throw new Error('message failed (see the log)');
   });
 }
@@ -109,12 +132,25 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         }),
       );
     }
+    // TTL as on AWS (DynamoDB Local accepts it but never deletes: readers check `expiresAt` themselves).
+    await enableTtl(client, tableName);
+    // A store kept under .local/data by an older version: its index keys get their shards (migrate.ts).
+    const db = DynamoDBDocumentClient.from(client);
+    await migrateLayout(db, tableName, (l) => console.log(`[store] ${l}`));
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException)) throw e;
     await client.send(new CreateTableCommand(want));
+    await enableTtl(client, tableName);
+    await markLayout(DynamoDBDocumentClient.from(client), tableName);
   } finally {
     client.destroy();
   }
+}
+
+async function enableTtl(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { TimeToLiveDescription: ttl } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  if (ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING') return;
+  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
 }
 
 export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
@@ -129,7 +165,9 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     }
     const dynamoEndpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
     await ensureTable(dynamoEndpoint, tableName);
-    const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0 });
+    // The sink's SES events go to the mail-events queue (EventBridge rule → SQS on AWS); set once the queue exists.
+    let onMailEvent: ((e: SesEventJson) => void) | undefined;
+    const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0, onEvent: (e) => onMailEvent?.(e) });
     started.push({ stop: () => sink.close() });
     await new MailSinkClient(sink.url).clear(); // the sink's store is per process: start each stack empty
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({
@@ -143,15 +181,17 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const db = makeDocumentClient({ endpoint: dynamoEndpoint });
     const readMeter: ReadMeter | null = opts.meter ? meterReads(db) : null;
     opts.faults?.(db);
-    const store = storeAdapters(db, tableName, { agendaShards: opts.agendaShards ?? 4 });
+    const store = storeAdapters(db, tableName, { agendaShards: opts.agendaShards ?? 4, now: () => opts.clock.now() });
     const queueOpts = { backoffMs: opts.retryDelayMs ?? 200, duplicates: opts.duplicates };
     const queues = {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),
       mail: new InProcessQueue<OutboxMessage>({ name: 'mail', concurrency: 4, ...queueOpts }),
       desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, delayScale: opts.queueDelayScale ?? 1000, ...queueOpts }),
+      mailEvents: new InProcessQueue<unknown>({ name: 'mail-events', concurrency: 4, ...queueOpts }),
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
-    const core = { config, clock: opts.clock, units: store.units, publisher };
+    const telemetry = new MemoryTelemetry();
+    const core = { config, clock: opts.clock, units: store.units, publisher, telemetry };
 
     const region = 'ap-northeast-1';
     const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region }), { ...config.workspaces, desktops: config.desktops });
@@ -164,12 +204,14 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const vault = new EnvelopePasswordVault(new FileKeyWrapper(opts.stateDir ? join(opts.stateDir, 'kit-key') : undefined));
     const desktopStore = { accounts: store.accounts, kits: store.kits, audit: store.audit, drift: store.drift, vault, desktops };
     const api = makeApi({ ...core, ...desktopStore, ids: randomIds, outages: store.outages, outbox: store.outbox, auth: { mode: 'token', token: opts.apiToken ?? 'local-token' } }) as unknown as ApiHandler;
-    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle });
+    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle, telemetry });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
-    const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox });
+    const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, runLog: store.runLog });
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer }));
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry }));
+    consumeWith(queues.mailEvents, makeSesEvents({ config, outbox: store.outbox, publisher, telemetry }));
+    if (opts.mailEvents ?? true) onMailEvent = (e) => void queues.mailEvents.send([{ source: 'aws.ses', 'detail-type': 'SES event', detail: e }]);
     consumeWith(
       queues.desktops,
       makeProvisioner({
@@ -178,6 +220,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         units: store.units,
         outbox: store.outbox,
         publisher,
+        telemetry,
         desktops,
         directory,
         accounts: store.accounts,
@@ -186,7 +229,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         recheck: queues.desktops,
       }),
     );
-    const reconcile = makeReconciler({ config, clock: opts.clock, units: store.units, accounts: store.accounts, drift: store.drift, desktops });
+    const reconcile = makeReconciler({ config, clock: opts.clock, units: store.units, accounts: store.accounts, drift: store.drift, desktops, telemetry });
     /** The reconciler (after the daily run on AWS), then whatever it queued. */
     const runReconcile = async () => {
       const r = await reconcile({}, ctx);
@@ -250,6 +293,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       store,
       /** Reads of the store's client so far (null unless `meter`). */
       readMeter,
+      /** The business metrics the functions published (CloudWatch `Kokona` on AWS). */
+      telemetry,
       queues,
       api,
       runDaily,

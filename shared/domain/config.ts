@@ -61,7 +61,7 @@ export const DEFAULT_CONFIG: Config = {
   },
   taxRatePercent: 10,
   issuer: { name: 'NTTテクノクロス株式会社', registrationNumber: 'T8700110005901', address: '東京都港区港南二丁目16番4号' },
-  mail: { from: 'noreply@kokona-work.example', operatorAddress: 'operator@kokona-work.example', sendRatePerSecond: 14 },
+  mail: { from: 'noreply@kokona-work.example', operatorAddress: 'operator@kokona-work.example', sendRatePerSecond: 1 }, // SES sandbox quota: raise it to the account's rate after production access
   workspaces: { directoryId: 'd-9067000001', bundleId: 'wsb-0000000001', registrationCode: 'wsnrt+LOCAL1' },
   desktops: {
     runningMode: 'AUTO_STOP',

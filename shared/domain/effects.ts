@@ -21,6 +21,8 @@ export type NoticeType =
   | 'outage_threshold_reached'
   | 'compensation_statement'
   | 'maintenance_notice'
+  /** To the operator: a notice under the terms hard-bounced (its delivery events, shared/domain/mail-events.ts). */
+  | 'notice_bounced'
   | 'account_kit'
   | 'desktop_job_failed';
 
@@ -42,6 +44,8 @@ export interface Notice {
   readonly data: Readonly<Record<string, unknown>>;
   /** What the notice is about, beyond the unit (X6 headers; the simulator's `invoice`/`outage`/`maintenance`). */
   readonly refs?: { readonly invoice?: string; readonly outage?: string; readonly maintenance?: string };
+  /** Set on a resend (POST /notices/{id}/resend): the notice it sends again, to the address registered now. */
+  readonly resendOf?: string;
 }
 
 /** kit: new initial passwords for the unit's accounts and a new kit link (operator reissue, W3). */

@@ -819,6 +819,30 @@ const outageThresholdReached: Template = (n) => {
   };
 };
 
+/** To the operator: data noticeId, noticeType, noticeUnit, noticeDate, recipient, bounceSubType, diagnostic, bouncedAt. */
+const noticeBounced: Template = (n) => ({
+  title: 'お客様への通知が配信できませんでした（ハードバウンス）',
+  lead: [
+    '下記の通知は、受信側のメールサーバーから恒久的な配信エラー（ハードバウンス）が返され、お客様に届いておりません。',
+    '約款上の通知は登録されたメールアドレスへの発信をもって到達したものとみなされますが、お客様が内容を確認できていない可能性があります。',
+  ],
+  tables: [
+    fields('配信できなかった通知', [
+      ['通知番号', stringField(n.data, 'noticeId')],
+      ['通知の種類', stringField(n.data, 'noticeType')],
+      ['契約番号', stringField(n.data, 'noticeUnit')],
+      ['通知日', ja(dateField(n.data, 'noticeDate'))],
+      ['宛先', stringField(n.data, 'recipient')],
+      ['バウンスの種類', stringField(n.data, 'bounceSubType')],
+      ['受信側の応答', stringField(n.data, 'diagnostic')],
+      ['バウンス日時', instantField(n.data, 'bouncedAt')],
+    ]),
+  ],
+  closing: [
+    'お客様に連絡先をご確認いただき、登録アドレスを変更（PATCH /units/{id}/contact）したうえで、通知を再送（POST /notices/{id}/resend）してください。',
+  ],
+});
+
 /** Art 35 (O5): data outage, knownAt, endedAt, hours, days, amount, annualFee (tax-exclusive), record (the compensation id). */
 const compensationStatement: Template = (n) => {
   const id = stringField(n.data, 'outage') ?? n.refs?.outage;
@@ -904,6 +928,7 @@ const TEMPLATES: Readonly<Record<NoticeType, Template>> = {
   outage_threshold_reached: outageThresholdReached,
   compensation_statement: compensationStatement,
   maintenance_notice: maintenanceNotice,
+  notice_bounced: noticeBounced,
   account_kit: accountKit,
   desktop_job_failed: desktopJobFailed,
 };

@@ -37,6 +37,8 @@ export const envSchemas = {
   provisioner: z.object({ ...common, ...queues, KIT_KEY_ID: required() }),
   reconciler: z.object({ ...common, KIT_KEY_ID: required() }),
   'outage-watch': z.object({ ...common, ...queues }),
+  /** SES delivery events → notices (and `notice_bounced` to the operator through the mail queue). */
+  'ses-events': z.object({ ...common, ...queues }),
 } as const;
 
 export type FunctionName = keyof typeof envSchemas;

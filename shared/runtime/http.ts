@@ -64,6 +64,12 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
         // The function ran out of time (an overloaded store): say so, and when to retry. Not an input error.
         logger.warn('request timed out', { requestId: requestContext()?.requestId });
         request.response = json(503, { code: 'SERVICE_UNAVAILABLE', message: 'the request ran out of time: retry later', details: {} }, { 'retry-after': '5' });
+      } else if (e?.name === 'StoreThrottledError') {
+        // DynamoDB stayed throttled through the adapter's jittered retries: nothing was changed, try again shortly.
+        logger.warn('store throttled', { error: e });
+        request.response = json(503, { code: 'STORE_BUSY', message: 'the store is busy; nothing was changed, retry after the delay', details: {} }, { 'retry-after': '2' });
+      } else if (e?.name === 'TransactionTooLargeError') {
+        request.response = json(422, { code: 'CHANGE_TOO_LARGE', message: e.message, details: {} });
       } else if (e && (e.statusCode === 404 || e.statusCode === 405)) {
         request.response = errorResult('NOT_FOUND', 404, `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`);
       } else {

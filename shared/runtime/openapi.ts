@@ -29,6 +29,7 @@ import {
   IdempotencyKeyHeader,
   IdParam,
   InvoiceIdParam,
+  NoticeIdParam,
   InvoicesQuery,
   LocalDateSchema,
   MaintenanceBody,
@@ -228,6 +229,39 @@ export const MaintenanceView = z.strictObject({
   noticeIds: z.array(z.string()).optional(),
 });
 
+export const NoticeView = z
+  .strictObject({
+    id: z.string(),
+    type: z.string(),
+    unitId: z.string().nullable(),
+    lineId: z.string().optional(),
+    date: LocalDateSchema,
+    role: z.enum(['account_manager', 'agent', 'operator', 'previous_account_manager']),
+    /** The address it was sent to (Art 39: the registered address at the time). */
+    to: z.string(),
+    /** Set on a resend: the notice it sends again. */
+    resendOf: z.string().optional(),
+    /** pending: waiting for the mailer; done: SES accepted it (sent). */
+    state: z.enum(['pending', 'done', 'failed']),
+    attempts: z.number().int(),
+    /** When SES accepted it (ISO instant; null while pending). */
+    sentAt: z.string().nullable(),
+    messageId: z.string().nullable(),
+    delivery: z.strictObject({
+      /** The worst SES reported: bounced/rejected > complained > delivered/soft_bounced > sent. */
+      status: z.enum(['pending', 'sent', 'delivered', 'soft_bounced', 'complained', 'bounced', 'rejected']),
+      events: z.array(
+        z.strictObject({
+          type: z.enum(['delivery', 'bounce', 'complaint', 'reject']),
+          at: z.string(),
+          bounceType: z.string().optional(),
+          bounceSubType: z.string().optional(),
+          diagnostic: z.string().optional(),
+        }),
+      ),
+    }),
+  })
+  .meta({ description: 'A notice with its delivery evidence (SES events, by X-Kokona-Notice-Id)' });
 export const AccountKitView = z.strictObject({
   unit: z.string(),
   registrationCode: z.string(),
@@ -294,7 +328,7 @@ export interface ApiRoute {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'desktops' | 'meta';
+  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'notices' | 'desktops' | 'meta';
   /** The one route without operator auth (W3: the kit link's token is the credential). */
   readonly public?: boolean;
   readonly params?: z.ZodObject;
@@ -605,6 +639,32 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: '/notices/{id}',
+    operationId: 'getNotice',
+    summary: 'A notice: to whom and when it was sent, and what SES reported since (delivery, bounce, complaint, reject)',
+    tag: 'notices',
+    params: NoticeIdParam,
+    response: { status: 200, description: 'The notice with its delivery evidence', schema: NoticeView },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no notice has this id (ids are percent-encoded: `#` is `%23`), or it is past its retention' }] },
+  },
+  {
+    method: 'POST',
+    path: '/notices/{id}/resend',
+    operationId: 'resendNotice',
+    summary: 'Send a notice again to the address registered for its role now (e.g. after a hard bounce and a contact change); idempotent per address',
+    tag: 'notices',
+    params: NoticeIdParam,
+    response: { status: 201, description: 'The resend (a notice of its own, `resendOf` = the original)', schema: NoticeView },
+    errors: {
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no notice has this id, or its unit is gone' }],
+      422: [
+        { code: 'VALIDATION_FAILED', when: 'the notice is not sent yet, or the address registered now is the one that hard-bounced it (details.reason = address_bounced)' },
+      ],
+    },
+  },
+  {
+    method: 'GET',
     path: '/kit/{token}',
     operationId: 'fetchAccountKit',
     summary: 'The account kit, once (W3): user names, initial passwords, registration code. No operator auth: the link token is the credential; rate-limited per address',
@@ -752,6 +812,7 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'OutageList', schema: OutageList, io: 'output' },
   { name: 'Compensation', schema: CompensationView, io: 'output' },
   { name: 'Maintenance', schema: MaintenanceView, io: 'output' },
+  { name: 'Notice', schema: NoticeView, io: 'output' },
   { name: 'Error', schema: ErrorBody, io: 'output' },
   { name: 'GatewayError', schema: GatewayError, io: 'output' },
 ];
@@ -872,6 +933,7 @@ export function buildOpenApi(): Json {
       { name: 'units', description: 'Units, additional lines, cancellations, contacts, desktops, history (Art 12–18; DETAILS T, C, H, M)' },
       { name: 'invoices', description: 'Invoices, payments and balances (Art 27–31; DETAILS I, L)' },
       { name: 'outages', description: 'Outages, compensation and maintenance (Art 33–35; DETAILS O, M)' },
+      { name: 'notices', description: 'Notices and their delivery evidence (SES events)' },
       { name: 'desktops', description: 'Account kits, desktop jobs and the reconciler (Art 45; docs/DESKTOPS.md W1–W10)' },
       { name: 'meta', description: 'About the API' },
     ],

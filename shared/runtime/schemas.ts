@@ -199,6 +199,25 @@ export const MaintenanceBody = z.strictObject({
 /** The local operator hook `POST /_local/daily` (npm run daily). */
 export const DailyRunBody = z.strictObject({ date: z.string().max(10).optional() });
 
+/**
+ * A notice id (`N#<unit>#<type>#<date>#<role>[#…]`, resends `…#R<hash>`), percent-encoded in the path
+ * (`#` is `%23`); decoded here whether or not the gateway decoded it.
+ */
+export const NoticeIdParam = z.strictObject({
+  id: z
+    .string()
+    .min(3)
+    .max(400)
+    .transform((s, ctx) => {
+      try {
+        return s.includes('%') ? decodeURIComponent(s) : s;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a percent-encoded notice id' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.string().regex(/^N#[\x21-\x7e]{1,396}$/, 'a notice id N#<unit>#<type>#<date>#<role>…')),
+});
 /** W3: the kit token of the link (256 bits, base64url). Anything else is 410 like an unknown token. */
 export const KitTokenParam = z.strictObject({ token: z.string().max(200) });
 /** W5: a desktop job id (`D#<unit>#<line>#<action>#<date>`, URL-encoded in the path). */

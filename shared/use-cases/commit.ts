@@ -28,7 +28,7 @@ export function businessDayDone(deps: Pick<CoreDeps, 'clock'>): LocalDate {
  * so the domain always sees the current state. Returns the saved unit.
  */
 export async function changeUnit(
-  deps: Pick<CoreDeps, 'units' | 'publisher' | 'config' | 'clock'>,
+  deps: Pick<CoreDeps, 'units' | 'publisher' | 'config' | 'clock' | 'telemetry'>,
   id: string,
   decide: (unit: Unit) => Transition | Promise<Transition>,
   opts: {
@@ -58,7 +58,15 @@ export async function changeUnit(
       invoices,
       idempotency: opts.idempotency?.({ ...t.unit, version: t.unit.version + 1 }),
     });
-    // After the commit: a lost publish is recovered by the relay sweep of pending outbox items.
+    const issued = invoices.filter((i) => !(loaded.invoices ?? []).some((x) => x.id === i.id));
+    if (issued.length > 0) {
+      deps.telemetry?.count('InvoicesIssued', issued.length);
+      deps.telemetry?.count(
+        'YenBilled',
+        issued.reduce((s, i) => s + i.total, 0),
+      );
+    }
+    // After the commit: a lost publish (logged by the publisher) is recovered by the relay sweep of pending outbox items.
     await deps.publisher.publish(outbox).catch(() => undefined);
     return saved;
   });

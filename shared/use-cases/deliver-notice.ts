@@ -7,12 +7,13 @@
  */
 import type { Config } from '#domain/config.ts';
 import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
-import { DeliveryInProgressError, type Mailer, type OutboxRepository } from './ports.ts';
+import { DeliveryInProgressError, type Mailer, type OutboxRepository, type Telemetry } from './ports.ts';
 
 export interface DeliverNoticeDeps {
   readonly config: Config;
   readonly outbox: OutboxRepository;
   readonly mailer: Mailer;
+  readonly telemetry?: Telemetry;
 }
 
 /** How long one delivery may take before a duplicate may try again (ms). */
@@ -30,7 +31,8 @@ export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): 
   const body = renderNotice(notice, { serviceName: 'ココナワーク', operatorName: deps.config.issuer.name });
   try {
     const { messageId } = await deps.mailer.send({ from: deps.config.mail.from, to: notice.to.email, ...body, headers: noticeHeaders(notice) });
-    await deps.outbox.complete(outboxId, { messageId });
+    await deps.outbox.complete(outboxId, { messageId, sentAt: new Date().toISOString() });
+    deps.telemetry?.count('NoticesSent');
     return 'sent';
   } catch (e) {
     await deps.outbox.recordAttempt(outboxId, (e as Error).message);

@@ -26,7 +26,7 @@ import {
 } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
 import { retryOnConflict } from './contention.ts';
-import { ConcurrentModificationError, type Clock, type IdGenerator, type OutageRepository, type OutboxPublisher, type OutboxRepository, type UnitRepository } from './ports.ts';
+import { ConcurrentModificationError, type Clock, type IdGenerator, type OutageRepository, type OutboxPublisher, type OutboxRepository, type Telemetry, type UnitRepository } from './ports.ts';
 
 export interface OutageDeps {
   readonly config: Config;
@@ -36,6 +36,7 @@ export interface OutageDeps {
   readonly outages: OutageRepository;
   readonly outbox: OutboxRepository;
   readonly publisher: OutboxPublisher;
+  readonly telemetry?: Telemetry;
 }
 
 export interface OutageInput {
@@ -200,7 +201,11 @@ export async function settleOutage(deps: OutageDeps, id: string): Promise<Outage
         { discriminator: r.id, refs: { outage: o.id } },
       ),
     );
-    if (await deps.outages.writeCompensations({ added, updated: voided.map((r) => ({ record: r, expectStatus: 'pending_payout' })), outbox })) published.push(...outbox);
+    if (await deps.outages.writeCompensations({ added, updated: voided.map((r) => ({ record: r, expectStatus: 'pending_payout' })), outbox })) {
+      published.push(...outbox);
+      const yen = added.reduce((sum, r) => sum + r.amount, 0) - voided.reduce((sum, r) => sum + r.amount, 0);
+      if (yen !== 0) deps.telemetry?.count('CompensationYen', yen);
+    }
   });
   await deps.publisher.publish(published).catch(() => undefined);
   return retryOnConflict(`outage ${id}`, async () => {

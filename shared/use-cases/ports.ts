@@ -6,6 +6,7 @@ import type { Instant, LocalDate } from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import type { DesktopJob, Notice, OutboxItem } from '#domain/effects.ts';
 import type { Invoice } from '#domain/invoices.ts';
+import type { DeliveryStatus, MailEvent } from '#domain/mail-events.ts';
 import type { CompensationRecord, Outage, OutageScope } from '#domain/outages.ts';
 import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
 
@@ -138,6 +139,8 @@ export interface Maintenance {
 /** The unit ids the daily run must wake on a date (reads grow with the day's work). */
 export interface Agenda {
   dueOn(date: LocalDate): Promise<string[]>;
+  /** The same ids, one list per storage shard (the fan-out sends each shard in parallel). */
+  shardsDueOn?(date: LocalDate): Promise<string[][]>;
 }
 
 export interface RunLog {
@@ -163,6 +166,8 @@ export interface OutboxEntry {
   readonly state: OutboxState;
   readonly attempts: number;
   readonly result?: Readonly<Record<string, unknown>>;
+  /** Notices: what SES reported after accepting the mail (absent until its first event). */
+  readonly delivery?: { readonly status: DeliveryStatus; readonly events: readonly MailEvent[] };
   /** A waiting desktop job's progress (when it started, how many re-checks so far). */
   readonly progress?: Readonly<Record<string, unknown>>;
   readonly failure?: JobFailure;
@@ -181,8 +186,14 @@ export interface OutboxRepository {
    */
   claim(id: string, leaseMs: number): Promise<boolean>;
   recordAttempt(id: string, error: string): Promise<void>;
-  /** Items not yet done (for the relay sweep). */
-  listPending(limit: number): Promise<OutboxItem[]>;
+  /** Items not yet done (for the relay sweep), in (date, id) order; `after`: the `${date}#${id}` of the previous page's last. */
+  listPending(limit: number, after?: string): Promise<OutboxItem[]>;
+  /**
+   * Records a delivery event on a notice (once per event: a redelivered event changes nothing) and raises
+   * its status to `status` unless it already stands at an equal or worse one (DELIVERY_RANK). False
+   * when this event was recorded before.
+   */
+  recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<boolean>;
   /** Writes items that belong to no unit's state change (maintenance notices); an existing id is kept as it is. */
   add(items: readonly OutboxItem[]): Promise<void>;
   /** A waiting job: records its progress and releases the lease (the re-check is a delayed message). */
@@ -397,12 +408,42 @@ export interface OutboxMessage {
   readonly outboxId: string;
 }
 
+/**
+ * The business figures the functions publish as CloudWatch metrics (namespace `Kokona`, EMF through
+ * Powertools Metrics on Lambda; counted in memory by the embedded stack). All are sums per period.
+ */
+export type MetricName =
+  /** Dates the daily run completed (the "daily run not completed" alarm watches it). */
+  | 'DailyRunCompleted'
+  /** Wake-ups the daily run fanned out (due units). */
+  | 'DueUnits'
+  /** Dates the daily run owes at the hourly check (0 when up to date; alarm ≥ 1 from 01:00 JST). */
+  | 'DailyRunOwedDays'
+  | 'InvoicesIssued'
+  | 'YenBilled'
+  | 'NoticesSent'
+  | 'NoticesDelivered'
+  | 'NoticesBounced'
+  | 'NoticesComplained'
+  | 'NoticesRejected'
+  | 'DesktopsCreated'
+  | 'DesktopsFailed'
+  | 'CompensationYen'
+  /** Desktops whose WorkSpaces state differs from the unit's (the desktop reconciler). */
+  | 'DesktopDrift';
+
+export interface Telemetry {
+  count(metric: MetricName, value?: number): void;
+}
+
 /** What the state-changing use cases need. */
 export interface CoreDeps {
   readonly config: Config;
   readonly clock: Clock;
   readonly units: UnitRepository;
   readonly publisher: OutboxPublisher;
+  /** Business metrics (optional: tests and tools leave it out). */
+  readonly telemetry?: Telemetry;
 }
 
 export type { DesktopJob, Notice, OutboxItem };

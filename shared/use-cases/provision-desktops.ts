@@ -38,6 +38,7 @@ export interface ProvisionDeps {
   readonly publisher: CoreDeps['publisher'];
   readonly outbox: OutboxRepository;
   readonly desktops: DesktopGateway;
+  readonly telemetry?: CoreDeps['telemetry'];
   readonly directory: DirectoryGateway;
   readonly accounts: AccountRepository;
   readonly kits: KitRepository;
@@ -234,6 +235,8 @@ async function createStep(deps: ProvisionDeps, unit: Unit, accounts: AccountReco
   let transient = 0;
   for (const batch of chunks(accounts.filter((a) => !a.workspaceId && !a.deleted), WORKSPACES_BATCH)) {
     const r = await deps.desktops.create(batch.map((a) => ({ userName: a.userName, unitId: a.unitId, lineId: a.lineId })));
+    if (r.created.length) deps.telemetry?.count('DesktopsCreated', r.created.length);
+    if (r.failed.length) deps.telemetry?.count('DesktopsFailed', r.failed.length);
     const byUser = new Map(batch.map((a) => [a.userName.toLowerCase(), a]));
     const changed: AccountRecord[] = r.created.flatMap((d) => {
       const a = byUser.get(d.userName.toLowerCase());

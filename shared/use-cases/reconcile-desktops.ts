@@ -17,6 +17,8 @@ export interface ReconcileDeps {
   readonly accounts: AccountRepository;
   readonly desktops: DesktopGateway;
   readonly drift: DriftStore;
+  /** DesktopDrift per run (the DesktopDrift alarm, Maximum ≥ 1). */
+  readonly telemetry?: CoreDeps['telemetry'];
 }
 
 /** Units that may hold desktops (a cancelled or terminated unit keeps them until its deletion date). */
@@ -96,5 +98,6 @@ export async function reconcileDesktops(deps: ReconcileDeps, trigger: DriftRepor
     orphansSince: orphansSince as DriftReport['orphansSince'],
   };
   await deps.drift.save(report);
+  deps.telemetry?.count('DesktopDrift', report.drift);
   return report;
 }

@@ -5,7 +5,7 @@
  *              3. mark the date completed.
  * advanceUnitTo: bring one unit up to a date (idempotent: a stale or repeated message is a no-op).
  */
-import { addDays, compareDates, type LocalDate } from '#domain/calendar.ts';
+import { addDays, compareDates, daysBetween, jstDate, type Instant, type LocalDate } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
 import { advanceUnit } from '#domain/lifecycle.ts';
 import { changeUnit } from './commit.ts';
@@ -36,12 +36,25 @@ export async function runDailyRun(deps: DailyRunDeps, date: LocalDate): Promise<
   for (; compareDates(d, date) <= 0 && dates.length < MAX_CATCH_UP_DAYS; d = addDays(d, 1)) dates.push(d);
   let dueUnits = 0;
   for (const day of dates) {
-    const ids = await deps.agenda.dueOn(day);
-    dueUnits += ids.length;
-    await deps.lifecycleQueue.send(ids.map((unitId) => ({ unitId, date: day })));
+    // Each agenda shard is sent by its own sender, all in parallel (100k due units are 10k SendMessageBatch calls).
+    const shards = deps.agenda.shardsDueOn ? await deps.agenda.shardsDueOn(day) : [await deps.agenda.dueOn(day)];
+    dueUnits += shards.reduce((n, ids) => n + ids.length, 0);
+    await Promise.all(shards.map((ids) => deps.lifecycleQueue.send(ids.map((unitId) => ({ unitId, date: day })))));
     await deps.runLog.markCompleted(day);
   }
   return { dates, dueUnits };
+}
+
+/**
+ * The dates the daily run owes at `at`: the business date whose run must be complete by then is the
+ * JST date of `at` minus one hour (so from 01:00 JST, today's), minus the last completed date; 1 when
+ * it never ran. Published hourly as `DailyRunOwedDays` (the "daily run not completed by 01:00" alarm).
+ */
+export async function owedDays(deps: { readonly runLog: RunLog }, at: Instant): Promise<number> {
+  const due = jstDate((at - 3_600_000) as Instant);
+  const last = await deps.runLog.lastCompleted();
+  if (last === null) return 1;
+  return Math.max(0, daysBetween(last, due));
 }
 
 /** The lifecycle worker's unit of work: apply every date due for the unit up to `date`. */

@@ -11,6 +11,7 @@
  */
 import { buildConfig, type Config } from '#domain/config.ts';
 import { date, jstInstant, type LocalDate } from '#domain/calendar.ts';
+import { DELIVERY_RANK, type DeliveryStatus, type MailEvent } from '#domain/mail-events.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
@@ -81,6 +82,7 @@ interface StoredOutbox {
   result?: Record<string, unknown>;
   leaseUntil?: number;
   lastError?: string;
+  delivery?: { status: DeliveryStatus; events: Map<string, MailEvent> };
   progress?: Record<string, unknown>;
   failure?: JobFailure;
   retries?: number;
@@ -183,9 +185,20 @@ export class InMemoryOutboxRepository implements OutboxRepository {
     return { items: this.sorted().filter((s) => s.state === 'failed').slice(0, limit).map((s) => this.entry(s)), next: null };
   }
 
-  async listPending(limit: number): Promise<OutboxItem[]> {
+  async recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<boolean> {
+    const s = this.items.get(id);
+    if (!s) return false;
+    s.delivery ??= { status, events: new Map() };
+    const key = `${event.type}:${event.messageId}:${event.at}`;
+    const added = !s.delivery.events.has(key);
+    if (added) s.delivery.events.set(key, copy(event));
+    if (DELIVERY_RANK[status] > DELIVERY_RANK[s.delivery.status]) s.delivery.status = status;
+    return added;
+  }
+
+  async listPending(limit: number, after?: string): Promise<OutboxItem[]> {
     return this.sorted()
-      .filter((s) => s.state === 'pending')
+      .filter((s) => s.state === 'pending' && (after === undefined || `${s.item.date}#${s.item.id}` > after))
       .slice(0, limit)
       .map((s) => copy(s.item));
   }
@@ -205,6 +218,7 @@ export class InMemoryOutboxRepository implements OutboxRepository {
       state: s.state,
       attempts: s.attempts,
       ...(s.result ? { result: copy(s.result) } : {}),
+      ...(s.delivery ? { delivery: { status: s.delivery.status, events: [...s.delivery.events.values()].map(copy).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)) } } : {}),
       ...(s.progress ? { progress: copy(s.progress) } : {}),
       ...(s.failure ? { failure: copy(s.failure) } : {}),
       ...(s.retries ? { retries: s.retries } : {}),

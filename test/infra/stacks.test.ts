@@ -23,7 +23,7 @@ const FUNCTIONS = Object.keys(envSchemas) as FunctionName[];
 let t: ReturnType<typeof templates>;
 beforeAll(() => {
   t = templates();
-});
+}, 180_000); // one synth of three stacks: slow on a loaded 2-core machine
 
 const resources = (tpl: Template, type: string) => tpl.findResources(type) as Resources;
 const allTemplates = () => [t.dataT, t.jobsT, t.apiT];
@@ -183,7 +183,7 @@ describe('JobsStack', () => {
   it('gives each job queue a DLQ with redrive, SSE and TLS-only access', () => {
     const queues = resources(t.jobsT, 'AWS::SQS::Queue');
     const work = Object.entries(queues).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(work.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DesktopQueue', 'LifecycleQueue', 'MailQueue']);
+    expect(work.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DesktopQueue', 'LifecycleQueue', 'MailEventsQueue', 'MailQueue']);
     for (const [id, q] of work) {
       const redrive = q.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number };
       expect(redrive.maxReceiveCount, id).toBe(MAX_RECEIVE_COUNT);
@@ -200,7 +200,7 @@ describe('JobsStack', () => {
   it('alarms on the depth of every DLQ, into the alarm topic', () => {
     const queues = resources(t.jobsT, 'AWS::SQS::Queue');
     const dlqIds = Object.keys(queues).filter((id) => !queues[id]!.Properties.RedrivePolicy);
-    expect(dlqIds).toHaveLength(5); // lifecycle, mail, desktops; daily-run and outage-watch failures
+    expect(dlqIds).toHaveLength(6); // lifecycle, mail, desktops, mail events; daily-run and outage-watch failures
     const alarms = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Alarm'));
     for (const id of dlqIds) {
       const alarm = alarms.find(
@@ -236,7 +236,7 @@ describe('JobsStack', () => {
 
   it('consumes each queue with partial batch responses and bounded concurrency (the mailer: 2)', () => {
     const mappings = Object.values(resources(t.jobsT, 'AWS::Lambda::EventSourceMapping')).map((m) => m.Properties as Record<string, any>);
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(4);
     for (const m of mappings) expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     const byFunction = (name: FunctionName) => mappings.find((m) => m.FunctionName.Ref === lambdas().get(name)!.logicalId)!;
     expect(byFunction('lifecycle-worker').EventSourceArn['Fn::GetAtt'][0]).toMatch(/^LifecycleQueue/);
@@ -252,6 +252,99 @@ describe('JobsStack', () => {
       const fn = [...lambdas().values()].find((f) => f.logicalId === props.FunctionName.Ref)!;
       expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * fn.props.Timeout);
     }
+  });
+});
+
+describe('operability: alarms that fire, the dashboard, SES delivery events, TTL', () => {
+  type AlarmProps = Record<string, any>;
+  const alarms = () => Object.values(resources(t.jobsT, 'AWS::CloudWatch::Alarm')).map((r) => r.Properties as AlarmProps);
+  const byDescription = (re: RegExp) => alarms().filter((a) => re.test(String(a.AlarmDescription)));
+  const topicOf = (a: AlarmProps) => JSON.stringify(a.AlarmActions);
+
+  it('alarms when the daily run has not completed by 01:00 JST, also when nothing reported (missing data breaches)', () => {
+    const [a] = byDescription(/daily run has not completed/);
+    expect(a).toMatchObject({
+      Namespace: 'Kokona',
+      MetricName: 'DailyRunOwedDays',
+      Dimensions: [{ Name: 'service', Value: 'kokona' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(topicOf(a!)).toContain('AlarmTopic');
+  });
+
+  it('alarms on the age of the oldest message of every work queue', () => {
+    const ages = alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(ages.map((a) => String(a.AlarmDescription).split(':')[0]).sort()).toEqual([
+      'kokona desktops (→ provisioner → WorkSpaces)',
+      'kokona lifecycle (daily-run → lifecycle-worker)',
+      'kokona mail (→ mailer → SES)',
+      'kokona mail events (SES → EventBridge → ses-events)',
+    ]);
+    for (const a of ages) expect(a).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    expect(ages.map((a) => a.Threshold).sort()).toEqual([3600, 3600, 7200, 7200]);
+  });
+
+  it('alarms on DynamoDB throttling of the table and both indexes', () => {
+    const [a] = byDescription(/DynamoDB throttled/);
+    const metrics = (a!.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[]).filter((m) => m.MetricStat);
+    expect(metrics.map((m) => m.MetricStat!.Metric.MetricName).sort()).toEqual(['ReadThrottleEvents', 'ReadThrottleEvents', 'ReadThrottleEvents', 'WriteThrottleEvents', 'WriteThrottleEvents', 'WriteThrottleEvents']);
+    expect(metrics.map((m) => m.MetricStat!.Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value ?? 'table').sort()).toEqual(['gsi1', 'gsi1', 'gsi2', 'gsi2', 'table', 'table']);
+    expect(a).toMatchObject({ Threshold: 1, EvaluationPeriods: 2 });
+  });
+
+  it('alarms on the SES bounce (5 %) and complaint (0.1 %) rates, and on desktop drift', () => {
+    expect(byDescription(/bounce rate/)[0]).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.05 });
+    expect(byDescription(/complaint rate/)[0]).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.001 });
+    expect(byDescription(/desktop reconciler/)[0]).toMatchObject({
+      Namespace: 'Kokona',
+      MetricName: 'DesktopDrift',
+      Dimensions: [{ Name: 'service', Value: 'kokona' }],
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('sends every alarm to the alarm topic', () => {
+    for (const a of alarms()) expect(topicOf(a), String(a.AlarmDescription)).toContain('AlarmTopic');
+  });
+
+  it('has one dashboard with the day\'s work, queues, throttles, SES reputation and every alarm', () => {
+    const dashboards = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const m of ['DueUnits', 'DailyRunCompleted', 'InvoicesIssued', 'YenBilled', 'NoticesSent', 'NoticesBounced', 'DesktopsCreated', 'DesktopsFailed', 'CompensationYen', 'ApproximateAgeOfOldestMessage', 'Reputation.BounceRate'])
+      expect(body).toContain(m);
+    expect(body).toContain('alarm');
+  });
+
+  it('sends the configuration set\'s delivery, bounce, complaint and reject events to EventBridge, and a rule takes them to the ses-events queue', () => {
+    t.dataT.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint', 'reject']),
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      }),
+    });
+    const rules = Object.values(resources(t.jobsT, 'AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!.Properties as Record<string, any>;
+    expect(rule.EventPattern).toMatchObject({ source: ['aws.ses'], 'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Rejected'] });
+    expect(JSON.stringify(rule.EventPattern.detail)).toContain('ses:configuration-set');
+    expect(JSON.stringify(rule.Targets)).toContain('MailEventsQueue');
+    expect(JSON.stringify(rule.Targets)).toContain('DeadLetterConfig');
+    t.jobsT.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: Match.anyValue(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('MailEventsQueue'), 'Arn'] },
+    });
+  });
+
+  it('expires spent items with TTL on expiresAt', () => {
+    t.dataT.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
   });
 });
 
@@ -338,6 +431,7 @@ describe('least privilege', () => {
     provisioner: [...BASE, ...SEND, ...CONSUME, ...WORKSPACES, ...DIRECTORY, 'kms:GenerateDataKey'],
     reconciler: [...BASE, ...WORKSPACES, 'sqs:SendMessage'], // + sqs:SendMessage to its DLQ
     'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
+    'ses-events': [...BASE, ...SEND, ...CONSUME], // notice_bounced goes out through the mail queue
   };
 
   it.each(FUNCTIONS)('%s has exactly the actions its composition root uses', (name) => {

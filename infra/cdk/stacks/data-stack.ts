@@ -2,14 +2,15 @@
  * DataStack — the stateful part, kept (RETAIN) when a stack is deleted: the single DynamoDB table
  * (its keys and GSI taken from shared/adapters/dynamodb/table.ts, the definition the adapters and
  * DynamoDB Local use, so the two cannot drift), and the SES identity and configuration set the
- * mailer sends through.
+ * mailer sends through, whose delivery events go to the default EventBridge bus.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '#adapters/dynamodb/table.ts';
+import { TTL_ATTRIBUTE, tableDefinition } from '#adapters/dynamodb/table.ts';
 import type { SesIdentity } from '../context.ts';
 
 const ATTRIBUTE_TYPES: Record<string, dynamodb.AttributeType> = {
@@ -64,6 +65,8 @@ export class DataStack extends Stack {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Spent items expire (retention per kind: shared/adapters/dynamodb/table.ts RETENTION_DAYS).
+      timeToLiveAttribute: TTL_ATTRIBUTE,
     });
     for (const gsi of shape.globalSecondaryIndexes) this.table.addGlobalSecondaryIndex(gsi);
 
@@ -77,6 +80,14 @@ export class DataStack extends Stack {
       service: 'ses',
       resource: 'configuration-set',
       resourceName: this.configurationSet.configurationSetName,
+    });
+
+    // Delivery evidence: the configuration set's delivery, bounce, complaint and reject events go to the
+    // account's default EventBridge bus; the Jobs stack's rule takes this set's events to the ses-events function.
+    new ses.ConfigurationSetEventDestination(this, 'MailEventsToEventBridge', {
+      configurationSet: this.configurationSet,
+      destination: ses.EventDestination.eventBus(events.EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
     });
 
     this.emailIdentity = new ses.EmailIdentity(this, 'MailIdentity', {

@@ -6,11 +6,17 @@
  *   daily-run, lifecycle-worker, outage-watch (and the api) ─(mail queue)→ mailer → SES
  *                                                          ─(desktops queue)→ provisioner → WorkSpaces
  *
- * Every queue has a DLQ with a depth alarm; every function alarms on errors and throttles; alarms
- * go to one SNS topic (encrypted with a key CloudWatch may use) mailed to `alarmEmail`.
+ *   SES (configuration set events) → EventBridge default bus ─rule→ mail-events queue → ses-events
+ *
+ * Every queue has a DLQ with a depth alarm and an age-of-oldest-message alarm; every function alarms
+ * on errors (an SQS batch that failed whole is an error: functions/sqs.ts) and throttles; the
+ * Operations construct adds the daily-run, DynamoDB, SES and desktop-drift alarms and the dashboard.
+ * Alarms go to one SNS topic (encrypted with a key CloudWatch may use) mailed to `alarmEmail`.
  */
 import { Duration, RemovalPolicy, Stack, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -23,6 +29,7 @@ import type { Construct } from 'constructs';
 import type { Config } from '#domain/config.ts';
 import { BackofficeFunction } from '../constructs/backoffice-function.ts';
 import { grantTableReadWrite } from '../constructs/table-access.ts';
+import { Operations } from '../constructs/operations.ts';
 import { DeadLetterQueue, WorkQueue } from '../constructs/work-queue.ts';
 
 /** The daily run: 00:05 in Japan (DETAILS S5), whatever the UTC offset of the region. */
@@ -49,6 +56,9 @@ export class JobsStack extends Stack {
   readonly lifecycleQueue: WorkQueue;
   readonly mailQueue: WorkQueue;
   readonly desktopQueue: WorkQueue;
+  readonly mailEventsQueue: WorkQueue;
+  readonly sesEvents: BackofficeFunction<'ses-events'>;
+  readonly operations: Operations;
   readonly dailyRun: BackofficeFunction<'daily-run'>;
   readonly lifecycleWorker: BackofficeFunction<'lifecycle-worker'>;
   readonly mailer: BackofficeFunction<'mailer'>;
@@ -88,15 +98,25 @@ export class JobsStack extends Stack {
 
     // ── queues ────────────────────────────────────────────────────────────────────────────────
     const alarmTopic = this.alarmTopic;
+    // maxAge: how long the oldest message may wait before someone is paged (an April-1st fan-out drains
+    // within the hour; mails wait for the SES rate; a desktop job retries WorkSpaces for up to ~1.5 h).
     this.lifecycleQueue = new WorkQueue(this, 'LifecycleQueue', {
       description: 'kokona lifecycle (daily-run → lifecycle-worker)',
       visibilityTimeout: Duration.minutes(6),
+      maxAge: Duration.hours(1),
       alarmTopic,
     });
-    this.mailQueue = new WorkQueue(this, 'MailQueue', { description: 'kokona mail (→ mailer → SES)', visibilityTimeout: Duration.minutes(3), alarmTopic });
+    this.mailQueue = new WorkQueue(this, 'MailQueue', { description: 'kokona mail (→ mailer → SES)', visibilityTimeout: Duration.minutes(3), maxAge: Duration.hours(2), alarmTopic });
     this.desktopQueue = new WorkQueue(this, 'DesktopQueue', {
       description: 'kokona desktops (→ provisioner → WorkSpaces)',
       visibilityTimeout: Duration.minutes(18),
+      maxAge: Duration.hours(2),
+      alarmTopic,
+    });
+    this.mailEventsQueue = new WorkQueue(this, 'MailEventsQueue', {
+      description: 'kokona mail events (SES → EventBridge → ses-events)',
+      visibilityTimeout: Duration.minutes(3),
+      maxAge: Duration.hours(1),
       alarmTopic,
     });
     const dailyRunFailures = new DeadLetterQueue(this, 'DailyRunFailures', { description: 'kokona daily-run (scheduler delivery or run failed)', alarmTopic });
@@ -155,13 +175,20 @@ export class JobsStack extends Stack {
       async: { retryAttempts: 1, maxEventAge: Duration.hours(2), deadLetterQueue: dailyRunFailures.queue },
     });
 
+    this.sesEvents = new BackofficeFunction(this, 'SesEvents', {
+      name: 'ses-events',
+      description: 'Records SES delivery events on their notices; notice_bounced to the operator (SQS mail-events queue)',
+      environment: { ...common, ...outboxQueues },
+      timeout: Duration.seconds(30),
+    });
+
     // ── grants: each function gets what its composition root uses, nothing more ────────────────
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch, this.reconciler]) {
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch, this.reconciler, this.sesEvents]) {
       grantTableReadWrite(fn, 'TableAccess', table, fn);
       fn.addAlarms(alarmTopic);
     }
     this.lifecycleQueue.queue.grantSendMessages(this.dailyRun);
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch, this.provisioner]) {
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch, this.provisioner, this.sesEvents]) {
       this.mailQueue.queue.grantSendMessages(fn);
       this.desktopQueue.queue.grantSendMessages(fn);
     }
@@ -180,6 +207,26 @@ export class JobsStack extends Stack {
     this.mailQueue.consumeWith(this.mailer, { batchSize: 2, maxConcurrency: MAILER_CONCURRENCY });
     // WorkSpaces APIs throttle early; one job per invocation, two at a time.
     this.desktopQueue.consumeWith(this.provisioner, { batchSize: 1, maxConcurrency: 2 });
+    this.mailEventsQueue.consumeWith(this.sesEvents, { batchSize: 10, maxConcurrency: 2 });
+
+    // ── SES delivery events: this configuration set's events on the default bus → mail-events queue ──
+    new events.Rule(this, 'MailEventsRule', {
+      description: 'kokona: SES delivery, bounce, complaint and reject events of the back office configuration set',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Rejected'],
+        detail: { mail: { tags: { 'ses:configuration-set': [props.ses.configurationSetName] } } },
+      },
+      targets: [new eventsTargets.SqsQueue(this.mailEventsQueue.queue, { deadLetterQueue: this.mailEventsQueue.dlq.queue, retryAttempts: 10, maxEventAge: Duration.hours(24) })],
+    });
+
+    // ── alarms beyond each queue's and function's, and the dashboard ───────────────────────────
+    this.operations = new Operations(this, 'Operations', {
+      table,
+      alarmTopic,
+      queues: { lifecycle: this.lifecycleQueue, mail: this.mailQueue, desktops: this.desktopQueue, 'mail-events': this.mailEventsQueue },
+      functions: [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch, this.reconciler, this.sesEvents],
+    });
 
     // ── schedules ─────────────────────────────────────────────────────────────────────────────
     // Both handlers take their date/hour from the scheduled time, not the invocation time, so a retry

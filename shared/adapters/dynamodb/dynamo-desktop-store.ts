@@ -12,7 +12,7 @@ import type {
   KitRepository,
 } from '#use-cases/ports.ts';
 import { queryAll } from './query.ts';
-import { keys } from './table.ts';
+import { expired, expiresAfter, keys, RETENTION_DAYS } from './table.ts';
 
 const BATCH = 25;
 
@@ -30,14 +30,21 @@ async function batchWrite(db: DynamoDBDocumentClient, table: string, requests: R
 }
 
 function toAccount(i: Record<string, unknown>): AccountRecord {
-  const { pk: _pk, sk: _sk, ...rest } = i;
+  const { pk: _pk, sk: _sk, expiresAt: _ttl, ...rest } = i;
   return rest as unknown as AccountRecord;
 }
 
+/**
+ * Accounts live as long as their line; a spent one (`deleted`: desktop and user gone, W8) gets a TTL of
+ * RETENTION_DAYS.spentAccount and reads treat it as absent once past it. User names stay unique without
+ * it: the short-code counter never goes back (W2).
+ */
 export class DynamoAccountRepository implements AccountRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The time TTL is set and judged by (ms): the wall clock on AWS, the stack's clock locally. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async nextShortCodeSeq(): Promise<number> {
@@ -54,19 +61,23 @@ export class DynamoAccountRepository implements AccountRepository {
       ExpressionAttributeValues: { ':pk': `ACCTS#${unitId}`, ':sk': `L#${lineId}#` },
       ConsistentRead: true,
     });
-    return items.map(toAccount);
+    const now = this.now();
+    return items.filter((i) => !expired(i, now)).map(toAccount);
   }
 
   async listByUnit(unitId: string): Promise<AccountRecord[]> {
     const items = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ACCTS#${unitId}` }, ConsistentRead: true });
-    return items.map(toAccount).sort((a, b) => a.number - b.number);
+    const now = this.now();
+    return items.filter((i) => !expired(i, now)).map(toAccount).sort((a, b) => a.number - b.number);
   }
 
   async putAll(records: readonly AccountRecord[]): Promise<void> {
     await batchWrite(
       this.db,
       this.table,
-      records.map((r) => ({ PutRequest: { Item: { ...keys.account(r.unitId, r.lineId, r.number), ...r } } })),
+      records.map((r) => ({
+        PutRequest: { Item: { ...keys.account(r.unitId, r.lineId, r.number), ...r, ...(r.deleted ? { expiresAt: expiresAfter(this.now(), RETENTION_DAYS.spentAccount) } : {}) } },
+      })),
     );
   }
 

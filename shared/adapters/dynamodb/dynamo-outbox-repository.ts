@@ -1,19 +1,66 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_RANK, type DeliveryStatus, type MailEvent } from '#domain/mail-events.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import type { JobFailure, OutboxEntry, OutboxRepository } from '#use-cases/ports.ts';
-import { outboxRecord } from './query.ts';
-import { GSI1, keys } from './table.ts';
+import { outboxRecord, queryShards } from './query.ts';
+import { GSI1, expired, keys, shardedKey } from './table.ts';
 
 export class DynamoOutboxRepository implements OutboxRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The time TTL expiry is judged by (ms): the wall clock on AWS, the stack's clock locally. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async get(id: string): Promise<OutboxEntry | null> {
     const r = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.outbox(id), ConsistentRead: true }));
-    if (!r.Item) return null;
+    if (!r.Item || expired(r.Item, this.now())) return null; // past its retention (TTL): gone
     return entryOf(r.Item);
+  }
+
+  async recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<boolean> {
+    let added = true;
+    const key = `${event.type}:${event.messageId}:${event.at}`;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET deliveryEvents = if_not_exists(deliveryEvents, :empty)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':empty': {} },
+        }),
+      );
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET deliveryEvents.#k = :e',
+          ConditionExpression: 'attribute_not_exists(deliveryEvents.#k)',
+          ExpressionAttributeNames: { '#k': key },
+          ExpressionAttributeValues: { ':e': event },
+        }),
+      );
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e; // unknown item, or this event recorded already
+      added = false;
+    }
+    const rank = DELIVERY_RANK[status];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET deliveryStatus = :s, deliveryRank = :r',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(deliveryRank) OR deliveryRank < :r)',
+          ExpressionAttributeValues: { ':s': status, ':r': rank },
+        }),
+      );
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e; // already at this status or a worse one
+    }
+    return added;
   }
 
   async complete(id: string, result: Record<string, unknown>): Promise<boolean> {
@@ -74,7 +121,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
           await this.db.send(
             new PutCommand({
               TableName: this.table,
-              Item: outboxRecord(o),
+              Item: outboxRecord(o, this.now()),
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );
@@ -137,7 +184,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
           ExpressionAttributeValues: {
             ':pending': 'pending',
             ':failed': 'failed',
-            ':pk': 'OUTBOX#pending',
+            ':pk': shardedKey('OUTBOX#pending', id),
             ':sk': `${entry.item.date}#${id}`,
             ':zero': 0,
             ':one': 1,
@@ -171,24 +218,28 @@ export class DynamoOutboxRepository implements OutboxRepository {
       }),
     );
     const next = r.LastEvaluatedKey ? Buffer.from(JSON.stringify(r.LastEvaluatedKey)).toString('base64url') : null;
-    return { items: (r.Items ?? []).map(entryOf), next };
+    const now = this.now();
+    return { items: (r.Items ?? []).filter((i) => !expired(i, now)).map(entryOf), next }; // past retention (TTL): gone
   }
 
-  async listPending(limit: number): Promise<OutboxItem[]> {
-    const r = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'OUTBOX#pending' },
-        Limit: limit,
-      }),
+  async listPending(limit: number, after?: string): Promise<OutboxItem[]> {
+    const items = await queryShards(
+      this.db,
+      { TableName: this.table, IndexName: GSI1 },
+      'OUTBOX#pending',
+      after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+      after ? { ':after': after } : {},
+      'gsi1sk',
+      limit,
     );
-    return (r.Items ?? []).map((i) => i.item as OutboxItem);
+    return items.map((i) => i.item as OutboxItem);
   }
 }
 
 function entryOf(i: Record<string, unknown>): OutboxEntry {
+  const events = Object.values((i.deliveryEvents ?? {}) as Record<string, MailEvent>).sort((a, b) =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : 0,
+  );
   return {
     item: i.item as OutboxItem,
     state: i.state as OutboxEntry['state'],
@@ -197,5 +248,6 @@ function entryOf(i: Record<string, unknown>): OutboxEntry {
     ...(i.progress ? { progress: i.progress as Record<string, unknown> } : {}),
     ...(i.failure ? { failure: i.failure as OutboxEntry['failure'] } : {}),
     ...(i.retries ? { retries: Number(i.retries) } : {}),
+    ...(i.deliveryStatus ? { delivery: { status: i.deliveryStatus as DeliveryStatus, events } } : {}),
   };
 }
