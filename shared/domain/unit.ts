@@ -7,12 +7,16 @@ export const ELIGIBLE_KINDS = ['corporation', 'public_body'] as const;
 export interface Person {
   readonly name: string;
   readonly email: string;
+  /** The agent's name in katakana (MONEY-IN B3b): a registered remitter name when the agent pays. */
+  readonly nameKana?: string;
 }
 
 export interface Contractor {
   readonly kind: string;
   readonly name: string;
   readonly corporateNumber: string;
+  /** The contractor's name in katakana (half- or full-width), a registered remitter name (MONEY-IN B3b). */
+  readonly nameKana?: string;
   readonly accountManager: Person;
   readonly agent: Person | null;
 }
@@ -92,5 +96,7 @@ export interface Unit {
   readonly processedThrough: LocalDate | null;
   /** WorkSpaces ids by user name (plan kokona), filled in by the provisioner. */
   readonly desktops: Readonly<Record<string, string>>;
+  /** The payer's virtual account (MONEY-IN B3a), assigned at acceptance; printed on invoices as 振込先. */
+  readonly virtualAccount?: string;
   readonly version: number;
 }
