@@ -11,6 +11,7 @@ import { DynamoAgenda, DynamoRunLog } from '#adapters/dynamodb/dynamo-agenda.ts'
 import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
+import { DynamoAuditLog, DynamoDepositRepository, DynamoPayerRepository } from '#adapters/dynamodb/dynamo-money.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
 import type { Queue } from '#use-cases/ports.ts';
 
@@ -31,6 +32,9 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
     runLog: new DynamoRunLog(db, table),
     outbox: new DynamoOutboxRepository(db, table),
     outages: new DynamoOutageRepository(db, table),
+    payers: new DynamoPayerRepository(db, table),
+    deposits: new DynamoDepositRepository(db, table),
+    audit: new DynamoAuditLog(db, table),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CoreDeps, IdGenerator, OutageRepository, OutboxRepository } from '#use-cases/ports.ts';
+import type { Archive, AuditLog, CoreDeps, DepositRepository, IdGenerator, InvoiceDocuments, OutageRepository, OutboxRepository, PayerRepository } from '#use-cases/ports.ts';
 
 /** What the api function's routes need (built by index.ts on Lambda, by infra/local for the embedded stack). */
 export interface ApiDeps extends CoreDeps {
@@ -6,4 +6,10 @@ export interface ApiDeps extends CoreDeps {
   readonly outages: OutageRepository;
   readonly outbox: OutboxRepository;
   readonly auth: { readonly mode: 'iam' | 'token'; readonly token?: string };
+  /** Money in (MONEY-IN). */
+  readonly payers: PayerRepository;
+  readonly deposits: DepositRepository;
+  readonly archive: Archive;
+  readonly documents: InvoiceDocuments;
+  readonly audit?: AuditLog;
 }

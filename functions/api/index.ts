@@ -2,11 +2,17 @@
 import { parseEnv } from '#runtime/env.ts';
 import { randomIds, systemClock } from '#runtime/clock.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
-import { awsStore, configFrom, sqsQueue } from '../wiring.ts';
+import { S3Client } from '@aws-sdk/client-s3';
+import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
+import { S3Archive } from '#adapters/archive/s3-archive.ts';
+import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
+import { join } from 'node:path';
+import { storeAdapters, configFrom, sqsQueue } from '../wiring.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('api');
-const store = awsStore(env.TABLE_NAME);
+const db = makeDocumentClient();
+const store = storeAdapters(db, env.TABLE_NAME);
 
 export const handler = makeHandler({
   config: configFrom(env.CONFIG_JSON),
@@ -17,4 +23,9 @@ export const handler = makeHandler({
   outbox: store.outbox,
   publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
   auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
+  payers: store.payers,
+  deposits: store.deposits,
+  audit: store.audit,
+  archive: new S3Archive(new S3Client({}), env.ARCHIVE_BUCKET, db, env.TABLE_NAME),
+  documents: new PdfKitInvoiceDocuments(join(import.meta.dirname ?? '.', env.INVOICE_FONT_PATH)),
 });

@@ -62,7 +62,7 @@ export function startApiServer(handler: LambdaHandler, opts: { port: number; ext
         return;
       }
       const r = await handler(toEvent(req, body), context);
-      res.writeHead(r.statusCode ?? 200, r.headers as Record<string, string>).end(r.body ?? '');
+      res.writeHead(r.statusCode ?? 200, r.headers as Record<string, string>).end(r.isBase64Encoded ? Buffer.from(r.body ?? '', 'base64') : (r.body ?? ''));
     } catch (e) {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'INTERNAL', message: String(e), details: {} }));
     }

@@ -5,6 +5,12 @@
  * as on AWS; only the endpoints and the queues differ.
  */
 import type { Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatJst } from '#domain/calendar.ts';
+import { LocalArchive } from '#adapters/archive/local-archive.ts';
+import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
@@ -59,6 +65,8 @@ export interface EmbeddedStackOptions {
   readonly agendaShards?: number;
   /** Meter the reads of the store's DynamoDB client (adapters/dynamodb/read-meter.ts): exposed as `readMeter` (benchmark, tests). */
   readonly meter?: boolean;
+  /** The write-once archive folder (MONEY-IN A1); a fresh temporary folder when absent. */
+  readonly archiveDir?: string;
   /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
   readonly faults?: (db: DynamoDBDocumentClient) => void;
 }
@@ -133,15 +141,28 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, ...queueOpts }),
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
-    const core = { config, clock: opts.clock, units: store.units, publisher };
+    const core = { config, clock: opts.clock, units: store.units, publisher, payers: store.payers };
+    const archiveDir = opts.archiveDir ?? mkdtempSync(join(tmpdir(), 'kokona-archive-'));
+    const archive = new LocalArchive(archiveDir, () => formatJst(opts.clock.now()));
+    const documents = new PdfKitInvoiceDocuments();
 
-    const api = makeApi({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, auth: { mode: 'token', token: opts.apiToken ?? 'local-token' } }) as unknown as ApiHandler;
+    const api = makeApi({
+      ...core,
+      ids: randomIds,
+      outages: store.outages,
+      outbox: store.outbox,
+      auth: { mode: 'token', token: opts.apiToken ?? 'local-token' },
+      deposits: store.deposits,
+      audit: store.audit,
+      archive,
+      documents,
+    }) as unknown as ApiHandler;
     const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox });
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer }));
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, archive, documents }));
     consumeWith(
       queues.desktops,
       makeProvisioner({
@@ -207,6 +228,9 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       drain,
       emulator,
       mail: new MailSinkClient(sink.url),
+      archive,
+      archiveDir,
+      documents,
       urls: {
         api: apiPort ? `http://127.0.0.1:${apiPort}` : null,
         dynamodb: dynamoEndpoint,
@@ -217,6 +241,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       async stop() {
         for (const q of Object.values(queues)) q.stop();
         for (const s of started.reverse()) await s.stop().catch(() => undefined);
+        if (!opts.archiveDir) rmSync(archiveDir, { recursive: true, force: true });
       },
     };
   } catch (e) {

@@ -54,6 +54,7 @@ const stack = await startEmbeddedStack({
   config,
   apiToken,
   dataDir: resolve(home, 'data'),
+  archiveDir: resolve(home, 'archive'), // MONEY-IN A1: write-once, with manifest.jsonl
   ports: {
     api: Number(values['api-port']),
     dynamodb: Number(values['dynamodb-port']),

@@ -19,7 +19,8 @@ export type NoticeType =
   | 'terminated'
   | 'outage_threshold_reached'
   | 'compensation_statement'
-  | 'maintenance_notice';
+  | 'maintenance_notice'
+  | 'deposit_cancelled';
 
 export type Role = 'account_manager' | 'agent' | 'operator' | 'previous_account_manager';
 

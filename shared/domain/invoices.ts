@@ -47,6 +47,8 @@ export interface PayTo {
   readonly accountType: '普通';
   readonly accountNumber: string;
   readonly holderKana: string;
+  /** True when the account is the payer's own virtual account (B3a). */
+  readonly dedicated: boolean;
 }
 
 export interface Invoice {
@@ -91,7 +93,7 @@ export function balance(inv: Invoice): Yen {
 /** V1: the payer's virtual account at the configured bank, or the operator's ordinary account. */
 export function payToOf(unit: Pick<Unit, 'virtualAccount'>, config: Config): PayTo {
   const b = config.bank;
-  return { bankCode: b.code, bankName: b.name, branchCode: b.branchCode, branchName: b.branchName, accountType: '普通', accountNumber: unit.virtualAccount ?? b.accountNumber, holderKana: b.holderKana };
+  return { bankCode: b.code, bankName: b.name, branchCode: b.branchCode, branchName: b.branchName, accountType: '普通', accountNumber: unit.virtualAccount ?? b.accountNumber, holderKana: b.holderKana, dedicated: unit.virtualAccount !== undefined };
 }
 
 /** Config `paymentDue` (DETAILS I5): `{ monthsAfter, day: "end" | n }` or `{ days }`. */

@@ -1,6 +1,7 @@
 /** Request schemas at the edge (zod 4): shapes only; rules live in shared/domain. Also the source of the OpenAPI document. */
 import { z } from 'zod';
 import { parseLocalDate } from '#domain/calendar.ts';
+import { isKanaName } from '#domain/kana.ts';
 
 export const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ref: 1–64 of [A-Za-z0-9_-]');
 export const LocalDateSchema = z
@@ -9,6 +10,13 @@ export const LocalDateSchema = z
   .meta({ format: 'date', example: '2024-02-15' });
 const Email = z.email();
 const Person = z.strictObject({ name: z.string().min(1).max(200), email: Email });
+/** MONEY-IN B3b: a name in katakana, half- or full-width (the bank's spelling of the payer's name). */
+export const NameKana = z
+  .string()
+  .max(48)
+  .refine(isKanaName, 'katakana (half- or full-width), as the bank writes the remitter name')
+  .meta({ example: 'ｶ)ｻﾝﾌﾟﾙｼﾖｳｼﾞ' });
+const Agent = z.strictObject({ name: z.string().min(1).max(200), email: Email, nameKana: NameKana.optional() });
 
 export const ApplicationBody = z.strictObject({
   ref: Ref.optional(),
@@ -19,8 +27,9 @@ export const ApplicationBody = z.strictObject({
     name: z.string().min(1).max(200),
     /** Missing or malformed numbers are a rule refusal (INVALID_CORPORATE_NUMBER, DETAILS P3), not a shape error. */
     corporateNumber: z.string().optional(),
+    nameKana: NameKana.optional(),
     accountManager: Person,
-    agent: Person.nullable().default(null),
+    agent: Agent.nullable().default(null),
   }),
 });
 export type ApplicationBody = z.infer<typeof ApplicationBody>;
@@ -86,3 +95,29 @@ export const MaintenanceBody = z.strictObject({
   scope: OutageScopeSchema,
   description: z.string().max(2000).optional(),
 });
+
+// ── money in (MONEY-IN) ──────────────────────────────────────────────────────────────────────────
+export const DepositStatusSchema = z.enum(['matched', 'partial', 'unmatched', 'credit', 'cancelled', 'pending']);
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'items per page (1–200, default 50)' }),
+  next: z.string().min(1).max(2000).optional().meta({ description: 'the opaque cursor of the previous page' }),
+};
+export const DepositsQuery = z.strictObject({ status: DepositStatusSchema.optional(), ...PageQuery });
+export const DepositIdParam = z.strictObject({ id: z.string().regex(/^D\d{8}-\d{6,8}-[0-9a-f]{10}$/, 'a deposit id') });
+export const MatchBody = z.strictObject({
+  unit: Ref,
+  invoices: z.array(InvoiceIdParam.shape.id).min(1).max(50),
+  move: z.boolean().optional(),
+});
+export const ArchiveQuery = z
+  .strictObject({
+    from: LocalDateSchema.optional(),
+    to: LocalDateSchema.optional(),
+    min: z.coerce.number().int().min(0).optional(),
+    max: z.coerce.number().int().min(0).optional(),
+    counterparty: z.string().trim().min(1).max(200).optional(),
+    ...PageQuery,
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, 'from must not be after to')
+  .refine((q) => q.min === undefined || q.max === undefined || q.min <= q.max, 'min must not exceed max');
+export const ArchiveKeyParam = z.strictObject({ key: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.\d{4}-\d{2}-\d{2}\.(fees|late_interest)\.(pdf|eml)$/, 'an archive key <invoice id>.pdf|eml') });

@@ -10,6 +10,7 @@ import { isDelinquent } from '#domain/payments.ts';
 import { DomainError, invalid } from '#domain/errors.ts';
 import type { ApplicationStatus, Unit } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
+import { registerPayer } from './deposits.ts';
 import type { CoreDeps, IdGenerator } from './ports.ts';
 
 export interface SubmitApplicationInput extends rules.ApplicationInput {
@@ -40,7 +41,10 @@ export async function acceptApplication(deps: CoreDeps, id: string, input: { sta
       throw new DomainError('APPLICANT_DELINQUENT', 'the applicant has an overdue invoice or a contract terminated for non-payment (Art 6-2(2))', {
         corporateNumber: unit.contractor.corporateNumber,
       });
-    return rules.accept(unit, startDate, today, deps.config);
+    const t = rules.accept(unit, startDate, today, deps.config);
+    // MONEY-IN B3a: the payer (contractor, or the agent) gets its virtual account at acceptance.
+    if (!deps.payers || t.unit.virtualAccount) return t;
+    return { ...t, unit: { ...t.unit, virtualAccount: await registerPayer(deps.payers, t.unit, deps.config) } };
   });
 }
 

@@ -188,10 +188,13 @@ export interface Mail {
   readonly text: string;
   readonly html: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Files attached to the mail (the invoice PDF, MONEY-IN V4). */
+  readonly attachments?: readonly { readonly filename: string; readonly contentType: string; readonly content: Uint8Array }[];
 }
 
 export interface Mailer {
-  send(mail: Mail): Promise<{ messageId: string }>;
+  /** `raw`: the exact MIME message sent (archived with invoices, MONEY-IN A1), when the adapter has it. */
+  send(mail: Mail): Promise<{ messageId: string; raw?: Uint8Array }>;
 }
 
 export type WorkspaceState =
@@ -253,6 +256,8 @@ export interface CoreDeps {
   readonly clock: Clock;
   readonly units: UnitRepository;
   readonly publisher: OutboxPublisher;
+  /** MONEY-IN B3a: when present, acceptance registers the payer and its virtual account. */
+  readonly payers?: PayerRepository;
 }
 
 export type { DesktopJob, Notice, OutboxItem };
@@ -282,8 +287,6 @@ export interface Payer {
   readonly units: readonly string[];
   /** Normalised names: the application's nameKana and every name learned by a match by hand (B6). */
   readonly names: readonly string[];
-  /** Unapplied credit (B4.5), yen. */
-  readonly credit: number;
 }
 
 export interface PayerRepository {
@@ -297,7 +300,6 @@ export interface PayerRepository {
    */
   register(id: string, unitId: string, names: readonly string[], allocate: (n: number) => string | null): Promise<Payer>;
   addName(id: string, normalisedName: string): Promise<void>;
-  addCredit(id: string, yen: number): Promise<void>;
 }
 
 export type StoredDepositStatus = 'pending' | 'matched' | 'partial' | 'unmatched' | 'credit' | 'cancelled';
