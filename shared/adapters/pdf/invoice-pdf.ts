@@ -110,7 +110,7 @@ function layout(doc: PDFKit.PDFDocument, inv: Invoice): void {
   }
 
   // Lines
-  const widths = [24, 118, 175, 62, 52, 60, 24];
+  const widths = [22, 112, 171, 62, 54, 60, 34];
   const xs = widths.reduce<number[]>((acc, w, i) => [...acc, (acc[i - 1] ?? M) + (i ? widths[i - 1]! : 0)], []).map((x, i) => (i === 0 ? M : x));
   const cols = GRID_LINE_COLUMNS;
   const row = (cells: readonly string[], yy: number, size: number) => {
