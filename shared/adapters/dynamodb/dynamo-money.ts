@@ -76,7 +76,8 @@ export class DynamoPayerRepository implements PayerRepository {
       new UpdateCommand({
         TableName: this.table,
         Key: k.payer(id),
-        UpdateExpression: names.length ? 'ADD units :u, names :n' : 'ADD units :u',
+        UpdateExpression: names.length ? 'ADD #units :u, #names :n' : 'ADD #units :u',
+        ExpressionAttributeNames: { '#units': 'units', ...(names.length ? { '#names': 'names' } : {}) },
         ExpressionAttributeValues: { ':u': new Set([unitId]), ...(names.length ? { ':n': new Set(names) } : {}) },
       }),
     );
@@ -85,7 +86,7 @@ export class DynamoPayerRepository implements PayerRepository {
   }
 
   async addName(id: string, name: string): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: k.payer(id), UpdateExpression: 'ADD names :n', ExpressionAttributeValues: { ':n': new Set([name]) } }));
+    await this.db.send(new UpdateCommand({ TableName: this.table, Key: k.payer(id), UpdateExpression: 'ADD #names :n', ExpressionAttributeNames: { '#names': 'names' }, ExpressionAttributeValues: { ':n': new Set([name]) } }));
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...k.name(name, id) } }));
   }
 }
