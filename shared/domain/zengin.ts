@@ -87,11 +87,11 @@ export function splitRecords(input: Uint8Array): Uint8Array[] {
       const rec = Math.floor(at / RECORD_BYTES) + 1;
       throw new BankFileError(rec, `record ${rec} is ${at - (rec - 1) * RECORD_BYTES - (bytes[at - 1] === 0x0d ? 1 : 0)} bytes, expected ${RECORD_BYTES}`);
     }
-    for (let i = 0; i < bytes.length; i += RECORD_BYTES) {
-      const rec = bytes.subarray(i, i + RECORD_BYTES);
-      if (rec.length !== RECORD_BYTES) throw new BankFileError(out.length + 1, `record ${out.length + 1} is ${rec.length} bytes, expected ${RECORD_BYTES}`);
-      out.push(rec);
+    if (bytes.length % RECORD_BYTES !== 0) {
+      const last = Math.ceil(bytes.length / RECORD_BYTES);
+      throw new BankFileError(last, `the file is ${bytes.length} bytes, not a multiple of ${RECORD_BYTES}: a record at or before record ${last} is short or long`);
     }
+    for (let i = 0; i < bytes.length; i += RECORD_BYTES) out.push(bytes.subarray(i, i + RECORD_BYTES));
     return out;
   }
   let start = 0;
