@@ -37,5 +37,7 @@ export function unitView(u: Unit, config?: Config) {
       accountsKit: l.userNames.map((userName) => ({ userName, workspaceId: u.desktops[userName] ?? null })),
     })),
     history: u.history,
+    /** The payer's virtual account (MONEY-IN B3a): 振込先 on its invoices. */
+    virtualAccount: u.virtualAccount ?? null,
   };
 }

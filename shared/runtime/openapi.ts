@@ -42,6 +42,7 @@ const UNIT_STATUSES = ['pending', 'active', 'suspended', 'cancelled', 'terminate
 const APPLICATION_STATUSES = ['received', 'deferred', 'accepted', 'rejected'] as const;
 
 const PersonView = z.strictObject({ name: z.string(), email: z.string() });
+const AgentView = z.strictObject({ name: z.string(), email: z.string(), nameKana: z.string().optional() });
 const CancellationView = z.strictObject({ end: LocalDateSchema, requestedOn: LocalDateSchema }).meta({ description: 'An accepted cancellation (Art 18): service ends at the end of `end`' });
 const RenewalView = z.strictObject({ from: LocalDateSchema, to: LocalDateSchema }).meta({ description: 'The next renewal term (Art 14)' });
 
@@ -57,8 +58,9 @@ export const UnitView = z
       kind: z.string(),
       name: z.string(),
       corporateNumber: z.string(),
+      nameKana: z.string().optional().meta({ description: 'MONEY-IN B3b: the registered remitter name' }),
       accountManager: PersonView,
-      agent: PersonView.nullable(),
+      agent: AgentView.nullable(),
     }),
     application: z.strictObject({
       status: z.enum(APPLICATION_STATUSES),
@@ -93,6 +95,7 @@ export const UnitView = z
       }),
     ),
     history: z.array(z.strictObject({ date: LocalDateSchema, status: z.enum(UNIT_STATUSES) })),
+    virtualAccount: z.string().nullable().meta({ description: "the payer's virtual account (MONEY-IN B3a), assigned at acceptance" }),
   })
   .meta({ description: 'A unit (= its application): contract lines, desktops, deadlines and status history' });
 
@@ -134,7 +137,29 @@ export const InvoiceView = z
     payer: z.enum(['contractor', 'agent']),
     recipient: z.strictObject({ name: z.string(), attention: z.string(), email: z.string() }),
     issuer: z.strictObject({ name: z.string(), registrationNumber: z.string(), address: z.string() }),
-    payments: z.array(z.strictObject({ amount: Yen, paidOn: LocalDateSchema, recordedOn: LocalDateSchema })),
+    payments: z.array(
+      z.strictObject({
+        amount: Yen,
+        paidOn: LocalDateSchema,
+        recordedOn: LocalDateSchema,
+        deposit: z.string().optional().meta({ description: 'the deposit that made it (MONEY-IN B4)' }),
+        voidedOn: LocalDateSchema.optional().meta({ description: 'voided by a bank cancellation (B5): no longer counts' }),
+      }),
+    ),
+    payTo: z
+      .strictObject({
+        bankCode: z.string(),
+        bankName: z.string(),
+        branchCode: z.string(),
+        branchName: z.string(),
+        accountType: z.literal('普通'),
+        accountNumber: z.string(),
+        holderKana: z.string(),
+        dedicated: z.boolean(),
+      })
+      .optional()
+      .meta({ description: '振込先 (MONEY-IN V1): the payer\'s virtual account' }),
+    voidedOn: LocalDateSchema.optional().meta({ description: 'a late-interest invoice voided by a bank cancellation (B5)' }),
     paidOn: LocalDateSchema.nullable(),
     /** Late interest fixed at full payment (Art 31, DETAILS L1). */
     interest: Yen,
