@@ -20,7 +20,7 @@ import { normaliseName } from '#domain/kana.ts';
 import { operatorNotice } from '#domain/notices.ts';
 import * as payments from '#domain/payments.ts';
 import type { Unit } from '#domain/unit.ts';
-import { formatTransferFile, parseBankFile, type BankDeposit, type TransferFileSpec } from '#domain/zengin.ts';
+import { BankFileError, formatTransferFile, parseBankFile, type BankDeposit, type TransferFileSpec } from '#domain/zengin.ts';
 import { changeUnit } from './commit.ts';
 import type { AuditEntry, AuditLog, CoreDeps, Deposit, DepositPayment, DepositRepository, OutboxRepository, Payer, PayerRepository, StoredDepositStatus } from './ports.ts';
 
@@ -79,6 +79,10 @@ export interface ImportResult {
 
 export async function importBankFile(deps: MoneyDeps, bytes: Uint8Array, actor: Actor = SYSTEM): Promise<ImportResult> {
   const file = parseBankFile(bytes, decodeCp932); // B1: throws BANK_FILE_INVALID with the record number
+  // A 勘定日 after today (the business date) cannot be a payment date yet: the whole file is refused.
+  const today = deps.clock.today();
+  const future = file.deposits.find((d) => compareDates(d.valueDate, today) > 0);
+  if (future) throw new BankFileError(future.record, `勘定日 ${future.valueDate} is after today (${today})`);
   const fileId = sha256(bytes);
   const out: DepositOutcome[] = [];
   for (const d of file.deposits) out.push(d.cancels ? await cancelDeposit(deps, d, actor) : await importDeposit(deps, d, fileId));

@@ -200,7 +200,7 @@ describe('money in: invoice → bank file → import → paid (MONEY-IN)', () =>
   });
 
   it('a bank cancellation voids the payments: invoice unpaid again, late-interest invoice void, operator told, audited (B5)', async () => {
-    const r = (await raw(stack, 'POST', '/bank-files', bankFile(stack, account, [{ inquiry: 101, valueDate: '2024-06-11', amount: 396_000, remitter: 'ｶ)ﾊﾞﾝｸ', cancels: true }]))).json();
+    const r = (await raw(stack, 'POST', '/bank-files', bankFile(stack, account, [{ inquiry: 101, valueDate: '2024-06-10', amount: 396_000, remitter: 'ｶ)ﾊﾞﾝｸ', cancels: true }]))).json();
     expect(r.counts).toMatchObject({ cancellations: 1 });
     expect(r.deposits[0]).toMatchObject({ result: 'cancelled', status: 'cancelled', deposit: imported.deposits[0].deposit });
     const inv = (await apiCall(stack, 'GET', '/invoices/bank.2024-03-01.fees')).body;
@@ -211,12 +211,15 @@ describe('money in: invoice → bank file → import → paid (MONEY-IN)', () =>
     const ops = (await stack.mail.list()).filter((m) => m.headers['x-kokona-notice'] === 'deposit_cancelled');
     expect(ops.map((m) => m.to)).toEqual([[stack.config.mail.operatorAddress]]);
     // The same cancellation again changes nothing.
-    const again = (await raw(stack, 'POST', '/bank-files', bankFile(stack, account, [{ inquiry: 101, valueDate: '2024-06-11', amount: 396_000, remitter: 'ｶ)ﾊﾞﾝｸ', cancels: true }]))).json();
+    const again = (await raw(stack, 'POST', '/bank-files', bankFile(stack, account, [{ inquiry: 101, valueDate: '2024-06-10', amount: 396_000, remitter: 'ｶ)ﾊﾞﾝｸ', cancels: true }]))).json();
     expect(again.counts).toMatchObject({ cancellations: 0, duplicates: 1 });
     expect((await apiCall(stack, 'GET', '/deposits?status=cancelled')).body.items).toHaveLength(1);
   });
 
   it('by hand (B6): an unmatched deposit matched to a unit teaches its name to the next import', async () => {
+    const early = await raw(stack, 'POST', '/bank-files', bankFile(stack, '1234567', [{ inquiry: 301, valueDate: '2024-06-12', amount: 100_000, remitter: 'ﾔﾏﾄ ﾄﾚｰﾃﾞｲﾝｸﾞ' }]));
+    expect(early.json()).toMatchObject({ code: 'BANK_FILE_INVALID', details: { record: 2, reason: '勘定日 2024-06-12 is after today (2024-06-10)' } });
+    stack.setToday('2024-06-13');
     const first = (await raw(stack, 'POST', '/bank-files', bankFile(stack, '1234567', [{ inquiry: 301, valueDate: '2024-06-12', amount: 100_000, remitter: 'ﾔﾏﾄ ﾄﾚｰﾃﾞｲﾝｸﾞ' }]))).json();
     expect(first.deposits[0].status).toBe('unmatched');
     const id = first.deposits[0].deposit;
@@ -225,7 +228,7 @@ describe('money in: invoice → bank file → import → paid (MONEY-IN)', () =>
     expect(refused).toMatchObject({ status: 422, body: { code: 'VALIDATION_FAILED' } }); // void: nothing to pay
     expect((await apiCall(stack, 'POST', `/deposits/${id}/match`, { unit: 'nobody', invoices: ['bank.2024-03-01.fees'] })).status).toBe(404);
     const m = await apiCall(stack, 'POST', `/deposits/${id}/match`, { unit: 'bank', invoices: ['bank.2024-03-01.fees'] });
-    expect(m.status).toBe(200);
+    expect(m.body).toMatchObject({ id });
     expect(m.body).toMatchObject({ status: 'partial', matchedBy: 'operator', payments: [{ invoiceId: 'bank.2024-03-01.fees', amount: 100_000 }] });
     const next = (await raw(stack, 'POST', '/bank-files', bankFile(stack, '1234567', [{ inquiry: 302, valueDate: '2024-06-13', amount: 296_000, remitter: 'ﾔﾏﾄﾄﾚｰﾃﾞｲﾝｸﾞ' }]))).json();
     expect(next.deposits[0]).toMatchObject({ status: 'matched', payer: 'corp:' + withCheckDigit('871000000001') });
