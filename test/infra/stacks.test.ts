@@ -303,15 +303,18 @@ describe('least privilege', () => {
     'dynamodb:UpdateItem',
   ];
   const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_RW];
+  const S3_READ = ['s3:GetBucket*', 's3:GetObject*', 's3:List*'];
+  const S3_PUT = ['s3:Abort*', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'];
   const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
   const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expected: Record<FunctionName, string[]> = {
-    api: [...BASE, ...SEND],
+    api: [...BASE, ...SEND, ...S3_READ, ...S3_PUT],
     'daily-run': [...BASE, ...SEND], // + the lifecycle queue; sqs:SendMessage to its DLQ
     'lifecycle-worker': [...BASE, ...SEND, ...CONSUME],
-    mailer: [...BASE, ...CONSUME, 'ses:SendRawEmail'],
+    mailer: [...BASE, ...CONSUME, ...S3_PUT, 'ses:SendRawEmail'],
     provisioner: [...BASE, ...CONSUME, 'workspaces:CreateWorkspaces', 'workspaces:DescribeWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:TerminateWorkspaces'],
     'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
+    'bank-import': [...BASE, ...SEND, ...S3_READ, ...S3_PUT],
   };
 
   it.each(FUNCTIONS)('%s has exactly the actions its composition root uses', (name) => {
@@ -330,6 +333,7 @@ describe('least privilege', () => {
     expect(sendTargets('outage-watch')).toEqual(['DesktopQueue', 'MailQueue', 'OutageWatchFailuresQueue']);
     expect(sendTargets('mailer')).toEqual([]);
     expect(sendTargets('provisioner')).toEqual([]);
+    expect(sendTargets('bank-import')).toEqual(['DesktopQueue', 'MailQueue']);
   });
 
   it('names the table, and each of its GSIs for Query only (no "/index/*")', () => {

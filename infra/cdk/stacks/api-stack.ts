@@ -12,6 +12,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -24,6 +25,7 @@ export const API_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 export interface ApiStackProps extends StackProps {
   readonly table: dynamodb.ITable;
+  readonly archiveBucket: s3.IBucket;
   readonly configJson: string;
   readonly mailQueue: sqs.IQueue;
   readonly desktopQueue: sqs.IQueue;
@@ -47,12 +49,16 @@ export class ApiStack extends Stack {
         MAIL_QUEUE_URL: props.mailQueue.queueUrl,
         DESKTOP_QUEUE_URL: props.desktopQueue.queueUrl,
         AUTH_MODE: 'iam',
+        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+        INVOICE_FONT_PATH: 'fonts/NotoSansJP-Regular.ttf',
       },
       memorySize: 1024,
       timeout: Duration.seconds(15),
     });
     grantTableReadWrite(this, 'TableAccess', props.table, this.fn);
     props.mailQueue.grantSendMessages(this.fn);
+    props.archiveBucket.grantRead(this.fn);
+    props.archiveBucket.grantPut(this.fn);
     props.desktopQueue.grantSendMessages(this.fn);
     this.fn.addAlarms(props.alarmTopic);
 

@@ -16,6 +16,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -35,6 +38,8 @@ export const MAILER_CONCURRENCY = 2;
 
 export interface JobsStackProps extends StackProps {
   readonly table: dynamodb.ITable;
+  readonly archiveBucket: s3.IBucket;
+  readonly bankFilesBucket: s3.IBucket;
   readonly configJson: string;
   readonly config: Config;
   readonly alarmEmail: string;
@@ -50,6 +55,7 @@ export class JobsStack extends Stack {
   readonly dailyRun: BackofficeFunction<'daily-run'>;
   readonly lifecycleWorker: BackofficeFunction<'lifecycle-worker'>;
   readonly mailer: BackofficeFunction<'mailer'>;
+  readonly bankImport: BackofficeFunction<'bank-import'>;
   readonly provisioner: BackofficeFunction<'provisioner'>;
   readonly outageWatch: BackofficeFunction<'outage-watch'>;
   readonly dailyRunSchedule: scheduler.Schedule;
@@ -119,8 +125,32 @@ export class JobsStack extends Stack {
     this.mailer = new BackofficeFunction(this, 'Mailer', {
       name: 'mailer',
       description: 'Sends one notice per message through SES (SQS mail queue)',
-      environment: { ...common, SES_CONFIGURATION_SET: props.ses.configurationSetName, MAILER_CONCURRENCY: String(MAILER_CONCURRENCY) },
+      environment: {
+        ...common,
+        SES_CONFIGURATION_SET: props.ses.configurationSetName,
+        MAILER_CONCURRENCY: String(MAILER_CONCURRENCY),
+        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+        INVOICE_FONT_PATH: 'fonts/NotoSansJP-Regular.ttf',
+      },
+      memorySize: 1024,
       timeout: Duration.seconds(30),
+    });
+    props.archiveBucket.grantPut(this.mailer);
+    const bankImportFailures = new DeadLetterQueue(this, 'BankImportFailures', { description: 'kokona bank-import (a dropped bank file could not be imported)', alarmTopic });
+    this.bankImport = new BackofficeFunction(this, 'BankImport', {
+      name: 'bank-import',
+      description: 'Imports a 全銀 file dropped in the bank-files bucket (S3 ObjectCreated), like POST /bank-files',
+      environment: { ...common, ...outboxQueues },
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+    });
+    props.bankFilesBucket.grantRead(this.bankImport, 'incoming/*');
+    props.bankFilesBucket.grantPut(this.bankImport, 'results/*');
+    // Through EventBridge (the bucket sends its events there): no cross-stack cycle, no notification custom resource.
+    new events.Rule(this, 'BankFileDropped', {
+      description: 'A 全銀 file created under incoming/ in the bank-files bucket → bank-import',
+      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [props.bankFilesBucket.bucketName] }, object: { key: [{ prefix: 'incoming/' }] } } },
+      targets: [new eventTargets.LambdaFunction(this.bankImport, { retryAttempts: 4, maxEventAge: Duration.hours(6), deadLetterQueue: bankImportFailures.queue })],
     });
     this.outageWatch = new BackofficeFunction(this, 'OutageWatch', {
       name: 'outage-watch',
@@ -137,7 +167,7 @@ export class JobsStack extends Stack {
     });
 
     // ── grants: each function gets what its composition root uses, nothing more ────────────────
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch]) {
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch, this.bankImport]) {
       grantTableReadWrite(fn, 'TableAccess', table, fn);
       fn.addAlarms(alarmTopic);
     }
