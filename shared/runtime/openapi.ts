@@ -34,6 +34,11 @@ import {
   PaymentBody,
   RejectBody,
   UnitsQuery,
+  ArchiveKeyParam,
+  ArchiveQuery,
+  DepositIdParam,
+  DepositsQuery,
+  MatchBody,
 } from './schemas.ts';
 
 // ── response schemas ──────────────────────────────────────────────────────────────────────────────
@@ -258,18 +263,97 @@ interface ErrorCase {
   readonly when: string;
 }
 
+const BinaryBody = z.string().meta({ format: 'binary' });
+const DepositPaymentView = z.strictObject({ invoiceId: z.string(), unitId: z.string(), amount: Yen, balanceBefore: Yen.optional() });
+const DepositStatus = z.enum(['pending', 'matched', 'partial', 'unmatched', 'credit', 'cancelled']);
+export const DepositView = z
+  .strictObject({
+    id: z.string(),
+    identity: z.string(),
+    reference: z.string(),
+    bankCode: z.string(),
+    branchCode: z.string(),
+    accountNumber: z.string(),
+    valueDate: LocalDateSchema,
+    inquiry: z.string(),
+    amount: Yen,
+    remitter: z.string(),
+    remitterNormalised: z.string(),
+    remitterBank: z.string(),
+    remitterBranch: z.string(),
+    edi: z.string(),
+    file: z.string(),
+    record: z.number().int(),
+    importedOn: LocalDateSchema,
+    status: DepositStatus,
+    planned: z.array(DepositPaymentView).optional(),
+    payer: z.string().nullable(),
+    matchedBy: z.enum(['virtual_account', 'name', 'operator']).nullable(),
+    payments: z.array(DepositPaymentView),
+    credit: Yen,
+    cancelledOn: LocalDateSchema.optional(),
+    version: z.number().int(),
+  })
+  .meta({ description: 'A deposit from a bank file (MONEY-IN B2–B6)' });
+const DepositList = z.strictObject({ items: z.array(DepositView), next: z.string().nullable() });
+const ImportResultView = z.strictObject({
+  file: z.string().meta({ description: 'SHA-256 of the file' }),
+  kind: z.enum(['01', '03']),
+  records: z.number().int(),
+  counts: z.strictObject({
+    deposits: z.number().int(),
+    matched: z.number().int(),
+    partial: z.number().int(),
+    unmatched: z.number().int(),
+    credit: z.number().int(),
+    duplicates: z.number().int(),
+    cancellations: z.number().int(),
+    ignored: z.number().int(),
+  }),
+  deposits: z.array(
+    z.strictObject({
+      record: z.number().int(),
+      deposit: z.string().nullable(),
+      result: z.enum(['recorded', 'duplicate', 'cancelled', 'cancellation_unmatched']),
+      status: DepositStatus.nullable(),
+      payer: z.string().nullable(),
+      amount: Yen,
+      remitter: z.string(),
+      payments: z.array(DepositPaymentView),
+      credit: Yen,
+    }),
+  ),
+});
+const ArchivedView = z.strictObject({
+  key: z.string(),
+  invoiceId: z.string(),
+  kind: z.enum(['pdf', 'eml']),
+  contentType: z.string(),
+  date: LocalDateSchema,
+  amount: Yen,
+  counterparty: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  archivedAt: z.string(),
+  corrects: z.string().optional(),
+  href: z.string(),
+});
+const ArchiveList = z.strictObject({ items: z.array(ArchivedView), next: z.string().nullable() });
+
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PATCH';
   /** API Gateway / OpenAPI path syntax (`{id}`), as in functions/api/handler.ts. */
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'meta';
+  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'money' | 'meta';
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
-  readonly response: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly location?: string };
+  /** A body that is not JSON (the bank file as the bank sent it). */
+  readonly bodyContentType?: string;
+  readonly response: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly location?: string; readonly contentType?: string };
   readonly errors: Partial<Record<ErrorStatus, readonly ErrorCase[]>>;
 }
 
@@ -281,6 +365,7 @@ const invoiceNotFound: readonly ErrorCase[] = [
   { code: 'NOT_FOUND', when: 'the unit of the invoice id does not exist, or it has no such invoice (id: <unit>.<issueDate>.<fees|late_interest>)' },
 ];
 const refTaken: ErrorCase = { code: 'VALIDATION_FAILED', when: 'ref is already used by a unit or a line (DETAILS P5)' };
+const queryShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the query string does not match the schema (limit 1–200, an unknown status, a malformed date, from after to, min above max, a cursor this list did not return)' };
 const bodyShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the body is not JSON or does not match the schema (details.issues)' };
 const notPending: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the application is no longer pending: already accepted or rejected (DETAILS P7)' };
 
@@ -488,6 +573,88 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/invoices/{id}/pdf',
+    operationId: 'getInvoicePdf',
+    summary: 'The invoice as a PDF (適格請求書, MONEY-IN V1–V4): the archived one when it was mailed, else rendered; deterministic bytes',
+    tag: 'money',
+    params: InvoiceIdParam,
+    response: { status: 200, description: 'application/pdf (A4, Noto Sans JP embedded as a subset)', schema: BinaryBody, contentType: 'application/pdf' },
+    errors: { 401: unauthorized, 404: invoiceNotFound },
+  },
+  {
+    method: 'POST',
+    path: '/bank-files',
+    operationId: 'importBankFile',
+    summary: 'Import a 全銀 file (振込入金通知 01 or 入出金取引明細 03, CP932, with or without CRLF): checked whole (B1), deduplicated (B2), matched (B3–B5); no mail by itself (B7)',
+    tag: 'money',
+    body: BinaryBody,
+    bodyContentType: 'application/octet-stream',
+    response: { status: 200, description: 'Counts and every deposit\'s outcome (B7)', schema: ImportResultView },
+    errors: {
+      400: [
+        { code: 'BANK_FILE_INVALID', when: 'the file is refused whole: details.record (1-based) and details.reason — record length, order, trailer counts/sums, EBCDIC, a non-numeric field, a bad 和暦 date, a 勘定日 after today, an empty or too large body' },
+      ],
+      401: unauthorized,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/deposits',
+    operationId: 'listDeposits',
+    summary: 'Deposits by status (unmatched: 仮受 for the operator; credit: unapplied money, B4.5), paged',
+    tag: 'money',
+    query: DepositsQuery,
+    response: { status: 200, description: 'A page of deposits', schema: DepositList },
+    errors: { 400: [queryShape], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/deposits/{id}',
+    operationId: 'getDeposit',
+    summary: 'One deposit with its payer, payments and credit',
+    tag: 'money',
+    params: DepositIdParam,
+    response: { status: 200, description: 'The deposit', schema: DepositView },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no deposit has this id' }] },
+  },
+  {
+    method: 'POST',
+    path: '/deposits/{id}/match',
+    operationId: 'matchDeposit',
+    summary: 'Match a deposit by hand (B6): pays the listed invoices of the unit in order, each up to its balance, keeps the rest as credit, learns the remitter name; audited',
+    tag: 'money',
+    params: DepositIdParam,
+    body: MatchBody,
+    response: { status: 200, description: 'The deposit after matching', schema: DepositView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no such deposit, unit, or invoice of that unit' }],
+      422: [{ code: 'VALIDATION_FAILED', when: 'the deposit is not unmatched (send move: true to move a matched one), cancelled, or an invoice is already paid / issued after the 勘定日 / listed twice' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/archive',
+    operationId: 'searchArchive',
+    summary: 'Search the write-once archive (A2): 取引年月日 from/to, 金額 min/max, 取引先 (partial), any combination (AND), paged',
+    tag: 'money',
+    query: ArchiveQuery as unknown as z.ZodObject,
+    response: { status: 200, description: 'A page of archived documents, each with its SHA-256 and href', schema: ArchiveList },
+    errors: { 400: [queryShape], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/archive/{key}',
+    operationId: 'getArchived',
+    summary: 'Download an archived document (the PDF or the .eml exactly as mailed); header x-content-sha256',
+    tag: 'money',
+    params: ArchiveKeyParam,
+    response: { status: 200, description: 'application/pdf or message/rfc822', schema: BinaryBody, contentType: 'application/octet-stream' },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no archived document has this key' }] },
+  },
+  {
     method: 'POST',
     path: '/outages',
     operationId: 'recordOutage',
@@ -637,6 +804,8 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'OutageList', schema: OutageList, io: 'output' },
   { name: 'Compensation', schema: CompensationView, io: 'output' },
   { name: 'Maintenance', schema: MaintenanceView, io: 'output' },
+  { name: 'MatchBody', schema: MatchBody, io: 'input' },
+  { name: 'Deposit', schema: DepositView, io: 'output' },
   { name: 'Error', schema: ErrorBody, io: 'output' },
   { name: 'GatewayError', schema: GatewayError, io: 'output' },
 ];
@@ -685,7 +854,7 @@ function operation(route: ApiRoute): Json {
     [route.response.status]: {
       description: route.response.description,
       ...(route.response.location ? { headers: { Location: { description: `The new resource: ${route.response.location}`, schema: { type: 'string' } } } } : {}),
-      content: { 'application/json': { schema: schemaOrRef(route.response.schema, 'output') } },
+      content: { [route.response.contentType ?? 'application/json']: { schema: schemaOrRef(route.response.schema, 'output') } },
     },
   };
   for (const status of [400, 401, 404, 409, 422] as const) {
@@ -701,7 +870,7 @@ function operation(route: ApiRoute): Json {
     summary: route.summary,
     tags: [route.tag],
     ...(params.length ? { parameters: params } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOrRef(route.body, 'input') } } } } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { [route.bodyContentType ?? 'application/json']: { schema: schemaOrRef(route.body, 'input') } } } } : {}),
     responses,
   };
 }
@@ -736,6 +905,7 @@ export function buildOpenApi(): Json {
       { name: 'units', description: 'Units, additional lines, cancellations, contacts, desktops, history (Art 12–18; DETAILS T, C, H, M)' },
       { name: 'invoices', description: 'Invoices, payments and balances (Art 27–31; DETAILS I, L)' },
       { name: 'outages', description: 'Outages, compensation and maintenance (Art 33–35; DETAILS O, M)' },
+      { name: 'money', description: 'Bank files, deposits and their matching, the invoice PDF, the write-once archive (docs/MONEY-IN.md B, V, A)' },
       { name: 'meta', description: 'About the API' },
     ],
     paths,
