@@ -185,7 +185,7 @@ describe('JobsStack', () => {
   it('alarms on the depth of every DLQ, into the alarm topic', () => {
     const queues = resources(t.jobsT, 'AWS::SQS::Queue');
     const dlqIds = Object.keys(queues).filter((id) => !queues[id]!.Properties.RedrivePolicy);
-    expect(dlqIds).toHaveLength(5); // lifecycle, mail, desktops; daily-run and outage-watch failures
+    expect(dlqIds).toHaveLength(6); // lifecycle, mail, desktops; daily-run, outage-watch and bank-import failures
     const alarms = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Alarm'));
     for (const id of dlqIds) {
       const alarm = alarms.find(
@@ -303,8 +303,8 @@ describe('least privilege', () => {
     'dynamodb:UpdateItem',
   ];
   const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_RW];
-  const S3_READ = ['s3:GetBucket*', 's3:GetObject*', 's3:List*'];
-  const S3_PUT = ['s3:Abort*', 's3:PutObject', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'];
+  const S3_READ = ['s3:GetObject'];
+  const S3_PUT = ['s3:PutObject'];
   const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
   const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expected: Record<FunctionName, string[]> = {
@@ -314,7 +314,7 @@ describe('least privilege', () => {
     mailer: [...BASE, ...CONSUME, ...S3_PUT, 'ses:SendRawEmail'],
     provisioner: [...BASE, ...CONSUME, 'workspaces:CreateWorkspaces', 'workspaces:DescribeWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:TerminateWorkspaces'],
     'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
-    'bank-import': [...BASE, ...SEND, ...S3_READ, ...S3_PUT],
+    'bank-import': [...BASE, ...SEND, ...S3_READ, ...S3_PUT], // + sqs:SendMessage to its DLQ
   };
 
   it.each(FUNCTIONS)('%s has exactly the actions its composition root uses', (name) => {
@@ -333,7 +333,7 @@ describe('least privilege', () => {
     expect(sendTargets('outage-watch')).toEqual(['DesktopQueue', 'MailQueue', 'OutageWatchFailuresQueue']);
     expect(sendTargets('mailer')).toEqual([]);
     expect(sendTargets('provisioner')).toEqual([]);
-    expect(sendTargets('bank-import')).toEqual(['DesktopQueue', 'MailQueue']);
+    expect(sendTargets('bank-import')).toEqual(['BankImportFailuresQueue', 'DesktopQueue', 'MailQueue']);
   });
 
   it('names the table, and each of its GSIs for Query only (no "/index/*")', () => {

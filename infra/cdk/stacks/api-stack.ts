@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { API_ROUTES } from '#runtime/openapi.ts';
 import { BackofficeFunction } from '../constructs/backoffice-function.ts';
 import { grantTableReadWrite } from '../constructs/table-access.ts';
+import { grantObjects } from '../constructs/bucket-access.ts';
 
 /** Stage-wide limits (requests/s steady, burst). A back office has a handful of operators. */
 export const API_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
@@ -57,8 +58,7 @@ export class ApiStack extends Stack {
     });
     grantTableReadWrite(this, 'TableAccess', props.table, this.fn);
     props.mailQueue.grantSendMessages(this.fn);
-    props.archiveBucket.grantRead(this.fn);
-    props.archiveBucket.grantPut(this.fn);
+    grantObjects(this, 'ArchiveAccess', this.fn, props.archiveBucket, ['s3:GetObject', 's3:PutObject']);
     props.desktopQueue.grantSendMessages(this.fn);
     this.fn.addAlarms(props.alarmTopic);
 

@@ -4,7 +4,7 @@
  * DynamoDB Local use, so the two cannot drift), and the SES identity and configuration set the
  * mailer sends through.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -101,7 +101,6 @@ export class DataStack extends Stack {
       lifecycleRules: [{ expiration: Duration.days(400) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'this is the access-log bucket of the other buckets; logging it into itself would loop' });
     this.archiveBucket = new s3.Bucket(this, 'Archive', {
       // A1: compliance mode — no one, the root user included, can overwrite or delete a version before its retention ends.
       objectLockEnabled: true,
@@ -115,7 +114,6 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.bankFilesBucket = new s3.Bucket(this, 'BankFiles', {
-      eventBridgeEnabled: true,
       versioned: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -125,6 +123,10 @@ export class DataStack extends Stack {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    // Object-created events go to EventBridge (a rule in the jobs stack runs bank-import): set on the
+    // bucket itself, not through `eventBridgeEnabled` (which adds a notification custom resource).
+    (this.bankFilesBucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ArchiveBucket', { value: this.archiveBucket.bucketName, description: 'Write-once invoice archive (Object Lock, compliance)' });

@@ -26,6 +26,7 @@ import type { Construct } from 'constructs';
 import type { Config } from '#domain/config.ts';
 import { BackofficeFunction } from '../constructs/backoffice-function.ts';
 import { grantTableReadWrite } from '../constructs/table-access.ts';
+import { grantObjects } from '../constructs/bucket-access.ts';
 import { DeadLetterQueue, WorkQueue } from '../constructs/work-queue.ts';
 
 /** The daily run: 00:05 in Japan (DETAILS S5), whatever the UTC offset of the region. */
@@ -135,7 +136,7 @@ export class JobsStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(30),
     });
-    props.archiveBucket.grantPut(this.mailer);
+    grantObjects(this, 'MailerArchiveAccess', this.mailer, props.archiveBucket, ['s3:PutObject']);
     const bankImportFailures = new DeadLetterQueue(this, 'BankImportFailures', { description: 'kokona bank-import (a dropped bank file could not be imported)', alarmTopic });
     this.bankImport = new BackofficeFunction(this, 'BankImport', {
       name: 'bank-import',
@@ -143,14 +144,15 @@ export class JobsStack extends Stack {
       environment: { ...common, ...outboxQueues },
       memorySize: 1024,
       timeout: Duration.minutes(15),
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: bankImportFailures.queue },
     });
-    props.bankFilesBucket.grantRead(this.bankImport, 'incoming/*');
-    props.bankFilesBucket.grantPut(this.bankImport, 'results/*');
+    grantObjects(this, 'BankImportReadAccess', this.bankImport, props.bankFilesBucket, ['s3:GetObject'], 'incoming/');
+    grantObjects(this, 'BankImportResultAccess', this.bankImport, props.bankFilesBucket, ['s3:PutObject'], 'results/');
     // Through EventBridge (the bucket sends its events there): no cross-stack cycle, no notification custom resource.
     new events.Rule(this, 'BankFileDropped', {
       description: 'A 全銀 file created under incoming/ in the bank-files bucket → bank-import',
       eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [props.bankFilesBucket.bucketName] }, object: { key: [{ prefix: 'incoming/' }] } } },
-      targets: [new eventTargets.LambdaFunction(this.bankImport, { retryAttempts: 4, maxEventAge: Duration.hours(6), deadLetterQueue: bankImportFailures.queue })],
+      targets: [new eventTargets.LambdaFunction(this.bankImport, { retryAttempts: 4, maxEventAge: Duration.hours(6) })],
     });
     this.outageWatch = new BackofficeFunction(this, 'OutageWatch', {
       name: 'outage-watch',
