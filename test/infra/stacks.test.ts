@@ -71,6 +71,21 @@ const scheduleOf = (name: FunctionName) => {
 const actionsOf = (name: FunctionName) => [...new Set(grantsOf(name).map((g) => g.action))].sort();
 
 describe('DataStack', () => {
+  it('keeps the invoice archive write-once: Object Lock in compliance mode for archive.retentionYears (MONEY-IN A1)', () => {
+    const buckets = Object.values(resources(t.dataT, 'AWS::S3::Bucket')).filter((b) => b.Properties.ObjectLockEnabled);
+    expect(buckets).toHaveLength(1);
+    const p = buckets[0]!.Properties;
+    expect(p.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } });
+    expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(p.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
+    expect(buckets[0]!.DeletionPolicy).toBe('Retain');
+  });
+  it('sends the bank-files bucket\'s object-created events to EventBridge, where a rule runs bank-import', () => {
+    const drop = Object.values(resources(t.dataT, 'AWS::S3::Bucket')).filter((b) => b.Properties.NotificationConfiguration);
+    expect(drop.map((b) => b.Properties.NotificationConfiguration)).toEqual([{ EventBridgeConfiguration: { EventBridgeEnabled: true } }]);
+    const rules = Object.values(resources(t.jobsT, 'AWS::Events::Rule'));
+    expect(rules.some((r) => JSON.stringify(r.Properties.EventPattern).includes('Object Created') && JSON.stringify(r.Properties.EventPattern).includes('incoming/'))).toBe(true);
+  });
   it('mirrors shared/adapters/dynamodb/table.ts exactly: pk/sk, every GSI with its keys and projection, on-demand', () => {
     const def = tableDefinition('x');
     t.dataT.resourceCountIs('AWS::DynamoDB::Table', 1);
