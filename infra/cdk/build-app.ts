@@ -35,12 +35,12 @@ export function buildApp(app: App, opts: BuildAppOptions = {}): BackofficeApp {
     description: 'kokona back office: DynamoDB table, SES identity and configuration set (stateful, retained)',
     sesIdentity: context.sesIdentity,
     archiveRetentionYears: context.config.archive.retentionYears,
+    stage: context.stage,
   });
   const jobs = new JobsStack(app, `${prefix}-Jobs`, {
     description: 'kokona back office: daily run, lifecycle worker, mailer, provisioner, queues and alarms',
     table: data.table,
-    archiveBucket: data.archiveBucket,
-    bankFilesBucket: data.bankFilesBucket,
+    stage: context.stage,
     configJson: context.configJson,
     config: context.config,
     alarmEmail: context.alarmEmail,
@@ -53,7 +53,7 @@ export function buildApp(app: App, opts: BuildAppOptions = {}): BackofficeApp {
   const api = new ApiStack(app, `${prefix}-Api`, {
     description: 'kokona back office: HTTP API (IAM auth) and the api function',
     table: data.table,
-    archiveBucket: data.archiveBucket,
+    stage: context.stage,
     configJson: context.configJson,
     mailQueue: jobs.mailQueue.queue,
     desktopQueue: jobs.desktopQueue.queue,

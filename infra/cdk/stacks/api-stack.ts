@@ -12,21 +12,21 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '#runtime/openapi.ts';
 import { BackofficeFunction } from '../constructs/backoffice-function.ts';
 import { grantTableReadWrite } from '../constructs/table-access.ts';
-import { grantObjects } from '../constructs/bucket-access.ts';
+import { bucketNameFor, grantObjects } from '../constructs/bucket-access.ts';
 
 /** Stage-wide limits (requests/s steady, burst). A back office has a handful of operators. */
 export const API_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 export interface ApiStackProps extends StackProps {
   readonly table: dynamodb.ITable;
-  readonly archiveBucket: s3.IBucket;
+  /** Names the archive bucket of the data stack (constructs/bucket-access.ts). */
+  readonly stage: string;
   readonly configJson: string;
   readonly mailQueue: sqs.IQueue;
   readonly desktopQueue: sqs.IQueue;
@@ -50,7 +50,7 @@ export class ApiStack extends Stack {
         MAIL_QUEUE_URL: props.mailQueue.queueUrl,
         DESKTOP_QUEUE_URL: props.desktopQueue.queueUrl,
         AUTH_MODE: 'iam',
-        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+        ARCHIVE_BUCKET: bucketNameFor(props.stage, 'archive'),
         INVOICE_FONT_PATH: 'fonts/NotoSansJP-Regular.ttf',
       },
       memorySize: 1024,
@@ -58,7 +58,7 @@ export class ApiStack extends Stack {
     });
     grantTableReadWrite(this, 'TableAccess', props.table, this.fn);
     props.mailQueue.grantSendMessages(this.fn);
-    grantObjects(this, 'ArchiveAccess', this.fn, props.archiveBucket, ['s3:GetObject', 's3:PutObject']);
+    grantObjects(this, 'ArchiveAccess', this.fn, props.stage, 'archive', ['s3:GetObject', 's3:PutObject']);
     props.desktopQueue.grantSendMessages(this.fn);
     this.fn.addAlarms(props.alarmTopic);
 

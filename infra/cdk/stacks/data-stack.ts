@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '#adapters/dynamodb/table.ts';
 import type { SesIdentity } from '../context.ts';
+import { bucketNameFor } from '../constructs/bucket-access.ts';
 
 const ATTRIBUTE_TYPES: Record<string, dynamodb.AttributeType> = {
   S: dynamodb.AttributeType.STRING,
@@ -44,6 +45,7 @@ export function tableShape(def: CreateTableCommandInput) {
 
 export interface DataStackProps extends StackProps {
   readonly sesIdentity: SesIdentity;
+  readonly stage: string;
   /** MONEY-IN A1: config archive.retentionYears (Object Lock compliance retention). */
   readonly archiveRetentionYears: number;
 }
@@ -102,6 +104,7 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.archiveBucket = new s3.Bucket(this, 'Archive', {
+      bucketName: bucketNameFor(props.stage, 'archive'),
       // A1: compliance mode — no one, the root user included, can overwrite or delete a version before its retention ends.
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(365 * props.archiveRetentionYears + Math.ceil(props.archiveRetentionYears / 4))),
@@ -114,6 +117,7 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.bankFilesBucket = new s3.Bucket(this, 'BankFiles', {
+      bucketName: bucketNameFor(props.stage, 'bank-files'),
       versioned: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -16,7 +16,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -26,7 +25,7 @@ import type { Construct } from 'constructs';
 import type { Config } from '#domain/config.ts';
 import { BackofficeFunction } from '../constructs/backoffice-function.ts';
 import { grantTableReadWrite } from '../constructs/table-access.ts';
-import { grantObjects } from '../constructs/bucket-access.ts';
+import { bucketNameFor, grantObjects } from '../constructs/bucket-access.ts';
 import { DeadLetterQueue, WorkQueue } from '../constructs/work-queue.ts';
 
 /** The daily run: 00:05 in Japan (DETAILS S5), whatever the UTC offset of the region. */
@@ -39,8 +38,8 @@ export const MAILER_CONCURRENCY = 2;
 
 export interface JobsStackProps extends StackProps {
   readonly table: dynamodb.ITable;
-  readonly archiveBucket: s3.IBucket;
-  readonly bankFilesBucket: s3.IBucket;
+  /** Names the money-in buckets of the data stack (constructs/bucket-access.ts). */
+  readonly stage: string;
   readonly configJson: string;
   readonly config: Config;
   readonly alarmEmail: string;
@@ -130,13 +129,13 @@ export class JobsStack extends Stack {
         ...common,
         SES_CONFIGURATION_SET: props.ses.configurationSetName,
         MAILER_CONCURRENCY: String(MAILER_CONCURRENCY),
-        ARCHIVE_BUCKET: props.archiveBucket.bucketName,
+        ARCHIVE_BUCKET: bucketNameFor(props.stage, 'archive'),
         INVOICE_FONT_PATH: 'fonts/NotoSansJP-Regular.ttf',
       },
       memorySize: 1024,
       timeout: Duration.seconds(30),
     });
-    grantObjects(this, 'MailerArchiveAccess', this.mailer, props.archiveBucket, ['s3:PutObject']);
+    grantObjects(this, 'MailerArchiveAccess', this.mailer, props.stage, 'archive', ['s3:PutObject']);
     const bankImportFailures = new DeadLetterQueue(this, 'BankImportFailures', { description: 'kokona bank-import (a dropped bank file could not be imported)', alarmTopic });
     this.bankImport = new BackofficeFunction(this, 'BankImport', {
       name: 'bank-import',
@@ -146,12 +145,12 @@ export class JobsStack extends Stack {
       timeout: Duration.minutes(15),
       async: { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: bankImportFailures.queue },
     });
-    grantObjects(this, 'BankImportReadAccess', this.bankImport, props.bankFilesBucket, ['s3:GetObject'], 'incoming/');
-    grantObjects(this, 'BankImportResultAccess', this.bankImport, props.bankFilesBucket, ['s3:PutObject'], 'results/');
+    grantObjects(this, 'BankImportReadAccess', this.bankImport, props.stage, 'bank-files', ['s3:GetObject'], 'incoming/');
+    grantObjects(this, 'BankImportResultAccess', this.bankImport, props.stage, 'bank-files', ['s3:PutObject'], 'results/');
     // Through EventBridge (the bucket sends its events there): no cross-stack cycle, no notification custom resource.
     new events.Rule(this, 'BankFileDropped', {
       description: 'A 全銀 file created under incoming/ in the bank-files bucket → bank-import',
-      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [props.bankFilesBucket.bucketName] }, object: { key: [{ prefix: 'incoming/' }] } } },
+      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucketNameFor(props.stage, 'bank-files')] }, object: { key: [{ prefix: 'incoming/' }] } } },
       targets: [new eventTargets.LambdaFunction(this.bankImport, { retryAttempts: 4, maxEventAge: Duration.hours(6) })],
     });
     this.outageWatch = new BackofficeFunction(this, 'OutageWatch', {
@@ -174,7 +173,7 @@ export class JobsStack extends Stack {
       fn.addAlarms(alarmTopic);
     }
     this.lifecycleQueue.queue.grantSendMessages(this.dailyRun);
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch]) {
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch, this.bankImport]) {
       this.mailQueue.queue.grantSendMessages(fn);
       this.desktopQueue.queue.grantSendMessages(fn);
     }
