@@ -37,7 +37,7 @@ export const makeListDeposits = (deps: ApiDeps) =>
     .use(parseParams(null, DepositsQuery))
     .handler(async (ev) => {
       const q = ev.parsed!.query as z.infer<typeof DepositsQuery>;
-      return json(200, await listDeposits(deps, { status: q.status }, { limit: q.limit, next: q.next }));
+      return json(200, await listDeposits(deps, { status: q.status }, { limit: Number(q.limit ?? 50), next: q.next }));
     });
 
 export const makeGetDeposit = (deps: ApiDeps) =>
@@ -67,7 +67,7 @@ export const makeSearchArchive = (deps: ApiDeps) =>
     .use(parseParams(null, ArchiveQuery))
     .handler(async (ev) => {
       const { limit, next, ...q } = ev.parsed!.query as z.infer<typeof ArchiveQuery>;
-      const page = await searchArchive(deps, q as ArchiveQueryT, { limit, next });
+      const page = await searchArchive(deps, q as ArchiveQueryT, { limit: Number(limit ?? 50), next });
       return json(200, { items: page.items.map((d) => ({ ...d, href: `/archive/${d.key}` })), next: page.next });
     });
 
