@@ -155,7 +155,8 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
     live.delete(child);
     rmSync(pidFile(port), { force: true });
   };
-  const deadline = Date.now() + 120_000; // a loaded 2-core machine can take well over 30 s to start the JVM
+  // The launcher is compiled at start (about 1.5 s of CPU): allow for a loaded machine.
+  const deadline = Date.now() + 120_000;
   while (!(await portOpen(port))) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr.trim()}`);
     if (Date.now() > deadline) {

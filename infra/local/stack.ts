@@ -34,6 +34,9 @@ import { makeHandler as makeDailyRun, type DailyRunEvent } from '#functions/dail
 import { makeHandler as makeLifecycleWorker } from '#functions/lifecycle-worker/handler.ts';
 import { makeHandler as makeMailer } from '#functions/mailer/handler.ts';
 import { makeHandler as makeProvisioner } from '#functions/provisioner/handler.ts';
+import { makeHandler as makeReconciler } from '#functions/reconciler/handler.ts';
+import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
+import { EnvelopePasswordVault, FileKeyWrapper } from '#adapters/kms/password-vault.ts';
 import { makeHandler as makeOutageWatch, type OutageWatchEvent } from '#functions/outage-watch/handler.ts';
 import { storeAdapters } from '#functions/wiring.ts';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
@@ -55,6 +58,12 @@ export interface EmbeddedStackOptions {
   readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly ses?: number; readonly workspaces?: number };
   readonly apiToken?: string;
   readonly provisionDelayMs?: number;
+  /** Emulator knobs (quota, Describe delay). */
+  readonly emulator?: { readonly maxWorkspaces?: number; readonly describeDelayMs?: number };
+  /** Milliseconds per second of a delayed queue message (a desktop job's re-check): default 1000; tests shrink it. */
+  readonly queueDelayScale?: number;
+  /** Persist the emulators' state (desktops, directory users) here; the account-kit key file beside it. */
+  readonly stateDir?: string;
   /** Pause between retry rounds of the provisioner and the queues (ms). */
   readonly retryDelayMs?: number;
   /** Deliver every queue message this many times (fault tests). */
@@ -130,7 +139,12 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0 });
     started.push({ stop: () => sink.close() });
     await new MailSinkClient(sink.url).clear(); // the sink's store is per process: start each stack empty
-    const emulator: WorkspacesEmulator = await startWorkspacesEmulator({ port: opts.ports?.workspaces ?? 0, provisionDelayMs: opts.provisionDelayMs ?? 2000 });
+    const emulator: WorkspacesEmulator = await startWorkspacesEmulator({
+      port: opts.ports?.workspaces ?? 0,
+      provisionDelayMs: opts.provisionDelayMs ?? 2000,
+      ...opts.emulator,
+      ...(opts.stateDir ? { statePath: join(opts.stateDir, 'emulators.json') } : {}),
+    });
     started.push({ stop: () => emulator.close() });
 
     const db = makeDocumentClient({ endpoint: dynamoEndpoint });
@@ -141,7 +155,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const queues = {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),
       mail: new InProcessQueue<OutboxMessage>({ name: 'mail', concurrency: 4, ...queueOpts }),
-      desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, ...queueOpts }),
+      desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, delayScale: opts.queueDelayScale ?? 1000, ...queueOpts }),
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
     const core = { config, clock: opts.clock, units: store.units, publisher, payers: store.payers };
@@ -149,14 +163,24 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const archive = new LocalArchive(archiveDir, () => formatJst(opts.clock.now()));
     const documents = new PdfKitInvoiceDocuments();
 
+    const region = 'ap-northeast-1';
+    const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region }), { ...config.workspaces, desktops: config.desktops });
+    const directory = new AwsDirectoryGateway(
+      new DsDataClient({ endpoint: emulator.url, region }),
+      makeDirectoryServiceClient({ endpoint: emulator.url, region }),
+      config.workspaces.directoryId,
+    );
+    // W3: the local wrapping key of stored initial passwords (git-ignored state folder), in memory for tests.
+    const vault = new EnvelopePasswordVault(new FileKeyWrapper(opts.stateDir ? join(opts.stateDir, 'kit-key') : undefined));
+    const desktopStore = { accounts: store.accounts, kits: store.kits, audit: store.audit, drift: store.drift, vault, desktops };
     const api = makeApi({
       ...core,
+      ...desktopStore,
       ids: randomIds,
       outages: store.outages,
       outbox: store.outbox,
       auth: { mode: 'token', token: opts.apiToken ?? 'local-token' },
       deposits: store.deposits,
-      audit: store.audit,
       archive,
       documents,
     }) as unknown as ApiHandler;
@@ -173,11 +197,22 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         clock: opts.clock,
         units: store.units,
         outbox: store.outbox,
-        publisher: { publish: async () => undefined },
-        desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region: 'ap-northeast-1' }), config.workspaces),
-        retryDelayMs: opts.retryDelayMs,
+        publisher,
+        desktops,
+        directory,
+        accounts: store.accounts,
+        kits: store.kits,
+        vault,
+        recheck: queues.desktops,
       }),
     );
+    const reconcile = makeReconciler({ config, clock: opts.clock, units: store.units, accounts: store.accounts, drift: store.drift, desktops });
+    /** The reconciler (after the daily run on AWS), then whatever it queued. */
+    const runReconcile = async () => {
+      const r = await reconcile({}, ctx);
+      await drain();
+      return r;
+    };
 
     /** Waits until every queue is idle (handlers feed each other, so loop until all are). */
     const drain = async () => {
@@ -239,8 +274,12 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       api,
       runDaily,
       runWatch,
+      runReconcile,
       drain,
       emulator,
+      desktops,
+      directory,
+      vault,
       mail: new MailSinkClient(sink.url),
       archive,
       archiveDir,

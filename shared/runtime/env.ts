@@ -27,6 +27,8 @@ export const envSchemas = {
     ARCHIVE_BUCKET: required(),
     /** The Japanese font bundled beside the code (MONEY-IN V2). */
     INVOICE_FONT_PATH: z._default(z.string(), 'fonts/NotoSansJP-Regular.ttf'),
+    /** The KMS key wrapping stored initial passwords (W3). */
+    KIT_KEY_ID: required(),
   }),
   'daily-run': z.object({ ...common, ...queues, LIFECYCLE_QUEUE_URL: required() }),
   'lifecycle-worker': z.object({ ...common, ...queues }),
@@ -40,7 +42,8 @@ export const envSchemas = {
   }),
   /** MONEY-IN: a bank file dropped in the bank-files bucket (S3 event) is imported like POST /bank-files. */
   'bank-import': z.object({ ...common, ...queues }),
-  provisioner: z.object({ ...common }),
+  provisioner: z.object({ ...common, ...queues, KIT_KEY_ID: required() }),
+  reconciler: z.object({ ...common, KIT_KEY_ID: required() }),
   'outage-watch': z.object({ ...common, ...queues }),
 } as const;
 

@@ -10,8 +10,11 @@ import { isDelinquent } from '#domain/payments.ts';
 import { DomainError, invalid } from '#domain/errors.ts';
 import type { ApplicationStatus, Unit } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
+import { shortCode } from '#domain/desktops.ts';
+import { openKit } from './account-kit.ts';
 import { registerPayer } from './deposits.ts';
-import type { CoreDeps, IdGenerator } from './ports.ts';
+import type { AccountRepository, CoreDeps, IdGenerator, KitRepository } from './ports.ts';
+type AcceptExtras = rules.AcceptExtras;
 
 export interface SubmitApplicationInput extends rules.ApplicationInput {
   readonly ref?: string;
@@ -27,10 +30,29 @@ export async function submitApplication(deps: CoreDeps & { ids: IdGenerator }, i
   return deps.units.create(rules.newApplication(id, input, deps.clock.today()));
 }
 
-/** Art 6-1 FIFO and Art 6-2(2) delinquency, in the order of DETAILS P10. */
-export async function acceptApplication(deps: CoreDeps, id: string, input: { startDate: string }): Promise<Unit> {
+/** What acceptance of a plan with desktops needs besides the core: short codes (W2) and the kit link (W3). */
+export interface DesktopAcceptDeps {
+  readonly accounts: Pick<AccountRepository, 'nextShortCodeSeq'>;
+  readonly kits: KitRepository;
+}
+
+/**
+ * Art 6-1 FIFO and Art 6-2(2) delinquency, in the order of DETAILS P10. A plan with desktops gets its
+ * short code (once: a code is never handed out twice) and an open kit link for the mail (W2, W3).
+ */
+export async function acceptApplication(deps: CoreDeps & Partial<DesktopAcceptDeps>, id: string, input: { startDate: string }): Promise<Unit> {
   const today = deps.clock.today();
   const startDate = parseLocalDate(input.startDate);
+  let extras: AcceptExtras | undefined;
+  let virtualAccount: string | undefined;
+  const prepare = async (unit: Unit): Promise<AcceptExtras> => {
+    if (extras) return extras;
+    if (!deps.config.plans[unit.plan]?.desktops || !deps.accounts || !deps.kits || !startDate) return {};
+    const code = unit.shortCode ?? shortCode(await deps.accounts.nextShortCodeSeq());
+    const { url, kit } = await openKit({ kits: deps.kits, clock: deps.clock, config: deps.config }, unit.id, startDate);
+    extras = { shortCode: code, kit: { url, expiresOn: kit.expiresOn } };
+    return extras;
+  };
   return changeUnit(deps, id, async (unit) => {
     if (!startDate) throw invalid('startDate must be a date YYYY-MM-DD', { field: 'startDate' });
     rules.checkAcceptable(unit, startDate, today);
@@ -41,10 +63,12 @@ export async function acceptApplication(deps: CoreDeps, id: string, input: { sta
       throw new DomainError('APPLICANT_DELINQUENT', 'the applicant has an overdue invoice or a contract terminated for non-payment (Art 6-2(2))', {
         corporateNumber: unit.contractor.corporateNumber,
       });
-    const t = rules.accept(unit, startDate, today, deps.config);
-    // MONEY-IN B3a: the payer (contractor, or the agent) gets its virtual account at acceptance.
+    const t = rules.accept(unit, startDate, today, deps.config, await prepare(unit));
+    // MONEY-IN B3a: the payer (contractor, or the agent) gets its virtual account at acceptance
+    // (once per call: a lost race retries this function with the same account).
     if (!deps.payers || t.unit.virtualAccount) return t;
-    return { ...t, unit: { ...t.unit, virtualAccount: await registerPayer(deps.payers, t.unit, deps.config) } };
+    virtualAccount ??= await registerPayer(deps.payers, t.unit, deps.config);
+    return { ...t, unit: { ...t.unit, virtualAccount } };
   });
 }
 

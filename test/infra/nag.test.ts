@@ -60,9 +60,10 @@ function acknowledgments(app: App): { path: string; id: string; reason: string }
 
 describe('cdk synth with cdk-nag', () => {
   let full: ReturnType<typeof synthWithNag>;
+  // Bundling every function and synthesising takes minutes on a loaded 2-core machine.
   beforeAll(() => {
     full = synthWithNag({ bundle: true });
-  });
+  }, 300_000);
 
   it('has no unacknowledged AwsSolutions finding', () => {
     expect(full.violations.map(describeViolation)).toEqual([]);

@@ -129,7 +129,8 @@ describe('ApiStack', () => {
   it('has exactly the routes of the route table, each with IAM authorization', () => {
     const routes = Object.values(resources(t.apiT, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe('AWS_IAM');
+    // W3: the account kit link is the one route without IAM auth.
+    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe(r.Properties.RouteKey === 'GET /kit/{token}' ? 'NONE' : 'AWS_IAM');
   });
 
   it('sends every route to the one api function', () => {
@@ -177,7 +178,7 @@ describe('JobsStack', () => {
   });
 
   it('has no other schedule', () => {
-    t.jobsT.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    t.jobsT.resourceCountIs('AWS::Scheduler::Schedule', 3); // daily run, outage watch, reconciler (W9)
   });
 
   it('gives each job queue a DLQ with redrive, SSE and TLS-only access', () => {
@@ -321,13 +322,24 @@ describe('least privilege', () => {
   const S3_READ = ['s3:GetObject'];
   const S3_PUT = ['s3:PutObject'];
   const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+  const WORKSPACES = [
+    'workspaces:CreateTags',
+    'workspaces:CreateWorkspaces',
+    'workspaces:DescribeTags',
+    'workspaces:DescribeWorkspaces',
+    'workspaces:ModifyWorkspaceState',
+    'workspaces:StopWorkspaces',
+    'workspaces:TerminateWorkspaces',
+  ];
+  const DIRECTORY = ['ds-data:CreateUser', 'ds-data:DeleteUser', 'ds-data:DescribeUser', 'ds-data:DisableUser', 'ds:AccessDSData', 'ds:ResetUserPassword'];
   const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expected: Record<FunctionName, string[]> = {
-    api: [...BASE, ...SEND, ...S3_READ, ...S3_PUT],
+    api: [...BASE, ...SEND, 'kms:Decrypt', ...WORKSPACES, ...S3_READ, ...S3_PUT],
     'daily-run': [...BASE, ...SEND], // + the lifecycle queue; sqs:SendMessage to its DLQ
     'lifecycle-worker': [...BASE, ...SEND, ...CONSUME],
     mailer: [...BASE, ...CONSUME, ...S3_PUT, 'ses:SendRawEmail'],
-    provisioner: [...BASE, ...CONSUME, 'workspaces:CreateWorkspaces', 'workspaces:DescribeWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:TerminateWorkspaces'],
+    provisioner: [...BASE, ...SEND, ...CONSUME, ...WORKSPACES, ...DIRECTORY, 'kms:GenerateDataKey'],
+    reconciler: [...BASE, ...WORKSPACES, 'sqs:SendMessage'], // + sqs:SendMessage to its DLQ
     'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
     'bank-import': [...BASE, ...SEND, ...S3_READ, ...S3_PUT], // + sqs:SendMessage to its DLQ
   };
@@ -347,7 +359,7 @@ describe('least privilege', () => {
     expect(sendTargets('lifecycle-worker')).toEqual(['DesktopQueue', 'MailQueue']);
     expect(sendTargets('outage-watch')).toEqual(['DesktopQueue', 'MailQueue', 'OutageWatchFailuresQueue']);
     expect(sendTargets('mailer')).toEqual([]);
-    expect(sendTargets('provisioner')).toEqual([]);
+    expect(sendTargets('provisioner')).toEqual(['DesktopQueue', 'MailQueue']); // W5 operator mails, delayed re-checks
     expect(sendTargets('bank-import')).toEqual(['BankImportFailuresQueue', 'DesktopQueue', 'MailQueue']);
   });
 
@@ -365,7 +377,7 @@ describe('least privilege', () => {
   it('uses Resource "*" only where the service has no resource-level permissions', () => {
     for (const name of FUNCTIONS) {
       const star = grantsOf(name).filter((g) => g.resource === '*').map((g) => g.action);
-      for (const a of star) expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces'], `${name}: ${a} on *`).toContain(a);
+      for (const a of star) expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces', 'workspaces:DescribeTags'], `${name}: ${a} on *`).toContain(a);
     }
   });
 

@@ -8,11 +8,10 @@
  *  DEPREF#<reference> / <id>        what a cancellation record refers to (B5)
  *  AUDIT#<date> / <at>#<n>          audit entries (until issue 14's audit store replaces it)
  */
-import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '#domain/errors.ts';
-import type { AuditEntry, AuditLog, Deposit, DepositRepository, Payer, PayerRepository, StoredDepositStatus } from '#use-cases/ports.ts';
+import type { Deposit, DepositRepository, Payer, PayerRepository, StoredDepositStatus } from '#use-cases/ports.ts';
 import { queryAll } from './query.ts';
 import { GSI1 } from './table.ts';
 
@@ -174,22 +173,5 @@ export class DynamoDepositRepository implements DepositRepository {
       cursor = r.LastEvaluatedKey ? { s: cursor.s, k: r.LastEvaluatedKey } : { s: cursor.s + 1 };
     }
     return { items, next: cursor.s < statuses.length ? encodeCursor(cursor) : null };
-  }
-}
-
-/** A minimal append-only audit store (AUDIT#<date> / <at>#<random>), replaceable by issue 14's. */
-export class DynamoAuditLog implements AuditLog {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-  async record(entry: AuditEntry): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: `AUDIT#${entry.at.slice(0, 10)}`, sk: `${entry.at}#${randomBytes(6).toString('hex')}`, ...JSON.parse(JSON.stringify(entry)) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
   }
 }
