@@ -82,7 +82,7 @@ describe('money in: invoice → bank file → import → paid (MONEY-IN)', () =>
     for (const d of ['2024-02-15', '2024-03-01', '2024-05-01', '2024-05-20', '2024-05-30', '2024-06-10']) await dailyRun(stack, d);
     account = (await apiCall(stack, 'GET', '/units/bank')).body.virtualAccount;
     imported = (await raw(stack, 'POST', '/bank-files', bankFile(stack, account, [{ inquiry: 101, valueDate: '2024-06-10', amount: 396_000, remitter: 'ｶ)ﾊﾞﾝｸ' }]))).json();
-    expect((await apiCall(stack, 'POST', '/invoices/api.2024-03-01.fees/payments', { amount: 396_000, paidOn: '2024-06-10' })).status).toBe(201);
+    expect((await apiCall(stack, 'POST', '/invoices/api.2024-03-01.fees/payments', { amount: 396_000, paidOn: '2024-06-10' }, { 'idempotency-key': 'money-in-api-1' })).status).toBe(201);
   }, 600_000);
   afterAll(async () => {
     await stack?.stop();
