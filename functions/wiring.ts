@@ -3,6 +3,8 @@
  * (functions/<name>/index.ts on Lambda) and by the embedded stack (infra/local), so both run the
  * same code against AWS or the local endpoints.
  */
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validConfig, type Config } from '#domain/config.ts';
@@ -11,8 +13,11 @@ import { DynamoAgenda, DynamoRunLog } from '#adapters/dynamodb/dynamo-agenda.ts'
 import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
+import { DynamoDepositRepository, DynamoPayerRepository } from '#adapters/dynamodb/dynamo-money.ts';
 import { DynamoAccountRepository, DynamoAuditLog, DynamoDriftStore, DynamoKitRepository } from '#adapters/dynamodb/dynamo-desktop-store.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
+import { S3Archive } from '#adapters/archive/s3-archive.ts';
+import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
 import type { OutboxPublisher, Queue } from '#use-cases/ports.ts';
 import { loggedPublisher, tracer } from '#runtime/observability.ts';
@@ -46,12 +51,29 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
     kits: new DynamoKitRepository(db, table),
     audit: new DynamoAuditLog(db, table),
     drift: new DynamoDriftStore(db, table),
+    payers: new DynamoPayerRepository(db, table),
+    deposits: new DynamoDepositRepository(db, table),
   };
 }
 
-/** The store on AWS, its DynamoDB calls traced (X-Ray subsegments per call). */
-export function awsStore(table: string) {
-  return storeAdapters(tracer.captureAWSv3Client(makeDocumentClient()), table);
+/** The DynamoDB document client on AWS, its calls traced (X-Ray subsegments per call). */
+export function awsDocumentClient(): DynamoDBDocumentClient {
+  return tracer.captureAWSv3Client(makeDocumentClient());
+}
+
+/** The store on AWS, its DynamoDB calls traced. */
+export function awsStore(table: string, db: DynamoDBDocumentClient = awsDocumentClient()) {
+  return storeAdapters(db, table);
+}
+
+/** The write-once archive on AWS (MONEY-IN A1): S3 with Object Lock, its index in the table; calls traced. */
+export function awsArchive(bucket: string, db: DynamoDBDocumentClient, table: string): S3Archive {
+  return new S3Archive(tracer.captureAWSv3Client(new S3Client({})), bucket, db, table);
+}
+
+/** The invoice PDF renderer with the font the function ships next to its bundle (INVOICE_FONT_PATH). */
+export function invoiceDocuments(fontPath: string): PdfKitInvoiceDocuments {
+  return new PdfKitInvoiceDocuments(join(import.meta.dirname ?? '.', fontPath));
 }
 
 let sqs: SQSClient | undefined;

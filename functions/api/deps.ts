@@ -1,14 +1,18 @@
 import type {
   AccountRepository,
+  Archive,
   AuditLog,
   CoreDeps,
+  DepositRepository,
   DesktopGateway,
   DriftStore,
   IdGenerator,
+  InvoiceDocuments,
   KitRepository,
   OutageRepository,
   OutboxRepository,
   PasswordVault,
+  PayerRepository,
 } from '#use-cases/ports.ts';
 
 /** What the api function's routes need (built by index.ts on Lambda, by infra/local for the embedded stack). */
@@ -23,4 +27,9 @@ export interface ApiDeps extends CoreDeps {
   readonly drift: DriftStore;
   readonly desktops: DesktopGateway;
   readonly auth: { readonly mode: 'iam' | 'token'; readonly token?: string };
+  /** Money in (MONEY-IN). */
+  readonly payers: PayerRepository;
+  readonly deposits: DepositRepository;
+  readonly archive: Archive;
+  readonly documents: InvoiceDocuments;
 }

@@ -20,6 +20,7 @@ import { makeAcceptApplication, makeDeferApplication, makeListApplications, make
 import { makeAnnounceMaintenance, makeGetOutage, makeListOutages, makePayOut, makeRecordOutage, makeUpdateOutage } from './routes/outages.ts';
 import { makeGetInvoice, makeListInvoices, makeRecordPayment, makeUnitBalance } from './routes/invoices.ts';
 import { makeGetNotice, makeResendNotice } from './routes/notices.ts';
+import { makeGetDeposit, makeImportBankFile, makeInvoicePdf, makeListDeposits, makeMatchDeposit, makeReadArchived, makeSearchArchive } from './routes/money.ts';
 import { makeFetchKit, makeGetDrift, makeListAccounts, makeListFailedJobs, makeReconcile, makeReissueKit, makeRetryJob } from './routes/desktops.ts';
 import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
@@ -40,6 +41,13 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'GET', path: '/invoices', handler: makeListInvoices(deps) },
     { method: 'GET', path: '/invoices/{id}', handler: makeGetInvoice(deps) },
     { method: 'POST', path: '/invoices/{id}/payments', handler: makeRecordPayment(deps) },
+    { method: 'GET', path: '/invoices/{id}/pdf', handler: makeInvoicePdf(deps) },
+    { method: 'POST', path: '/bank-files', handler: makeImportBankFile(deps) },
+    { method: 'GET', path: '/deposits', handler: makeListDeposits(deps) },
+    { method: 'GET', path: '/deposits/{id}', handler: makeGetDeposit(deps) },
+    { method: 'POST', path: '/deposits/{id}/match', handler: makeMatchDeposit(deps) },
+    { method: 'GET', path: '/archive', handler: makeSearchArchive(deps) },
+    { method: 'GET', path: '/archive/{key}', handler: makeReadArchived(deps) },
     { method: 'POST', path: '/outages', handler: makeRecordOutage(deps) },
     { method: 'GET', path: '/outages', handler: makeListOutages(deps) },
     { method: 'GET', path: '/outages/{id}', handler: makeGetOutage(deps) },

@@ -3,12 +3,13 @@ import middy from '@middy/core';
 import { parseEnv } from '#runtime/env.ts';
 import type { HttpEvent, HttpResult } from '#runtime/http.ts';
 import { randomIds, systemClock } from '#runtime/clock.ts';
-import { awsDesktops, awsPublisher, awsStore, configFrom } from '../wiring.ts';
+import { awsArchive, awsDesktops, awsDocumentClient, awsPublisher, awsStore, configFrom, invoiceDocuments } from '../wiring.ts';
 import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('api');
-const store = awsStore(env.TABLE_NAME);
+const db = awsDocumentClient();
+const store = awsStore(env.TABLE_NAME, db);
 const config = configFrom(env.CONFIG_JSON);
 const aws = awsDesktops(config, env.KIT_KEY_ID);
 
@@ -30,6 +31,10 @@ export const handler = observed(
       desktops: aws.desktops,
       publisher: awsPublisher(env),
       auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
+      payers: store.payers,
+      deposits: store.deposits,
+      archive: awsArchive(env.ARCHIVE_BUCKET, db, env.TABLE_NAME),
+      documents: invoiceDocuments(env.INVOICE_FONT_PATH),
     }),
   ),
 );

@@ -38,5 +38,7 @@ export function unitView(u: Unit, config?: Config) {
       firstUserName: u.shortCode ? (lineUserNames(u, { ...l, accounts: Math.min(l.accounts, 1) })[0] ?? null) : (l.userNames?.[0] ?? null),
     })),
     history: u.history,
+    /** The payer's virtual account (MONEY-IN B3a): 振込先 on its invoices. */
+    virtualAccount: u.virtualAccount ?? null,
   };
 }

@@ -3,20 +3,23 @@ import { parseEnv } from '#runtime/env.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
-import { awsStore, configFrom } from '../wiring.ts';
+import { awsArchive, awsDocumentClient, awsStore, configFrom, invoiceDocuments } from '../wiring.ts';
 import { observed, powertoolsTelemetry, tracer } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('mailer');
 
 const config = configFrom(env.CONFIG_JSON);
+const db = awsDocumentClient();
 const ses = new SesMailer(tracer.captureAWSv3Client(makeSesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' })), { configurationSet: env.SES_CONFIGURATION_SET });
 
 export const handler = observed(
   makeHandler({
     telemetry: powertoolsTelemetry,
     config,
-    outbox: awsStore(env.TABLE_NAME).outbox,
+    outbox: awsStore(env.TABLE_NAME, db).outbox,
+    archive: awsArchive(env.ARCHIVE_BUCKET, db, env.TABLE_NAME),
+    documents: invoiceDocuments(env.INVOICE_FONT_PATH),
     // The account's SES rate, shared by the mailer's instances (its concurrency is capped at MAILER_CONCURRENCY).
     mailer: new PacedMailer(ses, config.mail.sendRatePerSecond / env.MAILER_CONCURRENCY),
   }),

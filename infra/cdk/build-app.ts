@@ -34,10 +34,13 @@ export function buildApp(app: App, opts: BuildAppOptions = {}): BackofficeApp {
   const data = new DataStack(app, `${prefix}-Data`, {
     description: 'kokona back office: DynamoDB table, SES identity and configuration set (stateful, retained)',
     sesIdentity: context.sesIdentity,
+    archiveRetentionYears: context.config.archive.retentionYears,
+    stage: context.stage,
   });
   const jobs = new JobsStack(app, `${prefix}-Jobs`, {
     description: 'kokona back office: daily run, lifecycle worker, mailer, provisioner, queues and alarms',
     table: data.table,
+    stage: context.stage,
     configJson: context.configJson,
     config: context.config,
     alarmEmail: context.alarmEmail,
@@ -50,6 +53,7 @@ export function buildApp(app: App, opts: BuildAppOptions = {}): BackofficeApp {
   const api = new ApiStack(app, `${prefix}-Api`, {
     description: 'kokona back office: HTTP API (IAM auth) and the api function',
     table: data.table,
+    stage: context.stage,
     configJson: context.configJson,
     mailQueue: jobs.mailQueue.queue,
     desktopQueue: jobs.desktopQueue.queue,

@@ -96,7 +96,7 @@ export function startApiServer(handler: LambdaHandler, opts: { port: number; ext
         return;
       }
       const r = await handler(toEvent(req, body, requestId), context);
-      res.writeHead(r.statusCode ?? 200, { 'x-request-id': requestId, ...(r.headers as Record<string, string>) }).end(r.body ?? '');
+      res.writeHead(r.statusCode ?? 200, { 'x-request-id': requestId, ...(r.headers as Record<string, string>) }).end(r.isBase64Encoded ? Buffer.from(r.body ?? '', 'base64') : (r.body ?? ''));
     } catch (e) {
       console.error(`request ${requestId} failed:`, e);
       res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': requestId }).end(JSON.stringify({ code: 'INTERNAL', message: 'internal error', details: { requestId } }));

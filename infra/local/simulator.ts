@@ -13,6 +13,9 @@ import { closeDay } from '#domain/lifecycle.ts';
 import type { CompensationRecord } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ManualClock } from '#runtime/clock.ts';
+import { payerOf } from '#domain/deposits.ts';
+import { toHalfWidthKana } from '#domain/kana.ts';
+import { transferFile } from '#use-cases/deposits.ts';
 import { apiEvent } from './http-server.ts';
 import { startEmbeddedStack, type EmbeddedStack } from './stack.ts';
 
@@ -121,7 +124,88 @@ function request(e: Record<string, unknown>, at: Instant): { method: string; url
   }
 }
 
-async function applyEvent(stack: EmbeddedStack, te: TimedEvent): Promise<EventResult> {
+/** Deposits of the scenario (SIMULATION "Deposits"): ref → the recorded deposit's id. */
+export class DepositBook {
+  readonly ids = new Map<string, string>();
+  private inquiry = 0;
+  nextInquiry(): number {
+    return ++this.inquiry;
+  }
+}
+
+async function callApi(stack: EmbeddedStack, te: TimedEvent, r: { method: string; url: string; body?: unknown; raw?: Uint8Array }) {
+  const res = await stack.api(
+    apiEvent({
+      method: r.method,
+      url: r.url,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': r.raw ? 'application/octet-stream' : 'application/json' },
+      body: r.raw ? Buffer.from(r.raw) : r.body === undefined ? undefined : JSON.stringify(r.body),
+    }),
+    ctx,
+  );
+  await stack.drain();
+  const body = JSON.parse(res.body ?? '{}') as Record<string, unknown> & { code?: string; details?: { earliest?: string } };
+  if ((res.statusCode ?? 500) < 300) return { result: { index: te.index, ok: true } as EventResult, body };
+  return { result: { index: te.index, ok: false, code: body.code ?? 'INTERNAL', ...(body.details?.earliest ? { earliest: body.details.earliest } : {}) } as EventResult, body };
+}
+
+/**
+ * `deposit`: a 振込入金通知 (01) file of one deposit dated that day, to the virtual account of the
+ * payer of unit `to` (or the operator's ordinary account), imported through POST /bank-files.
+ * `match_deposit`: POST /deposits/{id}/match with the unit's invoices in the listed order.
+ */
+async function depositEvent(stack: EmbeddedStack, te: TimedEvent, book: DepositBook): Promise<EventResult> {
+  const e = te.event;
+  const fail = (code: string): EventResult => ({ index: te.index, ok: false, code });
+  if (e.type === 'deposit') {
+    if (typeof e.ref !== 'string' || e.ref === '' || book.ids.has(e.ref)) return fail('VALIDATION_FAILED');
+    if (!Number.isInteger(e.amount) || (e.amount as number) <= 0 || (e.amount as number) > 9_999_999_999) return fail('VALIDATION_FAILED');
+    if (typeof e.remitter !== 'string' || e.remitter.trim() === '') return fail('VALIDATION_FAILED');
+    const bank = stack.config.bank;
+    let account = bank.accountNumber;
+    if (e.to !== undefined) {
+      if (typeof e.to !== 'string') return fail('VALIDATION_FAILED');
+      const unit = await stack.store.units.get(e.to);
+      if (!unit) return fail('NOT_FOUND');
+      const payer = await stack.store.payers.get(payerOf(unit));
+      if (!payer) return fail('VALIDATION_FAILED'); // never accepted: its payer has no virtual account yet
+      account = payer.virtualAccount;
+    }
+    const file = transferFile({
+      createdOn: te.day,
+      accounts: [
+        {
+          bankCode: bank.code,
+          bankName: 'KOKONA BANK',
+          branchCode: bank.branchCode,
+          branchName: 'HONTEN',
+          accountNumber: account,
+          accountName: bank.holderKana,
+          deposits: [{ inquiry: book.nextInquiry(), valueDate: te.day, amount: e.amount as number, remitter: toHalfWidthKana(e.remitter) }],
+        },
+      ],
+    });
+    const { result, body } = await callApi(stack, te, { method: 'POST', url: '/bank-files', raw: file });
+    const id = (body.deposits as { deposit?: string }[] | undefined)?.[0]?.deposit;
+    if (result.ok && id) book.ids.set(e.ref, id);
+    return result;
+  }
+  // match_deposit
+  const id = typeof e.ref === 'string' ? book.ids.get(e.ref) : undefined;
+  if (!id) return fail('NOT_FOUND');
+  if (typeof e.unit !== 'string') return fail('VALIDATION_FAILED');
+  if (!Array.isArray(e.invoices)) return fail('VALIDATION_FAILED');
+  const invoices: string[] = [];
+  for (const i of e.invoices as unknown[]) {
+    const inv = i as Record<string, unknown> | null;
+    if (typeof inv !== 'object' || inv === null || typeof inv.issueDate !== 'string' || typeof inv.kind !== 'string') return fail('VALIDATION_FAILED');
+    invoices.push(`${e.unit}.${inv.issueDate}.${inv.kind}`);
+  }
+  return (await callApi(stack, te, { method: 'POST', url: `/deposits/${path(id)}/match`, body: { unit: e.unit, invoices } })).result;
+}
+
+async function applyEvent(stack: EmbeddedStack, te: TimedEvent, book: DepositBook): Promise<EventResult> {
+  if (te.event.type === 'deposit' || te.event.type === 'match_deposit') return depositEvent(stack, te, book);
   const r = request(te.event, te.at);
   if ('code' in r) return { index: te.index, ok: false, code: r.code };
   const res = await stack.api(
@@ -210,6 +294,7 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
   });
   try {
     const results: EventResult[] = [];
+    const book = new DepositBook();
     const desktops = new DesktopRecorder();
     const collect = async (date: LocalDate) => desktops.collect(stack, date);
 
@@ -219,7 +304,7 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
       const dailyAt = jstInstant(day, 0, 5);
       const runEvent = async (te: TimedEvent) => {
         clock.set(te.at);
-        results.push(await applyEvent(stack, te));
+        results.push(await applyEvent(stack, te, book));
         await collect(day);
       };
       // S5: every hour's watcher tick and the 00:05 daily run come before the events of the same instant;
@@ -261,7 +346,24 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
 
     const units = (await stack.store.units.listUnits({}, 1_000_000)).map((u) => closeDay(u, scenario.to));
     const compensations = (await Promise.all((await stack.store.outages.list({})).map((o) => stack.store.outages.compensations(o.id)))).flat();
-    return buildResult(scenario.to, results, units, await stack.mail.list(), desktops, compensations);
+    const result = buildResult(scenario.to, results, units, await stack.mail.list(), desktops, compensations);
+    // SIMULATION "Deposits": only scenarios with deposit events have the section (other Results stay as they were).
+    if (!scenario.events.some((e) => e.event.type === 'deposit' || e.event.type === 'match_deposit')) return result;
+    const deposits = [];
+    for (const [ref, id] of book.ids) {
+      const d = await stack.store.deposits.get(id);
+      if (!d) continue;
+      deposits.push({
+        ref,
+        status: d.status,
+        payments: d.payments.map((p) => {
+          const [, issueDate, kind] = p.invoiceId.split('.');
+          return { unit: p.unitId, issueDate, kind, amount: p.amount };
+        }),
+        credit: d.credit,
+      });
+    }
+    return { ...result, deposits: deposits.sort((a, b) => cmp([a.ref], [b.ref])) };
   } finally {
     await stack.stop();
   }

@@ -4,7 +4,6 @@
  * bridge, in-process queues — wired to the SAME handlers (functions/<name>/handler.ts) and adapters
  * as on AWS; only the endpoints and the queues differ.
  */
-import { join } from 'node:path';
 import type { Server } from 'node:http';
 import {
   CreateTableCommand,
@@ -17,6 +16,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { markLayout, migrateLayout } from '#adapters/dynamodb/migrate.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatJst } from '#domain/calendar.ts';
+import { LocalArchive } from '#adapters/archive/local-archive.ts';
+import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
 import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
@@ -89,6 +94,8 @@ export interface EmbeddedStackOptions {
    * The simulator and the bench leave them out (they change no Result and no run's own work).
    */
   readonly mailEvents?: boolean;
+  /** The write-once archive folder (MONEY-IN A1); a fresh temporary folder when absent. */
+  readonly archiveDir?: string;
   /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
   readonly faults?: (db: DynamoDBDocumentClient) => void;
 }
@@ -191,7 +198,10 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
     const telemetry = new MemoryTelemetry();
-    const core = { config, clock: opts.clock, units: store.units, publisher, telemetry };
+    const core = { config, clock: opts.clock, units: store.units, publisher, telemetry, payers: store.payers };
+    const archiveDir = opts.archiveDir ?? mkdtempSync(join(tmpdir(), 'kokona-archive-'));
+    const archive = new LocalArchive(archiveDir, () => formatJst(opts.clock.now()));
+    const documents = new PdfKitInvoiceDocuments();
 
     const region = 'ap-northeast-1';
     const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region }), { ...config.workspaces, desktops: config.desktops });
@@ -203,13 +213,23 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     // W3: the local wrapping key of stored initial passwords (git-ignored state folder), in memory for tests.
     const vault = new EnvelopePasswordVault(new FileKeyWrapper(opts.stateDir ? join(opts.stateDir, 'kit-key') : undefined));
     const desktopStore = { accounts: store.accounts, kits: store.kits, audit: store.audit, drift: store.drift, vault, desktops };
-    const api = makeApi({ ...core, ...desktopStore, ids: randomIds, outages: store.outages, outbox: store.outbox, auth: { mode: 'token', token: opts.apiToken ?? 'local-token' } }) as unknown as ApiHandler;
+    const api = makeApi({
+      ...core,
+      ...desktopStore,
+      ids: randomIds,
+      outages: store.outages,
+      outbox: store.outbox,
+      auth: { mode: 'token', token: opts.apiToken ?? 'local-token' },
+      deposits: store.deposits,
+      archive,
+      documents,
+    }) as unknown as ApiHandler;
     const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle, telemetry });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, runLog: store.runLog });
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry }));
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry, archive, documents }));
     consumeWith(queues.mailEvents, makeSesEvents({ config, outbox: store.outbox, publisher, telemetry }));
     if (opts.mailEvents ?? true) onMailEvent = (e) => void queues.mailEvents.send([{ source: 'aws.ses', 'detail-type': 'SES event', detail: e }]);
     consumeWith(
@@ -306,6 +326,9 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       directory,
       vault,
       mail: new MailSinkClient(sink.url),
+      archive,
+      archiveDir,
+      documents,
       urls: {
         api: apiPort ? `http://127.0.0.1:${apiPort}` : null,
         dynamodb: dynamoEndpoint,
@@ -316,6 +339,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       async stop() {
         for (const q of Object.values(queues)) q.stop();
         for (const s of started.reverse()) await s.stop().catch(() => undefined);
+        if (!opts.archiveDir) rmSync(archiveDir, { recursive: true, force: true });
       },
     };
   } catch (e) {

@@ -61,6 +61,7 @@ const stack = await startEmbeddedStack({
   config,
   apiToken,
   dataDir: resolve(home, 'data'),
+  archiveDir: resolve(home, 'archive'), // MONEY-IN A1: write-once, with manifest.jsonl
   // W3, emulator state: the WorkSpaces/Directory emulators' desktops and users, the kit key file.
   stateDir: home,
   ports: {

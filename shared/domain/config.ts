@@ -52,6 +52,25 @@ export interface Config {
   readonly terminateAfterDays: number;
   readonly terminationNoticeDays: number;
   readonly outageThresholdHours: number;
+  /** MONEY-IN B3a, V1: the operator's account (name-only deposits) and the range of virtual accounts, one per payer. */
+  readonly bank: BankConfig;
+  /** MONEY-IN A1: how long the archive keeps every issued invoice (S3 Object Lock, compliance mode). */
+  readonly archive: { readonly retentionYears: number };
+}
+
+export interface BankConfig {
+  /** 銀行コード (4 digits) and 銀行名 as printed on invoices. */
+  readonly code: string;
+  readonly name: string;
+  /** 支店コード (3 digits) and 支店名. */
+  readonly branchCode: string;
+  readonly branchName: string;
+  /** The operator's ordinary (普通) account: deposits to it are matched by name only. */
+  readonly accountNumber: string;
+  /** 口座名義 in half-width kana, as the bank prints it. */
+  readonly holderKana: string;
+  /** The virtual account numbers handed out to payers (7 digits, inclusive). */
+  readonly virtualAccounts: { readonly from: string; readonly to: string };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -83,6 +102,16 @@ export const DEFAULT_CONFIG: Config = {
   terminateAfterDays: 30,
   terminationNoticeDays: 10,
   outageThresholdHours: 120,
+  bank: {
+    code: '0001',
+    name: 'みずほ銀行',
+    branchCode: '100',
+    branchName: '東京営業部',
+    accountNumber: '1234567',
+    holderKana: 'ｴﾇﾃｲﾃｲﾃｸﾉｸﾛｽ(ｶ',
+    virtualAccounts: { from: '3000000', to: '3999999' },
+  },
+  archive: { retentionYears: 10 },
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -139,6 +168,18 @@ export function configProblems(c: Config): string[] {
   if (c.suspensionNoticeDays > c.suspendAfterDays) p.push('suspensionNoticeDays must not exceed suspendAfterDays');
   if (c.terminationNoticeDays > c.terminateAfterDays) p.push('terminationNoticeDays must not exceed terminateAfterDays');
   if (!(typeof c.outageThresholdHours === 'number' && c.outageThresholdHours > 0)) p.push('outageThresholdHours must be > 0');
+  const b = c.bank as unknown as Record<string, unknown> | undefined;
+  const digits = (v: unknown, n: number) => typeof v === 'string' && new RegExp(`^\\d{${n}}$`).test(v);
+  if (!b || !digits(b.code, 4)) p.push('bank.code must be the 4-digit 銀行コード');
+  if (!b || !digits(b.branchCode, 3)) p.push('bank.branchCode must be the 3-digit 支店コード');
+  if (!b || !digits(b.accountNumber, 7)) p.push('bank.accountNumber must be a 7-digit account number');
+  for (const k of ['name', 'branchName', 'holderKana'] as const) if (!b || typeof b[k] !== 'string' || b[k] === '') p.push(`bank.${k} is required`);
+  const range = b?.virtualAccounts as Record<string, unknown> | undefined;
+  if (!range || !digits(range.from, 7) || !digits(range.to, 7) || (range.from as string) > (range.to as string))
+    p.push('bank.virtualAccounts must be { "from": 7 digits, "to": 7 digits } with from ≤ to');
+  else if (b && typeof b.accountNumber === 'string' && b.accountNumber >= (range.from as string) && b.accountNumber <= (range.to as string))
+    p.push('bank.accountNumber must lie outside bank.virtualAccounts');
+  if (!isInt(c.archive?.retentionYears, 1) || c.archive.retentionYears > 100) p.push('archive.retentionYears must be a whole number of years from 1 to 100');
   const d = c.desktops;
   if (d.runningMode !== 'AUTO_STOP' && d.runningMode !== 'ALWAYS_ON') p.push('desktops.runningMode must be "AUTO_STOP" or "ALWAYS_ON"');
   if (!isInt(d.autoStopTimeoutMinutes, 60) || d.autoStopTimeoutMinutes % 60 !== 0) p.push('desktops.autoStopTimeoutMinutes must be a multiple of 60');
@@ -166,6 +207,8 @@ export function unknownKeys(override: Record<string, unknown>): string[] {
     desktops: ['runningMode', 'autoStopTimeoutMinutes', 'volumeEncryptionKey', 'readyTimeoutMinutes', 'maxRecreate', 'recheckSeconds', 'orphanGraceDays'],
     kit: ['retrievalDays', 'baseUrl', 'fetchesPerMinute'],
     paymentDue: ['monthsAfter', 'day', 'days'],
+    bank: ['code', 'name', 'branchCode', 'branchName', 'accountNumber', 'holderKana', 'virtualAccounts'],
+    archive: ['retentionYears'],
   };
   const out: string[] = [];
   for (const [k, v] of Object.entries(override)) {
@@ -175,7 +218,11 @@ export function unknownKeys(override: Record<string, unknown>): string[] {
     if (sub === 'plans') {
       for (const [plan, pv] of Object.entries(v))
         if (isPlainObject(pv)) for (const pk of Object.keys(pv)) if (!['monthlyPrice', 'minAccounts', 'desktops', 'displayName', 'maxAccountsPerLine'].includes(pk)) out.push(`plans.${plan}.${pk}`);
-    } else for (const sk of Object.keys(v)) if (!sub.includes(sk)) out.push(`${k}.${sk}`);
+    } else
+      for (const [sk, sv] of Object.entries(v)) {
+        if (!sub.includes(sk)) out.push(`${k}.${sk}`);
+        else if (k === 'bank' && sk === 'virtualAccounts' && isPlainObject(sv)) for (const rk of Object.keys(sv)) if (rk !== 'from' && rk !== 'to') out.push(`bank.virtualAccounts.${rk}`);
+      }
   }
   return out;
 }

@@ -23,6 +23,7 @@ export type NoticeType =
   | 'maintenance_notice'
   /** To the operator: a notice under the terms hard-bounced (its delivery events, shared/domain/mail-events.ts). */
   | 'notice_bounced'
+  | 'deposit_cancelled'
   | 'account_kit'
   | 'desktop_job_failed';
 

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'CANCELLATION_DEADLINE_PASSED'
   | 'PAYMENT_EXCEEDS_BALANCE'
   | 'IDEMPOTENCY_KEY_REUSED'
+  | 'BANK_FILE_INVALID'
+  | 'ARCHIVE_WRITE_ONCE'
   | 'NOT_IMPLEMENTED'
   | 'GONE'
   /** A write lost the race for its unit or invoice after every retry: retry later (409, Retry-After). */
@@ -65,6 +67,8 @@ const KIND: Record<ErrorCode, ErrorKind> = {
   CANCELLATION_DEADLINE_PASSED: 'conflict',
   PAYMENT_EXCEEDS_BALANCE: 'conflict',
   IDEMPOTENCY_KEY_REUSED: 'conflict',
+  BANK_FILE_INVALID: 'invalid',
+  ARCHIVE_WRITE_ONCE: 'conflict',
   NOT_IMPLEMENTED: 'not-implemented',
   GONE: 'gone',
   CONCURRENT_MODIFICATION: 'conflict',

@@ -32,6 +32,23 @@ export interface Payment {
   readonly paidOn: LocalDate;
   /** The business date the payment was recorded (notices and resumption, L5). */
   readonly recordedOn: LocalDate;
+  /** The deposit (MONEY-IN B4) that made this payment; absent for payments entered through the API. */
+  readonly deposit?: string;
+  /** Set when the bank cancelled the deposit (B5): the payment counts no more but is kept. */
+  readonly voidedOn?: LocalDate;
+}
+
+/** 振込先 (MONEY-IN V1): where the payer transfers the money. */
+export interface PayTo {
+  readonly bankCode: string;
+  readonly bankName: string;
+  readonly branchCode: string;
+  readonly branchName: string;
+  readonly accountType: '普通';
+  readonly accountNumber: string;
+  readonly holderKana: string;
+  /** True when the account is the payer's own virtual account (B3a). */
+  readonly dedicated: boolean;
 }
 
 export interface Invoice {
@@ -55,14 +72,28 @@ export interface Invoice {
   readonly paidOn: LocalDate | null;
   /** Late interest fixed at full payment (Art 31; DETAILS L1: 0 until then). */
   readonly interest: Yen;
+  /** 振込先: the payer's virtual account (or the operator's account for units accepted before them). */
+  readonly payTo?: PayTo;
+  /** A late-interest invoice whose cause was cancelled by the bank (B5): kept, not payable. */
+  readonly voidedOn?: LocalDate;
 }
 
 export const invoiceId = (unitId: string, issueDate: LocalDate, kind: InvoiceKind) => `${unitId}.${issueDate}.${kind}`;
 /** How the simulator and the notices name an invoice within its unit: `2024-03-01/fees`. */
 export const invoiceRef = (i: Pick<Invoice, 'issueDate' | 'kind'>) => `${i.issueDate}/${i.kind}`;
 
+/** Payments that count: a payment voided by a bank cancellation (B5) does not. */
+export const livePayments = (inv: Pick<Invoice, 'payments'>) => inv.payments.filter((p) => !p.voidedOn);
+
 export function balance(inv: Invoice): Yen {
-  return (inv.total - inv.payments.reduce((s, p) => s + p.amount, 0)) as Yen;
+  if (inv.voidedOn) return 0 as Yen;
+  return (inv.total - livePayments(inv).reduce((s, p) => s + p.amount, 0)) as Yen;
+}
+
+/** V1: the payer's virtual account at the configured bank, or the operator's ordinary account. */
+export function payToOf(unit: Pick<Unit, 'virtualAccount'>, config: Config): PayTo {
+  const b = config.bank;
+  return { bankCode: b.code, bankName: b.name, branchCode: b.branchCode, branchName: b.branchName, accountType: '普通', accountNumber: unit.virtualAccount ?? b.accountNumber, holderKana: b.holderKana, dedicated: unit.virtualAccount !== undefined };
 }
 
 export const unpaid = (i: Invoice): boolean => balance(i) > 0;
@@ -152,5 +183,6 @@ export function buildInvoice(unit: Unit, kind: InvoiceKind, issueDate: LocalDate
     payments: [],
     paidOn: null,
     interest: 0 as Yen,
+    payTo: payToOf(unit, config),
   };
 }

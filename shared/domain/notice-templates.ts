@@ -517,7 +517,7 @@ function asInvoice(v: unknown): Invoice | null {
   return v as unknown as Invoice;
 }
 
-const GRID_LINE_COLUMNS: GridTable['columns'] = [
+export const GRID_LINE_COLUMNS: GridTable['columns'] = [
   { label: '項番', align: 'right' },
   { label: '期間', align: 'left' },
   { label: '内容', align: 'left' },
@@ -545,7 +545,7 @@ function lineQuantity(l: InvoiceLine): string {
   return '1式';
 }
 
-function invoiceLineRow(l: InvoiceLine, i: number, rate: number): string[] {
+export function invoiceLineRow(l: InvoiceLine, i: number, rate: number): string[] {
   return [
     String(i + 1),
     dateRange(parseLocalDate(l.from) ?? undefined, parseLocalDate(l.to) ?? undefined) ?? '－',
@@ -589,6 +589,17 @@ const invoiceIssued: Template = (n) => {
         ['ご請求金額', formatYenJa(inv.total)],
         ['お支払期日', due],
       ]),
+      ...(inv.payTo
+        ? [
+            fields('お振込先', [
+              ['金融機関', `${inv.payTo.bankName}（${inv.payTo.bankCode}）`],
+              ['支店', `${inv.payTo.branchName}（${inv.payTo.branchCode}）`],
+              ['口座種別', inv.payTo.accountType],
+              ['口座番号', inv.payTo.accountNumber],
+              ['口座名義', inv.payTo.holderKana],
+            ]),
+          ]
+        : []),
       fields('発行者（適格請求書発行事業者）', [
         ['名称', inv.issuer?.name],
         ['登録番号', inv.issuer?.registrationNumber],
@@ -611,7 +622,8 @@ const invoiceIssued: Template = (n) => {
       },
     ],
     closing: [
-      `お支払期日${due ? `（${due}）` : ''}までに、当社指定の方法によりお支払いください。なお、約款第28条第3項により、振込手数料はお客様のご負担となります。`,
+      `お支払期日${due ? `（${due}）` : ''}までに、${inv.payTo ? '上記のお振込先へお振り込みください' : '当社指定の方法によりお支払いください'}。なお、約款第28条第3項により、振込手数料はお客様のご負担となります。`,
+      ...(inv.payTo?.dedicated ? ['お振込先の口座番号は貴社専用の番号です。ご請求ごとに変わることはございません。請求書のPDFを添付しております。'] : ['請求書のPDFを添付しております。']),
       ...(late
         ? []
         : [
@@ -909,6 +921,40 @@ const maintenanceNotice: Template = (n) => {
   };
 };
 
+/** MONEY-IN B5: to the operator — the bank cancelled a deposit; its payments were voided. */
+const depositCancelled: Template = (n) => {
+  const payments = Array.isArray(n.data['payments']) ? (n.data['payments'] as { invoiceId?: unknown; amount?: unknown }[]) : [];
+  return {
+    title: '入金取消のお知らせ',
+    lead: [
+      '銀行から入金の取消（振込入金通知の取消区分 1）を受け付けました。',
+      payments.length
+        ? 'この入金による消込を取り消し、下記のご請求は未払いに戻しました。すでにお客様へ送付した通知は取り消しておりません。必要に応じてお客様へご連絡ください。'
+        : 'この入金は消込前（未照合または預り金）であったため、入金の記録のみを取り消しました。',
+    ],
+    tables: [
+      fields('取消された入金', [
+        ['入金ID', stringField(n.data, 'deposit')],
+        ['勘定日', ja(dateField(n.data, 'valueDate'))],
+        ['照会番号', stringField(n.data, 'inquiry')],
+        ['振込依頼人名', stringField(n.data, 'remitter')],
+        ['金額', numberField(n.data, 'amount') !== undefined ? formatYenJa(numberField(n.data, 'amount')!) : undefined],
+      ]),
+      ...(payments.length
+        ? [
+            {
+              kind: 'list' as const,
+              caption: '未払いに戻したご請求',
+              columns: ['請求書番号', '取り消した金額'],
+              rows: payments.map((p) => [String(p.invoiceId ?? ''), typeof p.amount === 'number' ? formatYenJa(p.amount) : '']),
+            },
+          ]
+        : []),
+    ],
+    closing: ['翌日の日次処理から、これらのご請求には約款どおりの督促の規定が適用されます。'],
+  };
+};
+
 const TEMPLATES: Readonly<Record<NoticeType, Template>> = {
   application_accepted: applicationAccepted,
   application_rejected: applicationRejected,
@@ -929,6 +975,7 @@ const TEMPLATES: Readonly<Record<NoticeType, Template>> = {
   compensation_statement: compensationStatement,
   maintenance_notice: maintenanceNotice,
   notice_bounced: noticeBounced,
+  deposit_cancelled: depositCancelled,
   account_kit: accountKit,
   desktop_job_failed: desktopJobFailed,
 };

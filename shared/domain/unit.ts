@@ -8,12 +8,16 @@ export const ELIGIBLE_KINDS = ['corporation', 'public_body'] as const;
 export interface Person {
   readonly name: string;
   readonly email: string;
+  /** The agent's name in katakana (MONEY-IN B3b): a registered remitter name when the agent pays. */
+  readonly nameKana?: string;
 }
 
 export interface Contractor {
   readonly kind: string;
   readonly name: string;
   readonly corporateNumber: string;
+  /** The contractor's name in katakana (half- or full-width), a registered remitter name (MONEY-IN B3b). */
+  readonly nameKana?: string;
   readonly accountManager: Person;
   readonly agent: Person | null;
 }
@@ -100,6 +104,8 @@ export interface Unit {
   readonly shortCode?: string;
   /** Only in data written before W10; desktop ids now live on the account items (AccountRepository). */
   readonly desktops?: Readonly<Record<string, string>>;
+  /** The payer's virtual account (MONEY-IN B3a), assigned at acceptance; printed on invoices as 振込先. */
+  readonly virtualAccount?: string;
   readonly version: number;
 }
 

@@ -40,6 +40,11 @@ import {
   PaymentBody,
   RejectBody,
   UnitsQuery,
+  ArchiveKeyParam,
+  ArchiveQuery,
+  DepositIdParam,
+  DepositsQuery,
+  MatchBody,
 } from './schemas.ts';
 
 // ── response schemas ──────────────────────────────────────────────────────────────────────────────
@@ -47,6 +52,7 @@ import {
 const APPLICATION_STATUSES = ['received', 'deferred', 'accepted', 'rejected'] as const;
 
 const PersonView = z.strictObject({ name: z.string(), email: z.string() });
+const AgentView = z.strictObject({ name: z.string(), email: z.string(), nameKana: z.string().optional() });
 const CancellationView = z.strictObject({ end: LocalDateSchema, requestedOn: LocalDateSchema }).meta({ description: 'An accepted cancellation (Art 18): service ends at the end of `end`' });
 const RenewalView = z.strictObject({ from: LocalDateSchema, to: LocalDateSchema }).meta({ description: 'The next renewal term (Art 14)' });
 
@@ -62,8 +68,9 @@ export const UnitView = z
       kind: z.string(),
       name: z.string(),
       corporateNumber: z.string(),
+      nameKana: z.string().optional().meta({ description: 'MONEY-IN B3b: the registered remitter name' }),
       accountManager: PersonView,
-      agent: PersonView.nullable(),
+      agent: AgentView.nullable(),
     }),
     application: z.strictObject({
       status: z.enum(APPLICATION_STATUSES),
@@ -99,6 +106,7 @@ export const UnitView = z
       }),
     ),
     history: z.array(z.strictObject({ date: LocalDateSchema, status: z.enum(UNIT_STATUSES) })),
+    virtualAccount: z.string().nullable().meta({ description: "the payer's virtual account (MONEY-IN B3a), assigned at acceptance" }),
   })
   .meta({ description: 'A unit (= its application): contract lines, desktops, deadlines and status history' });
 
@@ -142,7 +150,29 @@ export const InvoiceView = z
     payer: z.enum(['contractor', 'agent']),
     recipient: z.strictObject({ name: z.string(), attention: z.string(), email: z.string() }),
     issuer: z.strictObject({ name: z.string(), registrationNumber: z.string(), address: z.string() }),
-    payments: z.array(z.strictObject({ amount: Yen, paidOn: LocalDateSchema, recordedOn: LocalDateSchema })),
+    payments: z.array(
+      z.strictObject({
+        amount: Yen,
+        paidOn: LocalDateSchema,
+        recordedOn: LocalDateSchema,
+        deposit: z.string().optional().meta({ description: 'the deposit that made it (MONEY-IN B4)' }),
+        voidedOn: LocalDateSchema.optional().meta({ description: 'voided by a bank cancellation (B5): no longer counts' }),
+      }),
+    ),
+    payTo: z
+      .strictObject({
+        bankCode: z.string(),
+        bankName: z.string(),
+        branchCode: z.string(),
+        branchName: z.string(),
+        accountType: z.literal('普通'),
+        accountNumber: z.string(),
+        holderKana: z.string(),
+        dedicated: z.boolean(),
+      })
+      .optional()
+      .meta({ description: '振込先 (MONEY-IN V1): the payer\'s virtual account' }),
+    voidedOn: LocalDateSchema.optional().meta({ description: 'a late-interest invoice voided by a bank cancellation (B5)' }),
     paidOn: LocalDateSchema.nullable(),
     /** Late interest fixed at full payment (Art 31, DETAILS L1). */
     interest: Yen,
@@ -322,20 +352,99 @@ interface ErrorCase {
   readonly when: string;
 }
 
+const BinaryBody = z.string().meta({ format: 'binary' });
+const DepositPaymentView = z.strictObject({ invoiceId: z.string(), unitId: z.string(), amount: Yen, balanceBefore: Yen.optional() });
+const DepositStatus = z.enum(['pending', 'matched', 'partial', 'unmatched', 'credit', 'cancelled']);
+export const DepositView = z
+  .strictObject({
+    id: z.string(),
+    identity: z.string(),
+    reference: z.string(),
+    bankCode: z.string(),
+    branchCode: z.string(),
+    accountNumber: z.string(),
+    valueDate: LocalDateSchema,
+    inquiry: z.string(),
+    amount: Yen,
+    remitter: z.string(),
+    remitterNormalised: z.string(),
+    remitterBank: z.string(),
+    remitterBranch: z.string(),
+    edi: z.string(),
+    file: z.string(),
+    record: z.number().int(),
+    importedOn: LocalDateSchema,
+    status: DepositStatus,
+    planned: z.array(DepositPaymentView).optional(),
+    payer: z.string().nullable(),
+    matchedBy: z.enum(['virtual_account', 'name', 'operator']).nullable(),
+    payments: z.array(DepositPaymentView),
+    credit: Yen,
+    cancelledOn: LocalDateSchema.optional(),
+    version: z.number().int(),
+  })
+  .meta({ description: 'A deposit from a bank file (MONEY-IN B2–B6)' });
+const DepositList = z.strictObject({ items: z.array(DepositView), next: z.string().nullable() });
+const ImportResultView = z.strictObject({
+  file: z.string().meta({ description: 'SHA-256 of the file' }),
+  kind: z.enum(['01', '03']),
+  records: z.number().int(),
+  counts: z.strictObject({
+    deposits: z.number().int(),
+    matched: z.number().int(),
+    partial: z.number().int(),
+    unmatched: z.number().int(),
+    credit: z.number().int(),
+    duplicates: z.number().int(),
+    cancellations: z.number().int(),
+    ignored: z.number().int(),
+  }),
+  deposits: z.array(
+    z.strictObject({
+      record: z.number().int(),
+      deposit: z.string().nullable(),
+      result: z.enum(['recorded', 'duplicate', 'cancelled', 'cancellation_unmatched']),
+      status: DepositStatus.nullable(),
+      payer: z.string().nullable(),
+      amount: Yen,
+      remitter: z.string(),
+      payments: z.array(DepositPaymentView),
+      credit: Yen,
+    }),
+  ),
+});
+const ArchivedView = z.strictObject({
+  key: z.string(),
+  invoiceId: z.string(),
+  kind: z.enum(['pdf', 'eml']),
+  contentType: z.string(),
+  date: LocalDateSchema,
+  amount: Yen,
+  counterparty: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  archivedAt: z.string(),
+  corrects: z.string().optional(),
+  href: z.string(),
+});
+const ArchiveList = z.strictObject({ items: z.array(ArchivedView), next: z.string().nullable() });
+
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PATCH';
   /** API Gateway / OpenAPI path syntax (`{id}`), as in functions/api/handler.ts. */
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'notices' | 'desktops' | 'meta';
+  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'notices' | 'desktops' | 'money' | 'meta';
   /** The one route without operator auth (W3: the kit link's token is the credential). */
   readonly public?: boolean;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
-  readonly response: { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: z.ZodType; readonly location?: string };
+  /** A body that is not JSON (the bank file as the bank sent it). */
+  readonly bodyContentType?: string;
+  readonly response: { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: z.ZodType; readonly location?: string; readonly contentType?: string };
   readonly errors: Partial<Record<ErrorStatus, readonly ErrorCase[]>>;
 }
 
@@ -347,6 +456,7 @@ const invoiceNotFound: readonly ErrorCase[] = [
   { code: 'NOT_FOUND', when: 'the unit of the invoice id does not exist, or it has no such invoice (id: <unit>.<issueDate>.<fees|late_interest>)' },
 ];
 const refTaken: ErrorCase = { code: 'VALIDATION_FAILED', when: 'ref is already used by a unit or a line (DETAILS P5)' };
+const queryShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the query string does not match the schema (limit 1–200, an unknown status, a malformed date, from after to, min above max, a cursor this list did not return)' };
 const bodyShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the body is not JSON or does not match the schema (details.issues)' };
 const notPending: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the application is no longer pending: already accepted or rejected (DETAILS P7)' };
 
@@ -552,6 +662,88 @@ export const API_ROUTES: readonly ApiRoute[] = [
       ],
       422: [{ code: 'VALIDATION_FAILED', when: 'paidOn is after today or before the issue date (DETAILS L5)' }],
     },
+  },
+  {
+    method: 'GET',
+    path: '/invoices/{id}/pdf',
+    operationId: 'getInvoicePdf',
+    summary: 'The invoice as a PDF (適格請求書, MONEY-IN V1–V4): the archived one when it was mailed, else rendered; deterministic bytes',
+    tag: 'money',
+    params: InvoiceIdParam,
+    response: { status: 200, description: 'application/pdf (A4, Noto Sans JP embedded as a subset)', schema: BinaryBody, contentType: 'application/pdf' },
+    errors: { 401: unauthorized, 404: invoiceNotFound },
+  },
+  {
+    method: 'POST',
+    path: '/bank-files',
+    operationId: 'importBankFile',
+    summary: 'Import a 全銀 file (振込入金通知 01 or 入出金取引明細 03, CP932, with or without CRLF): checked whole (B1), deduplicated (B2), matched (B3–B5); no mail by itself (B7)',
+    tag: 'money',
+    body: BinaryBody,
+    bodyContentType: 'application/octet-stream',
+    response: { status: 200, description: 'Counts and every deposit\'s outcome (B7)', schema: ImportResultView },
+    errors: {
+      400: [
+        { code: 'BANK_FILE_INVALID', when: 'the file is refused whole: details.record (1-based) and details.reason — record length, order, trailer counts/sums, EBCDIC, a non-numeric field, a bad 和暦 date, a 勘定日 after today, an empty or too large body' },
+      ],
+      401: unauthorized,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/deposits',
+    operationId: 'listDeposits',
+    summary: 'Deposits by status (unmatched: 仮受 for the operator; credit: unapplied money, B4.5), paged',
+    tag: 'money',
+    query: DepositsQuery,
+    response: { status: 200, description: 'A page of deposits', schema: DepositList },
+    errors: { 400: [queryShape], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/deposits/{id}',
+    operationId: 'getDeposit',
+    summary: 'One deposit with its payer, payments and credit',
+    tag: 'money',
+    params: DepositIdParam,
+    response: { status: 200, description: 'The deposit', schema: DepositView },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no deposit has this id' }] },
+  },
+  {
+    method: 'POST',
+    path: '/deposits/{id}/match',
+    operationId: 'matchDeposit',
+    summary: 'Match a deposit by hand (B6): pays the listed invoices of the unit in order, each up to its balance, keeps the rest as credit, learns the remitter name; audited',
+    tag: 'money',
+    params: DepositIdParam,
+    body: MatchBody,
+    response: { status: 200, description: 'The deposit after matching', schema: DepositView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no such deposit, unit, or invoice of that unit' }],
+      422: [{ code: 'VALIDATION_FAILED', when: 'the deposit is not unmatched (send move: true to move a matched one), cancelled, or an invoice is already paid / issued after the 勘定日 / listed twice' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/archive',
+    operationId: 'searchArchive',
+    summary: 'Search the write-once archive (A2): 取引年月日 from/to, 金額 min/max, 取引先 (partial), any combination (AND), paged',
+    tag: 'money',
+    query: ArchiveQuery as unknown as z.ZodObject,
+    response: { status: 200, description: 'A page of archived documents, each with its SHA-256 and href', schema: ArchiveList },
+    errors: { 400: [queryShape], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/archive/{key}',
+    operationId: 'getArchived',
+    summary: 'Download an archived document (the PDF or the .eml exactly as mailed); header x-content-sha256',
+    tag: 'money',
+    params: ArchiveKeyParam,
+    response: { status: 200, description: 'application/pdf or message/rfc822', schema: BinaryBody, contentType: 'application/octet-stream' },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no archived document has this key' }] },
   },
   {
     method: 'POST',
@@ -813,6 +1005,8 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'Compensation', schema: CompensationView, io: 'output' },
   { name: 'Maintenance', schema: MaintenanceView, io: 'output' },
   { name: 'Notice', schema: NoticeView, io: 'output' },
+  { name: 'MatchBody', schema: MatchBody, io: 'input' },
+  { name: 'Deposit', schema: DepositView, io: 'output' },
   { name: 'Error', schema: ErrorBody, io: 'output' },
   { name: 'GatewayError', schema: GatewayError, io: 'output' },
 ];
@@ -872,7 +1066,7 @@ function operation(route: ApiRoute): Json {
     [route.response.status]: {
       description: route.response.description,
       ...(route.response.location ? { headers: { Location: { description: `The new resource: ${route.response.location}`, schema: { type: 'string' } } } } : {}),
-      content: { 'application/json': { schema: schemaOrRef(route.response.schema, 'output') } },
+      content: { [route.response.contentType ?? 'application/json']: { schema: schemaOrRef(route.response.schema, 'output') } },
     },
   };
   const contended = route.method !== 'GET' && route.operationId !== 'submitApplication' && route.operationId !== 'announceMaintenance';
@@ -895,7 +1089,7 @@ function operation(route: ApiRoute): Json {
     summary: route.summary,
     tags: [route.tag],
     ...(params.length ? { parameters: params } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOrRef(route.body, 'input') } } } } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { [route.bodyContentType ?? 'application/json']: { schema: schemaOrRef(route.body, 'input') } } } } : {}),
     responses,
     ...(route.public ? { security: [] } : {}),
   };
@@ -935,6 +1129,7 @@ export function buildOpenApi(): Json {
       { name: 'outages', description: 'Outages, compensation and maintenance (Art 33–35; DETAILS O, M)' },
       { name: 'notices', description: 'Notices and their delivery evidence (SES events)' },
       { name: 'desktops', description: 'Account kits, desktop jobs and the reconciler (Art 45; docs/DESKTOPS.md W1–W10)' },
+      { name: 'money', description: 'Bank files, deposits and their matching, the invoice PDF, the write-once archive (docs/MONEY-IN.md B, V, A)' },
       { name: 'meta', description: 'About the API' },
     ],
     paths,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jstDate, parseInstant, parseLocalDate, requestDateRange, withinRequestRange, type LocalDate } from '#domain/calendar.ts';
 import { requestContext } from './request-context.ts';
 import { UNIT_STATUSES } from '#domain/unit.ts';
+import { isKanaName } from '#domain/kana.ts';
 
 export const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ref: 1–64 of [A-Za-z0-9_-]');
 
@@ -99,6 +100,13 @@ export const PageQuery = {
 
 const Email = z.email().max(254);
 const Person = z.strictObject({ name: NameText, email: Email });
+/** MONEY-IN B3b: a name in katakana, half- or full-width (the bank's spelling of the payer's name). */
+export const NameKana = z
+  .string()
+  .max(48)
+  .refine(isKanaName, 'katakana (half- or full-width), as the bank writes the remitter name')
+  .meta({ example: 'ｶ)ｻﾝﾌﾟﾙｼﾖｳｼﾞ' });
+const Agent = z.strictObject({ name: NameText, email: Email, nameKana: NameKana.optional() });
 
 export const ApplicationBody = z.strictObject({
   ref: Ref.optional(),
@@ -109,8 +117,9 @@ export const ApplicationBody = z.strictObject({
     name: NameText,
     /** Missing or malformed numbers are a rule refusal (INVALID_CORPORATE_NUMBER, DETAILS P3), not a shape error. */
     corporateNumber: z.string().max(64).optional(),
+    nameKana: NameKana.optional(),
     accountManager: Person,
-    agent: Person.nullable().default(null),
+    agent: Agent.nullable().default(null),
   }),
 });
 export type ApplicationBody = z.infer<typeof ApplicationBody>;
@@ -218,6 +227,28 @@ export const NoticeIdParam = z.strictObject({
     })
     .pipe(z.string().regex(/^N#[\x21-\x7e]{1,396}$/, 'a notice id N#<unit>#<type>#<date>#<role>…')),
 });
+
+// ── money in (MONEY-IN) ──────────────────────────────────────────────────────────────────────────
+export const DepositStatusSchema = z.enum(['matched', 'partial', 'unmatched', 'credit', 'cancelled', 'pending']);
+export const DepositsQuery = z.strictObject({ status: DepositStatusSchema.optional(), ...PageQuery });
+export const DepositIdParam = z.strictObject({ id: z.string().regex(/^D\d{8}-\d{6,8}-[0-9a-f]{10}$/, 'a deposit id') });
+export const MatchBody = z.strictObject({
+  unit: Ref,
+  invoices: z.array(InvoiceIdParam.shape.id).min(1).max(50),
+  move: z.boolean().optional(),
+});
+export const ArchiveQuery = z
+  .strictObject({
+    from: LocalDateSchema.optional(),
+    to: LocalDateSchema.optional(),
+    min: z.coerce.number().int().min(0).optional(),
+    max: z.coerce.number().int().min(0).optional(),
+    counterparty: NameText.optional(),
+    ...PageQuery,
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, 'from must not be after to')
+  .refine((q) => q.min === undefined || q.max === undefined || q.min <= q.max, 'min must not exceed max');
+export const ArchiveKeyParam = z.strictObject({ key: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.\d{4}-\d{2}-\d{2}\.(fees|late_interest)\.(pdf|eml)$/, 'an archive key <invoice id>.pdf|eml') });
 /** W3: the kit token of the link (256 bits, base64url). Anything else is 410 like an unknown token. */
 export const KitTokenParam = z.strictObject({ token: z.string().max(200) });
 /** W5: a desktop job id (`D#<unit>#<line>#<action>#<date>`, URL-encoded in the path). */

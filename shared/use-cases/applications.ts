@@ -12,6 +12,7 @@ import type { ApplicationStatus, Unit } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
 import { shortCode } from '#domain/desktops.ts';
 import { openKit } from './account-kit.ts';
+import { registerPayer } from './deposits.ts';
 import type { AccountRepository, CoreDeps, IdGenerator, KitRepository } from './ports.ts';
 type AcceptExtras = rules.AcceptExtras;
 
@@ -43,6 +44,7 @@ export async function acceptApplication(deps: CoreDeps & Partial<DesktopAcceptDe
   const today = deps.clock.today();
   const startDate = parseLocalDate(input.startDate);
   let extras: AcceptExtras | undefined;
+  let virtualAccount: string | undefined;
   const prepare = async (unit: Unit): Promise<AcceptExtras> => {
     if (extras) return extras;
     if (!deps.config.plans[unit.plan]?.desktops || !deps.accounts || !deps.kits || !startDate) return {};
@@ -61,7 +63,12 @@ export async function acceptApplication(deps: CoreDeps & Partial<DesktopAcceptDe
       throw new DomainError('APPLICANT_DELINQUENT', 'the applicant has an overdue invoice or a contract terminated for non-payment (Art 6-2(2))', {
         corporateNumber: unit.contractor.corporateNumber,
       });
-    return rules.accept(unit, startDate, today, deps.config, await prepare(unit));
+    const t = rules.accept(unit, startDate, today, deps.config, await prepare(unit));
+    // MONEY-IN B3a: the payer (contractor, or the agent) gets its virtual account at acceptance
+    // (once per call: a lost race retries this function with the same account).
+    if (!deps.payers || t.unit.virtualAccount) return t;
+    virtualAccount ??= await registerPayer(deps.payers, t.unit, deps.config);
+    return { ...t, unit: { ...t.unit, virtualAccount } };
   });
 }
 

@@ -7,9 +7,10 @@
  */
 import type { Config } from '#domain/config.ts';
 import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
-import { DeliveryInProgressError, type Mailer, type OutboxRepository, type Telemetry } from './ports.ts';
+import { DeliveryInProgressError, type Mail, type Mailer, type OutboxRepository, type Telemetry } from './ports.ts';
+import { archiveInvoiceDocument, invoiceOfNotice, pdfFileName, type DocumentDeps } from './invoice-documents.ts';
 
-export interface DeliverNoticeDeps {
+export interface DeliverNoticeDeps extends Partial<DocumentDeps> {
   readonly config: Config;
   readonly outbox: OutboxRepository;
   readonly mailer: Mailer;
@@ -30,7 +31,17 @@ export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): 
   const notice = entry.item;
   const body = renderNotice(notice, { serviceName: 'ココナワーク', operatorName: deps.config.issuer.name });
   try {
-    const { messageId } = await deps.mailer.send({ from: deps.config.mail.from, to: notice.to.email, ...body, headers: noticeHeaders(notice) });
+    // MONEY-IN V4, A1: an invoice mail carries its PDF; both are archived write-once at issue.
+    const invoice = invoiceOfNotice(notice);
+    const docs = invoice && deps.documents && deps.archive ? { documents: deps.documents, archive: deps.archive } : null;
+    let attachments: Mail['attachments'];
+    if (invoice && docs) {
+      const pdf = await docs.documents.pdf(invoice);
+      await archiveInvoiceDocument(docs, invoice, 'pdf', pdf);
+      attachments = [{ filename: pdfFileName(invoice), contentType: 'application/pdf', content: pdf }];
+    }
+    const { messageId, raw } = await deps.mailer.send({ from: deps.config.mail.from, to: notice.to.email, ...body, headers: noticeHeaders(notice), ...(attachments ? { attachments } : {}) });
+    if (invoice && docs && raw) await archiveInvoiceDocument(docs, invoice, 'eml', raw);
     await deps.outbox.complete(outboxId, { messageId, sentAt: new Date().toISOString() });
     deps.telemetry?.count('NoticesSent');
     return 'sent';

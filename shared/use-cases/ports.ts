@@ -224,10 +224,13 @@ export interface Mail {
   readonly text: string;
   readonly html: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Files attached to the mail (the invoice PDF, MONEY-IN V4). */
+  readonly attachments?: readonly { readonly filename: string; readonly contentType: string; readonly content: Uint8Array }[];
 }
 
 export interface Mailer {
-  send(mail: Mail): Promise<{ messageId: string }>;
+  /** `raw`: the exact MIME message sent (archived with invoices, MONEY-IN A1), when the adapter has it. */
+  send(mail: Mail): Promise<{ messageId: string; raw?: Uint8Array }>;
 }
 
 export type WorkspaceState =
@@ -444,6 +447,128 @@ export interface CoreDeps {
   readonly publisher: OutboxPublisher;
   /** Business metrics (optional: tests and tools leave it out). */
   readonly telemetry?: Telemetry;
+  /** MONEY-IN B3a: when present, acceptance registers the payer and its virtual account. */
+  readonly payers?: PayerRepository;
 }
 
 export type { DesktopJob, Notice, OutboxItem };
+
+// ------------------------------------------------------------------------------------------------
+// Money in (MONEY-IN B1–B7, V1–V4, A1–A3).
+
+/** A payer (B3): its virtual account, its units, the remitter names it is known by (normalised). */
+export interface Payer {
+  readonly id: string;
+  readonly virtualAccount: string;
+  readonly units: readonly string[];
+  /** Normalised names: the application's nameKana and every name learned by a match by hand (B6). */
+  readonly names: readonly string[];
+}
+
+export interface PayerRepository {
+  get(id: string): Promise<Payer | null>;
+  byVirtualAccount(account: string): Promise<Payer | null>;
+  /** Payer ids registered under a normalised name. */
+  byName(normalisedName: string): Promise<string[]>;
+  /**
+   * Registers the payer if it is new (its virtual account is the next of the configured range, taken
+   * with `allocate(n)`), adds the unit and the names. Idempotent. Returns the payer as stored.
+   */
+  register(id: string, unitId: string, names: readonly string[], allocate: (n: number) => string | null): Promise<Payer>;
+  addName(id: string, normalisedName: string): Promise<void>;
+}
+
+export type StoredDepositStatus = 'pending' | 'matched' | 'partial' | 'unmatched' | 'credit' | 'cancelled';
+
+export interface DepositPayment {
+  readonly invoiceId: string;
+  readonly unitId: string;
+  readonly amount: number;
+  /** The invoice's balance when the payment was made (to tell partial from full). */
+  readonly balanceBefore?: number;
+}
+
+/** One deposit as recorded (B2 identity → id). */
+export interface Deposit {
+  readonly id: string;
+  readonly identity: string;
+  /** B5: the (bank, branch, account, 照会番号, 金額) a cancellation refers to. */
+  readonly reference: string;
+  readonly bankCode: string;
+  readonly branchCode: string;
+  readonly accountNumber: string;
+  readonly valueDate: LocalDate;
+  readonly inquiry: string;
+  readonly amount: number;
+  readonly remitter: string;
+  readonly remitterNormalised: string;
+  readonly remitterBank: string;
+  readonly remitterBranch: string;
+  readonly edi: string;
+  /** The bank file it came in (its SHA-256) and the record number. */
+  readonly file: string;
+  readonly record: number;
+  readonly importedOn: LocalDate;
+  readonly status: StoredDepositStatus;
+  /** pending: the allocation to apply (written before the payments so a retry applies the same). */
+  readonly planned?: readonly DepositPayment[];
+  readonly payer: string | null;
+  /** How the payer was found: virtual account, registered name, or the operator (B6). */
+  readonly matchedBy: 'virtual_account' | 'name' | 'operator' | null;
+  readonly payments: readonly DepositPayment[];
+  readonly credit: number;
+  readonly cancelledOn?: LocalDate;
+  readonly version: number;
+}
+
+export interface DepositRepository {
+  get(id: string): Promise<Deposit | null>;
+  /** B2: records it unless a deposit with that id exists; false when it did (a duplicate). */
+  create(d: Deposit): Promise<boolean>;
+  /** Conditional on `d.version`; false when it was changed meanwhile. */
+  save(d: Deposit): Promise<boolean>;
+  byReference(reference: string): Promise<Deposit[]>;
+  list(
+    filter: { status?: StoredDepositStatus },
+    page: { limit: number; next?: string },
+  ): Promise<{ items: Deposit[]; next: string | null }>;
+}
+
+/** One archived document (A1). */
+export interface ArchivedDocument {
+  readonly key: string;
+  readonly invoiceId: string;
+  readonly kind: 'pdf' | 'eml';
+  readonly contentType: string;
+  /** 取引年月日 (the invoice's issue date), 金額 (its total), 取引先 (the recipient). */
+  readonly date: LocalDate;
+  readonly amount: number;
+  readonly counterparty: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly archivedAt: string;
+  /** A3: the document this one corrects, if any. */
+  readonly corrects?: string;
+}
+
+export interface ArchiveQuery {
+  readonly from?: LocalDate;
+  readonly to?: LocalDate;
+  readonly min?: number;
+  readonly max?: number;
+  readonly counterparty?: string;
+}
+
+/** Write-once storage of issued invoices (A1–A3). */
+export interface Archive {
+  /** Stores a document under a new key; a key that exists is refused (ARCHIVE_WRITE_ONCE). */
+  put(doc: Omit<ArchivedDocument, 'sha256' | 'size' | 'archivedAt'>, body: Uint8Array): Promise<ArchivedDocument>;
+  head(key: string): Promise<ArchivedDocument | null>;
+  read(key: string): Promise<{ doc: ArchivedDocument; body: Uint8Array } | null>;
+  search(q: ArchiveQuery, page: { limit: number; next?: string }): Promise<{ items: ArchivedDocument[]; next: string | null }>;
+}
+
+/** Renders an invoice as its PDF (V1–V3). */
+export interface InvoiceDocuments {
+  pdf(invoice: Invoice): Promise<Uint8Array>;
+}

@@ -336,10 +336,17 @@ function unitData(type: NoticeType, data: Record<string, unknown>, over: Partial
   return notice(type, { contractorName: '株式会社アクメ', plan: 'ココナワーク', accounts: 10, ...data }, { unitId: 'acme', ...over });
 }
 
+/**
+ * Words in Latin letters a Japanese business mail uses as they are: "PDF" (the invoice mail says
+ * 請求書のPDFを添付しております — there is no Japanese word for the file format, MONEY-IN V1).
+ */
+const LATIN_TERMS = ['PDF'];
+
 /** Letters and digits of ASCII outside the ids that may appear (contract numbers, invoice ids, the registration number …). */
 function englishOutside(text: string, ids: readonly string[]): string[] {
   let rest = text.split(ctx.operatorName).join(''); // the operator's legal name (NTT…)
   for (const id of [...ids].sort((a, b) => b.length - a.length)) rest = rest.split(id).join('');
+  for (const term of LATIN_TERMS) rest = rest.split(term).join('');
   return rest.match(/[A-Za-z]{2,}/g) ?? [];
 }
 
@@ -460,8 +467,21 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
     expect(m.html).toContain('<th scope="row" style="text-align:left">10%対象（税抜）</th><td style="text-align:right">720,000円</td>');
     expect(m.html).toContain('<th scope="row" style="text-align:left">消費税（10%）</th><td style="text-align:right">72,000円</td>');
     expect(m.html).toContain('<th scope="row" style="text-align:left">合計</th><td style="text-align:right">792,000円</td>');
-    expect(m.html.match(/<table /g)).toHaveLength(4);
-    expect(m.html.match(/<\/table>/g)).toHaveLength(4);
+    // ご請求内容, お振込先 (MONEY-IN B3), 発行者, ご請求明細, 税率ごとに区分した合計額
+    expect(m.html.match(/<table /g)).toHaveLength(5);
+    expect(m.html.match(/<\/table>/g)).toHaveLength(5);
+  });
+
+  it('names the account to pay to (MONEY-IN B3) and says the PDF is attached', () => {
+    expect(section(m.text, 'お振込先')).toEqual([
+      '  金融機関：みずほ銀行（0001）',
+      '  支店：東京営業部（100）',
+      expect.stringMatching(/^  口座種別：/),
+      '  口座番号：1234567',
+      '  口座名義：ｴﾇﾃｲﾃｲﾃｸﾉｸﾛｽ(ｶ',
+    ]);
+    expect(m.text).toContain('上記のお振込先へお振り込みください');
+    expect(m.text).toContain('請求書のPDFを添付しております。');
   });
 
   it('is well formed, polite and free of English outside ids', () => expectWellFormed(m, ids));

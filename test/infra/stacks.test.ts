@@ -71,6 +71,21 @@ const scheduleOf = (name: FunctionName) => {
 const actionsOf = (name: FunctionName) => [...new Set(grantsOf(name).map((g) => g.action))].sort();
 
 describe('DataStack', () => {
+  it('keeps the invoice archive write-once: Object Lock in compliance mode for archive.retentionYears (MONEY-IN A1)', () => {
+    const buckets = Object.values(resources(t.dataT, 'AWS::S3::Bucket')).filter((b) => b.Properties.ObjectLockEnabled);
+    expect(buckets).toHaveLength(1);
+    const p = buckets[0]!.Properties;
+    expect(p.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } });
+    expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(p.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
+    expect(buckets[0]!.DeletionPolicy).toBe('Retain');
+  });
+  it('sends the bank-files bucket\'s object-created events to EventBridge, where a rule runs bank-import', () => {
+    const drop = Object.values(resources(t.dataT, 'AWS::S3::Bucket')).filter((b) => b.Properties.NotificationConfiguration);
+    expect(drop.map((b) => b.Properties.NotificationConfiguration)).toEqual([{ EventBridgeConfiguration: { EventBridgeEnabled: true } }]);
+    const rules = Object.values(resources(t.jobsT, 'AWS::Events::Rule'));
+    expect(rules.some((r) => JSON.stringify(r.Properties.EventPattern).includes('Object Created') && JSON.stringify(r.Properties.EventPattern).includes('incoming/'))).toBe(true);
+  });
   it('mirrors shared/adapters/dynamodb/table.ts exactly: pk/sk, every GSI with its keys and projection, on-demand', () => {
     const def = tableDefinition('x');
     t.dataT.resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -200,7 +215,7 @@ describe('JobsStack', () => {
   it('alarms on the depth of every DLQ, into the alarm topic', () => {
     const queues = resources(t.jobsT, 'AWS::SQS::Queue');
     const dlqIds = Object.keys(queues).filter((id) => !queues[id]!.Properties.RedrivePolicy);
-    expect(dlqIds).toHaveLength(6); // lifecycle, mail, desktops, mail events; daily-run and outage-watch failures
+    expect(dlqIds).toHaveLength(7); // lifecycle, mail, desktops, mail events; daily-run, outage-watch and bank-import failures
     const alarms = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Alarm'));
     for (const id of dlqIds) {
       const alarm = alarms.find(
@@ -411,6 +426,8 @@ describe('least privilege', () => {
     'dynamodb:UpdateItem',
   ];
   const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_RW];
+  const S3_READ = ['s3:GetObject'];
+  const S3_PUT = ['s3:PutObject'];
   const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
   const WORKSPACES = [
     'workspaces:CreateTags',
@@ -424,14 +441,15 @@ describe('least privilege', () => {
   const DIRECTORY = ['ds-data:CreateUser', 'ds-data:DeleteUser', 'ds-data:DescribeUser', 'ds-data:DisableUser', 'ds:AccessDSData', 'ds:ResetUserPassword'];
   const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expected: Record<FunctionName, string[]> = {
-    api: [...BASE, ...SEND, 'kms:Decrypt', ...WORKSPACES],
+    api: [...BASE, ...SEND, 'kms:Decrypt', ...WORKSPACES, ...S3_READ, ...S3_PUT],
     'daily-run': [...BASE, ...SEND], // + the lifecycle queue; sqs:SendMessage to its DLQ
     'lifecycle-worker': [...BASE, ...SEND, ...CONSUME],
-    mailer: [...BASE, ...CONSUME, 'ses:SendRawEmail'],
+    mailer: [...BASE, ...CONSUME, ...S3_PUT, 'ses:SendRawEmail'],
     provisioner: [...BASE, ...SEND, ...CONSUME, ...WORKSPACES, ...DIRECTORY, 'kms:GenerateDataKey'],
     reconciler: [...BASE, ...WORKSPACES, 'sqs:SendMessage'], // + sqs:SendMessage to its DLQ
     'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
     'ses-events': [...BASE, ...SEND, ...CONSUME], // notice_bounced goes out through the mail queue
+    'bank-import': [...BASE, ...SEND, ...S3_READ, ...S3_PUT], // + sqs:SendMessage to its DLQ
   };
 
   it.each(FUNCTIONS)('%s has exactly the actions its composition root uses', (name) => {
@@ -450,6 +468,7 @@ describe('least privilege', () => {
     expect(sendTargets('outage-watch')).toEqual(['DesktopQueue', 'MailQueue', 'OutageWatchFailuresQueue']);
     expect(sendTargets('mailer')).toEqual([]);
     expect(sendTargets('provisioner')).toEqual(['DesktopQueue', 'MailQueue']); // W5 operator mails, delayed re-checks
+    expect(sendTargets('bank-import')).toEqual(['BankImportFailuresQueue', 'DesktopQueue', 'MailQueue']);
   });
 
   it('names the table, and each of its GSIs for Query only (no "/index/*")', () => {

@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { API_ROUTES } from '#runtime/openapi.ts';
 import { BackofficeFunction } from '../constructs/backoffice-function.ts';
 import { grantTableReadWrite } from '../constructs/table-access.ts';
+import { bucketNameFor, grantObjects } from '../constructs/bucket-access.ts';
 import { grantWorkspaces } from './jobs-stack.ts';
 import type { Config } from '#domain/config.ts';
 
@@ -27,6 +28,8 @@ export const API_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 export interface ApiStackProps extends StackProps {
   readonly table: dynamodb.ITable;
+  /** Names the archive bucket of the data stack (constructs/bucket-access.ts). */
+  readonly stage: string;
   readonly configJson: string;
   readonly mailQueue: sqs.IQueue;
   readonly desktopQueue: sqs.IQueue;
@@ -57,6 +60,8 @@ export class ApiStack extends Stack {
         MAIL_QUEUE_URL: props.mailQueue.queueUrl,
         DESKTOP_QUEUE_URL: props.desktopQueue.queueUrl,
         AUTH_MODE: 'iam',
+        ARCHIVE_BUCKET: bucketNameFor(props.stage, 'archive'),
+        INVOICE_FONT_PATH: 'fonts/NotoSansJP-Regular.ttf',
         KIT_KEY_ID: props.kitKey.keyArn,
       },
       memorySize: 1024,
@@ -64,6 +69,7 @@ export class ApiStack extends Stack {
     });
     grantTableReadWrite(this, 'TableAccess', props.table, this.fn);
     props.mailQueue.grantSendMessages(this.fn);
+    grantObjects(this, 'ArchiveAccess', this.fn, props.stage, 'archive', ['s3:GetObject', 's3:PutObject']);
     props.desktopQueue.grantSendMessages(this.fn);
     props.kitKey.grantDecrypt(this.fn);
     grantWorkspaces(this.fn, props.workspaces, 'Api');

@@ -6,6 +6,7 @@
  *   daily-run, lifecycle-worker, outage-watch (and the api) ─(mail queue)→ mailer → SES
  *                                                          ─(desktops queue)→ provisioner → WorkSpaces
  *
+ *   S3 bank-files bucket (Object Created, EventBridge) → bank-import
  *   SES (configuration set events) → EventBridge default bus ─rule→ mail-events queue → ses-events
  *
  * Every queue has a DLQ with a depth alarm and an age-of-oldest-message alarm; every function alarms
@@ -30,6 +31,7 @@ import type { Config } from '#domain/config.ts';
 import { BackofficeFunction } from '../constructs/backoffice-function.ts';
 import { grantTableReadWrite } from '../constructs/table-access.ts';
 import { Operations } from '../constructs/operations.ts';
+import { bucketNameFor, grantObjects } from '../constructs/bucket-access.ts';
 import { DeadLetterQueue, WorkQueue } from '../constructs/work-queue.ts';
 
 /** The daily run: 00:05 in Japan (DETAILS S5), whatever the UTC offset of the region. */
@@ -44,6 +46,8 @@ export const RECONCILER_CRON = { minute: '5', hour: '1', timeZone: TimeZone.ASIA
 
 export interface JobsStackProps extends StackProps {
   readonly table: dynamodb.ITable;
+  /** Names the money-in buckets of the data stack (constructs/bucket-access.ts). */
+  readonly stage: string;
   readonly configJson: string;
   readonly config: Config;
   readonly alarmEmail: string;
@@ -62,6 +66,7 @@ export class JobsStack extends Stack {
   readonly dailyRun: BackofficeFunction<'daily-run'>;
   readonly lifecycleWorker: BackofficeFunction<'lifecycle-worker'>;
   readonly mailer: BackofficeFunction<'mailer'>;
+  readonly bankImport: BackofficeFunction<'bank-import'>;
   readonly provisioner: BackofficeFunction<'provisioner'>;
   readonly reconciler: BackofficeFunction<'reconciler'>;
   readonly reconcilerSchedule: scheduler.Schedule;
@@ -145,8 +150,33 @@ export class JobsStack extends Stack {
     this.mailer = new BackofficeFunction(this, 'Mailer', {
       name: 'mailer',
       description: 'Sends one notice per message through SES (SQS mail queue)',
-      environment: { ...common, SES_CONFIGURATION_SET: props.ses.configurationSetName, MAILER_CONCURRENCY: String(MAILER_CONCURRENCY) },
+      environment: {
+        ...common,
+        SES_CONFIGURATION_SET: props.ses.configurationSetName,
+        MAILER_CONCURRENCY: String(MAILER_CONCURRENCY),
+        ARCHIVE_BUCKET: bucketNameFor(props.stage, 'archive'),
+        INVOICE_FONT_PATH: 'fonts/NotoSansJP-Regular.ttf',
+      },
+      memorySize: 1024,
       timeout: Duration.seconds(30),
+    });
+    grantObjects(this, 'MailerArchiveAccess', this.mailer, props.stage, 'archive', ['s3:PutObject']);
+    const bankImportFailures = new DeadLetterQueue(this, 'BankImportFailures', { description: 'kokona bank-import (a dropped bank file could not be imported)', alarmTopic });
+    this.bankImport = new BackofficeFunction(this, 'BankImport', {
+      name: 'bank-import',
+      description: 'Imports a 全銀 file dropped in the bank-files bucket (S3 ObjectCreated), like POST /bank-files',
+      environment: { ...common, ...outboxQueues },
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      async: { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: bankImportFailures.queue },
+    });
+    grantObjects(this, 'BankImportReadAccess', this.bankImport, props.stage, 'bank-files', ['s3:GetObject'], 'incoming/');
+    grantObjects(this, 'BankImportResultAccess', this.bankImport, props.stage, 'bank-files', ['s3:PutObject'], 'results/');
+    // Through EventBridge (the bucket sends its events there): no cross-stack cycle, no notification custom resource.
+    new events.Rule(this, 'BankFileDropped', {
+      description: 'A 全銀 file created under incoming/ in the bank-files bucket → bank-import',
+      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucketNameFor(props.stage, 'bank-files')] }, object: { key: [{ prefix: 'incoming/' }] } } },
+      targets: [new eventsTargets.LambdaFunction(this.bankImport, { retryAttempts: 4, maxEventAge: Duration.hours(6) })],
     });
     this.outageWatch = new BackofficeFunction(this, 'OutageWatch', {
       name: 'outage-watch',
@@ -183,12 +213,12 @@ export class JobsStack extends Stack {
     });
 
     // ── grants: each function gets what its composition root uses, nothing more ────────────────
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch, this.reconciler, this.sesEvents]) {
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch, this.reconciler, this.sesEvents, this.bankImport]) {
       grantTableReadWrite(fn, 'TableAccess', table, fn);
       fn.addAlarms(alarmTopic);
     }
     this.lifecycleQueue.queue.grantSendMessages(this.dailyRun);
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch, this.provisioner, this.sesEvents]) {
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch, this.provisioner, this.sesEvents, this.bankImport]) {
       this.mailQueue.queue.grantSendMessages(fn);
       this.desktopQueue.queue.grantSendMessages(fn);
     }

@@ -16,6 +16,11 @@ export function buildRawMessage(mail: Mail): Promise<Buffer> {
     text: mail.text,
     html: mail.html,
     headers: { ...mail.headers },
+    attachments: (mail.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: Buffer.from(a.content),
+    })),
   })
     .compile()
     .build();
@@ -28,14 +33,15 @@ export class SesMailer implements Mailer {
     private readonly opts: { readonly configurationSet?: string } = {},
   ) {}
 
-  async send(mail: Mail): Promise<{ messageId: string }> {
+  async send(mail: Mail): Promise<{ messageId: string; raw: Uint8Array }> {
+    const raw = await buildRawMessage(mail);
     const out = await this.client.send(
       new SendRawEmailCommand({
-        RawMessage: { Data: await buildRawMessage(mail) },
+        RawMessage: { Data: raw },
         ConfigurationSetName: this.opts.configurationSet,
       }),
     );
     if (!out.MessageId) throw new Error('SES accepted the message but returned no MessageId');
-    return { messageId: out.MessageId };
+    return { messageId: out.MessageId, raw: new Uint8Array(raw) };
   }
 }
