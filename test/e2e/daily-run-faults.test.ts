@@ -50,9 +50,20 @@ const END = date('2025-03-03');
 
 const ctx = { functionName: 'api', awsRequestId: 'test', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
-async function call(stack: Stack, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+async function call(
+  stack: Stack,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Record<string, any>> {
   const res = await stack.api(
-    apiEvent({ method, url, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) }),
+    apiEvent({
+      method,
+      url,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
     ctx,
   );
   if ((res.statusCode ?? 500) >= 300) throw new Error(`${method} ${url} → ${res.statusCode}: ${res.body}`);
@@ -68,7 +79,12 @@ const REFS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot'];
 function applicant(ref: string, plan: 'kokona' | 'self', accounts: number) {
   const base = acmeApplication().contractor;
   const n = 880_000_000_000 + REFS.indexOf(ref);
-  const contractor = { ...base, name: `株式会社${ref}`, corporateNumber: withCheckDigit(String(n)), accountManager: { name: `担当 ${ref}`, email: `${ref}@example.jp` } };
+  const contractor = {
+    ...base,
+    name: `株式会社${ref}`,
+    corporateNumber: withCheckDigit(String(n)),
+    accountManager: { name: `担当 ${ref}`, email: `${ref}@example.jp` },
+  };
   return acmeApplication({ ref, plan, accounts, contractor });
 }
 
@@ -113,7 +129,14 @@ async function payOpenInvoices(stack: Stack): Promise<void> {
     open.push(...(page.items as { id: string; balance: number }[]));
     next = page.next as string | null;
   } while (next);
-  for (const inv of open) await call(stack, 'POST', `/invoices/${encodeURIComponent(inv.id)}/payments`, { amount: inv.balance }, { 'idempotency-key': `pay-${inv.id}` });
+  for (const inv of open)
+    await call(
+      stack,
+      'POST',
+      `/invoices/${encodeURIComponent(inv.id)}/payments`,
+      { amount: inv.balance },
+      { 'idempotency-key': `pay-${inv.id}` },
+    );
 }
 
 /**
@@ -199,7 +222,10 @@ async function rewind(stack: Stack, to: SavePoint): Promise<void> {
     await Promise.all(
       batches.map(async (batch) => {
         let pending = batch;
-        while (pending.length) pending = ((await db.send(new BatchWriteCommand({ RequestItems: { [stack.tableName]: pending } }))).UnprocessedItems?.[stack.tableName] ?? []) as typeof batch;
+        while (pending.length)
+          pending = ((await db.send(new BatchWriteCommand({ RequestItems: { [stack.tableName]: pending } }))).UnprocessedItems?.[
+            stack.tableName
+          ] ?? []) as typeof batch;
       }),
     );
   } finally {
@@ -220,13 +246,28 @@ interface Observed {
 
 // Delivery bookkeeping of retries (lease, attempts, a desktop job's wall-clock progress) and the random initial
 // passwords (W3: a fresh one each time a user is created, sealed with a fresh nonce) differ run by run by design.
-const VOLATILE = new Set(['leaseUntil', 'attempts', 'lastError', 'progress', 'sealedPassword', 'sentAt', 'expiresAt', 'deliveryEvents', 'deliveryStatus', 'deliveryRank']);
+const VOLATILE = new Set([
+  'leaseUntil',
+  'attempts',
+  'lastError',
+  'progress',
+  'sealedPassword',
+  'sentAt',
+  'expiresAt',
+  'deliveryEvents',
+  'deliveryStatus',
+  'deliveryRank',
+]);
 
 /** Random ids (WorkSpaces, SES message ids) as placeholders; the delivery bookkeeping of retries dropped. */
 function canonical(v: unknown, key = ''): unknown {
   if (typeof v === 'string')
     // A kit's token and its hash (W3) are random: they become placeholders.
-    return /^ws-[0-9a-z]+$/.test(v) ? 'ws-*' : key === 'messageId' ? '*' : v.replace(/(^|#)[0-9a-f]{64}$/, '$1<hash>').replace(/\/kit\/[A-Za-z0-9_-]{43}$/, '/kit/<token>');
+    return /^ws-[0-9a-z]+$/.test(v)
+      ? 'ws-*'
+      : key === 'messageId'
+        ? '*'
+        : v.replace(/(^|#)[0-9a-f]{64}$/, '$1<hash>').replace(/\/kit\/[A-Za-z0-9_-]{43}$/, '/kit/<token>');
   if (Array.isArray(v)) return v.map((x) => canonical(x));
   if (v && typeof v === 'object')
     return Object.fromEntries(
@@ -255,7 +296,9 @@ function loosen(store: Item[], spent: LocalDate): Item[] {
 
 async function observe(stack: Stack): Promise<Observed> {
   const order = (i: Item) => `${keyOf(i)}\u0000${JSON.stringify(i)}`;
-  const store = (await scanAll(stack)).map((i) => canonical(i) as Item).sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  const store = (await scanAll(stack))
+    .map((i) => canonical(i) as Item)
+    .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const mails = (await stack.mail.list())
     .map((m) => {
       const h = m.headers;
@@ -275,8 +318,11 @@ function diffOf(seen: Observed, want: Observed): string {
   const byKey = (o: Observed) => new Map(o.store.map((i) => [keyOf(i), JSON.stringify(i)]));
   const a = byKey(seen);
   const b = byKey(want);
-  for (const k of new Set([...a.keys(), ...b.keys()])) if (a.get(k) !== b.get(k)) out.push(`  store ${k.replace('\u0000', ' ')}:\n    got  ${a.get(k)}\n    want ${b.get(k)}`);
-  for (const f of ['mails', 'desktops'] as const) if (JSON.stringify(seen[f]) !== JSON.stringify(want[f])) out.push(`  ${f}: got ${JSON.stringify(seen[f])}\n    want ${JSON.stringify(want[f])}`);
+  for (const k of new Set([...a.keys(), ...b.keys()]))
+    if (a.get(k) !== b.get(k)) out.push(`  store ${k.replace('\u0000', ' ')}:\n    got  ${a.get(k)}\n    want ${b.get(k)}`);
+  for (const f of ['mails', 'desktops'] as const)
+    if (JSON.stringify(seen[f]) !== JSON.stringify(want[f]))
+      out.push(`  ${f}: got ${JSON.stringify(seen[f])}\n    want ${JSON.stringify(want[f])}`);
   return out.join('\n');
 }
 
@@ -297,7 +343,9 @@ class SimulatedCrash extends Error {
 function describeWrite(op: string, input: Record<string, any>): string {
   const pks: string[] =
     op === 'TransactWriteItems'
-      ? (input.TransactItems ?? []).map((t: Record<string, any>) => (t.Put?.Item ?? t.Update?.Key ?? t.Delete?.Key ?? t.ConditionCheck?.Key)?.pk)
+      ? (input.TransactItems ?? []).map(
+          (t: Record<string, any>) => (t.Put?.Item ?? t.Update?.Key ?? t.Delete?.Key ?? t.ConditionCheck?.Key)?.pk,
+        )
       : [(input.Item ?? input.Key)?.pk];
   return `${op}(${pks.join(', ')})`;
 }
@@ -344,12 +392,36 @@ class WriteFaults {
  * The rerun comes later than the crash in real life: the delivery leases the crashed invocations held
  * have lapsed by then (leases are wall-clock times; they are moved into the past rather than waited for).
  */
+/**
+ * Awaits `work` while making the leases lapse every 300 ms: a crash right after a delivery claimed its
+ * outbox item leaves the item leased for a minute of wall time, and the queue redelivers the message
+ * until the lease lapses (as SQS would), which the run's own drain waits for.
+ */
+async function lapsingLeases(stack: Stack, work: Promise<unknown>): Promise<void> {
+  let done = false;
+  const finished = work.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    await Promise.race([finished, new Promise((r) => setTimeout(r, 300))]);
+    if (!done) await leasesLapse(stack);
+  }
+  await finished;
+}
+
 async function leasesLapse(stack: Stack): Promise<void> {
   const db = makeDocumentClient({ endpoint: stack.urls.dynamodb });
   try {
     for (const i of await scanAll(stack))
       if (typeof i.leaseUntil === 'number' && i.leaseUntil > Date.now())
-        await db.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: i.pk, sk: i.sk }, UpdateExpression: 'SET leaseUntil = :past', ExpressionAttributeValues: { ':past': Date.now() - 1 } }));
+        await db.send(
+          new UpdateCommand({
+            TableName: stack.tableName,
+            Key: { pk: i.pk, sk: i.sk },
+            UpdateExpression: 'SET leaseUntil = :past',
+            ExpressionAttributeValues: { ':past': Date.now() - 1 },
+          }),
+        );
   } finally {
     db.destroy();
   }
@@ -411,12 +483,20 @@ describe('the daily run under faults ends where a clean run ends', () => {
     // alpha 5 + 2, bravo 5 (deleted on 03-01), delta 6 + 3, echo 5, foxtrot 5; charlie is on plan self.
     expect(cleanEnd.desktops).toHaveLength(31);
     // W2: bravo's users are named from its short code (k<code>-NNNN), never from its ref.
-    expect(cleanEnd.desktops.filter((d) => !d.endsWith(' AVAILABLE'))).toEqual(Array.from({ length: 5 }, (_, i) => expect.stringMatching(new RegExp(`^k[0-9a-z]+-000${i + 1} TERMINATED$`))));
+    expect(cleanEnd.desktops.filter((d) => !d.endsWith(' AVAILABLE'))).toEqual(
+      Array.from({ length: 5 }, (_, i) => expect.stringMatching(new RegExp(`^k[0-9a-z]+-000${i + 1} TERMINATED$`))),
+    );
     const unit = (id: string) => cleanEnd.store.find((i) => i.pk === `UNIT#${id}`)?.u as Unit;
     expect(unit('bravo')).toMatchObject({ status: 'cancelled', endedOn: '2025-02-28' });
     expect(unit('alpha').lines).toMatchObject([{ termEnd: '2026-02-28' }, { id: 'alpha-x', started: true, termEnd: '2026-02-28' }]);
     expect(unit('echo').status).toBe('active');
-    expect(['alpha', 'bravo', 'charlie', 'delta', 'foxtrot'].map((id) => unit(id).status)).toEqual(['active', 'cancelled', 'active', 'active', 'active']);
+    expect(['alpha', 'bravo', 'charlie', 'delta', 'foxtrot'].map((id) => unit(id).status)).toEqual([
+      'active',
+      'cancelled',
+      'active',
+      'active',
+      'active',
+    ]);
     // The busy day writes unit states, mail and desktop-job bookkeeping and the run log.
     expect(busyWrites.some((w) => w.startsWith('TransactWriteItems(UNIT#alpha'))).toBe(true);
     expect(busyWrites.some((w) => w.startsWith('UpdateItem(OUTBOX#D#bravo'))).toBe(true);
@@ -441,10 +521,14 @@ describe('the daily run under faults ends where a clean run ends', () => {
     for (let k = 1; k <= K; k++) {
       await rewind(stack, beforeBusyDay);
       faults.reset(k);
-      await runDay(stack, BUSY_DAY).catch((e: unknown) => {
-        if (!(e instanceof SimulatedCrash)) throw e;
-      });
-      await stack.drain();
+      await lapsingLeases(
+        stack,
+        runDay(stack, BUSY_DAY)
+          .catch((e: unknown) => {
+            if (!(e instanceof SimulatedCrash)) throw e;
+          })
+          .then(() => stack.drain()),
+      );
       faults.armed = false;
       if (!faults.crashed) {
         failures.push(`k=${k}: the run made only ${faults.writes.length} writes`);
@@ -497,10 +581,15 @@ describe('the reads of a daily run follow its due units, not the number of units
       const specs = (prefix: string, n: number, start: LocalDate) =>
         Array.from({ length: n }, (_, i) => ({ id: `${prefix}${String(i).padStart(3, '0')}`, plan: 'kokona', accounts: 5, start }));
       const stackDb = makeDocumentClient({ endpoint: stack.urls.dynamodb });
-      const seed = (s: ReturnType<typeof specs>, asOf: LocalDate, first: number) => seedUnits({ db: stackDb, table: stack.tableName, config: stack.config }, s, { asOf, firstNumber: first });
+      const seed = (s: ReturnType<typeof specs>, asOf: LocalDate, first: number) =>
+        seedUnits({ db: stackDb, table: stack.tableName, config: stack.config }, s, { asOf, firstNumber: first });
       try {
         // Pending units accepted today: the idle ones start next year, the due ones on d1, d2, d3.
-        await seed([...specs('idle', 50, idleStart), ...specs('due1-', 3, d1), ...specs('due2-', 3, d2), ...specs('due3-', 6, d3)], today, 0);
+        await seed(
+          [...specs('idle', 50, idleStart), ...specs('due1-', 3, d1), ...specs('due2-', 3, d2), ...specs('due3-', 6, d3)],
+          today,
+          0,
+        );
         await stack.store.runLog.markCompleted(today);
         const meter = stack.readMeter!;
         const measured = async (day: LocalDate) => {
