@@ -3,6 +3,8 @@ export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'CLOCK_NOT_SETTABLE'
   | 'INELIGIBLE_APPLICANT'
   | 'INVALID_CORPORATE_NUMBER'
   | 'BELOW_MIN_ACCOUNTS'
@@ -18,12 +20,14 @@ export type ErrorCode =
   | 'GONE';
 
 /** invalid: malformed input (400); rule: a rule refuses well-formed input (422); conflict: state (409). */
-export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'gone' | 'not-implemented';
+export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'gone' | 'not-implemented';
 
 const KIND: Record<ErrorCode, ErrorKind> = {
   VALIDATION_FAILED: 'invalid',
   NOT_FOUND: 'not-found',
   UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  CLOCK_NOT_SETTABLE: 'conflict',
   INELIGIBLE_APPLICANT: 'rule',
   INVALID_CORPORATE_NUMBER: 'rule',
   BELOW_MIN_ACCOUNTS: 'rule',

@@ -15,6 +15,7 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
   unauthorized: 401,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   gone: 410,

@@ -7,12 +7,15 @@
  */
 import type { Config } from '#domain/config.ts';
 import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
-import { DeliveryInProgressError, type Mailer, type OutboxRepository } from './ports.ts';
+import { formatJst } from '#domain/calendar.ts';
+import { DeliveryInProgressError, type AuditLog, type Clock, type Mailer, type OutboxRepository } from './ports.ts';
 
 export interface DeliverNoticeDeps {
   readonly config: Config;
   readonly outbox: OutboxRepository;
   readonly mailer: Mailer;
+  readonly audit?: AuditLog;
+  readonly clock?: Clock;
 }
 
 /** How long one delivery may take before a duplicate may try again (ms). */
@@ -30,7 +33,15 @@ export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): 
   const body = renderNotice(notice, { serviceName: 'ココナワーク', operatorName: deps.config.issuer.name });
   try {
     const { messageId } = await deps.mailer.send({ from: deps.config.mail.from, to: notice.to.email, ...body, headers: noticeHeaders(notice) });
-    await deps.outbox.complete(outboxId, { messageId });
+    if (await deps.outbox.complete(outboxId, { messageId }))
+      await deps.audit?.record({
+        at: formatJst(deps.clock?.now() ?? (Date.now() as never)),
+        actor: { id: 'system:mailer', role: 'system' },
+        action: 'notice.send',
+        target: outboxId,
+        ...(notice.unitId ? { unit: notice.unitId } : {}),
+        after: { type: notice.type, to: notice.to.email, messageId },
+      });
     return 'sent';
   } catch (e) {
     await deps.outbox.recordAttempt(outboxId, (e as Error).message);

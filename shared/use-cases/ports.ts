@@ -169,6 +169,8 @@ export interface OutboxRepository {
   listPending(limit: number): Promise<OutboxItem[]>;
   /** Writes items that belong to no unit's state change (maintenance notices); an existing id is kept as it is. */
   add(items: readonly OutboxItem[]): Promise<void>;
+  /** The notices of a unit, newest first (the console shows what the customer was sent). */
+  noticesOfUnit(unitId: string, limit?: number): Promise<OutboxEntry[]>;
 }
 
 /** Queues with at-least-once delivery (SQS on AWS, in-process locally). */
@@ -253,6 +255,41 @@ export interface CoreDeps {
   readonly clock: Clock;
   readonly units: UnitRepository;
   readonly publisher: OutboxPublisher;
+  /** The audit trail (every composition root passes it; in-memory unit tests may leave it out). */
+  readonly audit?: AuditLog;
+}
+
+/** One entry of the append-only audit trail: who (principal and role), what, when, the request, before/after. */
+export interface AuditEntry {
+  readonly at: string /* Instant, ISO with offset */;
+  readonly actor: { readonly id: string; readonly role: 'operator' | 'viewer' | 'agent' | 'system' | 'customer' };
+  readonly action: string;
+  readonly unit?: string;
+  readonly target?: string;
+  readonly requestId?: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/** Append-only: there is no way to change or remove an entry (the adapter refuses to overwrite one). */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+export interface AuditQuery {
+  readonly unit?: string;
+  readonly actor?: string;
+  /** Instants (ISO with offset), inclusive. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  /** The opaque cursor of the previous page. */
+  readonly next?: string;
+}
+
+/** Reading the trail (GET /audit): newest first, paged. */
+export interface AuditReader {
+  query(q: AuditQuery): Promise<{ items: AuditEntry[]; next: string | null }>;
 }
 
 export type { DesktopJob, Notice, OutboxItem };

@@ -9,7 +9,9 @@
 import type { DesktopJob } from '#domain/effects.ts';
 import type { Unit } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
-import { DeliveryInProgressError, type CoreDeps, type DesktopGateway, type OutboxRepository } from './ports.ts';
+import { formatJst } from '#domain/calendar.ts';
+import { DeliveryInProgressError, type AuditLog, type CoreDeps, type DesktopGateway, type OutboxRepository } from './ports.ts';
+import { system } from './authz.ts';
 
 export interface ProvisionDeps {
   readonly config: CoreDeps['config'];
@@ -18,6 +20,7 @@ export interface ProvisionDeps {
   readonly publisher: CoreDeps['publisher'];
   readonly outbox: OutboxRepository;
   readonly desktops: DesktopGateway;
+  readonly audit?: AuditLog;
   /** Pause between rounds of failed requests (ms); tests set 0. */
   readonly retryDelayMs?: number;
 }
@@ -62,7 +65,16 @@ export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): 
     throw new DeliveryInProgressError(outboxId);
   }
   try {
-    await deps.outbox.complete(outboxId, await carryOut(deps, entry.item));
+    const result = await carryOut(deps, entry.item);
+    if (await deps.outbox.complete(outboxId, result))
+      await deps.audit?.record({
+        at: formatJst(deps.clock.now()),
+        actor: { id: 'system:provisioner', role: 'system' },
+        action: `desktops.${entry.item.action}`,
+        unit: entry.item.unitId,
+        target: outboxId,
+        after: result,
+      });
   } catch (e) {
     await deps.outbox.recordAttempt(outboxId, (e as Error).message); // releases the lease for the retry
     throw e;
@@ -110,6 +122,6 @@ async function recordDesktops(deps: ProvisionDeps, unitId: string, ids: Record<s
       const same = Object.keys(desktops).length === Object.keys(unit.desktops).length && Object.entries(desktops).every(([u, id]) => unit.desktops[u] === id);
       return { unit: same ? unit : { ...unit, desktops }, outbox: [], wakeUps: [] };
     },
-    { advance: false },
+    { advance: false, audit: { actor: system('provisioner'), action: 'desktops.record' } },
   );
 }

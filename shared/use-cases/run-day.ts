@@ -5,17 +5,19 @@
  *              3. mark the date completed.
  * advanceUnitTo: bring one unit up to a date (idempotent: a stale or repeated message is a no-op).
  */
-import { addDays, compareDates, type LocalDate } from '#domain/calendar.ts';
+import { addDays, compareDates, formatJst, type LocalDate } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
 import { advanceUnit } from '#domain/lifecycle.ts';
 import { changeUnit } from './commit.ts';
-import type { Agenda, Clock, CoreDeps, Queue, RunLog, UnitDayMessage } from './ports.ts';
+import type { Agenda, AuditLog, Clock, CoreDeps, Queue, RunLog, UnitDayMessage } from './ports.ts';
+import { system } from './authz.ts';
 
 export interface DailyRunDeps {
   readonly clock: Clock;
   readonly agenda: Agenda;
   readonly runLog: RunLog;
   readonly lifecycleQueue: Queue<UnitDayMessage>;
+  readonly audit?: AuditLog;
 }
 
 export interface DailyRunReport {
@@ -40,11 +42,21 @@ export async function runDailyRun(deps: DailyRunDeps, date: LocalDate): Promise<
     dueUnits += ids.length;
     await deps.lifecycleQueue.send(ids.map((unitId) => ({ unitId, date: day })));
     await deps.runLog.markCompleted(day);
+    await deps.audit?.record({
+      at: formatJst(deps.clock.now()),
+      actor: { id: 'system:daily-run', role: 'system' },
+      action: 'daily_run.complete',
+      target: day,
+      before: { lastCompleted: last },
+      after: { completed: day, dueUnits: ids.length },
+    });
   }
   return { dates, dueUnits };
 }
 
 /** The lifecycle worker's unit of work: apply every date due for the unit up to `date`. */
 export async function advanceUnitTo(deps: CoreDeps, msg: UnitDayMessage): Promise<void> {
-  await changeUnit(deps, msg.unitId, (unit) => advanceUnit(unit, msg.date, deps.config));
+  await changeUnit(deps, msg.unitId, (unit) => advanceUnit(unit, msg.date, deps.config), {
+    audit: { actor: system('lifecycle-worker'), action: 'unit.advance', target: msg.date },
+  });
 }

@@ -6,6 +6,7 @@ import { json, parseBody, parseParams, type HttpEvent, type HttpResult } from '#
 import { AcceptBody, ApplicationBody, ApplicationStatusQuery, DeferBody, IdParam, RejectBody } from '#runtime/schemas.ts';
 import type { ApiDeps } from '../deps.ts';
 import { unitView } from '../views.ts';
+import { principal } from '../auth.ts';
 
 const body = <S extends z.ZodType>(ev: HttpEvent) => ev.parsed!.body as z.infer<S>;
 const id = (ev: HttpEvent) => (ev.parsed!.params as z.infer<typeof IdParam>).id;
@@ -15,7 +16,7 @@ export const makeSubmitApplication = (deps: ApiDeps) =>
     .use(parseBody(ApplicationBody))
     .handler(async (ev) => {
       const b = body<typeof ApplicationBody>(ev);
-      const unit = await submitApplication(deps, { ...b, contractor: { ...b.contractor, corporateNumber: b.contractor.corporateNumber ?? '' } });
+      const unit = await submitApplication(deps, principal(ev), { ...b, contractor: { ...b.contractor, corporateNumber: b.contractor.corporateNumber ?? '' } });
       return json(201, unitView(unit, deps.config), { location: `/units/${unit.id}` });
     });
 
@@ -24,23 +25,23 @@ export const makeListApplications = (deps: ApiDeps) =>
     .use(parseParams(null, ApplicationStatusQuery))
     .handler(async (ev) => {
       const q = ev.parsed!.query as z.infer<typeof ApplicationStatusQuery>;
-      return json(200, { items: (await listApplications(deps, q.status)).map((u) => unitView(u, deps.config)) });
+      return json(200, { items: (await listApplications(deps, principal(ev), q.status)).map((u) => unitView(u, deps.config)) });
     });
 
 export const makeAcceptApplication = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(parseParams(IdParam, null))
     .use(parseBody(AcceptBody))
-    .handler(async (ev) => json(200, unitView(await acceptApplication(deps, id(ev), body<typeof AcceptBody>(ev)), deps.config)));
+    .handler(async (ev) => json(200, unitView(await acceptApplication(deps, principal(ev), id(ev), body<typeof AcceptBody>(ev)), deps.config)));
 
 export const makeRejectApplication = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(parseParams(IdParam, null))
     .use(parseBody(RejectBody))
-    .handler(async (ev) => json(200, unitView(await rejectApplication(deps, id(ev), body<typeof RejectBody>(ev)), deps.config)));
+    .handler(async (ev) => json(200, unitView(await rejectApplication(deps, principal(ev), id(ev), body<typeof RejectBody>(ev)), deps.config)));
 
 export const makeDeferApplication = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(parseParams(IdParam, null))
     .use(parseBody(DeferBody))
-    .handler(async (ev) => json(200, unitView(await deferApplication(deps, id(ev), body<typeof DeferBody>(ev)), deps.config)));
+    .handler(async (ev) => json(200, unitView(await deferApplication(deps, principal(ev), id(ev), body<typeof DeferBody>(ev)), deps.config)));

@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboxItem } from '#domain/effects.ts';
 import type { OutboxEntry, OutboxRepository } from '#use-cases/ports.ts';
-import { outboxRecord } from './query.ts';
-import { GSI1, keys } from './table.ts';
+import { outboxRecord, queryAll } from './query.ts';
+import { GSI1, GSI2, keys } from './table.ts';
 
 export class DynamoOutboxRepository implements OutboxRepository {
   constructor(
@@ -96,5 +96,14 @@ export class DynamoOutboxRepository implements OutboxRepository {
       }),
     );
     return (r.Items ?? []).map((i) => i.item as OutboxItem);
+  }
+
+  async noticesOfUnit(unitId: string, limit = 500): Promise<OutboxEntry[]> {
+    const items = await queryAll(
+      this.db,
+      { TableName: this.table, IndexName: GSI2, KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `NOTICES#${unitId}` }, ScanIndexForward: false },
+      limit,
+    );
+    return items.map((r) => ({ item: r.item as OutboxItem, state: r.state as OutboxEntry['state'], attempts: Number(r.attempts ?? 0), result: r.result as Record<string, unknown> | undefined }));
   }
 }

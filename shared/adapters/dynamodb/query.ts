@@ -16,5 +16,7 @@ export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandIn
 
 /** A new outbox item as stored: pending, and on the relay's sparse index until it is done. */
 export function outboxRecord(o: OutboxItem) {
-  return { ...keys.outbox(o.id), item: o, state: 'pending', attempts: 0, gsi1pk: 'OUTBOX#pending', gsi1sk: `${o.date}#${o.id}` };
+  // Notices of a unit are also on GSI2 under NOTICES#<unit> (the console's list of what a customer was sent).
+  const byUnit = o.kind === 'notice' && o.unitId ? { gsi2pk: `NOTICES#${o.unitId}`, gsi2sk: `${o.date}#${o.id}` } : {};
+  return { ...keys.outbox(o.id), item: o, state: 'pending', attempts: 0, gsi1pk: 'OUTBOX#pending', gsi1sk: `${o.date}#${o.id}`, ...byUnit };
 }

@@ -17,7 +17,10 @@
  *                         OUTBOX#pending / <date>#<id> — the relay's sweep (sparse: removed when done).
  *                         INVOICES#<unpaid|paid> / <due date>#<id> — listing invoices;
  *                         OUTAGES#<open|ended> / <knownAt>#<id> — open outages for the hourly watcher.
- * GSI2 (gsi2pk / gsi2sk): UNITS#<status> / <next cancellation deadline>#<id> — listing units.
+ *  AUDIT#<YYYY-MM> / <at UTC>#<hash>   the audit trail by month; also AUDIT#UNIT#<unit> and AUDIT#ACTOR#<id>
+ *                                     (three copies of each entry, written once, never updated)
+ * GSI2 (gsi2pk / gsi2sk): UNITS#<status> / <next cancellation deadline>#<id> — listing units;
+ *                         NOTICES#<unit> / <date>#<id> — the notices of a unit (outbox items).
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
