@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoAgenda, DynamoRunLog } from '#adapters/dynamodb/dynamo-agenda.ts';
+import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
@@ -31,6 +32,7 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
     runLog: new DynamoRunLog(db, table),
     outbox: new DynamoOutboxRepository(db, table),
     outages: new DynamoOutageRepository(db, table),
+    audit: new DynamoAuditLog(db, table),
   };
 }
 

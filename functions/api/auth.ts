@@ -18,6 +18,8 @@ export interface LocalUser {
   readonly name: string;
   readonly token: string;
   readonly agentEmail?: string;
+  /** The console's local sign-in (npm start prints it); never used on AWS. */
+  readonly password?: string;
 }
 
 export type AuthConfig =

@@ -1,7 +1,9 @@
 /** The one `api` function: auth and the error map around @middy/http-router over the routes. */
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
-import { httpErrors, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { httpErrors, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { authenticate } from './auth.ts';
+import { makeAdvanceClock, makeGetAudit, makeGetClock, makeGetDashboard, makeGetUnitDesktops, makeGetUnitNotices } from './routes/console.ts';
 import { makeOpenApi } from './routes/openapi.ts';
 import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
@@ -32,11 +34,17 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'PATCH', path: '/outages/{id}', handler: makeUpdateOutage(deps) },
     { method: 'POST', path: '/compensations/{id}/payout', handler: makePayOut(deps) },
     { method: 'POST', path: '/maintenances', handler: makeAnnounceMaintenance(deps) },
+    { method: 'GET', path: '/units/{id}/notices', handler: makeGetUnitNotices(deps) },
+    { method: 'GET', path: '/units/{id}/desktops', handler: makeGetUnitDesktops(deps) },
+    { method: 'GET', path: '/audit', handler: makeGetAudit(deps) },
+    { method: 'GET', path: '/clock', handler: makeGetClock(deps) },
+    { method: 'POST', path: '/clock/advance', handler: makeAdvanceClock(deps) },
+    { method: 'GET', path: '/dashboard', handler: makeGetDashboard(deps) },
   ];
 }
 
 export const makeHandler = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(httpErrors())
-    .use(requireAuth(deps.auth.mode, deps.auth.token))
+    .use(authenticate(deps.auth))
     .handler(httpRouterHandler(routes(deps)) as unknown as (e: HttpEvent) => Promise<HttpResult>);

@@ -16,5 +16,6 @@ export const handler = makeHandler({
   outages: store.outages,
   outbox: store.outbox,
   publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
-  auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
+  audit: store.audit,
+  auth: env.AUTH_MODE === 'jwt' ? { mode: 'jwt' } : { mode: 'token', token: env.API_TOKEN },
 });

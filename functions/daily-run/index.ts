@@ -12,6 +12,7 @@ export const handler = makeHandler({
   clock: systemClock,
   agenda: store.agenda,
   runLog: store.runLog,
+  audit: store.audit,
   outbox: store.outbox,
   lifecycleQueue: sqsQueue(env.LIFECYCLE_QUEUE_URL),
   publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),

@@ -7,9 +7,12 @@ import { makeHandler } from './handler.ts';
 
 const env = parseEnv('lifecycle-worker');
 
+const store = awsStore(env.TABLE_NAME);
+
 export const handler = makeHandler({
   config: configFrom(env.CONFIG_JSON),
   clock: systemClock,
-  units: awsStore(env.TABLE_NAME).units,
+  units: store.units,
+  audit: store.audit,
   publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
 });

@@ -15,5 +15,6 @@ export const handler = makeHandler({
   units: store.units,
   outages: store.outages,
   outbox: store.outbox,
+  audit: store.audit,
   publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
 });

@@ -19,6 +19,7 @@ export const handler = makeHandler({
   clock: systemClock,
   units: store.units,
   outbox: store.outbox,
+  audit: store.audit,
   publisher: noPublish,
   desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' }), config.workspaces),
 });

@@ -139,12 +139,12 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
     live.delete(child);
     rmSync(pidFile(port), { force: true });
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000;
   while (!(await portOpen(port))) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr.trim()}`);
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`DynamoDB Local did not listen on ${port} within 30 s: ${stderr.trim()}`);
+      throw new Error(`DynamoDB Local did not listen on ${port} within 120 s: ${stderr.trim()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -6,7 +6,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-type Extra = (req: IncomingMessage, body: string) => Promise<{ status: number; body: unknown } | null>;
+/** A local-only answer: JSON `body`, or `raw` bytes with their own headers (the console's files). */
+export type ExtraResult = { status: number; body?: unknown; raw?: Buffer; headers?: Record<string, string> };
+type Extra = (req: IncomingMessage, body: string) => Promise<ExtraResult | null>;
 
 export function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -58,7 +60,8 @@ export function startApiServer(handler: LambdaHandler, opts: { port: number; ext
     try {
       const extra = opts.extra ? await opts.extra(req, body.toString('utf8')) : null;
       if (extra) {
-        res.writeHead(extra.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(extra.body));
+        if (extra.raw) res.writeHead(extra.status, extra.headers ?? {}).end(extra.raw);
+        else res.writeHead(extra.status, { 'content-type': 'application/json; charset=utf-8', ...extra.headers }).end(JSON.stringify(extra.body));
         return;
       }
       const r = await handler(toEvent(req, body), context);

@@ -15,6 +15,7 @@
  * the process exits. A process that needs its own view of the mails (the simulator) runs
  * its sink in its own process or clears it first.
  */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
@@ -50,11 +51,22 @@ const startSesLocal = ((sesLocal as Partial<typeof sesLocal>).default ?? sesLoca
 const rawMessages = new Map<string, Buffer>();
 
 /** Starts the sink on 127.0.0.1 (`port` 0 picks a free one; the URL names the actual port). */
-export async function startMailSink(opts: { readonly port: number }): Promise<MailSink> {
+export async function startMailSink(opts: { readonly port: number; readonly persistFile?: string }): Promise<MailSink> {
   const upstream = await startSesLocal({ host: '127.0.0.1', port: 0 });
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  // npm start: every accepted send is kept (one JSON line each) and replayed into the fresh sink at the
+  // next start, so the inbox survives restarts like the store does.
+  const persist = opts.persistFile;
+  if (persist && existsSync(persist)) {
+    for (const line of readFileSync(persist, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const r = JSON.parse(line) as Recorded;
+      const reply = await send(new URL(`${upstreamUrl}${r.path}`), 'POST', { 'content-type': r.contentType }, Buffer.from(r.body, 'base64'));
+      capture(r.path, Buffer.from(r.body, 'base64'), reply);
+    }
+  }
   const front = createServer((req, res) => {
-    handle(upstreamUrl, req).then(
+    handle(upstreamUrl, req, persist).then(
       (r) => res.writeHead(r.status, r.headers).end(r.body),
       (err: unknown) => res.writeHead(502, { 'content-type': 'text/plain' }).end(String(err)),
     );
@@ -86,19 +98,36 @@ interface Reply {
   readonly body: Buffer;
 }
 
+interface Recorded {
+  readonly path: string;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** Keeps the raw message of an accepted v1 SendRawEmail under its MessageId. */
+function capture(path: string, body: Buffer, reply: Reply): void {
+  if (path !== '/') return;
+  const form = new URLSearchParams(body.toString('utf8'));
+  const data = form.get('RawMessage.Data');
+  const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(reply.body.toString('utf8'))?.[1];
+  if (form.get('Action') === 'SendRawEmail' && data && messageId) rawMessages.set(messageId, Buffer.from(data, 'base64'));
+}
+
 /** Forwards one request and applies the capture / replay / clear of raw messages. */
-async function handle(upstreamUrl: string, req: IncomingMessage): Promise<Reply> {
+async function handle(upstreamUrl: string, req: IncomingMessage, persist?: string): Promise<Reply> {
   const body = await readBody(req);
   const url = new URL(`${upstreamUrl}${req.url ?? '/'}`);
   const reply = await forward(url, req, body);
   if (reply.status !== 200) return reply;
-  if (req.method === 'POST' && url.pathname === '/') {
-    const form = new URLSearchParams(body.toString('utf8'));
-    const data = form.get('RawMessage.Data');
-    const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(reply.body.toString('utf8'))?.[1];
-    if (form.get('Action') === 'SendRawEmail' && data && messageId) rawMessages.set(messageId, Buffer.from(data, 'base64'));
+  if (req.method === 'POST' && (url.pathname === '/' || url.pathname === '/v2/email/outbound-emails')) {
+    capture(url.pathname, body, reply);
+    if (persist) {
+      const rec: Recorded = { path: url.pathname, contentType: String(req.headers['content-type'] ?? ''), body: body.toString('base64') };
+      appendFileSync(persist, `${JSON.stringify(rec)}\n`);
+    }
   } else if (req.method === 'POST' && url.pathname === '/clear-store') {
     rawMessages.clear();
+    if (persist) writeFileSync(persist, '');
   } else if (req.method === 'GET' && url.pathname === '/get-emlContent') {
     const raw = rawMessages.get(url.searchParams.get('messageId') ?? '');
     if (raw) {
@@ -112,8 +141,12 @@ async function handle(upstreamUrl: string, req: IncomingMessage): Promise<Reply>
 /** Sends the request on with its body already read (so no `Expect: 100-continue` handshake). */
 function forward(url: URL, req: IncomingMessage, body: Buffer): Promise<Reply> {
   const { expect: _expect, ...headers } = req.headers;
+  return send(url, req.method ?? 'GET', headers, body);
+}
+
+function send(url: URL, method: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    request(url, { method: req.method, headers }, (res) => {
+    request(url, { method, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
       readBody(res).then((b) => resolve(withBody({ status: res.statusCode ?? 502, headers: res.headers, body: b }, b)), reject);
     })
       .once('error', reject)

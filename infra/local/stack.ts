@@ -4,7 +4,9 @@
  * bridge, in-process queues — wired to the SAME handlers (functions/<name>/handler.ts) and adapters
  * as on AWS; only the endpoints and the queues differ.
  */
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
@@ -27,6 +29,11 @@ import { makeHandler as makeMailer } from '#functions/mailer/handler.ts';
 import { makeHandler as makeProvisioner } from '#functions/provisioner/handler.ts';
 import { makeHandler as makeOutageWatch, type OutageWatchEvent } from '#functions/outage-watch/handler.ts';
 import { storeAdapters } from '#functions/wiring.ts';
+import type { LocalUser } from '#functions/api/auth.ts';
+import type { TestClock } from '#use-cases/console.ts';
+import { formatJst, type Instant, type LocalDate } from '#domain/calendar.ts';
+import type { SettableClock } from '#runtime/clock.ts';
+import { serveStatic } from './static-files.ts';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
 import { startApiServer } from './http-server.ts';
 import { InProcessQueue } from './in-process-queue.ts';
@@ -61,6 +68,14 @@ export interface EmbeddedStackOptions {
   readonly meter?: boolean;
   /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
   readonly faults?: (db: DynamoDBDocumentClient) => void;
+  /** Local users of the console and the API (each role); `apiToken` is always an operator. */
+  readonly users?: readonly LocalUser[];
+  /** Serve the built console (console/dist) at /console/ on the API port. */
+  readonly consoleDir?: string;
+  /** npm start: keep the mail inbox here across restarts (replayed into the sink at start). */
+  readonly mailDir?: string;
+  /** npm start: keep the WorkSpaces emulator's desktops in this file across restarts. */
+  readonly workspacesStateFile?: string;
 }
 
 type ApiHandler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -116,10 +131,16 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     }
     const dynamoEndpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
     await ensureTable(dynamoEndpoint, tableName);
-    const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0 });
+    if (opts.mailDir) mkdirSync(opts.mailDir, { recursive: true });
+    const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0, ...(opts.mailDir ? { persistFile: join(opts.mailDir, 'sent.jsonl') } : {}) });
     started.push({ stop: () => sink.close() });
-    await new MailSinkClient(sink.url).clear(); // the sink's store is per process: start each stack empty
-    const emulator: WorkspacesEmulator = await startWorkspacesEmulator({ port: opts.ports?.workspaces ?? 0, provisionDelayMs: opts.provisionDelayMs ?? 2000 });
+    // The sink's store is per process: start each stack empty (npm start replays its persisted inbox instead).
+    if (!opts.mailDir) await new MailSinkClient(sink.url).clear();
+    const emulator: WorkspacesEmulator = await startWorkspacesEmulator({
+      port: opts.ports?.workspaces ?? 0,
+      provisionDelayMs: opts.provisionDelayMs ?? 2000,
+      ...(opts.workspacesStateFile ? { stateFile: opts.workspacesStateFile } : {}),
+    });
     started.push({ stop: () => emulator.close() });
 
     const db = makeDocumentClient({ endpoint: dynamoEndpoint });
@@ -133,15 +154,40 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, ...queueOpts }),
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
-    const core = { config, clock: opts.clock, units: store.units, publisher };
+    const core = { config, clock: opts.clock, units: store.units, publisher, audit: store.audit };
+    const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region: 'ap-northeast-1' }), config.workspaces);
+    const settable = 'setToday' in opts.clock ? (opts.clock as SettableClock) : null;
+    // The test clock (like a Stripe test clock): move the business date forward, run every daily run in between.
+    const testClock: TestClock | undefined = settable
+      ? {
+          advanceTo: async (to: LocalDate) => {
+            const from = settable.today();
+            settable.setToday(to);
+            const r = await runDaily({ date: to });
+            const hour = (Math.floor(settable.now() / 3_600_000) * 3_600_000) as Instant;
+            await runWatch({ scheduledTime: formatJst(hour) });
+            return { from, to, dates: r.dates };
+          },
+        }
+      : undefined;
 
-    const api = makeApi({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, auth: { mode: 'token', token: opts.apiToken ?? 'local-token' } }) as unknown as ApiHandler;
-    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle });
+    const api = makeApi({
+      ...core,
+      ids: randomIds,
+      outages: store.outages,
+      outbox: store.outbox,
+      audit: store.audit,
+      desktops,
+      testClock,
+      auth: { mode: 'token', token: opts.apiToken ?? 'local-token', users: opts.users ?? [] },
+    }) as unknown as ApiHandler;
+    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle, audit: store.audit });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox });
+    const clock = opts.clock;
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer }));
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, audit: store.audit, clock }));
     consumeWith(
       queues.desktops,
       makeProvisioner({
@@ -150,7 +196,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         units: store.units,
         outbox: store.outbox,
         publisher: { publish: async () => undefined },
-        desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region: 'ap-northeast-1' }), config.workspaces),
+        desktops,
+        audit: store.audit,
         retryDelayMs: opts.retryDelayMs,
       }),
     );
@@ -180,6 +227,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         port: opts.ports.api,
         // Local-only operator hook for `npm run daily -- --date D` (same token).
         extra: async (req, body) => {
+          if (opts.consoleDir && req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/console'))) return serveStatic(opts.consoleDir, req.url === '/' ? '/console/' : req.url, '/console/');
+          if (req.method === 'POST' && req.url === '/_local/sign-in') return localSignIn(opts.users ?? [], body);
           if (req.method !== 'POST' || req.url !== '/_local/daily') return null;
           if (req.headers.authorization !== `Bearer ${opts.apiToken ?? 'local-token'}`) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'missing or invalid credentials', details: {} } };
           try {
@@ -204,6 +253,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       api,
       runDaily,
       runWatch,
+      testClock,
       drain,
       emulator,
       mail: new MailSinkClient(sink.url),
@@ -223,6 +273,19 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     throw e;
   }
+}
+
+/** The console's local sign-in: user name + password → the user's bearer token (127.0.0.1 only). */
+function localSignIn(users: readonly LocalUser[], body: string) {
+  let b: { user?: unknown; password?: unknown } = {};
+  try {
+    b = JSON.parse(body || '{}') as typeof b;
+  } catch {
+    /* refused below */
+  }
+  const u = users.find((x) => x.id === b.user && typeof b.password === 'string' && x.password === b.password);
+  if (!u) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'ユーザー名またはパスワードが違います', details: {} } };
+  return { status: 200, body: { token: u.token, user: { id: u.id, role: u.role, name: u.name } } };
 }
 
 export type EmbeddedStack = Awaited<ReturnType<typeof startEmbeddedStack>>;

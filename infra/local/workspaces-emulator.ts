@@ -16,6 +16,7 @@
  * Run alone: `tsx infra/local/workspaces-emulator.ts --port 4599 [--host 127.0.0.1] [--provision-delay-ms 2000]`.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -39,6 +40,8 @@ export interface WorkspacesEmulatorOptions {
   readonly host?: string;
   /** How long a WorkSpace stays PENDING after creation and TERMINATING after termination. Default 2000. */
   readonly provisionDelayMs?: number;
+  /** npm start: the WorkSpaces are loaded from and saved to this JSON file (state across restarts). */
+  readonly stateFile?: string;
 }
 
 /** A WorkSpace as the emulator stores it (the DescribeWorkspaces shape). */
@@ -161,6 +164,15 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
   const byId = new Map<string, Stored>();
   const calls: EmulatorCall[] = [];
   let nextSeq = 1;
+  if (options.stateFile && existsSync(options.stateFile)) {
+    for (const s of JSON.parse(readFileSync(options.stateFile, 'utf8')) as Stored[]) {
+      byId.set(s.workspace.WorkspaceId, s);
+      nextSeq = Math.max(nextSeq, s.seq + 1);
+    }
+  }
+  const save = () => {
+    if (options.stateFile) writeFileSync(options.stateFile, JSON.stringify([...byId.values()]));
+  };
   let throttleNext = 0;
 
   /** Moves every transitional WorkSpace whose delay has passed into its settled state. */
@@ -329,6 +341,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     try {
       const output = dispatch(req, Buffer.concat(chunks).toString('utf8'), call);
       call.output = output;
+      if (!op.startsWith('Describe')) save();
       res.writeHead(200, headers).end(JSON.stringify(output));
     } catch (e) {
       const error = e instanceof ServiceError ? e : new ServiceError('InternalServerException', String(e));

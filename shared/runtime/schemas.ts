@@ -46,6 +46,8 @@ export const ContactBody = z.strictObject({ name: z.string().min(1).max(200), em
 export const UnitsQuery = z.strictObject({
   status: z.enum(['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred']).optional(),
   deadlineBefore: LocalDateSchema.optional(),
+  /** Search: part of the contractor's name, the unit ref, or the corporate number. */
+  q: z.string().trim().min(1).max(100).optional(),
 });
 
 export const InvoiceIdParam = z.strictObject({
@@ -86,3 +88,22 @@ export const MaintenanceBody = z.strictObject({
   scope: OutageScopeSchema,
   description: z.string().max(2000).optional(),
 });
+
+const LimitParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,2}$/, 'an integer 1–200')
+  .refine((s) => Number(s) <= 200, 'an integer 1–200')
+  .meta({ description: 'page size, 1–200 (default 50)' });
+const InstantParam = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant with offset')
+  .meta({ example: '2025-03-01T00:00:00+09:00' });
+export const AuditQuerySchema = z.strictObject({
+  unit: Ref.optional(),
+  actor: z.string().min(1).max(200).optional(),
+  from: InstantParam.optional(),
+  to: InstantParam.optional(),
+  limit: LimitParam.optional(),
+  next: z.string().min(1).max(2000).meta({ description: 'the opaque cursor of the previous page' }).optional(),
+});
+export const ClockAdvanceBody = z.strictObject({ to: LocalDateSchema });

@@ -62,7 +62,18 @@ export async function changeContact(deps: CoreDeps, who: Principal, unitId: stri
   );
 }
 
-export async function listUnits(deps: Pick<CoreDeps, 'units'>, who: Principal, filter: { status?: UnitStatus; deadlineBefore?: LocalDate }): Promise<Unit[]> {
+/** Units by status and deadline; `q` searches the contractor's name, the unit ref and the corporate number. */
+export async function listUnits(
+  deps: Pick<CoreDeps, 'units'>,
+  who: Principal,
+  filter: { status?: UnitStatus; deadlineBefore?: LocalDate; q?: string },
+  limit = 100,
+): Promise<Unit[]> {
   authorize(who, 'units.read');
-  return visible(who, 'units.read', await deps.units.listUnits(filter));
+  const { q, ...rest } = filter;
+  if (!q) return visible(who, 'units.read', await deps.units.listUnits(rest, limit));
+  const needle = q.normalize('NFKC').toLowerCase();
+  const hit = (u: Unit) =>
+    u.id.toLowerCase().includes(needle) || u.contractor.name.normalize('NFKC').toLowerCase().includes(needle) || u.contractor.corporateNumber.includes(needle);
+  return visible(who, 'units.read', (await deps.units.listUnits(rest, 100_000)).filter(hit)).slice(0, limit);
 }

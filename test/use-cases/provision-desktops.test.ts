@@ -7,6 +7,9 @@ import type { CreateDesktopsResult } from '#use-cases/ports.ts';
 import { provisionDesktops, WORKSPACES_BATCH } from '#use-cases/provision-desktops.ts';
 import { InMemoryDesktopGateway } from '../fakes/in-memory-desktop-gateway.ts';
 import { InMemoryOutboxRepository, inMemoryDeps } from '../fakes/in-memory-store.ts';
+import type { Principal } from '#use-cases/authz.ts';
+
+const OP: Principal = { id: 'test-operator', role: 'operator' };
 
 const TODAY = '2024-02-01';
 const JOB = desktopJobId({ unitId: 'acme', lineId: 'acme', action: 'create', date: date(TODAY) });
@@ -40,7 +43,7 @@ class FlakyDesktopGateway extends InMemoryDesktopGateway {
 async function sixtyUsers(opts: { desktops?: InMemoryDesktopGateway; outbox?: InMemoryOutboxRepository } = {}) {
   const base = inMemoryDeps(TODAY, { outbox: opts.outbox });
   const deps = { ...base, desktops: opts.desktops ?? base.desktops };
-  await submitApplication(deps, {
+  await submitApplication(deps, OP, {
     ref: 'acme',
     plan: 'kokona',
     accounts: 60,
@@ -52,7 +55,7 @@ async function sixtyUsers(opts: { desktops?: InMemoryDesktopGateway; outbox?: In
       agent: null,
     },
   });
-  await acceptApplication(deps, 'acme', { startDate: TODAY });
+  await acceptApplication(deps, OP, 'acme', { startDate: TODAY });
   expect((await deps.outbox.get(JOB))?.item).toMatchObject({ kind: 'desktop', action: 'create', userNames: USERS });
   return deps;
 }

@@ -23,7 +23,7 @@ export const makeListUnits = (deps: ApiDeps) =>
     .use(parseParams(null, UnitsQuery))
     .handler(async (ev) => {
       const q = ev.parsed!.query as z.infer<typeof UnitsQuery>;
-      const units = await listUnits(deps, principal(ev), { status: q.status, deadlineBefore: q.deadlineBefore as LocalDate | undefined });
+      const units = await listUnits(deps, principal(ev), { status: q.status, deadlineBefore: q.deadlineBefore as LocalDate | undefined, q: q.q });
       return json(200, { items: units.map((u) => unitView(u, deps.config)) });
     });
 
