@@ -3,7 +3,7 @@
  * desktops, the business clock (and, on a local stack, the test clock), and the 今日 dashboard.
  * Each takes the caller's Principal and asks `authorize` first, like every other use case.
  */
-import { addDays, addMonths, compareDates, daysBetween, firstOfMonth, formatJst, monthOf, type LocalDate } from '#domain/calendar.ts';
+import { addDays, addMonths, compareDates, daysBetween, firstOfMonth, formatJst, monthOf, type Instant, type LocalDate } from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import { DomainError, invalid, notFound } from '#domain/errors.ts';
 import { renderNotice } from '#domain/notice-templates.ts';
@@ -12,9 +12,10 @@ import type { Unit } from '#domain/unit.ts';
 import { authorize, authorizeUnit, visible, type Principal } from './authz.ts';
 import type { AuditQuery, AuditReader, Clock, DesktopGateway, OutageRepository, OutboxRepository, UnitRepository } from './ports.ts';
 
-export async function readAudit(deps: { audit: AuditReader }, who: Principal, q: AuditQuery) {
+/** Newest first; without `to`, up to the business clock's now (entries carry the business instant). */
+export async function readAudit(deps: { audit: AuditReader; clock: Clock }, who: Principal, q: AuditQuery) {
   authorize(who, 'audit.read');
-  return deps.audit.query(q);
+  return deps.audit.query({ ...q, to: q.to ?? formatJst((deps.clock.now() + 86_400_000) as Instant) });
 }
 
 async function unitFor(deps: { units: UnitRepository }, who: Principal, id: string): Promise<Unit> {
