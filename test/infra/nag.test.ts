@@ -62,7 +62,7 @@ describe('cdk synth with cdk-nag', () => {
   let full: ReturnType<typeof synthWithNag>;
   beforeAll(() => {
     full = synthWithNag({ bundle: true });
-  });
+  }, 600_000);
 
   it('has no unacknowledged AwsSolutions finding', () => {
     expect(full.violations.map(describeViolation)).toEqual([]);
@@ -114,5 +114,6 @@ describe('cdk synth with cdk-nag', () => {
 });
 
 function readdirAssets(outdir: string): string[] {
+  // Our functions' bundles (the console's files and the CDK BucketDeployment handler are assets too).
   return readdirSync(outdir).filter((d) => d.startsWith('asset.') && existsSync(join(outdir, d, 'index.mjs')));
 }
