@@ -1,8 +1,9 @@
 /**
- * Builds the three stacks on an App from its context (infra/cdk/context.ts) and registers cdk-nag's
+ * Builds the stacks (Data, Jobs, Web, Auth, Api, SiteFiles) on an App from its context (infra/cdk/context.ts) and registers cdk-nag's
  * AwsSolutions checks. `infra/cdk/app.ts` (the `cdk` CLI entry) and test/infra use the same code.
  *
  *   DataStack (stateful, RETAIN) ──table, SES──▶ JobsStack ──queues, alarm topic──▶ ApiStack
+ *   WebStack ──site URL──▶ AuthStack (RETAIN) ──user pool, clients──▶ ApiStack ──API URL──▶ SiteFilesStack
  */
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
