@@ -218,7 +218,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a payment (Art 28–31); refusals in the order of DETAILS L6. Idempotent with an Idempotency-Key */
+        /** Record a payment (Art 28–31); refusals in the order of DETAILS L6. The Idempotency-Key header is required: a retry with the same key and body returns the first result */
         post: operations["recordPayment"];
         delete?: never;
         options?: never;
@@ -425,15 +425,17 @@ export interface components {
             accounts: number;
             contractor: {
                 kind: string;
+                /** @description text: NFC, trimmed, 1–200 characters, one line, no control/format/private-use characters */
                 name: string;
                 corporateNumber?: string;
                 accountManager: {
+                    /** @description text: NFC, trimmed, 1–200 characters, one line, no control/format/private-use characters */
                     name: string;
                     /** Format: email */
                     email: string;
                 };
-                /** @default null */
-                agent: {
+                agent?: {
+                    /** @description text: NFC, trimmed, 1–200 characters, one line, no control/format/private-use characters */
                     name: string;
                     /** Format: email */
                     email: string;
@@ -448,9 +450,11 @@ export interface components {
             startDate: string;
         };
         RejectBody: {
+            /** @description text: NFC, trimmed, 1–1000 characters, line feeds allowed, no control/format/private-use characters */
             reason: string;
         };
         DeferBody: {
+            /** @description text: NFC, trimmed, 1–1000 characters, line feeds allowed, no control/format/private-use characters */
             reason: string;
             /**
              * Format: date
@@ -473,6 +477,7 @@ export interface components {
             line?: string;
         };
         ContactBody: {
+            /** @description text: NFC, trimmed, 1–200 characters, one line, no control/format/private-use characters */
             name: string;
             /** Format: email */
             email: string;
@@ -603,6 +608,8 @@ export interface components {
         };
         UnitList: {
             items: components["schemas"]["Unit"][];
+            /** @description The opaque cursor of the next page (query `next`); null on the last page */
+            next: string | null;
         };
         PaymentBody: {
             amount: number;
@@ -845,6 +852,8 @@ export interface components {
         };
         InvoiceList: {
             items: components["schemas"]["InvoiceSummary"][];
+            /** @description The opaque cursor of the next page (query `next`); null on the last page */
+            next: string | null;
         };
         Balance: {
             unit: string;
@@ -875,6 +884,7 @@ export interface components {
         };
         OutageBody: {
             ref?: string;
+            /** @example 2024-04-05T10:00:00+09:00 */
             knownAt: string;
             scope: "all" | {
                 plan: string;
@@ -883,9 +893,12 @@ export interface components {
             };
             cause: string;
             grossNegligence?: boolean;
+            /** @description text: NFC, trimmed, 0–2000 characters, line feeds allowed, no control/format/private-use characters */
             description?: string;
+            ignoreUnknownUnits?: boolean;
         };
         OutagePatchBody: {
+            /** @example 2024-04-05T10:00:00+09:00 */
             endedAt?: string;
             cause?: string;
             scope?: "all" | {
@@ -894,18 +907,24 @@ export interface components {
                 units: string[];
             };
             grossNegligence?: boolean;
+            /** @description text: NFC, trimmed, 0–2000 characters, line feeds allowed, no control/format/private-use characters */
             description?: string;
+            ignoreUnknownUnits?: boolean;
         };
         MaintenanceBody: {
             ref?: string;
+            /** @example 2024-04-05T10:00:00+09:00 */
             startsAt: string;
+            /** @example 2024-04-05T10:00:00+09:00 */
             endsAt: string;
             scope: "all" | {
                 plan: string;
             } | {
                 units: string[];
             };
+            /** @description text: NFC, trimmed, 0–2000 characters, line feeds allowed, no control/format/private-use characters */
             description?: string;
+            ignoreUnknownUnits?: boolean;
         };
         /** @description An outage with its audit trail, verdict and compensation records */
         Outage: {
@@ -945,6 +964,8 @@ export interface components {
         };
         OutageList: {
             items: components["schemas"]["Outage"][];
+            /** @description The opaque cursor of the next page (query `next`); null on the last page */
+            next: string | null;
         };
         Compensation: {
             id: string;
@@ -1036,6 +1057,44 @@ export interface components {
                 };
             };
         };
+        /** @description The path exists but not with this method (HEAD, DELETE, PUT, OPTIONS, …): `METHOD_NOT_ALLOWED`; the Allow header lists the methods */
+        MethodNotAllowed: {
+            headers: {
+                /** @description The methods of this path */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    /** @enum {string} */
+                    code?: "METHOD_NOT_ALLOWED";
+                };
+            };
+        };
+        /** @description The body is larger than 1 MiB: `PAYLOAD_TOO_LARGE` */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    /** @enum {string} */
+                    code?: "PAYLOAD_TOO_LARGE";
+                };
+            };
+        };
+        /** @description The body is not application/json, or its charset is not UTF-8: `UNSUPPORTED_MEDIA_TYPE` (invalid UTF-8 bytes are 400 `VALIDATION_FAILED`) */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"] & {
+                    /** @enum {string} */
+                    code?: "UNSUPPORTED_MEDIA_TYPE";
+                };
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -1048,6 +1107,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "received" | "deferred" | "accepted" | "rejected";
+                limit?: string;
+                next?: string;
             };
             header?: never;
             path?: never;
@@ -1095,6 +1156,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -1155,6 +1217,9 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `INELIGIBLE_APPLICANT`: contractor.kind is neither corporation nor public_body (Art 11, DETAILS P1)
@@ -1247,22 +1312,28 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description Refused by the state of the system:
              *     - `EARLIER_APPLICATION_PENDING`: an application received earlier is still pending (Art 6-1: accepted in order of receipt)
              *     - `APPLICANT_DELINQUENT`: the applicant has an overdue invoice or a unit terminated for non-payment (Art 6-2(2), DETAILS P12)
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
              */
             409: {
                 headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        code?: "EARLIER_APPLICATION_PENDING" | "APPLICANT_DELINQUENT";
+                        code?: "EARLIER_APPLICATION_PENDING" | "APPLICANT_DELINQUENT" | "CONCURRENT_MODIFICATION";
                     };
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: the application is no longer pending: already accepted or rejected (DETAILS P7)
@@ -1353,6 +1424,26 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "CONCURRENT_MODIFICATION";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: the application is no longer pending: already accepted or rejected (DETAILS P7)
@@ -1442,6 +1533,26 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "CONCURRENT_MODIFICATION";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: the application is no longer pending: already accepted or rejected (DETAILS P7)
@@ -1467,6 +1578,8 @@ export interface operations {
                 status?: "pending" | "active" | "suspended" | "cancelled" | "terminated" | "rejected" | "deferred";
                 deadlineBefore?: string;
                 q?: string;
+                limit?: string;
+                next?: string;
             };
             header?: never;
             path?: never;
@@ -1514,6 +1627,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -1569,6 +1683,7 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -1643,22 +1758,28 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description Refused by the state of the system:
              *     - `UNIT_NOT_ACTIVE`: the unit is accepted but not started, suspended or ended (DETAILS T4)
              *     - `UNIT_CANCELLATION_PENDING`: the unit has an accepted cancellation (Art 18)
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
              */
             409: {
                 headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        code?: "UNIT_NOT_ACTIVE" | "UNIT_CANCELLATION_PENDING";
+                        code?: "UNIT_NOT_ACTIVE" | "UNIT_CANCELLATION_PENDING" | "CONCURRENT_MODIFICATION";
                     };
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: startDate is before today (DETAILS T5)
@@ -1750,23 +1871,29 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description Refused by the state of the system:
              *     - `UNIT_NOT_ACTIVE`: the unit is not active or suspended, or the line has not started or has ended (DETAILS C5)
              *     - `UNIT_CANCELLATION_PENDING`: the unit or the line already has an accepted cancellation (DETAILS C6)
              *     - `CANCELLATION_DEADLINE_PASSED`: the deadline for that end has passed; details.earliest is the earliest month end still possible (Art 18, DETAILS C3)
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
              */
             409: {
                 headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        code?: "UNIT_NOT_ACTIVE" | "UNIT_CANCELLATION_PENDING" | "CANCELLATION_DEADLINE_PASSED";
+                        code?: "UNIT_NOT_ACTIVE" | "UNIT_CANCELLATION_PENDING" | "CANCELLATION_DEADLINE_PASSED" | "CONCURRENT_MODIFICATION";
                     };
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: `end` is neither "term_end" nor a date YYYY-MM-DD (judged after the unit and line are found, DETAILS C4)
@@ -1858,6 +1985,26 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "CONCURRENT_MODIFICATION";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -1913,6 +2060,7 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -1922,6 +2070,8 @@ export interface operations {
             query?: {
                 status?: "open" | "overdue" | "paid";
                 unit?: string;
+                limit?: string;
+                next?: string;
             };
             header?: never;
             path?: never;
@@ -1984,6 +2134,7 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2039,6 +2190,7 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2046,8 +2198,8 @@ export interface operations {
     recordPayment: {
         parameters: {
             query?: never;
-            header?: {
-                "Idempotency-Key"?: string;
+            header: {
+                "Idempotency-Key": string;
             };
             path: {
                 id: string;
@@ -2072,7 +2224,7 @@ export interface operations {
             /**
              * @description Malformed request (DETAILS X3):
              *     - `VALIDATION_FAILED`: the body is not JSON or does not match the schema (details.issues)
-             *     - `VALIDATION_FAILED`: the Idempotency-Key header is not 1–128 printable ASCII characters
+             *     - `VALIDATION_FAILED`: the Idempotency-Key header is missing or not 1–128 printable ASCII characters
              */
             400: {
                 headers: {
@@ -2116,22 +2268,28 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description Refused by the state of the system:
              *     - `PAYMENT_EXCEEDS_BALANCE`: the amount exceeds the balance (interest not yet invoiced excluded, DETAILS L9); also any payment on a paid invoice
              *     - `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different request
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
              */
             409: {
                 headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        code?: "PAYMENT_EXCEEDS_BALANCE" | "IDEMPOTENCY_KEY_REUSED";
+                        code?: "PAYMENT_EXCEEDS_BALANCE" | "IDEMPOTENCY_KEY_REUSED" | "CONCURRENT_MODIFICATION";
                     };
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: paidOn is after today or before the issue date (DETAILS L5)
@@ -2155,6 +2313,8 @@ export interface operations {
         parameters: {
             query?: {
                 open?: "true" | "false";
+                limit?: string;
+                next?: string;
             };
             header?: never;
             path?: never;
@@ -2202,6 +2362,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2261,6 +2422,26 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "CONCURRENT_MODIFICATION";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: unknown cause, or a ref already used by another outage (DETAILS O7)
@@ -2332,6 +2513,7 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2407,6 +2589,26 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "CONCURRENT_MODIFICATION";
+                    };
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: the outage has already ended (a second end, DETAILS O7), or an unknown cause
@@ -2475,6 +2677,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "CONCURRENT_MODIFICATION";
                     };
                 };
             };
@@ -2550,6 +2770,9 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: startsAt or endsAt is not an ISO-8601 timestamp, or startsAt is not before endsAt (DETAILS M2)
@@ -2622,6 +2845,7 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2683,6 +2907,7 @@ export interface operations {
                     };
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2746,6 +2971,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2796,6 +3022,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2882,21 +3109,27 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description Refused by the state of the system:
              *     - `CLOCK_NOT_SETTABLE`: the stack follows the real date (AWS)
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
              */
             409: {
                 headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {string} */
-                        code?: "CLOCK_NOT_SETTABLE";
+                        code?: "CLOCK_NOT_SETTABLE" | "CONCURRENT_MODIFICATION";
                     };
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /**
              * @description Refused by a rule:
              *     - `VALIDATION_FAILED`: `to` is not after today, or more than two years ahead
@@ -2950,6 +3183,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -2990,6 +3224,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -10,7 +10,7 @@ import type { MiddlewareObj } from '@middy/core';
 import { timingSafeEqual } from 'node:crypto';
 import { DomainError } from '#domain/errors.ts';
 import { ROLES, type Principal, type Role } from '#use-cases/authz.ts';
-import type { HttpEvent, HttpResult } from '#runtime/http.ts';
+import { requestIdOf, type HttpEvent, type HttpResult } from '#runtime/http.ts';
 
 export interface LocalUser {
   readonly id: string;
@@ -59,7 +59,7 @@ export function authenticate(auth: AuthConfig): MiddlewareObj<HttpEvent, HttpRes
   return {
     before: async (request) => {
       const ev = request.event as AuthedEvent;
-      const requestId = ev.requestContext?.requestId;
+      const requestId = requestIdOf(ev);
       let p: Principal | 'no-role' | null = null;
       if (auth.mode === 'jwt') {
         const claims = (ev.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;

@@ -1,9 +1,21 @@
-/** The one `api` function: auth and the error map around @middy/http-router over the routes. */
-import middy from '@middy/core';
+/**
+ * The one `api` function: auth, the method check (405 with Allow) and the error map around
+ * @middy/http-router over the routes; every answer carries `x-request-id` (also in the access log),
+ * and every request sees its business date (request schemas check dates against it).
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
-import { httpErrors, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import type { Context } from 'aws-lambda';
+import { DomainError } from '#domain/errors.ts';
+import { httpErrors, requestIdOf, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { logger } from '#runtime/logger.ts';
+import { withRequestContext } from '#runtime/request-context.ts';
+import { withDeadline } from '#use-cases/contention.ts';
 import { authenticate } from './auth.ts';
 import { makeAdvanceClock, makeGetAudit, makeGetClock, makeGetDashboard, makeGetUnitDesktops, makeGetUnitNotices } from './routes/console.ts';
+
+/** Time kept back from the function's timeout to answer (a 409 rather than a timeout). */
+const ANSWER_MARGIN_MS = 3000;
 import { makeOpenApi } from './routes/openapi.ts';
 import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
@@ -43,8 +55,62 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
   ];
 }
 
-export const makeHandler = (deps: ApiDeps) =>
-  middy<HttpEvent, HttpResult>()
+/** `/units/{id}` → a matcher of one path segment per parameter. */
+const pattern = (path: string) => new RegExp(`^${path.replace(/\{[^/]+\}/g, '[^/]+')}$`);
+
+/**
+ * Before the router: a path no route has is 404 NOT_FOUND; a path some route has with another method
+ * (HEAD, DELETE, PUT, OPTIONS, …) is 405 METHOD_NOT_ALLOWED with the `Allow` header.
+ */
+function methodCheck(table: readonly { method: string; path: string }[]): MiddlewareObj<HttpEvent, HttpResult> {
+  const byPattern = new Map<string, { re: RegExp; methods: Set<string> }>();
+  for (const r of table) {
+    const e = byPattern.get(r.path) ?? { re: pattern(r.path), methods: new Set<string>() };
+    e.methods.add(r.method);
+    byPattern.set(r.path, e);
+  }
+  return {
+    before: async (request) => {
+      const method = request.event.requestContext?.http?.method ?? '';
+      const path = request.event.rawPath ?? '';
+      const allow = new Set<string>();
+      for (const { re, methods } of byPattern.values()) if (re.test(path)) for (const m of methods) allow.add(m);
+      if (allow.size === 0) throw new DomainError('NOT_FOUND', `no route ${method} ${path.slice(0, 200)}`, {});
+      if (!allow.has(method)) throw new DomainError('METHOD_NOT_ALLOWED', `${method.slice(0, 20)} is not allowed on ${path.slice(0, 200)}`, { allow: [...allow].sort() });
+    },
+  };
+}
+
+export const makeHandler = (deps: ApiDeps) => {
+  const table = routes(deps);
+  const inner = middy<HttpEvent, HttpResult>()
     .use(httpErrors())
     .use(authenticate(deps.auth))
-    .handler(httpRouterHandler(routes(deps)) as unknown as (e: HttpEvent) => Promise<HttpResult>);
+    .use(methodCheck(table))
+    .handler(httpRouterHandler(table) as unknown as (e: HttpEvent) => Promise<HttpResult>);
+  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    const requestId = requestIdOf(event);
+    const t0 = Date.now();
+    const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
+    const deadline = Date.now() + Math.max(1000, remaining - ANSWER_MARGIN_MS);
+    const result = await withRequestContext({ today: deps.clock.today(), requestId }, () => withDeadline(deadline, () => inner(event, context)));
+    const res: HttpResult = { ...result, headers: { ...result.headers, 'x-request-id': requestId } };
+    logger.info('request', {
+      requestId,
+      method: event.requestContext?.http?.method,
+      path: event.rawPath?.slice(0, 200),
+      status: res.statusCode,
+      ms: Date.now() - t0,
+      ...(res.statusCode !== undefined && res.statusCode >= 400 ? { code: errorCode(res.body) } : {}),
+    });
+    return res;
+  };
+};
+
+function errorCode(body: string | undefined): string | undefined {
+  try {
+    return (JSON.parse(body ?? '{}') as { code?: string }).code;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { date: { type: 'string' } } });
+const { values } = parseArgs({ options: { date: { type: 'string' }, home: { type: 'string', default: '.local' } } });
 let state: { urls: { api: string }; token: string };
 try {
-  state = JSON.parse(readFileSync(resolve('.local', 'stack.json'), 'utf8'));
+  state = JSON.parse(readFileSync(resolve(values.home, 'stack.json'), 'utf8'));
 } catch {
   console.error('No running stack found (.local/stack.json): start it with `npm start` first.');
   process.exit(1);

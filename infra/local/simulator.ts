@@ -106,11 +106,16 @@ function request(e: Record<string, unknown>, at: Instant): { method: string; url
     }
     case 'outage_start':
       // knownAt is the event's instant (Art 35-1).
-      return { method: 'POST', url: '/outages', body: { ref: e.ref, knownAt: formatJst(at), scope: e.scope, cause: e.cause, grossNegligence: e.grossNegligence, description: e.description } };
+      // O7: unknown units of a scope are ignored in the event language (the API refuses them unless asked).
+      return {
+        method: 'POST',
+        url: '/outages',
+        body: { ref: e.ref, knownAt: formatJst(at), scope: e.scope, cause: e.cause, grossNegligence: e.grossNegligence, description: e.description, ignoreUnknownUnits: true },
+      };
     case 'outage_end':
       return need('ref') ? { method: 'PATCH', url: `/outages/${path(e.ref)}`, body: { endedAt: formatJst(at) } } : { code: 'VALIDATION_FAILED' };
     case 'maintenance':
-      return { method: 'POST', url: '/maintenances', body: { ref: e.ref, scope: e.scope, startsAt: e.startsAt, endsAt: e.endsAt, description: e.description } };
+      return { method: 'POST', url: '/maintenances', body: { ref: e.ref, scope: e.scope, startsAt: e.startsAt, endsAt: e.endsAt, description: e.description, ignoreUnknownUnits: true } };
     default:
       return { code: 'VALIDATION_FAILED' };
   }
@@ -120,7 +125,13 @@ async function applyEvent(stack: EmbeddedStack, te: TimedEvent): Promise<EventRe
   const r = request(te.event, te.at);
   if ('code' in r) return { index: te.index, ok: false, code: r.code };
   const res = await stack.api(
-    apiEvent({ method: r.method, url: r.url, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: r.body === undefined ? undefined : JSON.stringify(r.body) }),
+    apiEvent({
+      method: r.method,
+      url: r.url,
+      // Each pay event is one payment: its own Idempotency-Key (required by the API).
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(te.event.type === 'pay' ? { 'idempotency-key': `event-${te.index}` } : {}) },
+      body: r.body === undefined ? undefined : JSON.stringify(r.body),
+    }),
     ctx,
   );
   await stack.drain();

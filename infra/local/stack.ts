@@ -20,6 +20,9 @@ import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
 import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
 import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
 import { randomIds } from '#runtime/clock.ts';
+import { statusOf, tokenMatches } from '#runtime/http.ts';
+import { DailyRunBody } from '#runtime/schemas.ts';
+import { DomainError } from '#domain/errors.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
 import type { Clock, OutboxMessage, UnitDayMessage } from '#use-cases/ports.ts';
 import { makeHandler as makeApi } from '#functions/api/handler.ts';
@@ -229,12 +232,23 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         extra: async (req, body) => {
           if (opts.consoleDir && req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/console'))) return serveStatic(opts.consoleDir, req.url === '/' ? '/console/' : req.url, '/console/');
           if (req.method === 'POST' && req.url === '/_local/sign-in') return localSignIn(opts.users ?? [], body);
-          if (req.method !== 'POST' || req.url !== '/_local/daily') return null;
-          if (req.headers.authorization !== `Bearer ${opts.apiToken ?? 'local-token'}`) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'missing or invalid credentials', details: {} } };
+          if (req.url !== '/_local/daily' && !req.url?.startsWith('/_local/')) return null;
+          if (req.url !== '/_local/daily') return { status: 404, body: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}`, details: {} } };
+          if (req.method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here`, details: { allow: ['POST'] } } };
+          if (!tokenMatches(req.headers.authorization, opts.apiToken ?? 'local-token')) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'missing or invalid credentials', details: {} } };
+          let event: unknown;
           try {
-            return { status: 200, body: await runDaily(JSON.parse(body || '{}') as DailyRunEvent) };
+            event = body.trim() === '' ? {} : JSON.parse(body);
+          } catch {
+            return { status: 400, body: { code: 'VALIDATION_FAILED', message: 'the body is not valid JSON', details: {} } };
+          }
+          const parsed = DailyRunBody.safeParse(event);
+          if (!parsed.success) return { status: 400, body: { code: 'VALIDATION_FAILED', message: 'the body does not match the schema', details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } } };
+          try {
+            return { status: 200, body: await runDaily(parsed.data) };
           } catch (e) {
-            return { status: 409, body: { code: 'VALIDATION_FAILED', message: (e as Error).message, details: {} } };
+            if (e instanceof DomainError) return { status: statusOf(e), body: { code: e.code, message: e.message, details: e.details } };
+            throw e;
           }
         },
       });

@@ -1,10 +1,13 @@
 /**
  * `npm start`: the whole system on this machine (127.0.0.1 only), data persisted under .local/.
  *   npm start -- --today 2025-03-01     pin the business date (X4)
- *   ports: --api-port 3000 --dynamodb-port 8000 --ses-port 8005 --workspaces-port 8010
+ *   ports: --api-port 3000 --dynamodb-port 8000 --ses-port 8005 --workspaces-port 8010 (0 = any free port)
+ *   --home DIR   where the token, the store and stack.json live (default .local)
+ * It stops every child (DynamoDB Local, the emulators, the servers) on SIGINT, SIGTERM and SIGHUP,
+ * and also when the process that started it goes away (npm or tsx killed without passing the signal on).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseLocalDate } from '#domain/calendar.ts';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     'ses-port': { type: 'string', default: process.env.SES_PORT ?? '8005' },
     'workspaces-port': { type: 'string', default: process.env.WORKSPACES_PORT ?? '8010' },
     config: { type: 'string' },
+    home: { type: 'string', default: '.local' },
   },
 });
 
@@ -32,8 +36,8 @@ if (javaVersion() === null) {
   console.error(JAVA_HELP);
   process.exit(1);
 }
-const home = resolve('.local');
-mkdirSync(home, { recursive: true });
+const home = resolve(values.home);
+mkdirSync(home, { recursive: true, mode: 0o700 });
 
 // The business clock: --today pins it; otherwise the real date, shifted by what the test clock advanced
 // (kept in .local/clock.json so a restart keeps the date the store and the emulators have reached).
@@ -67,7 +71,10 @@ if (!existsSync(usersFile)) {
 const users = JSON.parse(readFileSync(usersFile, 'utf8')) as LocalUser[];
 const tokenFile = resolve(home, 'api-token');
 if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+chmodSync(tokenFile, 0o600); // a token file written by an older version may be world-readable
 const apiToken = readFileSync(tokenFile, 'utf8').trim();
+/** The token is never printed in full: its first 4 characters identify it, the file holds it. */
+const maskedToken = `${apiToken.slice(0, 4)}…`;
 const config = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {};
 
 const t0 = Date.now();
@@ -88,7 +95,8 @@ const stack = await startEmbeddedStack({
   },
 });
 const stateFile = resolve(home, 'stack.json');
-writeFileSync(stateFile, JSON.stringify({ pid: process.pid, urls: stack.urls, token: apiToken, today: values.today ?? null }, null, 2));
+writeFileSync(stateFile, JSON.stringify({ pid: process.pid, urls: stack.urls, token: apiToken, today: values.today ?? null }, null, 2), { mode: 0o600 });
+chmodSync(stateFile, 0o600);
 
 // Catch up at start-up (a missed 00:05 loses nothing), then every day at 00:05 JST.
 const report = await stack.runDaily({ date: clock.today() });
@@ -106,9 +114,9 @@ console.log(`
 ココナワーク back office — embedded stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s (business date ${clock.today()}${values.today ? ', pinned' : ''})
 
   Console        ${stack.urls.api}/console/
-                 sign in as ${users.map((u) => `${u.id} / ${u.password}`).join(',  ')}
+                 sign in as ${users.map((u) => u.id).join(' / ')} — passwords in ${usersFile}
                  (operator: everything · viewer: read only · agent: the contracts of ${users.find((u) => u.role === 'agent')?.agentEmail ?? '-'})
-  API            ${stack.urls.api}        (Authorization: Bearer ${apiToken})
+  API            ${stack.urls.api}        (Authorization: Bearer ${maskedToken}, the token is in ${tokenFile})
   Mail inbox     ${stack.urls.inbox}       (local SES; the notices sent)
   DynamoDB Local ${stack.urls.dynamodb}   (table ${stack.tableName}, data in .local/data)
   WorkSpaces     ${stack.urls.workspaces}   (emulator, awsJson1.1)
@@ -116,10 +124,10 @@ console.log(`
                  npm run daily -- --date YYYY-MM-DD
   Outage watch   every hour at HH:00
 
-  export API=${stack.urls.api} TOKEN=${apiToken}
+  export API=${stack.urls.api} TOKEN=$(cat ${tokenFile})
   curl -s -H "authorization: Bearer $TOKEN" $API/applications
 
-Ctrl-C stops everything.`);
+Ctrl-C (or SIGTERM, SIGHUP) stops everything.`);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -135,3 +143,47 @@ async function shutdown(signal: string) {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+/**
+ * The processes that started this one in the same process group (tsx, `sh -c`, npm): if any of them
+ * goes away without passing a signal on (npm killed by SIGHUP or SIGKILL, tsx killed), stop too.
+ * Linux reads /proc; elsewhere only the parent is watched (a new ppid means it died).
+ */
+function launchers(): number[] {
+  const stat = (pid: number) => {
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' '); // state ppid pgrp …
+      return { state: f[0]!, ppid: Number(f[1]), pgrp: Number(f[2]) };
+    } catch {
+      return null;
+    }
+  };
+  const self = stat(process.pid);
+  if (!self) return [];
+  const chain: number[] = [];
+  for (let pid = self.ppid; pid > 1; ) {
+    const s = stat(pid);
+    if (!s || s.pgrp !== self.pgrp) break;
+    chain.push(pid);
+    pid = s.ppid;
+  }
+  return chain;
+}
+const parentAtStart = process.ppid;
+const watched = launchers();
+const gone = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
+  } catch {
+    return false;
+  }
+};
+setInterval(() => {
+  if (process.ppid !== parentAtStart || watched.some(gone)) void shutdown('launcher exited');
+}, 1000).unref();

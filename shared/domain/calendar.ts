@@ -140,7 +140,11 @@ export function parseInstant(s: unknown): Instant | null {
   if (off === 'Z') offsetMs = 0;
   else if (off) {
     const sign = off[0] === '-' ? -1 : 1;
-    offsetMs = sign * (Number(off.slice(1, 3)) * 3600 + Number(off.slice(4, 6)) * 60) * 1000;
+    const oh = Number(off.slice(1, 3));
+    const om = Number(off.slice(-2));
+    // Real UTC offsets lie within ±14:00 (Line Islands); anything else is not an instant.
+    if (om > 59 || oh * 60 + om > 14 * 60) return null;
+    offsetMs = sign * (oh * 3600 + om * 60) * 1000;
   }
   return (toDayNumber(day) * 86400000 + ((hh * 60 + mm) * 60 + ss) * 1000 + ms - offsetMs) as Instant;
 }
@@ -163,4 +167,21 @@ export function formatJst(t: Instant): string {
   const s = Math.floor(msOfDay / 1000);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${day}T${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}+09:00`;
+}
+
+/**
+ * The dates a request may name, relative to the business date (documented in the README): from
+ * ten years before it to two years after it. Outside that a date is a typo (1900, 20205), not a fact.
+ */
+export const REQUEST_DATE_RANGE = { daysBefore: 3653, daysAfter: 731 } as const;
+
+/** The first and last date a request may name on business date `today` (REQUEST_DATE_RANGE). */
+export function requestDateRange(today: LocalDate): { from: LocalDate; to: LocalDate } {
+  return { from: addDays(today, -REQUEST_DATE_RANGE.daysBefore), to: addDays(today, REQUEST_DATE_RANGE.daysAfter) };
+}
+
+/** Whether `d` lies within REQUEST_DATE_RANGE of the business date `today`. */
+export function withinRequestRange(d: LocalDate, today: LocalDate): boolean {
+  const { from, to } = requestDateRange(today);
+  return compareDates(d, from) >= 0 && compareDates(d, to) <= 0;
 }

@@ -17,10 +17,18 @@ export type ErrorCode =
   | 'PAYMENT_EXCEEDS_BALANCE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'NOT_IMPLEMENTED'
-  | 'GONE';
+  | 'GONE'
+  /** A write lost the race for its unit or invoice after every retry: retry later (409, Retry-After). */
+  | 'CONCURRENT_MODIFICATION'
+  /** The path exists, the method does not (405, Allow). */
+  | 'METHOD_NOT_ALLOWED'
+  /** A body that is not `application/json` in UTF-8 (415). */
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  /** A body over the size limit (413). */
+  | 'PAYLOAD_TOO_LARGE';
 
 /** invalid: malformed input (400); rule: a rule refuses well-formed input (422); conflict: state (409). */
-export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'gone' | 'not-implemented';
+export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'gone' | 'not-implemented' | 'method' | 'media-type' | 'too-large';
 
 const KIND: Record<ErrorCode, ErrorKind> = {
   VALIDATION_FAILED: 'invalid',
@@ -41,6 +49,10 @@ const KIND: Record<ErrorCode, ErrorKind> = {
   IDEMPOTENCY_KEY_REUSED: 'conflict',
   NOT_IMPLEMENTED: 'not-implemented',
   GONE: 'gone',
+  CONCURRENT_MODIFICATION: 'conflict',
+  METHOD_NOT_ALLOWED: 'method',
+  UNSUPPORTED_MEDIA_TYPE: 'media-type',
+  PAYLOAD_TOO_LARGE: 'too-large',
 };
 
 export class DomainError extends Error {

@@ -4,10 +4,11 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import { DomainError, type ErrorCode, type ErrorKind } from '#domain/errors.ts';
 import { logger } from './logger.ts';
+import { requestContext } from './request-context.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsed?: { body?: unknown; query?: unknown; params?: unknown } };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -21,7 +22,41 @@ const STATUS: Record<ErrorKind, number> = {
   gone: 410,
   rule: 422,
   'not-implemented': 501,
+  method: 405,
+  'media-type': 415,
+  'too-large': 413,
 };
+
+/** The one status of a domain error (README "Errors"). */
+export const statusOf = (e: DomainError): number => STATUS[e.kind];
+
+/** Seconds a client should wait before retrying a CONCURRENT_MODIFICATION. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** Headers an error answer carries: Retry-After on a lost race, Allow on a wrong method. */
+function errorHeaders(e: DomainError): Record<string, string> {
+  if (e.code === 'CONCURRENT_MODIFICATION') return { 'retry-after': String(RETRY_AFTER_SECONDS) };
+  if (e.code === 'METHOD_NOT_ALLOWED' && Array.isArray(e.details.allow)) return { allow: (e.details.allow as string[]).join(', ') };
+  return {};
+}
+
+/** A bearer token compared in constant time (length included: a wrong length is refused after a dummy compare). */
+export function tokenMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.*)$/i.exec(header ?? '');
+  const given = Buffer.from(m?.[1] ?? '');
+  const want = Buffer.from(token);
+  const same = given.length === want.length && timingSafeEqual(given, want);
+  if (given.length !== want.length) timingSafeEqual(want, want);
+  return m !== null && same;
+}
+
+/** A client-sent `x-request-id` is kept when it is 1–128 of [A-Za-z0-9._:-]; otherwise API Gateway's own id. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export function requestIdOf(ev: Pick<HttpEvent, 'headers' | 'requestContext'>): string {
+  const given = ev.headers?.['x-request-id'];
+  if (given !== undefined && REQUEST_ID.test(given)) return given;
+  return ev.requestContext?.requestId ?? randomUUID();
+}
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
@@ -31,30 +66,68 @@ export function errorResult(code: ErrorCode, status: number, message: string, de
   return json(status, { code, message, details });
 }
 
-/** Registered outermost: DomainError → its status; router 404/405 → NOT_FOUND; anything else → 500, logged. */
+/** Registered outermost: DomainError → its status; router 404 → NOT_FOUND; anything else → 500, logged. */
 export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: async (request) => {
       const e = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
       if (e instanceof DomainError) {
-        request.response = errorResult(e.code, STATUS[e.kind], e.message, e.details);
+        request.response = json(STATUS[e.kind], { code: e.code, message: e.message, details: e.details }, errorHeaders(e));
+      } else if (e?.name === 'TimeoutError') {
+        // The function ran out of time (an overloaded store): say so, and when to retry. Not an input error.
+        logger.warn('request timed out', { requestId: requestContext()?.requestId });
+        request.response = json(503, { code: 'SERVICE_UNAVAILABLE', message: 'the request ran out of time: retry later', details: {} }, { 'retry-after': '5' });
       } else if (e && (e.statusCode === 404 || e.statusCode === 405)) {
         request.response = errorResult('NOT_FOUND', 404, `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`);
       } else {
-        logger.error('unhandled error', { error: e });
-        request.response = json(500, { code: 'INTERNAL', message: 'internal error', details: {} });
+        logger.error('unhandled error', { error: e, requestId: requestContext()?.requestId });
+        request.response = json(500, { code: 'INTERNAL', message: 'internal error', details: { requestId: requestContext()?.requestId } });
       }
     },
   };
 }
 
-function issues(err: z.ZodError): { path: string; message: string }[] {
-  return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+/** The largest body accepted (API Gateway's own limit is 10 MB; no request of this API needs more than this). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body's text: refused with 415 unless it is JSON (`application/json` or `+json`; a missing
+ * content-type is taken as JSON) in UTF-8 (no charset, or charset=utf-8), with 400 when its bytes are
+ * not valid UTF-8, with 413 when over MAX_BODY_BYTES.
+ */
+export function bodyText(ev: HttpEvent): string {
+  if (ev.body === undefined || ev.body === null || ev.body === '') return '';
+  const bytes = ev.isBase64Encoded ? Buffer.from(ev.body, 'base64') : Buffer.from(ev.body, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`, { limit: MAX_BODY_BYTES });
+  const ct = ev.headers?.['content-type'] ?? ev.headers?.['Content-Type'];
+  if (ct !== undefined) {
+    const [type, ...params] = ct.split(';').map((p) => p.trim().toLowerCase());
+    if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type ?? ''))
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json', { contentType: ct.slice(0, 100) });
+    for (const p of params) {
+      const [k, v] = p.split('=').map((x) => x.trim().replace(/^"|"$/g, ''));
+      if (k === 'charset' && v !== 'utf-8' && v !== 'utf8')
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'the body must be UTF-8 (charset=utf-8)', { charset: (v ?? '').slice(0, 40) });
+    }
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', 'the body is not valid UTF-8', {});
+  }
 }
+
+function issues(err: z.ZodError): { path: string; message: string }[] {
+  return err.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+/** The fields named by a zod error (`details.fields`), e.g. `contractor.name`. */
+const fields = (err: z.ZodError) => [...new Set(err.issues.map((i) => i.path.join('.')))].slice(0, 20);
 
 /** The JSON body (base64-aware) validated with a strict zod schema; 400 VALIDATION_FAILED otherwise. */
 export function readJsonBody<S extends z.ZodType>(ev: HttpEvent, schema: S): z.infer<S> {
-  const raw = ev.body === undefined || ev.body === null ? '' : ev.isBase64Encoded ? Buffer.from(ev.body, 'base64').toString('utf8') : ev.body;
+  const raw = bodyText(ev);
   let body: unknown;
   try {
     body = raw.trim() === '' ? undefined : JSON.parse(raw);
@@ -62,7 +135,10 @@ export function readJsonBody<S extends z.ZodType>(ev: HttpEvent, schema: S): z.i
     throw new DomainError('VALIDATION_FAILED', 'the body is not valid JSON', {});
   }
   const r = schema.safeParse(body);
-  if (!r.success) throw new DomainError('VALIDATION_FAILED', 'the body does not match the schema', { issues: issues(r.error) });
+  if (!r.success) {
+    const f = fields(r.error);
+    throw new DomainError('VALIDATION_FAILED', `the body does not match the schema: ${f.join(', ') || '(the body)'}`, { fields: f, issues: issues(r.error) });
+  }
   return r.data;
 }
 
@@ -88,7 +164,10 @@ export function parseParams<P extends z.ZodType, Q extends z.ZodType>(params: P 
       }
       if (query) {
         const r = query.safeParse(ev.queryStringParameters ?? {});
-        if (!r.success) throw new DomainError('VALIDATION_FAILED', 'the query string does not match the schema', { issues: issues(r.error) });
+        if (!r.success) {
+          const f = fields(r.error);
+          throw new DomainError('VALIDATION_FAILED', `the query string does not match the schema: ${f.join(', ')}`, { fields: f, issues: issues(r.error) });
+        }
         out.query = r.data;
       }
       ev.parsed = { ...ev.parsed, ...out };
@@ -108,10 +187,7 @@ export function requireAuth(mode: 'iam' | 'token', token?: string): MiddlewareOb
         const iam = (ev.requestContext as { authorizer?: { iam?: unknown } }).authorizer?.iam;
         if (iam) return;
       } else if (token) {
-        const header = ev.headers?.authorization ?? ev.headers?.Authorization ?? '';
-        const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
-        const want = Buffer.from(token);
-        if (/^Bearer\s+/i.test(header) && given.length === want.length && timingSafeEqual(given, want)) return;
+        if (tokenMatches(ev.headers?.authorization ?? ev.headers?.Authorization, token)) return;
       }
       throw new DomainError('UNAUTHORIZED', 'missing or invalid credentials', {});
     },

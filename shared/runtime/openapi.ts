@@ -98,7 +98,9 @@ export const UnitView = z
   })
   .meta({ description: 'A unit (= its application): contract lines, desktops, deadlines and status history' });
 
-export const UnitList = z.strictObject({ items: z.array(UnitView) });
+/** A page of a list: `next` is the cursor of the next page (pass it as `?next=`), null on the last page. */
+const nextCursor = z.string().nullable().meta({ description: 'The opaque cursor of the next page (query `next`); null on the last page' });
+export const UnitList = z.strictObject({ items: z.array(UnitView), next: nextCursor });
 
 const INVOICE_KINDS = ['fees', 'late_interest'] as const;
 const INVOICE_STATUSES = ['open', 'overdue', 'paid'] as const;
@@ -157,7 +159,7 @@ export const InvoiceSummaryView = z.strictObject({
   paidOn: LocalDateSchema.nullable(),
   status: z.enum(INVOICE_STATUSES),
 });
-export const InvoiceList = z.strictObject({ items: z.array(InvoiceSummaryView) });
+export const InvoiceList = z.strictObject({ items: z.array(InvoiceSummaryView), next: nextCursor });
 
 /** What a unit owes (GET /units/{id}/balance). */
 export const BalanceView = z.strictObject({
@@ -210,7 +212,7 @@ export const OutageView = z
     compensations: z.array(CompensationView),
   })
   .meta({ description: 'An outage with its audit trail, verdict and compensation records' });
-export const OutageList = z.strictObject({ items: z.array(OutageView) });
+export const OutageList = z.strictObject({ items: z.array(OutageView), next: nextCursor });
 
 export const MaintenanceView = z.strictObject({
   id: z.string(),
@@ -294,6 +296,7 @@ const GatewayError = z.object({ message: z.string() });
 
 export type ApiErrorCode = ErrorCode | 'INTERNAL';
 type ErrorStatus = 400 | 401 | 404 | 409 | 422;
+/** Answers every route may give besides its own: 405 (another method), 413/415 (bodies), 409 on lost races. */
 interface ErrorCase {
   readonly code: ApiErrorCode;
   readonly when: string;
@@ -511,14 +514,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/invoices/{id}/payments',
     operationId: 'recordPayment',
-    summary: 'Record a payment (Art 28–31); refusals in the order of DETAILS L6. Idempotent with an Idempotency-Key',
+    summary: 'Record a payment (Art 28–31); refusals in the order of DETAILS L6. The Idempotency-Key header is required: a retry with the same key and body returns the first result',
     tag: 'invoices',
     params: InvoiceIdParam,
-    headers: z.object({ 'Idempotency-Key': IdempotencyKeyHeader.optional() }),
+    headers: z.object({ 'Idempotency-Key': IdempotencyKeyHeader }),
     body: PaymentBody,
     response: { status: 201, description: 'The invoice after the payment (the same result again for a retry with the same Idempotency-Key)', schema: InvoiceView },
     errors: {
-      400: [bodyShape, { code: 'VALIDATION_FAILED', when: 'the Idempotency-Key header is not 1–128 printable ASCII characters' }],
+      400: [bodyShape, { code: 'VALIDATION_FAILED', when: 'the Idempotency-Key header is missing or not 1–128 printable ASCII characters' }],
       401: unauthorized,
       404: invoiceNotFound,
       409: [
@@ -785,6 +788,17 @@ const errorResponse500 = {
   content: { 'application/json': { schema: { allOf: [ref('Error'), { type: 'object', properties: { code: { type: 'string', enum: ['INTERNAL'] } } }] } } },
 };
 
+const lostRace: ErrorCase = {
+  code: 'CONCURRENT_MODIFICATION',
+  when: 'other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds',
+};
+
+const fixedError = (description: string, code: ApiErrorCode, headers?: Json) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: { allOf: [ref('Error'), { type: 'object', properties: { code: { type: 'string', enum: [code] } } }] } } },
+});
+
 const gatewayResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('GatewayError') } } });
 
 function operation(route: ApiRoute): Json {
@@ -795,9 +809,16 @@ function operation(route: ApiRoute): Json {
       content: { 'application/json': { schema: schemaOrRef(route.response.schema, 'output') } },
     },
   };
+  const contended = route.method !== 'GET' && route.operationId !== 'submitApplication' && route.operationId !== 'announceMaintenance';
   for (const status of [400, 401, 404, 409, 422] as const) {
-    const cases = route.errors[status];
-    if (cases) responses[status] = errorResponse(status, cases);
+    const cases = [...(route.errors[status] ?? []), ...(status === 409 && contended ? [lostRace] : [])];
+    if (cases.length) responses[status] = errorResponse(status, cases);
+  }
+  if (contended) (responses[409] as Json).headers = { 'Retry-After': { description: 'With CONCURRENT_MODIFICATION: seconds to wait before retrying', schema: { type: 'integer' } } };
+  responses[405] = { $ref: '#/components/responses/MethodNotAllowed' };
+  if (route.body) {
+    responses[413] = { $ref: '#/components/responses/PayloadTooLarge' };
+    responses[415] = { $ref: '#/components/responses/UnsupportedMediaType' };
   }
   responses[403] = { $ref: '#/components/responses/Forbidden' };
   responses[429] = { $ref: '#/components/responses/TooManyRequests' };
@@ -828,7 +849,9 @@ export function buildOpenApi(): Json {
         'Applications, units and their notices under the terms of service. On AWS every route requires a Cognito JWT ' +
         '(API Gateway JWT authorizer; people in the groups operator / viewer / agent, machine callers by client credentials ' +
         'with a scope kokona/<role>); the embedded stack (`npm start`) takes a local user\'s bearer token instead. ' +
-        'Errors are `{ code, message, details }` with the status of DETAILS X3; an unknown route answers 404 `NOT_FOUND`.',
+        'Errors are `{ code, message, details }` with the status of DETAILS X3; an unknown route answers 404 `NOT_FOUND`, a known path ' +
+        'with another method 405 `METHOD_NOT_ALLOWED` (with Allow). Every answer carries `x-request-id` (a well-formed client ' +
+        '`x-request-id` is echoed). Lists page with `limit` (1–200, default 50) and the opaque `next` of the previous page.',
     },
     servers: [
       {
@@ -857,6 +880,11 @@ export function buildOpenApi(): Json {
         },
         TooManyRequests: gatewayResponse('API Gateway: the stage throttle was exceeded'),
         InternalError: errorResponse500,
+        MethodNotAllowed: fixedError('The path exists but not with this method (HEAD, DELETE, PUT, OPTIONS, …): `METHOD_NOT_ALLOWED`; the Allow header lists the methods', 'METHOD_NOT_ALLOWED', {
+          Allow: { description: 'The methods of this path', schema: { type: 'string' } },
+        }),
+        PayloadTooLarge: fixedError('The body is larger than 1 MiB: `PAYLOAD_TOO_LARGE`', 'PAYLOAD_TOO_LARGE'),
+        UnsupportedMediaType: fixedError('The body is not application/json, or its charset is not UTF-8: `UNSUPPORTED_MEDIA_TYPE` (invalid UTF-8 bytes are 400 `VALIDATION_FAILED`)', 'UNSUPPORTED_MEDIA_TYPE'),
       },
       securitySchemes: {
         cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access or ID token, checked by the API Gateway JWT authorizer' },

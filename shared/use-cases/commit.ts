@@ -3,10 +3,9 @@ import { notFound } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import { advanceUnit, nextWakeUp, stampTransitions } from '#domain/lifecycle.ts';
 import type { Unit } from '#domain/unit.ts';
-import { ConcurrentModificationError, type AuditLog, type CoreDeps, type IdempotencyRecord } from './ports.ts';
+import { retryOnConflict } from './contention.ts';
+import type { AuditLog, CoreDeps, IdempotencyRecord } from './ports.ts';
 import type { Principal } from './authz.ts';
-
-const MAX_ATTEMPTS = 8;
 
 export interface Transition {
   readonly unit: Unit;
@@ -30,7 +29,8 @@ export function businessDayDone(deps: Pick<CoreDeps, 'clock'>): LocalDate {
  * 2. let the domain compute the transition;
  * 3. save the new state with its outbox items and its next wake-up in one conditional write;
  * 4. hand the outbox items to the publisher.
- * A lost race reloads and recomputes, so the domain always sees the current state. Returns the saved unit.
+ * A lost race reloads and recomputes (contention.ts: jittered back-off, then CONCURRENT_MODIFICATION),
+ * so the domain always sees the current state. Returns the saved unit.
  */
 export async function changeUnit(
   deps: Pick<CoreDeps, 'units' | 'publisher' | 'config' | 'clock' | 'audit'>,
@@ -46,7 +46,7 @@ export async function changeUnit(
     audit?: { readonly actor: Principal; readonly action: string; readonly target?: string };
   } = {},
 ): Promise<Unit> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(`unit ${id}`, async () => {
     const loaded = await deps.units.get(id);
     if (!loaded) throw notFound('unit', id);
     const caughtUp = opts.advance === false ? { unit: loaded, outbox: [] } : advanceUnit(loaded, businessDayDone(deps), deps.config);
@@ -56,24 +56,20 @@ export async function changeUnit(
     // Nothing changed: its wake-up was written with the state it has (every save writes the next one).
     if (t.unit === loaded && outbox.length === 0) return loaded;
     const wakeUps = [...new Set([...t.wakeUps, ...nextWakeUp(t.unit, deps.config)])];
-    try {
-      const before = new Set(loaded.invoices ?? []);
-      const invoices = (t.unit.invoices ?? []).filter((i) => !before.has(i));
-      const saved = await deps.units.save(t.unit, {
-        outbox,
-        wakeUps,
-        reserveRefs: opts.reserveRefs,
-        invoices,
-        idempotency: opts.idempotency?.({ ...t.unit, version: t.unit.version + 1 }),
-      });
-      // After the commit: a lost publish is recovered by the relay sweep of pending outbox items.
-      await deps.publisher.publish(outbox).catch(() => undefined);
-      await auditChange(deps, loaded, saved, opts.audit);
-      return saved;
-    } catch (e) {
-      if (!(e instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw e;
-    }
-  }
+    const before = new Set(loaded.invoices ?? []);
+    const invoices = (t.unit.invoices ?? []).filter((i) => !before.has(i));
+    const saved = await deps.units.save(t.unit, {
+      outbox,
+      wakeUps,
+      reserveRefs: opts.reserveRefs,
+      invoices,
+      idempotency: opts.idempotency?.({ ...t.unit, version: t.unit.version + 1 }),
+    });
+    // After the commit: a lost publish is recovered by the relay sweep of pending outbox items.
+    await deps.publisher.publish(outbox).catch(() => undefined);
+    await auditChange(deps, loaded, saved, opts.audit);
+    return saved;
+  });
 }
 
 /** Two steps may produce the same notice (e.g. coinciding reminder offsets): one id, one item. */

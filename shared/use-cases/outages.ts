@@ -26,6 +26,7 @@ import {
 } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
 import { authorize, system, type Principal } from './authz.ts';
+import { retryOnConflict } from './contention.ts';
 import { ConcurrentModificationError, type AuditLog, type Clock, type IdGenerator, type OutageRepository, type OutboxPublisher, type OutboxRepository, type UnitRepository } from './ports.ts';
 
 export interface OutageDeps {
@@ -60,6 +61,34 @@ export interface OutageInput {
   readonly cause: string;
   readonly grossNegligence?: boolean;
   readonly description?: string;
+  /** O7 as the event language has it: unknown units of a `{ units }` scope are ignored (default: refused). */
+  readonly ignoreUnknownUnits?: boolean;
+}
+
+/**
+ * A scope must name what exists: a configured plan, and (unless `ignoreUnknown`, O7's event language)
+ * only units that exist — the unknown ones are listed in the refusal (422), so a typo cannot shrink a
+ * scope unnoticed. The count and the syntax of unit ids are bounded by the request schema.
+ */
+async function checkScope(deps: Pick<OutageDeps, 'units' | 'config'>, scope: OutageScope, ignoreUnknown: boolean): Promise<void> {
+  if (scope === 'all') return;
+  if ('plan' in scope) {
+    if (!deps.config.plans[scope.plan]) throw invalid(`scope.plan ${scope.plan} is not a plan`, { field: 'scope.plan', plans: Object.keys(deps.config.plans) });
+    return;
+  }
+  if (ignoreUnknown) return;
+  const unknown: string[] = [];
+  await pool(scope.units, 8, async (u) => {
+    if (!(await deps.units.get(u))) unknown.push(u);
+  });
+  if (unknown.length > 0) {
+    const sorted = scope.units.filter((u) => unknown.includes(u));
+    throw invalid(`scope.units names ${unknown.length} unknown unit(s): ${sorted.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`, {
+      field: 'scope.units',
+      unknown: sorted.slice(0, 100),
+      count: unknown.length,
+    });
+  }
 }
 
 const isCause = (c: string): c is OutageCause => (OUTAGE_CAUSES as readonly string[]).includes(c);
@@ -75,6 +104,7 @@ export async function recordOutage(deps: OutageDeps, who: Principal, input: Outa
   authorize(who, 'outages.manage');
   if (!isCause(input.cause)) throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
   const knownAt = instant(input.knownAt, 'knownAt', deps.clock.now());
+  await checkScope(deps, input.scope, input.ignoreUnknownUnits === true);
   const created = await deps.outages.create({
     id: input.ref ?? deps.ids.newId('o'),
     knownAt,
@@ -97,12 +127,18 @@ export interface OutageUpdate {
   readonly scope?: OutageScope;
   readonly grossNegligence?: boolean;
   readonly description?: string;
+  readonly ignoreUnknownUnits?: boolean;
 }
 
 /** Ends an outage (once: a second end is VALIDATION_FAILED, O7) or corrects it, with an audit entry; then settles. */
 export async function updateOutage(deps: OutageDeps, who: Principal, id: string, input: OutageUpdate): Promise<Outage> {
   authorize(who, 'outages.manage');
-  for (let attempt = 1; ; attempt++) {
+  // Everything the request names is checked before anything is written: a refused request changes nothing.
+  if (input.cause !== undefined && !isCause(input.cause)) throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
+  if (input.scope !== undefined) await checkScope(deps, input.scope, input.ignoreUnknownUnits === true);
+  let recorded: Record<string, unknown> = {};
+  const saved = await retryOnConflict(`outage ${id}`, async () => {
+    recorded = {};
     const o = await deps.outages.get(id);
     if (!o) throw notFound('outage', id);
     const now = deps.clock.now();
@@ -116,8 +152,7 @@ export async function updateOutage(deps: OutageDeps, who: Principal, id: string,
       change.endedAt = formatJst(endedAt);
     }
     if (input.cause !== undefined && input.cause !== o.cause) {
-      if (!isCause(input.cause)) throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
-      next = { ...next, cause: input.cause, settled: false };
+      next = { ...next, cause: input.cause as OutageCause, settled: false };
       change.cause = [o.cause, input.cause];
     }
     if (input.grossNegligence !== undefined && input.grossNegligence !== o.grossNegligence) {
@@ -134,15 +169,22 @@ export async function updateOutage(deps: OutageDeps, who: Principal, id: string,
     }
     if (Object.keys(change).length === 0) return o;
     next = { ...next, audit: [...o.audit, { at: now, change }] };
-    try {
-      const saved = await deps.outages.save(next, { outbox: [] });
-      const before = Object.fromEntries(Object.entries(change).map(([k, v]) => [k, Array.isArray(v) ? v[0] : null]));
-      const after = Object.fromEntries(Object.entries(change).map(([k, v]) => [k, Array.isArray(v) ? v[1] : v]));
-      await auditOutage(deps, who, input.endedAt !== undefined ? 'outage.end' : 'outage.correct', id, before, after);
-      return saved.endedAt !== null && !saved.settled ? settleOutage(deps, id) : saved;
-    } catch (e) {
-      if (!(e instanceof ConcurrentModificationError) || attempt >= 5) throw e;
-    }
+    recorded = change;
+    return deps.outages.save(next, { outbox: [] });
+  });
+  if (Object.keys(recorded).length > 0) {
+    const before = Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k, Array.isArray(v) ? v[0] : null]));
+    const after = Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k, Array.isArray(v) ? v[1] : v]));
+    await auditOutage(deps, who, input.endedAt !== undefined ? 'outage.end' : 'outage.correct', id, before, after);
+  }
+  if (saved.endedAt === null || saved.settled) return saved;
+  // The change is committed; settling is idempotent and resumable. Should it fail now (the store), the
+  // answer is still the committed change (settled: false) and the hourly watcher finishes the settlement.
+  try {
+    return await settleOutage(deps, id);
+  } catch (e) {
+    console.error(JSON.stringify({ level: 'ERROR', message: 'settlement deferred to the outage watcher', outage: id, error: String(e) }));
+    return saved;
   }
 }
 
@@ -192,15 +234,11 @@ export async function settleOutage(deps: OutageDeps, id: string): Promise<Outage
     }
   });
   await deps.publisher.publish(published).catch(() => undefined);
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(`outage ${id}`, async () => {
     const cur = (await deps.outages.get(id))!;
     if (cur.settled || cur.version !== o.version) return cur; // a correction since: it settles again itself
-    try {
-      return await deps.outages.save({ ...cur, settled: true }, { outbox: [] });
-    } catch (e) {
-      if (!(e instanceof ConcurrentModificationError) || attempt >= 5) throw e;
-    }
-  }
+    return deps.outages.save({ ...cur, settled: true }, { outbox: [] });
+  });
 }
 
 /**
@@ -278,6 +316,7 @@ export interface MaintenanceInput {
   readonly endsAt: string;
   readonly scope: OutageScope;
   readonly description?: string;
+  readonly ignoreUnknownUnits?: boolean;
 }
 
 /**
@@ -292,6 +331,7 @@ export async function announceMaintenance(deps: OutageDeps, who: Principal, inpu
   if (startsAt === null) throw invalid('startsAt must be an ISO-8601 timestamp', { field: 'startsAt' });
   if (endsAt === null) throw invalid('endsAt must be an ISO-8601 timestamp', { field: 'endsAt' });
   if (!(startsAt < endsAt)) throw invalid('startsAt must be before endsAt', { field: 'endsAt' });
+  await checkScope(deps, input.scope, input.ignoreUnknownUnits === true);
   const today = deps.clock.today();
   const id = input.ref ?? deps.ids.newId('m');
   const startDay = jstDate(startsAt);

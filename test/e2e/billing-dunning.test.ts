@@ -118,9 +118,11 @@ describe('dunning through suspension, payment and resumption, and termination (R
       ['/invoices/ghost.2024-03-01.fees/payments', { amount: 1_000 }, 404, 'NOT_FOUND'],
       ['/invoices/ghost.2024-03-01.fees/payments', { amount: 0 }, 404, 'NOT_FOUND'], // the unit first (L6)
     ] as const) {
-      const r = await apiCall(stack, 'POST', u, body);
+      const r = await apiCall(stack, 'POST', u, body, { 'idempotency-key': `refused-${JSON.stringify(body).length}-${u.length}` });
       expect({ status: r.status, code: r.body.code }, `${u} ${JSON.stringify(body)}`).toEqual({ status, code });
     }
+    // The key is required (README "Payments"): without it nothing is paid.
+    expect(await apiCall(stack, 'POST', url, { amount: 1_000 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: { fields: ['Idempotency-Key'] } } });
     expect((await apiCall(stack, 'GET', '/invoices/payer.2024-03-01.fees')).body.payments).toEqual([]);
 
     const over = await apiCall(stack, 'POST', url, { amount: 396_001 }, { 'idempotency-key': 'pay-over' });

@@ -276,7 +276,7 @@ describe('maintenance notices and dunning (DETAILS M1: an announced termination 
     }
     await dailyRun(stack, '2024-02-15');
     await dailyRun(stack, '2024-03-01');
-    expect((await apiCall(stack, 'POST', '/invoices/ok.2024-03-01.fees/payments', { amount: 396_000 })).status).toBe(201);
+    expect((await apiCall(stack, 'POST', '/invoices/ok.2024-03-01.fees/payments', { amount: 396_000 }, { 'idempotency-key': 'ok-1' })).status).toBe(201);
     // tn and tx never pay (suspended 05-30, termination notice 06-19, termination 06-29); tx also cancels for 07-31.
     await dailyRun(stack, '2024-05-10');
     expect((await apiCall(stack, 'POST', '/units/tx/cancellations', { end: '2024-07-31' })).status).toBe(201);

@@ -90,7 +90,7 @@ describe.each([
   ['unit: unknown', 'GET', '/units/nobody', undefined, 404, 'NOT_FOUND'],
   ['unit: bad id', 'GET', '/units/a%20b', undefined, 404, 'NOT_FOUND'],
   ['unknown route', 'GET', '/nowhere', undefined, 404, 'NOT_FOUND'],
-  ['wrong method', 'DELETE', '/applications', undefined, 404, 'NOT_FOUND'],
+  ['wrong method', 'DELETE', '/applications', undefined, 405, 'METHOD_NOT_ALLOWED'],
 ] as const)('%s', (_name, method, path, body, status, code) => {
   it(`→ ${status} ${code}, store unchanged`, async () => {
     const before = await scan();

@@ -73,16 +73,27 @@ describe('routes', () => {
     const codes = (path: string, method: string, status: number) =>
       ((doc.paths[path]![method]!.responses[status] as any).content['application/json'].schema.allOf[1].properties.code.enum as string[]).sort();
     expect(codes('/applications', 'post', 422)).toEqual(['BELOW_MIN_ACCOUNTS', 'INELIGIBLE_APPLICANT', 'INVALID_CORPORATE_NUMBER', 'VALIDATION_FAILED']);
-    expect(codes('/applications/{id}/accept', 'post', 409)).toEqual(['APPLICANT_DELINQUENT', 'EARLIER_APPLICATION_PENDING']);
-    expect(codes('/units/{id}/cancellations', 'post', 409)).toEqual(['CANCELLATION_DEADLINE_PASSED', 'UNIT_CANCELLATION_PENDING', 'UNIT_NOT_ACTIVE']);
+    expect(codes('/applications/{id}/accept', 'post', 409)).toEqual(['APPLICANT_DELINQUENT', 'CONCURRENT_MODIFICATION', 'EARLIER_APPLICATION_PENDING']);
+    expect(codes('/units/{id}/cancellations', 'post', 409)).toEqual(['CANCELLATION_DEADLINE_PASSED', 'CONCURRENT_MODIFICATION', 'UNIT_CANCELLATION_PENDING', 'UNIT_NOT_ACTIVE']);
     expect(codes('/units/{id}/cancellations', 'post', 422)).toEqual(['NOT_A_MONTH_END', 'VALIDATION_FAILED']);
     expect(codes('/units/{id}', 'get', 404)).toEqual(['NOT_FOUND']);
-    expect(codes('/invoices/{id}/payments', 'post', 409)).toEqual(['IDEMPOTENCY_KEY_REUSED', 'PAYMENT_EXCEEDS_BALANCE']);
+    expect(codes('/invoices/{id}/payments', 'post', 409)).toEqual(['CONCURRENT_MODIFICATION', 'IDEMPOTENCY_KEY_REUSED', 'PAYMENT_EXCEEDS_BALANCE']);
+  });
+
+  it('documents 405 on every operation, 413/415 on every body, and pages on every list', () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops as Record<string, { responses: Record<string, unknown>; requestBody?: unknown; parameters?: { name: string }[] }>)) {
+        expect(op.responses['405'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/MethodNotAllowed' });
+        if (op.requestBody) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['413', '415']));
+        const list = JSON.stringify(op.responses['200'] ?? {}).includes('List"');
+        if (list) expect((op.parameters ?? []).map((p) => p.name), `${method} ${path}`).toEqual(expect.arrayContaining(['limit', 'next']));
+      }
+    }
   });
 
   it('documents the Idempotency-Key header of payments', () => {
     const op = doc.paths['/invoices/{id}/payments']!.post as unknown as { parameters: { name: string; in: string; required: boolean }[] };
-    expect(op.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));
+    expect(op.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }));
   });
 
   it('resolves every $ref', () => {
@@ -121,7 +132,7 @@ describe('the Unit schema matches functions/api/views.ts', () => {
     const parsed = UnitView.safeParse(view);
     expect(parsed.success ? [] : parsed.error.issues, 'update UnitView in shared/runtime/openapi.ts').toEqual([]);
     expect(UnitView.safeParse(unitView(unit)).success).toBe(true);
-    expect(UnitList.safeParse({ items: [view] }).success).toBe(true);
+    expect(UnitList.safeParse({ items: [view], next: null }).success).toBe(true);
   });
 });
 
@@ -150,7 +161,7 @@ describe('the invoice schemas match shared/use-cases/billing.ts', () => {
   });
 
   it('invoice list of a unit and balance', async () => {
-    const list = InvoiceList.safeParse({ items: await listInvoices(deps, OP, { unit: 'acme' }) });
+    const list = InvoiceList.safeParse({ items: await listInvoices(deps, OP, { unit: 'acme' }), next: null });
     expect(list.success ? [] : list.error.issues).toEqual([]);
     const balance = BalanceView.safeParse(await unitBalance(deps, OP, 'acme'));
     expect(balance.success ? [] : balance.error.issues).toEqual([]);
@@ -192,6 +203,6 @@ describe('the outage schemas match shared/use-cases/outages.ts', () => {
   ] as const)('%s outage', (_, o, records) => {
     const r = OutageView.safeParse(outageView(o, records, config));
     expect(r.success ? [] : r.error.issues, 'update OutageView in shared/runtime/openapi.ts').toEqual([]);
-    expect(OutageList.safeParse({ items: [outageView(o, [], config)] }).success).toBe(true);
+    expect(OutageList.safeParse({ items: [outageView(o, [], config)], next: null }).success).toBe(true);
   });
 });

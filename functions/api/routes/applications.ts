@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { acceptApplication, deferApplication, listApplications, rejectApplication, submitApplication } from '#use-cases/applications.ts';
 import { json, parseBody, parseParams, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { page } from '#runtime/page.ts';
 import { AcceptBody, ApplicationBody, ApplicationStatusQuery, DeferBody, IdParam, RejectBody } from '#runtime/schemas.ts';
 import type { ApiDeps } from '../deps.ts';
 import { unitView } from '../views.ts';
@@ -25,7 +26,8 @@ export const makeListApplications = (deps: ApiDeps) =>
     .use(parseParams(null, ApplicationStatusQuery))
     .handler(async (ev) => {
       const q = ev.parsed!.query as z.infer<typeof ApplicationStatusQuery>;
-      return json(200, { items: (await listApplications(deps, principal(ev), q.status)).map((u) => unitView(u, deps.config)) });
+      const p = page(await listApplications(deps, principal(ev), q.status), (u) => u.id, q);
+      return json(200, { items: p.items.map((u) => unitView(u, deps.config)), next: p.next });
     });
 
 export const makeAcceptApplication = (deps: ApiDeps) =>

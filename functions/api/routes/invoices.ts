@@ -4,13 +4,18 @@ import type { z } from 'zod';
 import { DomainError } from '#domain/errors.ts';
 import { getInvoice, listInvoices, recordPayment, unitBalance, unitOfInvoiceOrThrow } from '#use-cases/billing.ts';
 import { json, parseParams, readJsonBody, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { page } from '#runtime/page.ts';
 import { IdempotencyKeyHeader, IdParam, InvoiceIdParam, InvoicesQuery, PaymentBody } from '#runtime/schemas.ts';
 import type { ApiDeps } from '../deps.ts';
 import { principal } from '../auth.ts';
 
 const invoiceId = (ev: HttpEvent) => (ev.parsed!.params as z.infer<typeof InvoiceIdParam>).id;
 
-/** DETAILS L6: NOT_FOUND (unit) before the body is looked at, then the body, then the rest in the use case. */
+/**
+ * DETAILS L6: NOT_FOUND (unit) before the body is looked at, then the body, then the
+ * Idempotency-Key, then the rest in the use case. The key is required: a payment is money, and a
+ * retried request without one could record it twice (README "Payments").
+ */
 export const makeRecordPayment = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(parseParams(InvoiceIdParam, null))
@@ -19,9 +24,10 @@ export const makeRecordPayment = (deps: ApiDeps) =>
       await unitOfInvoiceOrThrow(deps, principal(ev), id);
       const body = readJsonBody(ev, PaymentBody);
       const rawKey = ev.headers?.['idempotency-key'];
-      const key = rawKey === undefined ? undefined : IdempotencyKeyHeader.safeParse(rawKey);
-      if (key && !key.success) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–128 printable ASCII characters', { header: 'Idempotency-Key' });
-      return json(201, await recordPayment(deps, principal(ev), id, body, key?.data));
+      if (rawKey === undefined) throw new DomainError('VALIDATION_FAILED', 'the Idempotency-Key header is required for payments', { fields: ['Idempotency-Key'], header: 'Idempotency-Key' });
+      const key = IdempotencyKeyHeader.safeParse(rawKey);
+      if (!key.success) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–128 printable ASCII characters', { fields: ['Idempotency-Key'], header: 'Idempotency-Key' });
+      return json(201, await recordPayment(deps, principal(ev), id, body, key.data));
     });
 
 export const makeGetInvoice = (deps: ApiDeps) =>
@@ -32,7 +38,10 @@ export const makeGetInvoice = (deps: ApiDeps) =>
 export const makeListInvoices = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()
     .use(parseParams(null, InvoicesQuery))
-    .handler(async (ev) => json(200, { items: await listInvoices(deps, principal(ev), ev.parsed!.query as z.infer<typeof InvoicesQuery>) }));
+    .handler(async (ev) => {
+      const q = ev.parsed!.query as z.infer<typeof InvoicesQuery>;
+      return json(200, page(await listInvoices(deps, principal(ev), { status: q.status, unit: q.unit }), (i) => i.id, q));
+    });
 
 export const makeUnitBalance = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>()

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { z } from 'zod';
 import { announceMaintenance, getOutage, listOutages, payOutCompensation, recordOutage, updateOutage } from '#use-cases/outages.ts';
 import { json, parseBody, parseParams, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { page } from '#runtime/page.ts';
 import { CompensationIdParam, IdParam, MaintenanceBody, OutageBody, OutagePatchBody, OutagesQuery } from '#runtime/schemas.ts';
 import type { ApiDeps } from '../deps.ts';
 import { principal } from '../auth.ts';
@@ -37,7 +38,8 @@ export const makeListOutages = (deps: ApiDeps) =>
     .use(parseParams(null, OutagesQuery))
     .handler(async (ev) => {
       const q = ev.parsed!.query as z.infer<typeof OutagesQuery>;
-      return json(200, { items: await listOutages(deps, principal(ev), { open: q.open === undefined ? undefined : q.open === 'true' }) });
+      const p = page(await listOutages(deps, principal(ev), { open: q.open === undefined ? undefined : q.open === 'true' }), (o) => o.id, q);
+      return json(200, p);
     });
 
 export const makePayOut = (deps: ApiDeps) =>

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { getUnit } from '#use-cases/applications.ts';
 import { addLine, cancelContract, changeContact, listUnits } from '#use-cases/contracts.ts';
 import { json, parseBody, parseParams, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { page } from '#runtime/page.ts';
 import { AddLineBody, CancellationBody, ContactBody, IdParam, UnitsQuery } from '#runtime/schemas.ts';
 import type { LocalDate } from '#domain/calendar.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -24,7 +25,8 @@ export const makeListUnits = (deps: ApiDeps) =>
     .handler(async (ev) => {
       const q = ev.parsed!.query as z.infer<typeof UnitsQuery>;
       const units = await listUnits(deps, principal(ev), { status: q.status, deadlineBefore: q.deadlineBefore as LocalDate | undefined, q: q.q });
-      return json(200, { items: units.map((u) => unitView(u, deps.config)) });
+      const p = page(units, (u) => u.id, q);
+      return json(200, { items: p.items.map((u) => unitView(u, deps.config)), next: p.next });
     });
 
 export const makeAddLine = (deps: ApiDeps) =>
