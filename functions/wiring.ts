@@ -12,7 +12,12 @@ import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
+import { DynamoAccountRepository, DynamoDriftStore, DynamoKitRepository } from '#adapters/dynamodb/dynamo-desktop-store.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
+import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
+import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
+import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
+import { EnvelopePasswordVault, KmsKeyWrapper, makeKmsClient } from '#adapters/kms/password-vault.ts';
 import type { Queue } from '#use-cases/ports.ts';
 
 export function configFrom(json: string): Config {
@@ -32,7 +37,10 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
     runLog: new DynamoRunLog(db, table),
     outbox: new DynamoOutboxRepository(db, table),
     outages: new DynamoOutageRepository(db, table),
+    accounts: new DynamoAccountRepository(db, table),
+    kits: new DynamoKitRepository(db, table),
     audit: new DynamoAuditLog(db, table),
+    drift: new DynamoDriftStore(db, table),
   };
 }
 
@@ -44,4 +52,14 @@ let sqs: SQSClient | undefined;
 export function sqsQueue<T>(url: string): Queue<T> {
   sqs ??= new SQSClient({ maxAttempts: 5 });
   return new SqsQueue<T>(sqs, url);
+}
+
+/** The desktop side on AWS: WorkSpaces, the directory (Data API + ResetUserPassword) and the KMS-wrapped vault. */
+export function awsDesktops(config: Config, kitKeyId: string) {
+  const region = process.env.AWS_REGION ?? 'ap-northeast-1';
+  return {
+    desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ region }), { ...config.workspaces, desktops: config.desktops }),
+    directory: new AwsDirectoryGateway(new DsDataClient({ region }), makeDirectoryServiceClient({ region }), config.workspaces.directoryId),
+    vault: new EnvelopePasswordVault(new KmsKeyWrapper(makeKmsClient(region), kitKeyId)),
+  };
 }

@@ -54,11 +54,13 @@ export function localUsers(auth: Extract<AuthConfig, { mode: 'token' }>): LocalU
   return [...(auth.token ? [{ id: 'operator', role: 'operator' as const, name: 'オペレーター', token: auth.token }] : []), ...(auth.users ?? [])];
 }
 
-export function authenticate(auth: AuthConfig): MiddlewareObj<HttpEvent, HttpResult> {
+/** `isPublic`: routes whose own token is the credential (the account kit link): no principal, no 401. */
+export function authenticate(auth: AuthConfig, isPublic: (ev: HttpEvent) => boolean = () => false): MiddlewareObj<HttpEvent, HttpResult> {
   const users = auth.mode === 'token' ? localUsers(auth) : [];
   return {
     before: async (request) => {
       const ev = request.event as AuthedEvent;
+      if (isPublic(ev)) return;
       const requestId = requestIdOf(ev);
       let p: Principal | 'no-role' | null = null;
       if (auth.mode === 'jwt') {

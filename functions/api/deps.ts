@@ -1,4 +1,16 @@
-import type { AuditLog, AuditReader, CoreDeps, DesktopGateway, IdGenerator, OutageRepository, OutboxRepository } from '#use-cases/ports.ts';
+import type {
+  AccountRepository,
+  AuditLog,
+  AuditReader,
+  CoreDeps,
+  DesktopGateway,
+  DriftStore,
+  IdGenerator,
+  KitRepository,
+  OutageRepository,
+  OutboxRepository,
+  PasswordVault,
+} from '#use-cases/ports.ts';
 import type { TestClock } from '#use-cases/console.ts';
 import type { AuthConfig } from './auth.ts';
 
@@ -10,8 +22,12 @@ export interface ApiDeps extends CoreDeps {
   readonly auth: AuthConfig;
   /** The audit trail: written by the use cases, read by GET /audit. */
   readonly audit: AuditLog & AuditReader;
-  /** WorkSpaces, for the live state of a unit's desktops (GET /units/{id}/desktops). */
-  readonly desktops?: DesktopGateway;
+  readonly accounts: AccountRepository;
+  readonly kits: KitRepository;
+  readonly vault: PasswordVault;
+  readonly drift: DriftStore;
+  /** WorkSpaces: the live state of a unit's desktops (GET /units/{id}/desktops), the reconciler. */
+  readonly desktops: DesktopGateway;
   /** Local stacks only: the test clock (POST /clock/advance). */
   readonly testClock?: TestClock;
 }

@@ -21,6 +21,7 @@ import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
 import { makeAnnounceMaintenance, makeGetOutage, makeListOutages, makePayOut, makeRecordOutage, makeUpdateOutage } from './routes/outages.ts';
 import { makeGetInvoice, makeListInvoices, makeRecordPayment, makeUnitBalance } from './routes/invoices.ts';
+import { makeFetchKit, makeGetDrift, makeListAccounts, makeListFailedJobs, makeReconcile, makeReissueKit, makeRetryJob } from './routes/desktops.ts';
 import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
 export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
@@ -52,6 +53,13 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'GET', path: '/clock', handler: makeGetClock(deps) },
     { method: 'POST', path: '/clock/advance', handler: makeAdvanceClock(deps) },
     { method: 'GET', path: '/dashboard', handler: makeGetDashboard(deps) },
+    { method: 'GET', path: '/kit/{token}', handler: makeFetchKit(deps) },
+    { method: 'POST', path: '/units/{id}/kit', handler: makeReissueKit(deps) },
+    { method: 'GET', path: '/units/{id}/accounts', handler: makeListAccounts(deps) },
+    { method: 'GET', path: '/desktop-jobs', handler: makeListFailedJobs(deps) },
+    { method: 'POST', path: '/desktop-jobs/{id}/retry', handler: makeRetryJob(deps) },
+    { method: 'POST', path: '/desktops/reconcile', handler: makeReconcile(deps) },
+    { method: 'GET', path: '/desktops/drift', handler: makeGetDrift(deps) },
   ];
 }
 
@@ -85,7 +93,8 @@ export const makeHandler = (deps: ApiDeps) => {
   const table = routes(deps);
   const inner = middy<HttpEvent, HttpResult>()
     .use(httpErrors())
-    .use(authenticate(deps.auth))
+    // W3: the account kit link is the one route without operator auth (its token is the credential).
+    .use(authenticate(deps.auth, (ev) => ev.requestContext?.http?.method === 'GET' && /^\/kit\/[^/]+$/.test(ev.rawPath ?? '')))
     .use(methodCheck(table))
     .handler(httpRouterHandler(table) as unknown as (e: HttpEvent) => Promise<HttpResult>);
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {

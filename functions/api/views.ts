@@ -1,4 +1,5 @@
 /** Public JSON views of the aggregates (what the API returns). */
+import { lineUserNames } from '#domain/desktops.ts';
 import type { Config } from '#domain/config.ts';
 import { basicLine } from '#domain/lifecycle.ts';
 import { cancellationDeadline, renewal } from '#domain/terms.ts';
@@ -34,7 +35,8 @@ export function unitView(u: Unit, config?: Config) {
       cancellation: l.cancellation ?? null,
       nextDeadline: l.started && l.endedOn === null && !l.cancellation && l.termEnd ? cancellationDeadline(l.termEnd) : null,
       nextRenewal: l.started && l.endedOn === null && !l.cancellation && l.termEnd ? renewal(l.termEnd) : null,
-      accountsKit: l.userNames.map((userName) => ({ userName, workspaceId: u.desktops[userName] ?? null })),
+      // W10: user names and desktop ids are their own items (GET /units/{id}/accounts, paged).
+      firstUserName: u.shortCode ? lineUserNames(u, { ...l, accounts: Math.min(l.accounts, 1) })[0] ?? null : (l.userNames?.[0] ?? null),
     })),
     history: u.history,
   };

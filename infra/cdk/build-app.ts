@@ -68,6 +68,8 @@ export function buildApp(app: App, opts: BuildAppOptions = {}): BackofficeApp {
     mailQueue: jobs.mailQueue.queue,
     desktopQueue: jobs.desktopQueue.queue,
     alarmTopic: jobs.alarmTopic,
+    kitKey: jobs.kitKey,
+    workspaces: context.config.workspaces,
   });
 
   const site = new SiteFilesStack(app, `${prefix}-SiteFiles`, {

@@ -140,23 +140,17 @@ async function applyEvent(stack: EmbeddedStack, te: TimedEvent): Promise<EventRe
   return { index: te.index, ok: false, code: body.code ?? 'INTERNAL', ...(body.details?.earliest ? { earliest: body.details.earliest } : {}) };
 }
 
-/** Desktop effects from the emulator's answered calls, attributed to the business date they happened on (K1). */
+/**
+ * Desktop effects from the emulator's answered calls, attributed to the business date they happened on (K1).
+ * A desktop's unit and line are its `kokona:unit` / `kokona:line` tags (W4), read from CreateWorkspaces.
+ */
 class DesktopRecorder {
   private seen = 0;
+  private readonly lineOfUser = new Map<string, { unit: string; line: string }>();
   private readonly owner = new Map<string, string>(); // workspaceId → userName
   readonly records = new Map<string, { date: LocalDate; unit: string; line: string; action: string; users: Set<string> }>();
 
-  /** User names in the calls not yet collected that `known` cannot place. */
-  unknownUsers(stack: EmbeddedStack, known: Map<string, unknown>): Set<string> {
-    const users = new Set<string>();
-    for (const c of stack.emulator.calls.slice(this.seen)) {
-      const out = c.output as { PendingRequests?: { UserName: string }[] } | undefined;
-      if (c.op === 'CreateWorkspaces') for (const p of out?.PendingRequests ?? []) if (!known.has(p.UserName)) users.add(p.UserName);
-    }
-    return users;
-  }
-
-  collect(stack: EmbeddedStack, date: LocalDate, lineOf: (user: string) => { unit: string; line: string } | undefined): void {
+  collect(stack: EmbeddedStack, date: LocalDate): void {
     const calls = stack.emulator.calls;
     for (; this.seen < calls.length; this.seen++) {
       const c = calls[this.seen]!;
@@ -164,16 +158,24 @@ class DesktopRecorder {
       const out = c.output as Record<string, any>;
       const inp = c.input as Record<string, any>;
       const add = (action: string, user: string | undefined) => {
-        const where = user ? lineOf(user) : undefined;
+        const where = user ? this.lineOfUser.get(user.toLowerCase()) : undefined;
         if (!where) return;
         const key = `${date}|${where.unit}|${where.line}|${action}`;
         const rec = this.records.get(key) ?? { date, ...where, action, users: new Set<string>() };
-        rec.users.add(user!);
+        rec.users.add(user!.toLowerCase());
         this.records.set(key, rec);
       };
-      if (c.op === 'CreateWorkspaces') for (const p of out.PendingRequests ?? []) {
-        this.owner.set(p.WorkspaceId, p.UserName);
-        add('create', p.UserName);
+      if (c.op === 'CreateWorkspaces') {
+        for (const w of inp.Workspaces ?? []) {
+          const tag = (k: string) => (w.Tags ?? []).find((t: { Key: string }) => t.Key === k)?.Value as string | undefined;
+          const unit = tag('kokona:unit');
+          const line = tag('kokona:line');
+          if (unit && line && typeof w.UserName === 'string') this.lineOfUser.set(w.UserName.toLowerCase(), { unit, line });
+        }
+        for (const p of out.PendingRequests ?? []) {
+          this.owner.set(p.WorkspaceId, p.UserName);
+          add('create', p.UserName);
+        }
       }
       if (c.op === 'DescribeWorkspaces') for (const w of out.Workspaces ?? []) this.owner.set(w.WorkspaceId, w.UserName);
       if (c.op === 'TerminateWorkspaces') {
@@ -201,21 +203,14 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
     apiToken: TOKEN,
     provisionDelayMs: 0,
     retryDelayMs: 0,
+    queueDelayScale: 0, // a desktop job's re-check is due at once: the emulator settles on the next call
+    emulator: { maxWorkspaces: 1_000_000 },
     mailRatePerSecond: Infinity, // the test clock does not wait for SES's quota
   });
   try {
     const results: EventResult[] = [];
     const desktops = new DesktopRecorder();
-    // userName → its unit and line; user names are `<unit>-NNN`, so an unknown one names its unit.
-    const owners = new Map<string, { unit: string; line: string }>();
-    const learn = async (unitId: string) => {
-      const u = await stack.store.units.get(unitId);
-      for (const l of u?.lines ?? []) for (const n of l.userNames) owners.set(n, { unit: u!.id, line: l.id });
-    };
-    const collect = async (date: LocalDate) => {
-      for (const user of desktops.unknownUsers(stack, owners)) await learn(user.replace(/-\d+$/, ''));
-      desktops.collect(stack, date, (user) => owners.get(user));
-    };
+    const collect = async (date: LocalDate) => desktops.collect(stack, date);
 
     let i = 0;
     const events = scenario.events;

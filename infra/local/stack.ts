@@ -5,6 +5,7 @@
  * as on AWS; only the endpoints and the queues differ.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -30,6 +31,9 @@ import { makeHandler as makeDailyRun, type DailyRunEvent } from '#functions/dail
 import { makeHandler as makeLifecycleWorker } from '#functions/lifecycle-worker/handler.ts';
 import { makeHandler as makeMailer } from '#functions/mailer/handler.ts';
 import { makeHandler as makeProvisioner } from '#functions/provisioner/handler.ts';
+import { makeHandler as makeReconciler } from '#functions/reconciler/handler.ts';
+import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
+import { EnvelopePasswordVault, FileKeyWrapper } from '#adapters/kms/password-vault.ts';
 import { makeHandler as makeOutageWatch, type OutageWatchEvent } from '#functions/outage-watch/handler.ts';
 import { storeAdapters } from '#functions/wiring.ts';
 import type { LocalUser } from '#functions/api/auth.ts';
@@ -56,6 +60,12 @@ export interface EmbeddedStackOptions {
   readonly ports?: { readonly api?: number; readonly dynamodb?: number; readonly ses?: number; readonly workspaces?: number };
   readonly apiToken?: string;
   readonly provisionDelayMs?: number;
+  /** Emulator knobs (quota, Describe delay). */
+  readonly emulator?: { readonly maxWorkspaces?: number; readonly describeDelayMs?: number };
+  /** Milliseconds per second of a delayed queue message (a desktop job's re-check): default 1000; tests shrink it. */
+  readonly queueDelayScale?: number;
+  /** Persist the emulators' state (desktops, directory users) here; the account-kit key file beside it. */
+  readonly stateDir?: string;
   /** Pause between retry rounds of the provisioner and the queues (ms). */
   readonly retryDelayMs?: number;
   /** Deliver every queue message this many times (fault tests). */
@@ -77,8 +87,6 @@ export interface EmbeddedStackOptions {
   readonly consoleDir?: string;
   /** npm start: keep the mail inbox here across restarts (replayed into the sink at start). */
   readonly mailDir?: string;
-  /** npm start: keep the WorkSpaces emulator's desktops in this file across restarts. */
-  readonly workspacesStateFile?: string;
 }
 
 type ApiHandler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -142,7 +150,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({
       port: opts.ports?.workspaces ?? 0,
       provisionDelayMs: opts.provisionDelayMs ?? 2000,
-      ...(opts.workspacesStateFile ? { stateFile: opts.workspacesStateFile } : {}),
+      ...opts.emulator,
+      ...(opts.stateDir ? { statePath: join(opts.stateDir, 'emulators.json') } : {}),
     });
     started.push({ stop: () => emulator.close() });
 
@@ -154,11 +163,10 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const queues = {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),
       mail: new InProcessQueue<OutboxMessage>({ name: 'mail', concurrency: 4, ...queueOpts }),
-      desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, ...queueOpts }),
+      desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, delayScale: opts.queueDelayScale ?? 1000, ...queueOpts }),
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
     const core = { config, clock: opts.clock, units: store.units, publisher, audit: store.audit };
-    const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region: 'ap-northeast-1' }), config.workspaces);
     const settable = 'setToday' in opts.clock ? (opts.clock as SettableClock) : null;
     // The test clock (like a Stripe test clock): move the business date forward, run every daily run in between.
     const testClock: TestClock | undefined = settable
@@ -174,13 +182,22 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         }
       : undefined;
 
+    const region = 'ap-northeast-1';
+    const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region }), { ...config.workspaces, desktops: config.desktops });
+    const directory = new AwsDirectoryGateway(
+      new DsDataClient({ endpoint: emulator.url, region }),
+      makeDirectoryServiceClient({ endpoint: emulator.url, region }),
+      config.workspaces.directoryId,
+    );
+    // W3: the local wrapping key of stored initial passwords (git-ignored state folder), in memory for tests.
+    const vault = new EnvelopePasswordVault(new FileKeyWrapper(opts.stateDir ? join(opts.stateDir, 'kit-key') : undefined));
+    const desktopStore = { accounts: store.accounts, kits: store.kits, audit: store.audit, drift: store.drift, vault, desktops };
     const api = makeApi({
       ...core,
+      ...desktopStore,
       ids: randomIds,
       outages: store.outages,
       outbox: store.outbox,
-      audit: store.audit,
-      desktops,
       testClock,
       auth: { mode: 'token', token: opts.apiToken ?? 'local-token', users: opts.users ?? [] },
     }) as unknown as ApiHandler;
@@ -198,12 +215,23 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         clock: opts.clock,
         units: store.units,
         outbox: store.outbox,
-        publisher: { publish: async () => undefined },
+        publisher,
         desktops,
+        directory,
+        accounts: store.accounts,
+        kits: store.kits,
+        vault,
         audit: store.audit,
-        retryDelayMs: opts.retryDelayMs,
+        recheck: queues.desktops,
       }),
     );
+    const reconcile = makeReconciler({ config, clock: opts.clock, units: store.units, accounts: store.accounts, drift: store.drift, desktops });
+    /** The reconciler (after the daily run on AWS), then whatever it queued. */
+    const runReconcile = async () => {
+      const r = await reconcile({}, ctx);
+      await drain();
+      return r;
+    };
 
     /** Waits until every queue is idle (handlers feed each other, so loop until all are). */
     const drain = async () => {
@@ -268,8 +296,12 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       runDaily,
       runWatch,
       testClock,
+      runReconcile,
       drain,
       emulator,
+      desktops,
+      directory,
+      vault,
       mail: new MailSinkClient(sink.url),
       urls: {
         api: apiPort ? `http://127.0.0.1:${apiPort}` : null,

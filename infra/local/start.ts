@@ -86,7 +86,8 @@ const stack = await startEmbeddedStack({
   users,
   consoleDir: resolve('console/dist'),
   mailDir: resolve(home, 'mail'),
-  workspacesStateFile: resolve(home, 'workspaces.json'),
+  // W3, emulator state: the WorkSpaces/Directory emulators' desktops and users, the kit key file.
+  stateDir: home,
   ports: {
     api: Number(values['api-port']),
     dynamodb: Number(values['dynamodb-port']),
@@ -100,9 +101,16 @@ chmodSync(stateFile, 0o600);
 
 // Catch up at start-up (a missed 00:05 loses nothing), then every day at 00:05 JST.
 const report = await stack.runDaily({ date: clock.today() });
+await stack.runReconcile().catch((e) => console.error('reconciler failed:', e));
 // The scheduler fires at the wall clock's 00:05; the business date is the (possibly advanced) clock's.
+// The daily run, then the reconciler (W9; 01:05 JST on AWS, right after the run here).
 const cancelDaily = scheduleDaily(
-  () => stack.runDaily({ date: clock.today() }),
+  async () => {
+    const r = await stack.runDaily({ date: clock.today() });
+    const drift = await stack.runReconcile();
+    console.log(JSON.stringify({ metric: 'DesktopDrift', namespace: 'Kokona', value: drift.drift }));
+    return r;
+  },
   (e) => console.error('daily run failed:', e),
 );
 const cancelHourly = scheduleHourly(
@@ -119,7 +127,8 @@ console.log(`
   API            ${stack.urls.api}        (Authorization: Bearer ${maskedToken}, the token is in ${tokenFile})
   Mail inbox     ${stack.urls.inbox}       (local SES; the notices sent)
   DynamoDB Local ${stack.urls.dynamodb}   (table ${stack.tableName}, data in .local/data)
-  WorkSpaces     ${stack.urls.workspaces}   (emulator, awsJson1.1)
+  WorkSpaces     ${stack.urls.workspaces}   (emulator: WorkSpaces + Directory Service + DS Data; state in .local/emulators.json;
+                 faults: POST /_control {"throttle":n,"failNextDesktops":n,"describeDelayMs":ms})
   Daily run      00:05 Asia/Tokyo; ran at start-up for ${report.dates.length > 2 ? `${report.dates[0]} … ${report.dates.at(-1)} (${report.dates.length} dates)` : report.dates.join(', ')}
                  npm run daily -- --date YYYY-MM-DD
   Outage watch   every hour at HH:00

@@ -1,5 +1,6 @@
 /** Applications (Art 5, 6, 7, 11, 12) — RULES.md §2, DETAILS P. */
-import { compareDates, type LocalDate } from './calendar.ts';
+import { addDays, compareDates, type LocalDate } from './calendar.ts';
+import { lineUserNames } from './desktops.ts';
 import type { Config } from './config.ts';
 import { isValidCorporateNumber } from './corporate-number.ts';
 import { DomainError, invalid } from './errors.ts';
@@ -30,6 +31,11 @@ export function checkApplication(input: ApplicationInput, config: Config): void 
     throw new DomainError('INVALID_CORPORATE_NUMBER', 'the corporate number must be 13 digits with a valid check digit', {
       corporateNumber: input.contractor.corporateNumber,
     });
+  if (input.accounts > plan.maxAccountsPerLine)
+    throw new DomainError('TOO_MANY_ACCOUNTS', `plan ${input.plan} allows at most ${plan.maxAccountsPerLine} accounts per line`, {
+      maxAccountsPerLine: plan.maxAccountsPerLine,
+      accounts: input.accounts,
+    });
   if (input.accounts < plan.minAccounts)
     throw new DomainError('BELOW_MIN_ACCOUNTS', `plan ${input.plan} needs at least ${plan.minAccounts} accounts (Art 12)`, {
       minAccounts: plan.minAccounts,
@@ -37,10 +43,8 @@ export function checkApplication(input: ApplicationInput, config: Config): void 
     });
 }
 
-/** The user names of a unit's accounts: `<unit>-001` … (numbering continues across lines). */
-export function userNames(unitId: string, from: number, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${unitId}-${String(from + i + 1).padStart(3, '0')}`);
-}
+/** How many user names the サービス提供開始通知書 lists (W10: no unbounded list in a mail); the kit has them all. */
+export const MAIL_USER_NAMES = 20;
 
 /** A received application: a unit in status `pending` (DETAILS H1). */
 export function newApplication(id: string, input: ApplicationInput, today: LocalDate): Omit<Unit, 'receivedSeq' | 'version'> {
@@ -57,7 +61,6 @@ export function newApplication(id: string, input: ApplicationInput, today: Local
     lines: [],
     // Received after that day's daily run (events follow the 00:05 run, DETAILS S5).
     processedThrough: today,
-    desktops: {},
   };
 }
 
@@ -91,23 +94,39 @@ function accountManagerNotice(unit: Unit, type: Notice['type'], date: LocalDate,
   };
 }
 
+/** What acceptance needs from outside the rules: the unit's short code and its account kit link (W2, W3). */
+export interface AcceptExtras {
+  readonly shortCode?: string;
+  readonly kit?: { readonly url: string; readonly expiresOn: LocalDate };
+}
+
+/** W3: the kit link is valid `kit.retrievalDays` from the later of today and the start date. */
+export function kitExpiresOn(startDate: LocalDate, today: LocalDate, config: Config): LocalDate {
+  return addDays(compareDates(startDate, today) > 0 ? startDate : today, config.kit.retrievalDays);
+}
+
 /**
  * Art 6, 7: acceptance sets the start date, creates the basic contract as the unit's first line and
- * sends the サービス提供開始通知書 (user names only, never a password). A start today starts at once (X2);
+ * sends the サービス提供開始通知書: the first MAIL_USER_NAMES user names and, for plans with desktops,
+ * the one-time link to the account kit (never a password, W3). A start today starts at once (X2);
  * a later start wakes the daily run on that date. History (H1): nothing, unless it was deferred.
  */
-export function accept(unit: Unit, startDate: LocalDate, today: LocalDate, config: Config): Transition {
+export function accept(unit: Unit, startDate: LocalDate, today: LocalDate, config: Config, extras: AcceptExtras = {}): Transition {
   checkAcceptable(unit, startDate, today);
-  const names = userNames(unit.id, 0, unit.accounts);
+  const code = unit.shortCode ?? extras.shortCode;
   let next: Unit = {
     ...unit,
+    ...(code ? { shortCode: code } : {}),
     status: 'pending',
     history: unit.application.status === 'deferred' ? [...unit.history, { date: today, status: 'pending' }] : unit.history,
     application: { status: 'accepted', decidedOn: today },
     startDate,
-    lines: [{ id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, userNames: names }],
+    lines: [{ id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, firstAccount: 1 }],
   };
-  const outbox: OutboxItem[] = [accountManagerNotice(next, 'application_accepted', today, { startDate, userNames: names }, config)];
+  const names = code ? lineUserNames(next, next.lines[0]!).slice(0, MAIL_USER_NAMES) : [];
+  const data: Record<string, unknown> = { startDate, userNames: names, userNamesTotal: unit.accounts };
+  if (extras.kit) Object.assign(data, { kitUrl: extras.kit.url, kitExpiresOn: extras.kit.expiresOn });
+  const outbox: OutboxItem[] = [accountManagerNotice(next, 'application_accepted', today, data, config)];
   if (startDate === today) {
     const started = startUnit(next, today, config);
     next = started.unit;

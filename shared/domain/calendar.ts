@@ -171,9 +171,10 @@ export function formatJst(t: Instant): string {
 
 /**
  * The dates a request may name, relative to the business date (documented in the README): from
- * ten years before it to two years after it. Outside that a date is a typo (1900, 20205), not a fact.
+ * ten years before it to ten years after it (a start date years ahead is allowed by the rules).
+ * Outside that a date is a typo (1900, 2999), not a fact.
  */
-export const REQUEST_DATE_RANGE = { daysBefore: 3653, daysAfter: 731 } as const;
+export const REQUEST_DATE_RANGE = { daysBefore: 3653, daysAfter: 3653 } as const;
 
 /** The first and last date a request may name on business date `today` (REQUEST_DATE_RANGE). */
 export function requestDateRange(today: LocalDate): { from: LocalDate; to: LocalDate } {

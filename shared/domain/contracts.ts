@@ -7,7 +7,6 @@ import { addMonths, compareDates, endOfMonth, isMonthEnd, monthOf, parseLocalDat
 import type { Config } from './config.ts';
 import { DomainError, invalid, notFound } from './errors.ts';
 import type { OutboxItem } from './effects.ts';
-import { userNames } from './applications.ts';
 import { basicLine, dataRetrievalReminders, hasDesktops, inService, isLive, startAdditionalLine } from './lifecycle.ts';
 import { unitNotice } from './notices.ts';
 import { cancellationDeadline, renewal } from './terms.ts';
@@ -32,6 +31,9 @@ export function addLine(unit: Unit, input: { id: string; accounts: number; start
   if (!Number.isInteger(input.accounts) || input.accounts < 1) throw invalid('accounts must be an integer ≥ 1', { field: 'accounts' });
   if (unit.status !== 'active') throw notActive(`unit ${unit.id} (${unit.status})`);
   if (unit.cancellation) throw cancellationPending(`unit ${unit.id}`);
+  const max = config.plans[unit.plan]?.maxAccountsPerLine ?? Infinity;
+  if (input.accounts > max)
+    throw new DomainError('TOO_MANY_ACCOUNTS', `plan ${unit.plan} allows at most ${max} accounts per line`, { maxAccountsPerLine: max, accounts: input.accounts });
   const used = unit.lines.reduce((n, l) => n + l.accounts, 0);
   const line: Line = {
     id: input.id,
@@ -43,7 +45,7 @@ export function addLine(unit: Unit, input: { id: string; accounts: number; start
     firstTermEnd: null,
     endedOn: null,
     cancellation: null,
-    userNames: userNames(unit.id, used, input.accounts),
+    firstAccount: used + 1,
     createdOn: today,
   };
   const next: Unit = { ...unit, lines: [...unit.lines, line] };

@@ -27,7 +27,7 @@ export function lineDesktopJobs(unit: Unit, action: 'suspend' | 'resume', date: 
   if (!config.plans[unit.plan]?.desktops) return [];
   return unit.lines
     .filter(live)
-    .map((l) => ({ kind: 'desktop', id: desktopJobId({ unitId: unit.id, lineId: l.id, action, date }), action, unitId: unit.id, lineId: l.id, date, userNames: l.userNames }));
+    .map((l) => ({ kind: 'desktop', id: desktopJobId({ unitId: unit.id, lineId: l.id, action, date }), action, unitId: unit.id, lineId: l.id, date, accounts: l.accounts }));
 }
 
 function invoiceNotice(u: Unit, inv: Invoice, type: 'payment_overdue', date: LocalDate, config: Config): OutboxItem {

@@ -19,7 +19,9 @@ export type NoticeType =
   | 'terminated'
   | 'outage_threshold_reached'
   | 'compensation_statement'
-  | 'maintenance_notice';
+  | 'maintenance_notice'
+  | 'account_kit'
+  | 'desktop_job_failed';
 
 export type Role = 'account_manager' | 'agent' | 'operator' | 'previous_account_manager';
 
@@ -41,7 +43,8 @@ export interface Notice {
   readonly refs?: { readonly invoice?: string; readonly outage?: string; readonly maintenance?: string };
 }
 
-export type DesktopAction = 'create' | 'suspend' | 'resume' | 'delete';
+/** kit: new initial passwords for the unit's accounts and a new kit link (operator reissue, W3). */
+export type DesktopAction = 'create' | 'suspend' | 'resume' | 'delete' | 'kit';
 
 /** A desktop job for one line (DETAILS K1), written to the outbox with the state change. */
 export interface DesktopJob {
@@ -52,7 +55,10 @@ export interface DesktopJob {
   readonly unitId: string;
   readonly lineId: string;
   readonly date: LocalDate;
-  readonly userNames: readonly string[];
+  /** How many accounts the line has (W10: the job never carries the user names; they derive from the unit). */
+  readonly accounts: number;
+  /** action kit: the hash of the kit the new passwords belong to. */
+  readonly kit?: string;
 }
 
 export type OutboxItem = Notice | DesktopJob;

@@ -25,10 +25,14 @@ export type ErrorCode =
   /** A body that is not `application/json` in UTF-8 (415). */
   | 'UNSUPPORTED_MEDIA_TYPE'
   /** A body over the size limit (413). */
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'TOO_MANY_ACCOUNTS'
+  | 'KIT_NOT_READY'
+  | 'JOB_NOT_FAILED'
+  | 'RATE_LIMITED';
 
 /** invalid: malformed input (400); rule: a rule refuses well-formed input (422); conflict: state (409). */
-export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'gone' | 'not-implemented' | 'method' | 'media-type' | 'too-large';
+export type ErrorKind = 'invalid' | 'rule' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'gone' | 'not-implemented' | 'method' | 'media-type' | 'too-large' | 'rate-limited';
 
 const KIND: Record<ErrorCode, ErrorKind> = {
   VALIDATION_FAILED: 'invalid',
@@ -53,6 +57,10 @@ const KIND: Record<ErrorCode, ErrorKind> = {
   METHOD_NOT_ALLOWED: 'method',
   UNSUPPORTED_MEDIA_TYPE: 'media-type',
   PAYLOAD_TOO_LARGE: 'too-large',
+  TOO_MANY_ACCOUNTS: 'rule',
+  KIT_NOT_READY: 'conflict',
+  JOB_NOT_FAILED: 'conflict',
+  RATE_LIMITED: 'rate-limited',
 };
 
 export class DomainError extends Error {

@@ -26,7 +26,7 @@ export const isLive = (l: Line) => l.started && l.endedOn === null;
 export const basicLine = (u: Unit) => u.lines.find((l) => l.kind === 'basic');
 
 function desktopJob(unit: Unit, line: Line, action: DesktopAction, date: LocalDate): OutboxItem {
-  return { kind: 'desktop', id: desktopJobId({ unitId: unit.id, lineId: line.id, action, date }), action, unitId: unit.id, lineId: line.id, date, userNames: line.userNames };
+  return { kind: 'desktop', id: desktopJobId({ unitId: unit.id, lineId: line.id, action, date }), action, unitId: unit.id, lineId: line.id, date, accounts: line.accounts };
 }
 
 /** Annual fee of a set of lines (tax-exclusive): 12 × Σ accounts × monthly price. */

@@ -260,13 +260,31 @@ function applicationRows(n: Notice, d: ApplicationData): Row[] {
   ];
 }
 
-/** Art 6-1, 7: the サービス提供開始通知書 with the start date and the kit's user names (no passwords). */
+/** W3: what the mails say about the account kit, exactly as the system behaves. */
+function kitParagraphs(url: string, expiresOn: LocalDate | undefined): string[] {
+  return [
+    '各アカウントの初期パスワードは、安全のため本メールには記載しておりません。',
+    `本サービス利用キット（全アカウントのユーザ名と初期パスワード、登録コード、クライアントソフトウェアのダウンロード先）は、次のリンクから一度に限り取得いただけます：${url}`,
+    `リンクの有効期限は${ja(expiresOn)}です。一度取得されると、または有効期限を過ぎると、リンクは無効となり、当社の保管する初期パスワードは消去されます。取得した内容は安全な場所に保管し、各利用者へ個別にお伝えください。`,
+    '仮想デスクトップの準備が整う前にリンクを開かれた場合は「準備中」と表示され、取得済みにはなりません。しばらくしてから再度お開きください。',
+    '初期パスワードは、初回のサインイン後に各利用者ご自身で速やかに変更してください。',
+    'リンクを紛失された場合や有効期限を過ぎた場合は、当社までご連絡ください。新しい初期パスワードとリンクを発行いたします。発行後は、以前の初期パスワードとリンクは使用できません。',
+  ];
+}
+
+function userNameTable(names: readonly string[], total: number | undefined): Table | null {
+  if (names.length === 0) return null;
+  const caption = total !== undefined && total > names.length ? `ユーザ名（全${total}件のうち先頭${names.length}件。全件は本サービス利用キットに記載）` : 'ユーザ名';
+  return { kind: 'list', caption, columns: ['ユーザ名'], rows: names.map((u) => [u]) };
+}
+
+/** Art 6-1, 7: the サービス提供開始通知書 with the start date, the first user names and the one-time kit link (no passwords). */
 const applicationAccepted: Template = (n, ctx) => {
   const d = applicationData(n.data);
   const tables: Table[] = [fields('ご契約内容', [...applicationRows(n, d), ['提供開始日', ja(d.startDate)]])];
-  if (d.userNames.length > 0) {
-    tables.push({ kind: 'list', caption: '本サービス利用キット（ユーザ名）', columns: ['ユーザ名'], rows: d.userNames.map((u) => [u]) });
-  }
+  const names = userNameTable(d.userNames, numberField(n.data, 'userNamesTotal'));
+  if (names) tables.push(names);
+  const kitUrl = stringField(n.data, 'kitUrl');
   return {
     title: 'サービス提供開始通知書',
     lead: [
@@ -274,12 +292,44 @@ const applicationAccepted: Template = (n, ctx) => {
       '本サービス契約は、本通知書の到達をもって成立いたします（約款第6条第1項）。下記の提供開始日より本サービスをご利用いただけます。',
     ],
     tables,
-    closing: [
-      '安全のため、各アカウントの初期パスワードは本メールには記載しておりません。',
-      '初期の認証情報は、当社の認証付きAPIから一度に限り取得いただけます。取得の手順は、当社の管理者よりご案内いたします。',
-    ],
+    closing: kitUrl ? kitParagraphs(kitUrl, dateField(n.data, 'kitExpiresOn')) : [],
   };
 };
+
+/** W3: an account kit issued again by the operator (new initial passwords, a new link). */
+const accountKit: Template = (n) => {
+  const url = stringField(n.data, 'kitUrl') ?? '';
+  return {
+    title: '本サービス利用キット再発行のお知らせ',
+    lead: [
+      'ご依頼により、本サービス利用キットを再発行いたしました。全アカウントの初期パスワードを新たに設定いたしましたので、以前の初期パスワードおよび以前のリンクはご利用いただけません。',
+    ],
+    tables: [fields('ご契約内容', [['契約番号', n.unitId ?? undefined], ['アカウント数', numberField(n.data, 'accounts') === undefined ? undefined : String(numberField(n.data, 'accounts'))]])],
+    closing: kitParagraphs(url, dateField(n.data, 'kitExpiresOn')),
+  };
+};
+
+/** W5: a desktop job failed permanently (to the operator; never retried by itself). */
+const desktopJobFailed: Template = (n) => ({
+  title: '仮想デスクトップ処理失敗のお知らせ',
+  lead: [
+    '次の仮想デスクトップ処理が、自動では解消できない理由により失敗しました。この処理は自動では再実行されません。',
+  ],
+  tables: [
+    fields('失敗した処理', [
+      ['処理番号', stringField(n.data, 'job')],
+      ['契約番号', n.unitId ?? undefined],
+      ['対象契約', n.lineId],
+      ['処理', stringField(n.data, 'action')],
+      ['エラーコード', stringField(n.data, 'code')],
+      ['内容', stringField(n.data, 'message')],
+      ['対象アカウント', stringField(n.data, 'userName')],
+    ]),
+  ],
+  closing: [
+    '原因を解消したうえで、管理APIの POST /desktop-jobs/{処理番号}/retry により再実行してください。失敗した処理の一覧は GET /desktop-jobs?status=failed で確認できます。',
+  ],
+});
 
 /** Art 6-2, 6-3: refusal with its reason. */
 const applicationRejected: Template = (n) => {
@@ -854,6 +904,8 @@ const TEMPLATES: Readonly<Record<NoticeType, Template>> = {
   outage_threshold_reached: outageThresholdReached,
   compensation_statement: compensationStatement,
   maintenance_notice: maintenanceNotice,
+  account_kit: accountKit,
+  desktop_job_failed: desktopJobFailed,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ export interface HistoryEntry {
   readonly at?: number;
 }
 
-/** One WorkSpaces user of a line (plan kokona): `<unit>-001` … */
+/** One WorkSpaces user of a line (plan kokona): `<short code>-0001` … */
 export interface Account {
   readonly userName: string;
   readonly workspaceId?: string;
@@ -57,7 +57,10 @@ export interface Line {
   readonly endedOn: LocalDate | null;
   /** A line-level cancellation (reduction of accounts, Art 18). */
   readonly cancellation?: Cancellation | null;
-  readonly userNames: readonly string[];
+  /** The number of its first account (1-based; numbering continues across the unit's lines): user names derive from it (W2, W10). */
+  readonly firstAccount?: number;
+  /** Only in data written before W10 (user names `<unit>-NNN` stored as a list); new lines derive theirs. */
+  readonly userNames?: readonly string[];
   /** Creation date of the line (additions: the request date). */
   readonly createdOn?: LocalDate;
 }
@@ -90,7 +93,9 @@ export interface Unit {
   readonly suspendedOn?: LocalDate | null;
   /** The daily run has applied every date up to and including this one. */
   readonly processedThrough: LocalDate | null;
-  /** WorkSpaces ids by user name (plan kokona), filled in by the provisioner. */
-  readonly desktops: Readonly<Record<string, string>>;
+  /** W2: the short code user names derive from, assigned at acceptance (plan kokona), never reused. */
+  readonly shortCode?: string;
+  /** Only in data written before W10; desktop ids now live on the account items (AccountRepository). */
+  readonly desktops?: Readonly<Record<string, string>>;
   readonly version: number;
 }

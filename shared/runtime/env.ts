@@ -23,6 +23,8 @@ export const envSchemas = {
     /** `jwt`: API Gateway's JWT authorizer verified a Cognito token (AWS); `token`: bearer token (local). */
     AUTH_MODE: z._default(z.enum(['jwt', 'token']), 'jwt'),
     API_TOKEN: z.optional(z.string()),
+    /** The KMS key wrapping stored initial passwords (W3). */
+    KIT_KEY_ID: required(),
   }),
   'daily-run': z.object({ ...common, ...queues, LIFECYCLE_QUEUE_URL: required() }),
   'lifecycle-worker': z.object({ ...common, ...queues }),
@@ -32,7 +34,8 @@ export const envSchemas = {
     /** The cap on the mailer's concurrent instances: each paces itself at sendRatePerSecond / this. */
     MAILER_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 2),
   }),
-  provisioner: z.object({ ...common }),
+  provisioner: z.object({ ...common, ...queues, KIT_KEY_ID: required() }),
+  reconciler: z.object({ ...common, KIT_KEY_ID: required() }),
   'outage-watch': z.object({ ...common, ...queues }),
 } as const;
 

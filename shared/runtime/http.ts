@@ -25,6 +25,7 @@ const STATUS: Record<ErrorKind, number> = {
   method: 405,
   'media-type': 415,
   'too-large': 413,
+  'rate-limited': 429,
 };
 
 /** The one status of a domain error (README "Errors"). */
@@ -37,6 +38,7 @@ export const RETRY_AFTER_SECONDS = 1;
 function errorHeaders(e: DomainError): Record<string, string> {
   if (e.code === 'CONCURRENT_MODIFICATION') return { 'retry-after': String(RETRY_AFTER_SECONDS) };
   if (e.code === 'METHOD_NOT_ALLOWED' && Array.isArray(e.details.allow)) return { allow: (e.details.allow as string[]).join(', ') };
+  if (typeof e.details.retryAfterSeconds === 'number') return { 'retry-after': String(e.details.retryAfterSeconds) };
   return {};
 }
 
@@ -179,10 +181,11 @@ export function parseParams<P extends z.ZodType, Q extends z.ZodType>(params: P 
  * Every route requires auth. `iam`: API Gateway has verified the SigV4 signature (the authorizer
  * context is present). `token`: a bearer token, compared in constant time (local runs).
  */
-export function requireAuth(mode: 'iam' | 'token', token?: string): MiddlewareObj<HttpEvent, HttpResult> {
+export function requireAuth(mode: 'iam' | 'token', token?: string, isPublic: (ev: HttpEvent) => boolean = () => false): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     before: async (request) => {
       const ev = request.event;
+      if (isPublic(ev)) return;
       if (mode === 'iam') {
         const iam = (ev.requestContext as { authorizer?: { iam?: unknown } }).authorizer?.iam;
         if (iam) return;

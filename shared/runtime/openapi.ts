@@ -12,6 +12,10 @@
 import { z } from 'zod';
 import type { ErrorCode } from '#domain/errors.ts';
 import {
+  AccountsQuery,
+  DesktopJobsQuery,
+  JobIdParam,
+  KitTokenParam,
   AcceptBody,
   AddLineBody,
   ApplicationBody,
@@ -91,7 +95,8 @@ export const UnitView = z
         cancellation: CancellationView.nullable(),
         nextDeadline: LocalDateSchema.nullable(),
         nextRenewal: RenewalView.nullable(),
-        accountsKit: z.array(z.strictObject({ userName: z.string(), workspaceId: z.string().nullable() })),
+        /** The line's first user name (all of them: GET /units/{id}/accounts; W10). */
+        firstUserName: z.string().nullable(),
       }),
     ),
     history: z.array(z.strictObject({ date: LocalDateSchema, status: z.enum(UNIT_STATUSES) })),
@@ -289,13 +294,60 @@ export const DashboardView = z.strictObject({
   months: z.array(z.strictObject({ month: z.string().meta({ description: 'YYYY-MM' }), renewals: z.number().int(), deadlines: z.number().int(), billed: Yen })),
 });
 
+export const AccountKitView = z.strictObject({
+  unit: z.string(),
+  registrationCode: z.string(),
+  clientDownload: z.string(),
+  accounts: z.array(z.strictObject({ userName: z.string(), initialPassword: z.string() })),
+  note: z.string(),
+});
+export const KitReissueView = z.strictObject({ unit: z.string(), expiresOn: LocalDateSchema, mailedTo: z.string() });
+export const AccountList = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      userName: z.string(),
+      line: z.string(),
+      workspaceId: z.string().nullable(),
+      userCreated: z.boolean(),
+      passwordAwaitingKit: z.boolean(),
+      deleted: z.boolean(),
+    }),
+  ),
+  next: z.string().nullable(),
+});
+export const FailedJobList = z.strictObject({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      action: z.string(),
+      unit: z.string(),
+      line: z.string(),
+      date: LocalDateSchema,
+      failure: z.object({ code: z.string(), message: z.string(), userName: z.string().optional(), at: z.string(), retries: z.number().int() }),
+      retries: z.number().int(),
+    }),
+  ),
+  next: z.string().nullable(),
+});
+export const DriftReportView = z.object({
+  id: z.string(),
+  at: z.string(),
+  date: LocalDateSchema,
+  trigger: z.enum(['schedule', 'operator']),
+  drift: z.number().int(),
+  counts: z.record(z.string(), z.number().int()),
+  repaired: z.record(z.string(), z.number().int()),
+  items: z.array(z.record(z.string(), z.unknown())),
+  orphansSince: z.record(z.string(), z.string()),
+});
+
 /** What API Gateway answers before the function runs (403 bad signature, 429 throttled). */
 const GatewayError = z.object({ message: z.string() });
 
 // ── the route table ──────────────────────────────────────────────────────────────────────────────
 
 export type ApiErrorCode = ErrorCode | 'INTERNAL';
-type ErrorStatus = 400 | 401 | 404 | 409 | 422;
+type ErrorStatus = 400 | 401 | 404 | 409 | 410 | 422;
 /** Answers every route may give besides its own: 405 (another method), 413/415 (bodies), 409 on lost races. */
 interface ErrorCase {
   readonly code: ApiErrorCode;
@@ -308,12 +360,14 @@ export interface ApiRoute {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'console' | 'meta';
+  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'console' | 'desktops' | 'meta';
+  /** The one route without operator auth (W3: the kit link's token is the credential). */
+  readonly public?: boolean;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
-  readonly response: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly location?: string };
+  readonly response: { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: z.ZodType; readonly location?: string };
   readonly errors: Partial<Record<ErrorStatus, readonly ErrorCase[]>>;
 }
 
@@ -680,6 +734,88 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: '/kit/{token}',
+    operationId: 'fetchAccountKit',
+    summary: 'The account kit, once (W3): user names, initial passwords, registration code. No operator auth: the link token is the credential; rate-limited per address',
+    tag: 'desktops',
+    public: true,
+    params: KitTokenParam,
+    response: { status: 200, description: 'The kit; the stored passwords are wiped', schema: AccountKitView },
+    errors: {
+      409: [{ code: 'KIT_NOT_READY', when: 'the desktops are still being prepared (Retry-After; the link stays valid)' }],
+      410: [{ code: 'GONE', when: 'the link was fetched already, expired, was replaced by a reissue, or never existed' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/units/{id}/kit',
+    operationId: 'reissueAccountKit',
+    summary: 'Reissue the account kit (W3): new initial passwords, a new link mailed to the account manager; the old link stops working. Audited',
+    tag: 'desktops',
+    params: IdParam,
+    response: { status: 202, description: 'The new link was mailed; new passwords are being set (a desktop job)', schema: KitReissueView },
+    errors: {
+      401: unauthorized,
+      404: notFound,
+      409: [notActive('the unit has no account in service (not a plan with desktops, not started, or ended)')],
+      422: [{ code: 'VALIDATION_FAILED', when: 'the kit was reissued today already' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/units/{id}/accounts',
+    operationId: 'listAccounts',
+    summary: 'The accounts of a unit (W10): user names, desktop ids, whether the kit still holds a password; paged',
+    tag: 'desktops',
+    params: IdParam,
+    query: AccountsQuery,
+    response: { status: 200, description: 'One page of accounts', schema: AccountList },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'limit is not 1–200' }], 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'GET',
+    path: '/desktop-jobs',
+    operationId: 'listFailedDesktopJobs',
+    summary: 'Desktop jobs that failed for good (W5), with the AWS error code; never retried by themselves',
+    tag: 'desktops',
+    query: DesktopJobsQuery,
+    response: { status: 200, description: 'One page of failed jobs', schema: FailedJobList },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'status is not `failed`, or limit is not 1–200' }], 401: unauthorized },
+  },
+  {
+    method: 'POST',
+    path: '/desktop-jobs/{id}/retry',
+    operationId: 'retryDesktopJob',
+    summary: 'Run a failed desktop job again once its cause is fixed (W5). Audited',
+    tag: 'desktops',
+    params: JobIdParam,
+    response: { status: 202, description: 'The job is pending again', schema: z.strictObject({ id: z.string(), state: z.literal('pending') }) },
+    errors: {
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no desktop job has this id (D#<unit>#<line>#<action>#<date>, URL-encoded)' }],
+      409: [{ code: 'JOB_NOT_FAILED', when: 'the job is pending or done, not failed' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/desktops/reconcile',
+    operationId: 'reconcileDesktops',
+    summary: 'Compare desired and actual desktops now and repair what is ours (W9); foreign desktops are only reported',
+    tag: 'desktops',
+    response: { status: 200, description: 'The report of this run', schema: DriftReportView },
+    errors: { 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/desktops/drift',
+    operationId: 'getDesktopDrift',
+    summary: 'The reconciler\'s latest report (W9)',
+    tag: 'desktops',
+    response: { status: 200, description: 'The latest report', schema: DriftReportView },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'the reconciler has not run yet' }] },
+  },
+  {
+    method: 'GET',
     path: '/openapi.json',
     operationId: 'getOpenApi',
     summary: 'This document',
@@ -698,6 +834,7 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   401: 'Missing or invalid credentials',
   404: 'Not found',
   409: 'Refused by the state of the system',
+  410: 'No longer available',
   422: 'Refused by a rule',
 };
 
@@ -810,7 +947,7 @@ function operation(route: ApiRoute): Json {
     },
   };
   const contended = route.method !== 'GET' && route.operationId !== 'submitApplication' && route.operationId !== 'announceMaintenance';
-  for (const status of [400, 401, 404, 409, 422] as const) {
+  for (const status of [400, 401, 404, 409, 410, 422] as const) {
     const cases = [...(route.errors[status] ?? []), ...(status === 409 && contended ? [lostRace] : [])];
     if (cases.length) responses[status] = errorResponse(status, cases);
   }
@@ -831,6 +968,7 @@ function operation(route: ApiRoute): Json {
     ...(params.length ? { parameters: params } : {}),
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOrRef(route.body, 'input') } } } } : {}),
     responses,
+    ...(route.public ? { security: [] } : {}),
   };
 }
 
@@ -868,6 +1006,7 @@ export function buildOpenApi(): Json {
       { name: 'invoices', description: 'Invoices, payments and balances (Art 27–31; DETAILS I, L)' },
       { name: 'outages', description: 'Outages, compensation and maintenance (Art 33–35; DETAILS O, M)' },
       { name: 'console', description: 'The operator console: audit trail, business clock, dashboard' },
+      { name: 'desktops', description: 'Account kits, desktop jobs and the reconciler (Art 45; docs/DESKTOPS.md W1–W10)' },
       { name: 'meta', description: 'About the API' },
     ],
     paths,

@@ -10,7 +10,7 @@ function inRange(d: LocalDate, ctx: z.core.$RefinementCtx<string>, what: string)
   const today = requestContext()?.today;
   if (!today || withinRequestRange(d, today)) return;
   const { from, to } = requestDateRange(today);
-  ctx.addIssue({ code: 'custom', message: `${what} must lie between ${from} and ${to} (10 years before to 2 years after the business date ${today})` });
+  ctx.addIssue({ code: 'custom', message: `${what} must lie between ${from} and ${to} (10 years either side of the business date ${today})` });
 }
 
 export const LocalDateSchema = z
@@ -212,3 +212,24 @@ export const AuditQuerySchema = z.strictObject({
   ...PageQuery,
 });
 export const ClockAdvanceBody = z.strictObject({ to: LocalDateSchema });
+/** W3: the kit token of the link (256 bits, base64url). Anything else is 410 like an unknown token. */
+export const KitTokenParam = z.strictObject({ token: z.string().max(200) });
+/** W5: a desktop job id (`D#<unit>#<line>#<action>#<date>`, URL-encoded in the path). */
+const decoded = (v: unknown) => {
+  if (typeof v !== 'string') return v;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+};
+export const JobIdParam = z.strictObject({ id: z.preprocess(decoded, z.string().regex(/^D#[A-Za-z0-9_-]{1,64}#[A-Za-z0-9_-]{1,64}#(create|suspend|resume|delete|kit)#\d{4}-\d{2}-\d{2}$/, 'D#<unit>#<line>#<action>#<date>')) });
+export const DesktopJobsQuery = z.strictObject({
+  status: z.literal('failed'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  next: z.string().max(2000).optional(),
+});
+export const AccountsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  next: z.string().max(100).optional(),
+});

@@ -10,8 +10,11 @@ import { isDelinquent } from '#domain/payments.ts';
 import { DomainError, invalid } from '#domain/errors.ts';
 import type { ApplicationStatus, Unit } from '#domain/unit.ts';
 import { changeUnit, unitSummary } from './commit.ts';
-import type { CoreDeps, IdGenerator } from './ports.ts';
+import { shortCode } from '#domain/desktops.ts';
+import { openKit } from './account-kit.ts';
+import type { AccountRepository, CoreDeps, IdGenerator, KitRepository } from './ports.ts';
 import { authorize, authorizeUnit, soldBy, visible, type Principal } from './authz.ts';
+type AcceptExtras = rules.AcceptExtras;
 
 export interface SubmitApplicationInput extends rules.ApplicationInput {
   readonly ref?: string;
@@ -39,11 +42,29 @@ export async function submitApplication(deps: CoreDeps & { ids: IdGenerator }, w
   return unit;
 }
 
-/** Art 6-1 FIFO and Art 6-2(2) delinquency, in the order of DETAILS P10. */
-export async function acceptApplication(deps: CoreDeps, who: Principal, id: string, input: { startDate: string }): Promise<Unit> {
+/** What acceptance of a plan with desktops needs besides the core: short codes (W2) and the kit link (W3). */
+export interface DesktopAcceptDeps {
+  readonly accounts: Pick<AccountRepository, 'nextShortCodeSeq'>;
+  readonly kits: KitRepository;
+}
+
+/**
+ * Art 6-1 FIFO and Art 6-2(2) delinquency, in the order of DETAILS P10. A plan with desktops gets its
+ * short code (once: a code is never handed out twice) and an open kit link for the mail (W2, W3).
+ */
+export async function acceptApplication(deps: CoreDeps & Partial<DesktopAcceptDeps>, who: Principal, id: string, input: { startDate: string }): Promise<Unit> {
   authorize(who, 'applications.decide');
   const today = deps.clock.today();
   const startDate = parseLocalDate(input.startDate);
+  let extras: AcceptExtras | undefined;
+  const prepare = async (unit: Unit): Promise<AcceptExtras> => {
+    if (extras) return extras;
+    if (!deps.config.plans[unit.plan]?.desktops || !deps.accounts || !deps.kits || !startDate) return {};
+    const code = unit.shortCode ?? shortCode(await deps.accounts.nextShortCodeSeq());
+    const { url, kit } = await openKit({ kits: deps.kits, clock: deps.clock, config: deps.config }, unit.id, startDate);
+    extras = { shortCode: code, kit: { url, expiresOn: kit.expiresOn } };
+    return extras;
+  };
   return changeUnit(deps, id, async (unit) => {
     authorizeUnit(who, 'applications.decide', unit);
     if (!startDate) throw invalid('startDate must be a date YYYY-MM-DD', { field: 'startDate' });
@@ -55,7 +76,7 @@ export async function acceptApplication(deps: CoreDeps, who: Principal, id: stri
       throw new DomainError('APPLICANT_DELINQUENT', 'the applicant has an overdue invoice or a contract terminated for non-payment (Art 6-2(2))', {
         corporateNumber: unit.contractor.corporateNumber,
       });
-    return rules.accept(unit, startDate, today, deps.config);
+    return rules.accept(unit, startDate, today, deps.config, await prepare(unit));
   }, { audit: { actor: who, action: 'application.accept' } });
 }
 

@@ -147,11 +147,27 @@ export interface RunLog {
 
 export type OutboxState = 'pending' | 'done' | 'failed';
 
+/** W5: why a desktop job failed for good (the AWS error code, or READY_TIMEOUT / WORKSPACE_ERROR / RETRIES_EXHAUSTED). */
+export interface JobFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly userName?: string;
+  /** Instant (ISO with offset). */
+  readonly at: string;
+  /** How many times an operator retried the job before this failure. */
+  readonly retries: number;
+}
+
 export interface OutboxEntry {
   readonly item: OutboxItem;
   readonly state: OutboxState;
   readonly attempts: number;
   readonly result?: Readonly<Record<string, unknown>>;
+  /** A waiting desktop job's progress (when it started, how many re-checks so far). */
+  readonly progress?: Readonly<Record<string, unknown>>;
+  readonly failure?: JobFailure;
+  /** Operator retries so far. */
+  readonly retries?: number;
 }
 
 export interface OutboxRepository {
@@ -171,11 +187,20 @@ export interface OutboxRepository {
   add(items: readonly OutboxItem[]): Promise<void>;
   /** The notices of a unit, newest first (the console shows what the customer was sent). */
   noticesOfUnit(unitId: string, limit?: number): Promise<OutboxEntry[]>;
+  /** A waiting job: records its progress and releases the lease (the re-check is a delayed message). */
+  release(id: string, progress: Record<string, unknown>): Promise<void>;
+  /** W5: marks a pending item failed for good (out of the relay's sweep, into the failed list). False when it was not pending. */
+  fail(id: string, failure: JobFailure): Promise<boolean>;
+  /** W5: an operator retry: a failed item becomes pending again (progress cleared, retries + 1). False when it was not failed. */
+  reopen(id: string): Promise<boolean>;
+  /** Failed desktop jobs, oldest failure first, paged by an opaque cursor. */
+  listFailed(limit: number, after?: string): Promise<{ items: OutboxEntry[]; next: string | null }>;
 }
 
 /** Queues with at-least-once delivery (SQS on AWS, in-process locally). */
 export interface Queue<T> {
-  send(messages: readonly T[]): Promise<void>;
+  /** `delaySeconds` (0–900, SQS's DelaySeconds): the messages become visible that much later. */
+  send(messages: readonly T[], opts?: { readonly delaySeconds?: number }): Promise<void>;
 }
 
 export interface OutboxPublisher {
@@ -221,21 +246,130 @@ export interface Desktop {
   readonly state: WorkspaceState;
 }
 
+/** One desktop to create: its user (already in the directory) and its tags (W4). */
+export interface DesktopRequest {
+  readonly userName: string;
+  readonly unitId: string;
+  readonly lineId: string;
+}
+
 export interface CreateDesktopsResult {
   readonly created: readonly Desktop[];
   readonly failed: readonly { readonly userName: string; readonly code: string; readonly message: string }[];
 }
 
-/** Amazon WorkSpaces, one directory and bundle (config workspaces.*). */
+/**
+ * Amazon WorkSpaces, one directory and bundle (config workspaces.*), running mode and encryption
+ * from config desktops.* (W4). Errors thrown carry the AWS error code as `name`.
+ */
 export interface DesktopGateway {
-  /** Existing, not terminated desktops of these users (for idempotent creation). */
-  findByUserNames(userNames: readonly string[]): Promise<Desktop[]>;
-  /** At most 25 per call (the API's limit); failures are reported, not thrown. */
-  create(userNames: readonly string[]): Promise<CreateDesktopsResult>;
-  /** At most 25 per call. Returns the ids that failed. */
-  terminate(workspaceIds: readonly string[]): Promise<{ failed: readonly string[] }>;
+  /** W6: desktops by id, 25 per DescribeWorkspaces call; ids not shown (terminated, or not yet visible) are absent. */
+  describe(workspaceIds: readonly string[]): Promise<Desktop[]>;
+  /** W6: every desktop of the directory, paged (the reconciler). */
+  listDirectory(): Promise<Desktop[]>;
+  /** The not-terminated desktop of one user (a crash between CreateWorkspaces and recording its id). */
+  findByUserName(userName: string): Promise<Desktop | null>;
+  /** W4: at most 25 per call, tagged `kokona:unit` / `kokona:line`; failures are reported, not thrown. */
+  create(requests: readonly DesktopRequest[]): Promise<CreateDesktopsResult>;
+  /** At most 25 per call. Returns the ids that failed, with their codes (ResourceNotFound: already gone). */
+  terminate(workspaceIds: readonly string[]): Promise<{ failed: readonly { readonly workspaceId: string; readonly code: string }[] }>;
+  /** W7: at most 25 per call (AUTO_STOP desktops stop before they go into ADMIN_MAINTENANCE). */
+  stop(workspaceIds: readonly string[]): Promise<{ failed: readonly { readonly workspaceId: string; readonly code: string }[] }>;
   /** One desktop per call (ModifyWorkspaceState). */
   setState(workspaceId: string, state: 'ADMIN_MAINTENANCE' | 'AVAILABLE'): Promise<void>;
+  /** The `kokona:unit` tag of a desktop (null: none), DescribeTags. */
+  unitTag(workspaceId: string): Promise<string | null>;
+}
+
+/** W1: the WorkSpaces directory's users (Directory Service Data API, ResetUserPassword). Errors carry the AWS code as `name`. */
+export interface DirectoryGateway {
+  /** CreateUser; a user that exists already is not an error (returns false). */
+  createUser(userName: string, attributes: { readonly givenName: string; readonly surname: string }): Promise<boolean>;
+  /** ResetUserPassword (it also enables the user). */
+  setPassword(userName: string, password: string): Promise<void>;
+  /** DeleteUser; a user already gone is not an error. */
+  deleteUser(userName: string): Promise<void>;
+  /** DescribeUser: null when there is no such user. */
+  describeUser(userName: string): Promise<{ readonly userName: string; readonly enabled: boolean } | null>;
+}
+
+/** W3: seals initial passwords until the kit is fetched (KMS envelope on AWS, a local key file on one machine). */
+export interface PasswordVault {
+  seal(plains: readonly string[]): Promise<string[]>;
+  open(sealed: readonly string[]): Promise<string[]>;
+}
+
+/** W10: one account of a line as its own item. */
+export interface AccountRecord {
+  readonly unitId: string;
+  readonly lineId: string;
+  readonly userName: string;
+  /** The account's number in its unit (1-based). */
+  readonly number: number;
+  /** W1: the directory user exists (created by this system). */
+  readonly userCreated?: boolean;
+  /** W3: the sealed initial password until the kit is fetched; absent afterwards. */
+  readonly sealedPassword?: string;
+  readonly workspaceId?: string;
+  /** W4: how many times its desktop was terminated in ERROR and created again. */
+  readonly recreates?: number;
+  /** W8: its desktop and user are gone (the line ended). */
+  readonly deleted?: boolean;
+  /** W3: the reissued kit whose password it holds (a retried reissue does not reset it again). */
+  readonly kitIssued?: string;
+}
+
+export interface AccountRepository {
+  /** W2: the next short-code sequence number (a counter, never handed out twice). */
+  nextShortCodeSeq(): Promise<number>;
+  listByLine(unitId: string, lineId: string): Promise<AccountRecord[]>;
+  listByUnit(unitId: string): Promise<AccountRecord[]>;
+  /** Writes whole records (25 per batch call): only the job holding the line's lease, or the kit fetch, writes them. */
+  putAll(records: readonly AccountRecord[]): Promise<void>;
+  /** W3: removes the sealed passwords of these accounts (after the kit was fetched). */
+  wipePasswords(records: readonly AccountRecord[]): Promise<void>;
+}
+
+export type KitState = 'open' | 'fetched' | 'revoked';
+
+/** W3: a kit link; the store holds the token's SHA-256 only. */
+export interface KitRecord {
+  readonly hash: string;
+  readonly unitId: string;
+  readonly expiresOn: LocalDate;
+  readonly state: KitState;
+  readonly issuedAt: string;
+  readonly fetchedAt?: string;
+}
+
+export interface KitRepository {
+  put(kit: KitRecord): Promise<void>;
+  get(hash: string): Promise<KitRecord | null>;
+  /** The unit's latest kit. */
+  current(unitId: string): Promise<KitRecord | null>;
+  /** open → fetched, conditionally: false when it was not open (a second fetch lost the race). */
+  markFetched(hash: string, at: string): Promise<boolean>;
+  revoke(hash: string): Promise<void>;
+}
+
+/** W9: the reconciler's report (bounded: counts, the first items of each kind). */
+export interface DriftReport {
+  readonly id: string;
+  readonly at: string;
+  readonly date: LocalDate;
+  readonly trigger: 'schedule' | 'operator';
+  /** Differences to repair (foreign desktops are not drift: they are only reported). */
+  readonly drift: number;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly repaired: Readonly<Record<string, number>>;
+  readonly items: readonly unknown[];
+  /** Orphans' first-seen dates (workspaceId → date), carried to the next run. */
+  readonly orphansSince: Readonly<Record<string, LocalDate>>;
+}
+
+export interface DriftStore {
+  latest(): Promise<DriftReport | null>;
+  save(report: DriftReport): Promise<void>;
 }
 
 /** A message of the lifecycle queue: bring this unit up to this date. */

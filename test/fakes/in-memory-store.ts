@@ -19,6 +19,7 @@ import { balance } from '#domain/invoices.ts';
 import {
   ConcurrentModificationError,
   IdempotencyKeyTakenError,
+  type JobFailure,
   type IdempotencyRecord,
   type InvoiceStatus,
   type InvoiceSummary,
@@ -40,7 +41,6 @@ import {
   type UnitDayMessage,
   type UnitRepository,
 } from '#use-cases/ports.ts';
-import { InMemoryDesktopGateway } from './in-memory-desktop-gateway.ts';
 
 const copy = <T>(x: T): T => structuredClone(x);
 
@@ -83,6 +83,9 @@ interface StoredOutbox {
   result?: Record<string, unknown>;
   leaseUntil?: number;
   lastError?: string;
+  progress?: Record<string, unknown>;
+  failure?: JobFailure;
+  retries?: number;
 }
 
 /**
@@ -146,7 +149,7 @@ export class InMemoryOutboxRepository implements OutboxRepository {
   async claim(id: string, leaseMs: number): Promise<boolean> {
     const s = this.items.get(id);
     const now = this.now();
-    if (!s || s.state === 'done') return false;
+    if (!s || s.state !== 'pending') return false;
     if (s.leaseUntil !== undefined && !(s.leaseUntil < now)) return false;
     s.leaseUntil = now + leaseMs;
     return true;
@@ -160,9 +163,39 @@ export class InMemoryOutboxRepository implements OutboxRepository {
     delete s.leaseUntil;
   }
 
+  async release(id: string, progress: Record<string, unknown>): Promise<void> {
+    const s = this.items.get(id);
+    if (!s || s.state !== 'pending') throw new Error(`outbox item ${id} is not pending`);
+    s.progress = copy(progress);
+    delete s.leaseUntil;
+  }
+
+  async fail(id: string, failure: JobFailure): Promise<boolean> {
+    const s = this.items.get(id);
+    if (!s || s.state !== 'pending') return false;
+    s.state = 'failed';
+    s.failure = copy(failure);
+    delete s.leaseUntil;
+    return true;
+  }
+
+  async reopen(id: string): Promise<boolean> {
+    const s = this.items.get(id);
+    if (!s || s.state !== 'failed') return false;
+    s.state = 'pending';
+    s.attempts = 0;
+    s.retries = (s.retries ?? 0) + 1;
+    delete s.progress;
+    return true;
+  }
+
+  async listFailed(limit: number): Promise<{ items: OutboxEntry[]; next: string | null }> {
+    return { items: this.sorted().filter((s) => s.state === 'failed').slice(0, limit).map((s) => this.entry(s)), next: null };
+  }
+
   async listPending(limit: number): Promise<OutboxItem[]> {
     return this.sorted()
-      .filter((s) => s.state !== 'done')
+      .filter((s) => s.state === 'pending')
       .slice(0, limit)
       .map((s) => copy(s.item));
   }
@@ -177,7 +210,15 @@ export class InMemoryOutboxRepository implements OutboxRepository {
   }
 
   private entry(s: StoredOutbox): OutboxEntry {
-    return { item: copy(s.item), state: s.state, attempts: s.attempts, ...(s.result ? { result: copy(s.result) } : {}) };
+    return {
+      item: copy(s.item),
+      state: s.state,
+      attempts: s.attempts,
+      ...(s.result ? { result: copy(s.result) } : {}),
+      ...(s.progress ? { progress: copy(s.progress) } : {}),
+      ...(s.failure ? { failure: copy(s.failure) } : {}),
+      ...(s.retries ? { retries: s.retries } : {}),
+    };
   }
 }
 
@@ -414,7 +455,7 @@ export function inMemoryDeps(today: string, opts: { config?: unknown; hour?: num
     runLog: new InMemoryRunLog(),
     lifecycleQueue: new RecordingQueue<UnitDayMessage>(),
     mailer: new RecordingMailer(),
-    desktops: new InMemoryDesktopGateway(),
+
     ids: sequentialIds(),
     retryDelayMs: 0,
     audit,

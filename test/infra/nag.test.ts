@@ -60,6 +60,7 @@ function acknowledgments(app: App): { path: string; id: string; reason: string }
 
 describe('cdk synth with cdk-nag', () => {
   let full: ReturnType<typeof synthWithNag>;
+  // Bundling every function and synthesising takes minutes on a loaded 2-core machine.
   beforeAll(() => {
     full = synthWithNag({ bundle: true });
   }, 600_000);

@@ -114,7 +114,8 @@ describe('ApiStack', () => {
   it('has exactly the routes of the route table, each with the Cognito JWT authorizer', () => {
     const routes = Object.values(resources(t.apiT, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe('JWT');
+    // W3: the account kit link is the one route without the JWT authorizer.
+    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe(r.Properties.RouteKey === 'GET /kit/{token}' ? 'NONE' : 'JWT');
   });
 
   it('sends every route to the one api function', () => {
@@ -162,7 +163,7 @@ describe('JobsStack', () => {
   });
 
   it('has no other schedule', () => {
-    t.jobsT.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    t.jobsT.resourceCountIs('AWS::Scheduler::Schedule', 3); // daily run, outage watch, reconciler (W9)
   });
 
   it('gives each job queue a DLQ with redrive, SSE and TLS-only access', () => {
@@ -304,13 +305,24 @@ describe('least privilege', () => {
   ];
   const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_RW];
   const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+  const WORKSPACES = [
+    'workspaces:CreateTags',
+    'workspaces:CreateWorkspaces',
+    'workspaces:DescribeTags',
+    'workspaces:DescribeWorkspaces',
+    'workspaces:ModifyWorkspaceState',
+    'workspaces:StopWorkspaces',
+    'workspaces:TerminateWorkspaces',
+  ];
+  const DIRECTORY = ['ds-data:CreateUser', 'ds-data:DeleteUser', 'ds-data:DescribeUser', 'ds-data:DisableUser', 'ds:AccessDSData', 'ds:ResetUserPassword'];
   const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expected: Record<FunctionName, string[]> = {
-    api: [...BASE, ...SEND],
+    api: [...BASE, ...SEND, 'kms:Decrypt', ...WORKSPACES],
     'daily-run': [...BASE, ...SEND], // + the lifecycle queue; sqs:SendMessage to its DLQ
     'lifecycle-worker': [...BASE, ...SEND, ...CONSUME],
     mailer: [...BASE, ...CONSUME, 'ses:SendRawEmail'],
-    provisioner: [...BASE, ...CONSUME, 'workspaces:CreateWorkspaces', 'workspaces:DescribeWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:TerminateWorkspaces'],
+    provisioner: [...BASE, ...SEND, ...CONSUME, ...WORKSPACES, ...DIRECTORY, 'kms:GenerateDataKey'],
+    reconciler: [...BASE, ...WORKSPACES, 'sqs:SendMessage'], // + sqs:SendMessage to its DLQ
     'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
   };
 
@@ -329,7 +341,7 @@ describe('least privilege', () => {
     expect(sendTargets('lifecycle-worker')).toEqual(['DesktopQueue', 'MailQueue']);
     expect(sendTargets('outage-watch')).toEqual(['DesktopQueue', 'MailQueue', 'OutageWatchFailuresQueue']);
     expect(sendTargets('mailer')).toEqual([]);
-    expect(sendTargets('provisioner')).toEqual([]);
+    expect(sendTargets('provisioner')).toEqual(['DesktopQueue', 'MailQueue']); // W5 operator mails, delayed re-checks
   });
 
   it('names the table, and each of its GSIs for Query only (no "/index/*")', () => {
@@ -346,7 +358,7 @@ describe('least privilege', () => {
   it('uses Resource "*" only where the service has no resource-level permissions', () => {
     for (const name of FUNCTIONS) {
       const star = grantsOf(name).filter((g) => g.resource === '*').map((g) => g.action);
-      for (const a of star) expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces'], `${name}: ${a} on *`).toContain(a);
+      for (const a of star) expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces', 'workspaces:DescribeTags'], `${name}: ${a} on *`).toContain(a);
     }
   });
 

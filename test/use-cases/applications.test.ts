@@ -1,5 +1,6 @@
 /** Applications through the use cases (Art 5–7, 6-1 FIFO, 6-2(2) delinquency, DETAILS P10), on the in-memory store. */
 import { describe, expect, it } from 'vitest';
+import { withDeadline } from '#use-cases/contention.ts';
 import { newApplication } from '#domain/applications.ts';
 import { date } from '#domain/calendar.ts';
 import { buildConfig } from '#domain/config.ts';
@@ -110,7 +111,7 @@ describe('acceptApplication', () => {
     expect(acme.lines[0]).toMatchObject({ started: true, termEnd: '2025-02-28' });
     expect(noticeTypes(deps)).toEqual(['acme:application_accepted', 'acme:desktop']);
     const job = deps.outbox.all().find((e) => e.item.kind === 'desktop')?.item;
-    expect(job).toMatchObject({ id: desktopJobId({ unitId: 'acme', lineId: 'acme', action: 'create', date: date(TODAY) }), userNames: acme.lines[0]?.userNames });
+    expect(job).toMatchObject({ id: desktopJobId({ unitId: 'acme', lineId: 'acme', action: 'create', date: date(TODAY) }), accounts: acme.lines[0]?.accounts });
     expect(await deps.agenda.dueOn(date(TODAY))).toEqual([]);
   });
 
@@ -228,7 +229,7 @@ describe('acceptApplication', () => {
       expect(noticeTypes(deps)).toEqual(['acme:application_rejected']);
     });
 
-    it('gives up after a bounded number of lost races with ConcurrentModificationError, having sent nothing', async () => {
+    it('gives up after a bounded number of lost races with CONCURRENT_MODIFICATION, having sent nothing', async () => {
       const deps = inMemoryDeps(TODAY);
       await submitApplication(deps, OP, application('acme'));
       let attempts = 0;
@@ -237,7 +238,10 @@ describe('acceptApplication', () => {
           attempts++;
           throw new ConcurrentModificationError(u.id);
         });
-      await expect(acceptApplication(deps, OP, 'acme', { startDate: '2024-02-15' })).rejects.toBeInstanceOf(ConcurrentModificationError);
+      // Jittered back-off, then 409 CONCURRENT_MODIFICATION (contention.ts); a 1.5 s deadline keeps this test short.
+      const t0 = Date.now();
+      await expect(withDeadline(Date.now() + 1500, () => acceptApplication(deps, OP, 'acme', { startDate: '2024-02-15' }))).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
+      expect(Date.now() - t0).toBeLessThan(5000);
       expect(attempts).toBeGreaterThan(1);
       expect(attempts).toBeLessThan(50);
       expect(deps.publisher.batches).toEqual([]);

@@ -41,7 +41,7 @@ describe('deliverNotice', () => {
     expect(mail).toMatchObject({ from: deps.config.mail.from, to: 'yamada@acme.example' });
     expect(mail.headers).toMatchObject({ 'X-Kokona-Notice': 'application_accepted', 'X-Kokona-Unit': 'acme', 'X-Kokona-Notice-Id': ACCEPTED });
     expect(mail.subject).toContain('acme');
-    expect(mail.text).toContain('acme-001');
+    expect(mail.text).toContain('サービス提供開始通知書');
     expect(await deps.outbox.get(ACCEPTED)).toMatchObject({ state: 'done', attempts: 0, result: { messageId: 'msg-1' } });
     expect((await deps.outbox.listPending(10)).map((i) => i.id)).not.toContain(ACCEPTED);
   });

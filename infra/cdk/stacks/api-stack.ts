@@ -4,7 +4,7 @@
  * one route table (shared/runtime/openapi.ts, which also builds the OpenAPI document), all routes
  * integrated with the one `api` function; JSON access logs, stage throttling, and alarms.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -13,6 +13,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,6 +21,8 @@ import type { Construct } from 'constructs';
 import { API_ROUTES } from '#runtime/openapi.ts';
 import { BackofficeFunction } from '../constructs/backoffice-function.ts';
 import { grantTableReadWrite } from '../constructs/table-access.ts';
+import { grantWorkspaces } from './jobs-stack.ts';
+import type { Config } from '#domain/config.ts';
 
 /** Stage-wide limits (requests/s steady, burst). A back office has a handful of operators. */
 export const API_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
@@ -32,7 +35,14 @@ export interface ApiStackProps extends StackProps {
   readonly alarmTopic: sns.ITopic;
   readonly auth: { readonly userPool: cognito.IUserPool; readonly consoleClient: cognito.IUserPoolClient; readonly machineClient: cognito.IUserPoolClient };
   readonly web: { readonly url: string };
+  /** W3: the key of stored initial passwords (the kit route decrypts them). */
+  readonly kitKey: kms.IKey;
+  /** The WorkSpaces settings of the config (POST /desktops/reconcile runs the reconciler in this function). */
+  readonly workspaces: Config['workspaces'];
 }
+
+/** W3: the account kit route's own throttle (it is the one route without operator auth). */
+export const KIT_ROUTE_THROTTLE = { rateLimit: 2, burstLimit: 5 } as const;
 
 export class ApiStack extends Stack {
   readonly api: apigw.HttpApi;
@@ -51,6 +61,7 @@ export class ApiStack extends Stack {
         MAIL_QUEUE_URL: props.mailQueue.queueUrl,
         DESKTOP_QUEUE_URL: props.desktopQueue.queueUrl,
         AUTH_MODE: 'jwt',
+        KIT_KEY_ID: props.kitKey.keyArn,
       },
       memorySize: 1024,
       timeout: Duration.seconds(15),
@@ -58,6 +69,8 @@ export class ApiStack extends Stack {
     grantTableReadWrite(this, 'TableAccess', props.table, this.fn);
     props.mailQueue.grantSendMessages(this.fn);
     props.desktopQueue.grantSendMessages(this.fn);
+    props.kitKey.grantDecrypt(this.fn);
+    grantWorkspaces(this.fn, props.workspaces, 'Api');
     this.fn.addAlarms(props.alarmTopic);
 
     const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${props.auth.userPool.userPoolId}`;
@@ -76,7 +89,19 @@ export class ApiStack extends Stack {
     });
     const integration = new HttpLambdaIntegration('ApiIntegration', this.fn);
     for (const r of API_ROUTES) {
-      this.api.addRoutes({ path: r.path, methods: [apigw.HttpMethod[r.method]], integration });
+      const routes = this.api.addRoutes({
+        path: r.path,
+        methods: [apigw.HttpMethod[r.method]],
+        integration,
+        // W3: the account kit link is the one public route: its 256-bit token is the credential.
+        ...(r.public ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
+      });
+      if (r.public)
+        for (const route of routes)
+          Validations.of(route).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: 'GET /kit/{token} is the account manager\'s one-time link from the サービス提供開始通知書: the 256-bit token is the credential (stored hashed, valid once, expires); the route has its own throttle and the function rate-limits per address',
+          });
     }
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
@@ -108,6 +133,13 @@ export class ApiStack extends Stack {
         ),
       },
     });
+
+    const cfnStage = this.stage.node.defaultChild as apigw.CfnStage;
+    cfnStage.routeSettings = {
+      ...Object.fromEntries(
+        API_ROUTES.filter((r) => r.public).map((r) => [`${r.method} ${r.path}`, { throttlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, throttlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit }]),
+      ),
+    };
 
     const serverErrors = new cloudwatch.Alarm(this, 'ServerErrorsAlarm', {
       alarmDescription: `kokona api: 5xx responses (${this.stackName})`,

@@ -32,6 +32,8 @@ export const OUTAGE_WATCH_CRON = { minute: '0', timeZone: TimeZone.ASIA_TOKYO } 
 
 /** The mailer's concurrency cap; also its env MAILER_CONCURRENCY, by which each instance divides the SES rate. */
 export const MAILER_CONCURRENCY = 2;
+/** W9: the reconciler, once a day after the daily run (01:05 JST). */
+export const RECONCILER_CRON = { minute: '5', hour: '1', timeZone: TimeZone.ASIA_TOKYO } as const;
 
 export interface JobsStackProps extends StackProps {
   readonly table: dynamodb.ITable;
@@ -51,6 +53,10 @@ export class JobsStack extends Stack {
   readonly lifecycleWorker: BackofficeFunction<'lifecycle-worker'>;
   readonly mailer: BackofficeFunction<'mailer'>;
   readonly provisioner: BackofficeFunction<'provisioner'>;
+  readonly reconciler: BackofficeFunction<'reconciler'>;
+  readonly reconcilerSchedule: scheduler.Schedule;
+  /** W3: wraps the data keys of stored initial passwords. */
+  readonly kitKey: kms.Key;
   readonly outageWatch: BackofficeFunction<'outage-watch'>;
   readonly dailyRunSchedule: scheduler.Schedule;
   readonly outageWatchSchedule: scheduler.Schedule;
@@ -129,25 +135,41 @@ export class JobsStack extends Stack {
       timeout: Duration.minutes(5),
       async: { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue: outageWatchFailures.queue },
     });
+    // W3: initial passwords are stored sealed under this key (envelope: GenerateDataKey / Decrypt) until the kit is fetched.
+    this.kitKey = new kms.Key(this, 'AccountKitKey', {
+      description: 'kokona: wraps the data keys of stored initial passwords until the account kit is fetched (W3)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.provisioner = new BackofficeFunction(this, 'Provisioner', {
       name: 'provisioner',
-      description: 'Creates, suspends and terminates WorkSpaces for one desktop job per message (SQS desktops queue)',
-      environment: { ...common },
+      description: 'Directory users, WorkSpaces and account-kit passwords: one step of a desktop job per message (SQS desktops queue)',
+      environment: { ...common, ...outboxQueues, KIT_KEY_ID: this.kitKey.keyArn },
       timeout: Duration.minutes(3),
+    });
+    this.reconciler = new BackofficeFunction(this, 'Reconciler', {
+      name: 'reconciler',
+      description: 'Daily after the daily run: desired vs actual WorkSpaces, repairs ours, reports the rest (W9)',
+      environment: { ...common, KIT_KEY_ID: this.kitKey.keyArn },
+      timeout: Duration.minutes(10),
+      async: { retryAttempts: 1, maxEventAge: Duration.hours(2), deadLetterQueue: dailyRunFailures.queue },
     });
 
     // ── grants: each function gets what its composition root uses, nothing more ────────────────
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch]) {
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch, this.reconciler]) {
       grantTableReadWrite(fn, 'TableAccess', table, fn);
       fn.addAlarms(alarmTopic);
     }
     this.lifecycleQueue.queue.grantSendMessages(this.dailyRun);
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch]) {
+    for (const fn of [this.dailyRun, this.lifecycleWorker, this.outageWatch, this.provisioner]) {
       this.mailQueue.queue.grantSendMessages(fn);
       this.desktopQueue.queue.grantSendMessages(fn);
     }
     grantSendRawEmail(this.mailer, props.ses);
-    grantWorkspaces(this.provisioner, props.config.workspaces);
+    grantWorkspaces(this.provisioner, props.config.workspaces, 'Provisioner');
+    grantWorkspaces(this.reconciler, props.config.workspaces, 'Reconciler');
+    grantDirectoryUsers(this.provisioner, props.config.workspaces);
+    this.kitKey.grant(this.provisioner, 'kms:GenerateDataKey');
 
     // ── consumers ─────────────────────────────────────────────────────────────────────────────
     this.lifecycleQueue.consumeWith(this.lifecycleWorker, { batchSize: 10, maxConcurrency: 20 });
@@ -167,6 +189,13 @@ export class JobsStack extends Stack {
       cron: DAILY_RUN_CRON,
       retryAttempts: 10,
       maxEventAge: Duration.hours(6),
+      deadLetterQueue: dailyRunFailures.queue,
+    });
+    this.reconcilerSchedule = this.scheduleInTokyo('ReconcilerSchedule', this.reconciler, {
+      description: 'kokona desktop reconciler, 01:05 Asia/Tokyo (after the daily run)',
+      cron: RECONCILER_CRON,
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(2),
       deadLetterQueue: dailyRunFailures.queue,
     });
     this.outageWatchSchedule = this.scheduleInTokyo('OutageWatchSchedule', this.outageWatch, {
@@ -231,16 +260,22 @@ function grantSendRawEmail(fn: BackofficeFunction, ses: JobsStackProps['ses']): 
  * (narrowing them further would need the gateway to tag what it creates and an aws:ResourceTag
  * condition here).
  */
-function grantWorkspaces(fn: BackofficeFunction, ws: Config['workspaces']): void {
+/**
+ * WorkSpaces for the provisioner and the reconciler: create in the configured directory from the
+ * configured bundle (tagged, so workspaces:CreateTags too); stop, suspend/resume and terminate only
+ * desktops tagged `kokona:unit` (condition aws:ResourceTag, supported on the workspace resource type);
+ * Describe* have no resource-level permissions.
+ */
+export function grantWorkspaces(fn: BackofficeFunction, ws: Config['workspaces'], prefix: string): void {
   const stack = Stack.of(fn);
   const arn = (resource: string, resourceName: string, account = stack.account) =>
     stack.formatArn({ service: 'workspaces', resource, resourceName, account });
   const anyWorkspace = arn('workspace', '*');
-  const policy = new iam.Policy(stack, 'ProvisionerWorkspacesPolicy', {
+  const policy = new iam.Policy(stack, `${prefix}WorkspacesPolicy`, {
     statements: [
       new iam.PolicyStatement({
         sid: 'CreateInTheConfiguredDirectoryFromTheConfiguredBundle',
-        actions: ['workspaces:CreateWorkspaces'],
+        actions: ['workspaces:CreateWorkspaces', 'workspaces:CreateTags'],
         resources: [
           arn('directory', ws.directoryId),
           arn('workspacebundle', ws.bundleId),
@@ -250,22 +285,40 @@ function grantWorkspaces(fn: BackofficeFunction, ws: Config['workspaces']): void
         ],
       }),
       new iam.PolicyStatement({
-        sid: 'SuspendResumeTerminateWorkSpacesOfThisAccount',
-        actions: ['workspaces:TerminateWorkspaces', 'workspaces:ModifyWorkspaceState'],
+        sid: 'StopSuspendResumeTerminateOnlyOurDesktops',
+        actions: ['workspaces:TerminateWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:StopWorkspaces'],
         resources: [anyWorkspace],
+        conditions: { StringLike: { 'aws:ResourceTag/kokona:unit': '*' } },
       }),
-      new iam.PolicyStatement({ sid: 'DescribeHasNoResourceLevelPermissions', actions: ['workspaces:DescribeWorkspaces'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        sid: 'DescribeHasNoResourceLevelPermissions',
+        actions: ['workspaces:DescribeWorkspaces', 'workspaces:DescribeTags'],
+        resources: ['*'],
+      }),
     ],
   });
   policy.attachToRole(fn.role!);
   Validations.of(policy).acknowledge(
     {
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:<AWS::Region>:<AWS::AccountId>:workspace/*]',
-      reason: 'WorkSpace ids are assigned by CreateWorkspaces at run time; the provisioner creates, suspends (ModifyWorkspaceState) and terminates the desktops of this account\'s units',
+      reason: 'WorkSpace ids are assigned by CreateWorkspaces at run time; stop, state changes and termination are limited to desktops tagged kokona:unit (aws:ResourceTag condition)',
     },
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'workspaces:DescribeWorkspaces supports no resource-level permissions (Service Authorization Reference); the provisioner looks desktops up by directory and user name',
+      reason: 'workspaces:DescribeWorkspaces and DescribeTags support no resource-level permissions (Service Authorization Reference); desktops are looked up by id and by directory',
     },
+  );
+}
+
+/** W1: the directory's users (Directory Service Data API) and their initial passwords (ds:ResetUserPassword), this directory only. */
+function grantDirectoryUsers(fn: BackofficeFunction, ws: Config['workspaces']): void {
+  const stack = Stack.of(fn);
+  const directory = stack.formatArn({ service: 'ds', resource: 'directory', resourceName: ws.directoryId });
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'DirectoryUsersOfTheConfiguredDirectory',
+      actions: ['ds-data:CreateUser', 'ds-data:DescribeUser', 'ds-data:DeleteUser', 'ds-data:DisableUser', 'ds:ResetUserPassword', 'ds:AccessDSData'],
+      resources: [directory],
+    }),
   );
 }

@@ -13,10 +13,15 @@
  *  OUTAGE#<id> / A                    an outage (versioned)
  *  COMP#<outage> / <record id>        its compensation records
  *  MAINT#<id> / A                     a maintenance announcement
+ *  ACCTS#<unit> / L#<line>#<n:7>      an account of a line (W10): user name, desktop id, sealed password
+ *  SEQ#shortcodes / A                 the short-code counter (W2: user names are never reused)
+ *  KIT#<sha256 of token> / A          an account kit link (W3); KITOF#<unit> / A: the unit's latest
+ *  DRIFT / A                          the reconciler's latest report (W9); DRIFT#<date> / <at>: each report
  * GSI1 (gsi1pk / gsi1sk): APPS#<application status> / <seq> — listing applications;
  *                         OUTBOX#pending / <date>#<id> — the relay's sweep (sparse: removed when done).
  *                         INVOICES#<unpaid|paid> / <due date>#<id> — listing invoices;
- *                         OUTAGES#<open|ended> / <knownAt>#<id> — open outages for the hourly watcher.
+ *                         OUTAGES#<open|ended> / <knownAt>#<id> — open outages for the hourly watcher;
+ *                         JOBS#failed / <failed at>#<id> — failed desktop jobs (W5).
  *  AUDIT#<YYYY-MM> / <at UTC>#<hash>   the audit trail by month; also AUDIT#UNIT#<unit> and AUDIT#ACTOR#<id>
  *                                     (three copies of each entry, written once, never updated)
  * GSI2 (gsi2pk / gsi2sk): UNITS#<status> / <next cancellation deadline>#<id> — listing units;
@@ -90,4 +95,9 @@ export const keys = {
   outage: (id: string) => ({ pk: `OUTAGE#${id}`, sk: 'A' }),
   compensation: (outageId: string, id: string) => ({ pk: `COMP#${outageId}`, sk: id }),
   maintenance: (id: string) => ({ pk: `MAINT#${id}`, sk: 'A' }),
+  account: (unitId: string, lineId: string, n: number) => ({ pk: `ACCTS#${unitId}`, sk: `L#${lineId}#${String(n).padStart(7, '0')}` }),
+  shortCodes: () => ({ pk: 'SEQ#shortcodes', sk: 'A' }),
+  kit: (hash: string) => ({ pk: `KIT#${hash}`, sk: 'A' }),
+  kitOf: (unitId: string) => ({ pk: `KITOF#${unitId}`, sk: 'A' }),
+  drift: () => ({ pk: 'DRIFT', sk: 'A' }),
 };
