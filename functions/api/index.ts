@@ -24,6 +24,5 @@ export const handler = makeHandler({
   vault: aws.vault,
   desktops: aws.desktops,
   publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
-  audit: store.audit,
   auth: env.AUTH_MODE === 'jwt' ? { mode: 'jwt' } : { mode: 'token', token: env.API_TOKEN },
 });

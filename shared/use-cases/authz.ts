@@ -50,6 +50,14 @@ export const PERMISSIONS = {
   'clock.read': { operator: 'all', viewer: 'all', agent: 'all' },
   'clock.advance': { operator: 'all', viewer: 'none', agent: 'none' },
   'meta.read': { operator: 'all', viewer: 'all', agent: 'all' },
+  /** A unit's accounts (user names, desktop ids; never passwords): like the unit itself. */
+  'accounts.read': { operator: 'all', viewer: 'all', agent: 'own' },
+  /** A new account kit (new initial passwords, a new link to the account manager). */
+  'kit.reissue': { operator: 'all', viewer: 'none', agent: 'none' },
+  /** Failed desktop jobs and the reconciler's report. */
+  'desktops.read': { operator: 'all', viewer: 'all', agent: 'none' },
+  /** Retrying a failed desktop job, running the reconciler now. */
+  'desktops.manage': { operator: 'all', viewer: 'none', agent: 'none' },
 } as const satisfies Record<string, Record<Role, Access>>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -88,7 +88,7 @@ export function unitSummary(u: Unit): Record<string, unknown> {
     cancellation: u.cancellation ?? null,
     lines: u.lines.map((l) => ({ id: l.id, accounts: l.accounts, started: l.started, termEnd: l.termEnd, endedOn: l.endedOn, cancellation: l.cancellation ?? null })),
     invoices: Object.fromEntries((u.invoices ?? []).map((i) => [i.id, { total: i.total, paid: i.payments.reduce((s, p) => s + p.amount, 0), paidOn: i.paidOn }])),
-    desktops: Object.keys(u.desktops).length,
+    desktops: Object.keys(u.desktops ?? {}).length,
   };
 }
 

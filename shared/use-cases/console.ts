@@ -10,7 +10,8 @@ import { renderNotice } from '#domain/notice-templates.ts';
 import { cancellationDeadline, renewal } from '#domain/terms.ts';
 import type { Unit } from '#domain/unit.ts';
 import { authorize, authorizeUnit, visible, type Principal } from './authz.ts';
-import type { AuditQuery, AuditReader, Clock, DesktopGateway, OutageRepository, OutboxRepository, UnitRepository } from './ports.ts';
+import { lineUserNames } from '#domain/desktops.ts';
+import type { AccountRepository, AuditQuery, AuditReader, Clock, DesktopGateway, OutageRepository, OutboxRepository, UnitRepository } from './ports.ts';
 
 /** Newest first; without `to`, up to the business clock's now (entries carry the business instant). */
 export async function readAudit(deps: { audit: AuditReader; clock: Clock }, who: Principal, q: AuditQuery) {
@@ -38,14 +39,20 @@ export async function unitNotices(deps: { units: UnitRepository; outbox: OutboxR
   });
 }
 
-/** The live state of a unit's desktops (asked of WorkSpaces now, not the stored ids). */
-export async function unitDesktops(deps: { units: UnitRepository; desktops?: DesktopGateway }, who: Principal, id: string) {
+/** The live state of a unit's desktops (asked of WorkSpaces now; the ids from the unit's account items, W10). */
+export async function unitDesktops(deps: { units: UnitRepository; accounts: AccountRepository; desktops: DesktopGateway }, who: Principal, id: string) {
   const unit = await unitFor(deps, who, id);
-  const userNames = unit.lines.flatMap((l) => l.userNames);
-  const live = deps.desktops && userNames.length ? await deps.desktops.findByUserNames(userNames) : [];
-  const byUser = new Map(live.map((d) => [d.userName, d]));
+  const accounts = await deps.accounts.listByUnit(id);
+  const byUser = new Map(accounts.filter((a) => !a.deleted).map((a) => [a.userName, a]));
+  const userNames = [...new Set([...unit.lines.flatMap((l) => lineUserNames(unit, l)), ...byUser.keys()])];
+  const ids = [...byUser.values()].flatMap((a) => (a.workspaceId ? [a.workspaceId] : []));
+  const live = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 25) for (const d of await deps.desktops.describe(ids.slice(i, i + 25))) live.set(d.workspaceId, d.state);
   return {
-    items: userNames.map((u) => ({ userName: u, workspaceId: byUser.get(u)?.workspaceId ?? unit.desktops[u] ?? null, state: byUser.get(u)?.state ?? null })),
+    items: userNames.map((u) => {
+      const ws = byUser.get(u)?.workspaceId ?? null;
+      return { userName: u, workspaceId: ws, state: ws ? (live.get(ws) ?? null) : null };
+    }),
   };
 }
 

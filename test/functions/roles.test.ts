@@ -68,6 +68,20 @@ const TABLE: Record<string, { req: (u: string, mine: boolean) => Req; operator: 
   'GET /clock': { req: () => ({ method: 'GET', url: '/clock' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
   'POST /clock/advance': { req: () => ({ method: 'POST', url: '/clock/advance', body: { to: '2024-01-01' } }), operator: 'allow', viewer: 403, agent: 403 },
   'GET /dashboard': { req: () => ({ method: 'GET', url: '/dashboard' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
+  // The account kit link: no principal at all (its token is the credential); an unknown token is 410 for anyone.
+  'GET /kit/{token}': { req: () => ({ method: 'GET', url: `/kit/${'x'.repeat(43)}` }), operator: 'allow', viewer: 'allow', agent: 'allow' },
+  'POST /units/{id}/kit': { req: (u) => ({ method: 'POST', url: `/units/${u}/kit` }), operator: 'allow', viewer: 403, agent: 403 },
+  'GET /units/{id}/accounts': { req: (u) => ({ method: 'GET', url: `/units/${u}/accounts` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
+  'GET /desktop-jobs': { req: () => ({ method: 'GET', url: '/desktop-jobs?status=failed' }), operator: 'allow', viewer: 'allow', agent: 403 },
+  'POST /desktop-jobs/{id}/retry': {
+    req: (u) => ({ method: 'POST', url: `/desktop-jobs/${encodeURIComponent(`D#${u}#${u}#create#2024-02-15`)}/retry` }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
+  // Before GET /desktops/drift: the operator's run leaves the report it reads.
+  'POST /desktops/reconcile': { req: () => ({ method: 'POST', url: '/desktops/reconcile' }), operator: 'allow', viewer: 403, agent: 403 },
+  'GET /desktops/drift': { req: () => ({ method: 'GET', url: '/desktops/drift' }), operator: 'allow', viewer: 'allow', agent: 403 },
 };
 
 const handlerRoutes = () => routes({} as unknown as ApiDeps).map((r) => `${r.method} ${r.path}`);
