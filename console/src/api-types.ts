@@ -398,6 +398,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/kit/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account kit, once (W3): user names, initial passwords, registration code. No operator auth: the link token is the credential; rate-limited per address */
+        get: operations["fetchAccountKit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{id}/kit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reissue the account kit (W3): new initial passwords, a new link mailed to the account manager; the old link stops working. Audited */
+        post: operations["reissueAccountKit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{id}/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The accounts of a unit (W10): user names, desktop ids, whether the kit still holds a password; paged */
+        get: operations["listAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/desktop-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Desktop jobs that failed for good (W5), with the AWS error code; never retried by themselves */
+        get: operations["listFailedDesktopJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/desktop-jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed desktop job again once its cause is fixed (W5). Audited */
+        post: operations["retryDesktopJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/desktops/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compare desired and actual desktops now and repair what is ours (W9); foreign desktops are only reported */
+        post: operations["reconcileDesktops"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/desktops/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reconciler's latest report (W9) */
+        get: operations["getDesktopDrift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -591,10 +710,7 @@ export interface components {
                      */
                     to: string;
                 } | null;
-                accountsKit: {
-                    userName: string;
-                    workspaceId: string | null;
-                }[];
+                firstUserName: string | null;
             }[];
             history: {
                 /**
@@ -3183,6 +3299,565 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    fetchAccountKit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kit; the stored passwords are wiped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unit: string;
+                        registrationCode: string;
+                        clientDownload: string;
+                        accounts: {
+                            userName: string;
+                            initialPassword: string;
+                        }[];
+                        note: string;
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `KIT_NOT_READY`: the desktops are still being prepared (Retry-After; the link stays valid)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "KIT_NOT_READY";
+                    };
+                };
+            };
+            /**
+             * @description No longer available:
+             *     - `GONE`: the link was fetched already, expired, was replaced by a reissue, or never existed
+             */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "GONE";
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reissueAccountKit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new link was mailed; new passwords are being set (a desktop job) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unit: string;
+                        /**
+                         * Format: date
+                         * @example 2024-02-15
+                         */
+                        expiresOn: string;
+                        mailedTo: string;
+                    };
+                };
+            };
+            /**
+             * @description Missing or invalid credentials:
+             *     - `UNAUTHORIZED`: no valid token: a Cognito JWT on AWS, a local user's bearer token on the embedded stack
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /**
+             * @description Not found:
+             *     - `NOT_FOUND`: no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `UNIT_NOT_ACTIVE`: the unit has no account in service (not a plan with desktops, not started, or ended)
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "UNIT_NOT_ACTIVE" | "CONCURRENT_MODIFICATION";
+                    };
+                };
+            };
+            /**
+             * @description Refused by a rule:
+             *     - `VALIDATION_FAILED`: the kit was reissued today already
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAccounts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                next?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            userName: string;
+                            line: string;
+                            workspaceId: string | null;
+                            userCreated: boolean;
+                            passwordAwaitingKit: boolean;
+                            deleted: boolean;
+                        }[];
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description Malformed request (DETAILS X3):
+             *     - `VALIDATION_FAILED`: limit is not 1–200
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /**
+             * @description Missing or invalid credentials:
+             *     - `UNAUTHORIZED`: no valid token: a Cognito JWT on AWS, a local user's bearer token on the embedded stack
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /**
+             * @description Not found:
+             *     - `NOT_FOUND`: no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listFailedDesktopJobs: {
+        parameters: {
+            query: {
+                status: "failed";
+                limit?: number;
+                next?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of failed jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            action: string;
+                            unit: string;
+                            line: string;
+                            /**
+                             * Format: date
+                             * @example 2024-02-15
+                             */
+                            date: string;
+                            failure: {
+                                code: string;
+                                message: string;
+                                userName?: string;
+                                at: string;
+                                retries: number;
+                            };
+                            retries: number;
+                        }[];
+                        next: string | null;
+                    };
+                };
+            };
+            /**
+             * @description Malformed request (DETAILS X3):
+             *     - `VALIDATION_FAILED`: status is not `failed`, or limit is not 1–200
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /**
+             * @description Missing or invalid credentials:
+             *     - `UNAUTHORIZED`: no valid token: a Cognito JWT on AWS, a local user's bearer token on the embedded stack
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    retryDesktopJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job is pending again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @constant */
+                        state: "pending";
+                    };
+                };
+            };
+            /**
+             * @description Missing or invalid credentials:
+             *     - `UNAUTHORIZED`: no valid token: a Cognito JWT on AWS, a local user's bearer token on the embedded stack
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /**
+             * @description Not found:
+             *     - `NOT_FOUND`: no desktop job has this id (D#<unit>#<line>#<action>#<date>, URL-encoded)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `JOB_NOT_FAILED`: the job is pending or done, not failed
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "JOB_NOT_FAILED" | "CONCURRENT_MODIFICATION";
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reconcileDesktops: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report of this run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        at: string;
+                        /**
+                         * Format: date
+                         * @example 2024-02-15
+                         */
+                        date: string;
+                        /** @enum {string} */
+                        trigger: "schedule" | "operator";
+                        drift: number;
+                        counts: {
+                            [key: string]: number;
+                        };
+                        repaired: {
+                            [key: string]: number;
+                        };
+                        items: {
+                            [key: string]: unknown;
+                        }[];
+                        orphansSince: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Missing or invalid credentials:
+             *     - `UNAUTHORIZED`: no valid token: a Cognito JWT on AWS, a local user's bearer token on the embedded stack
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            405: components["responses"]["MethodNotAllowed"];
+            /**
+             * @description Refused by the state of the system:
+             *     - `CONCURRENT_MODIFICATION`: other requests kept changing the same unit, invoice or outage through every retry (jittered back-off): nothing was changed; retry after Retry-After seconds
+             */
+            409: {
+                headers: {
+                    /** @description With CONCURRENT_MODIFICATION: seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "CONCURRENT_MODIFICATION";
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDesktopDrift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        at: string;
+                        /**
+                         * Format: date
+                         * @example 2024-02-15
+                         */
+                        date: string;
+                        /** @enum {string} */
+                        trigger: "schedule" | "operator";
+                        drift: number;
+                        counts: {
+                            [key: string]: number;
+                        };
+                        repaired: {
+                            [key: string]: number;
+                        };
+                        items: {
+                            [key: string]: unknown;
+                        }[];
+                        orphansSince: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Missing or invalid credentials:
+             *     - `UNAUTHORIZED`: no valid token: a Cognito JWT on AWS, a local user's bearer token on the embedded stack
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            /**
+             * @description Not found:
+             *     - `NOT_FOUND`: the reconciler has not run yet
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
             405: components["responses"]["MethodNotAllowed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
