@@ -94,7 +94,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     await page.goto(`${base}/console/#/units/acme`);
     await page.getByRole('button', { name: /サービス提供開始通知/ }).click();
     const mail = page.frameLocator('iframe.mail');
-    await expect.poll(() => mail.locator('body').textContent(), { timeout: 20_000 }).toContain('acme-001');
+    await expect.poll(() => mail.locator('body').textContent(), { timeout: 20_000 }).toContain('k00001-0001');
     await shot(page, '03-unit');
 
     // The test clock: to the start date; the daily runs in between run; the desktops come up.
