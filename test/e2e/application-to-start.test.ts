@@ -54,7 +54,7 @@ describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
       'x-kokona-role': 'account_manager',
     });
     expect(mail.text).toContain('2024年2月15日');
-    for (let i = 1; i <= 10; i++) expect(mail.text).toContain(`acme-${String(i).padStart(3, '0')}`);
+    for (let i = 1; i <= 10; i++) expect(mail.text).toContain(`k00001-${String(i).padStart(4, '0')}`); // W2: short-code user names
     // Never a password in a mail: no "password: value" line, in either language.
     expect(mail.text + mail.html).not.toMatch(/(パスワード|password)\s*[:：]\s*\S/i);
     expect(mail.html).toContain('<html lang="ja">');
@@ -80,10 +80,11 @@ describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
     expect(unit.lines[0]).toMatchObject({ started: true, termEnd: '2025-02-28' });
     const desktops = stack.emulator.list();
     expect(desktops).toHaveLength(10);
-    expect(new Set(desktops.map((d) => d.UserName))).toEqual(new Set(unit.lines[0].accountsKit.map((a: { userName: string }) => a.userName)));
-    expect(unit.lines[0].accountsKit.every((a: { workspaceId: string | null }) => a.workspaceId?.startsWith('ws-'))).toBe(true);
-    const described = await stack.emulator.list().map((d) => d.WorkspaceId);
-    expect(described).toEqual(expect.arrayContaining(unit.lines[0].accountsKit.map((a: { workspaceId: string }) => a.workspaceId)));
+    // W10: the accounts are their own items (GET /units/{id}/accounts), each with its desktop id.
+    const accounts = (await call(stack, 'GET', '/units/acme/accounts')).body.items as { userName: string; workspaceId: string | null }[];
+    expect(new Set(desktops.map((d) => d.UserName))).toEqual(new Set(accounts.map((a) => a.userName)));
+    expect(accounts.every((a) => a.workspaceId?.startsWith('ws-'))).toBe(true);
+    expect(desktops.map((d) => d.WorkspaceId)).toEqual(expect.arrayContaining(accounts.map((a) => a.workspaceId)));
 
     // The same daily run again: the store, the mails and the emulator are untouched.
     const before = await scan(stack);
