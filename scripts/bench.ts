@@ -24,6 +24,7 @@
  *     seconds.
  * `--json` prints one JSON object instead of the table.
  */
+import { system } from '#use-cases/authz.ts';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';

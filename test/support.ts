@@ -65,7 +65,9 @@ export async function apiCall(
     ctx,
   );
   await stack.drain();
-  return { status: res.statusCode ?? 500, body: JSON.parse(res.body || '{}') as Record<string, any> };
+  // A binary answer (the invoice PDF, an archived document) has no JSON body to read.
+  const binary = !String(res.headers?.['content-type'] ?? 'application/json').includes('json');
+  return { status: res.statusCode ?? 500, body: binary ? {} : (JSON.parse(res.body || '{}') as Record<string, any>) };
 }
 
 /** The daily run of `day` at 00:05 JST (catching up every date since the last run), then 10:00 of that day. */

@@ -7,10 +7,12 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { Context } from 'aws-lambda';
 import { DomainError } from '#domain/errors.ts';
-import { httpErrors, requestIdOf, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { httpErrors, requestIdOf, type HttpEvent, type HttpResult } from '#runtime/http.ts';
 import { logger } from '#runtime/logger.ts';
 import { withRequestContext } from '#runtime/request-context.ts';
 import { withDeadline } from '#use-cases/contention.ts';
+import { authenticate } from './auth.ts';
+import { makeAdvanceClock, makeGetAudit, makeGetClock, makeGetDashboard, makeGetUnitDesktops, makeGetUnitNotices } from './routes/console.ts';
 
 /** Time kept back from the function's timeout to answer (a 409 rather than a timeout). */
 const ANSWER_MARGIN_MS = 3000;
@@ -56,6 +58,12 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'POST', path: '/maintenances', handler: makeAnnounceMaintenance(deps) },
     { method: 'GET', path: '/notices/{id}', handler: makeGetNotice(deps) },
     { method: 'POST', path: '/notices/{id}/resend', handler: makeResendNotice(deps) },
+    { method: 'GET', path: '/units/{id}/notices', handler: makeGetUnitNotices(deps) },
+    { method: 'GET', path: '/units/{id}/desktops', handler: makeGetUnitDesktops(deps) },
+    { method: 'GET', path: '/audit', handler: makeGetAudit(deps) },
+    { method: 'GET', path: '/clock', handler: makeGetClock(deps) },
+    { method: 'POST', path: '/clock/advance', handler: makeAdvanceClock(deps) },
+    { method: 'GET', path: '/dashboard', handler: makeGetDashboard(deps) },
     { method: 'GET', path: '/kit/{token}', handler: makeFetchKit(deps) },
     { method: 'POST', path: '/units/{id}/kit', handler: makeReissueKit(deps) },
     { method: 'GET', path: '/units/{id}/accounts', handler: makeListAccounts(deps) },
@@ -97,7 +105,7 @@ export const makeHandler = (deps: ApiDeps) => {
   const inner = middy<HttpEvent, HttpResult>()
     .use(httpErrors())
     // W3: the account kit link is the one route without operator auth (its token is the credential).
-    .use(requireAuth(deps.auth.mode, deps.auth.token, (ev) => ev.requestContext?.http?.method === 'GET' && /^\/kit\/[^/]+$/.test(ev.rawPath ?? '')))
+    .use(authenticate(deps.auth, (ev) => ev.requestContext?.http?.method === 'GET' && /^\/kit\/[^/]+$/.test(ev.rawPath ?? '')))
     .use(methodCheck(table))
     .handler(httpRouterHandler(table) as unknown as (e: HttpEvent) => Promise<HttpResult>);
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {

@@ -30,7 +30,7 @@ export const handler = observed(
       vault: aws.vault,
       desktops: aws.desktops,
       publisher: awsPublisher(env),
-      auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
+      auth: env.AUTH_MODE === 'jwt' ? { mode: 'jwt' } : { mode: 'token', token: env.API_TOKEN },
       payers: store.payers,
       deposits: store.deposits,
       archive: awsArchive(env.ARCHIVE_BUCKET, db, env.TABLE_NAME),

@@ -14,6 +14,7 @@ export const handler = observed(
     clock: systemClock,
     agenda: store.agenda,
     runLog: store.runLog,
+    audit: store.audit,
     outbox: store.outbox,
     lifecycleQueue: sqsQueue(env.LIFECYCLE_QUEUE_URL),
     publisher: awsPublisher(env),

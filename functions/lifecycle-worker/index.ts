@@ -7,12 +7,15 @@ import { makeHandler } from './handler.ts';
 
 const env = parseEnv('lifecycle-worker');
 
+const store = awsStore(env.TABLE_NAME);
+
 export const handler = observed(
   makeHandler({
     telemetry: powertoolsTelemetry,
     config: configFrom(env.CONFIG_JSON),
     clock: systemClock,
-    units: awsStore(env.TABLE_NAME).units,
+    units: store.units,
+    audit: store.audit,
     publisher: awsPublisher(env),
   }),
 );

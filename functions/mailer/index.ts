@@ -1,5 +1,6 @@
 /** Composition root of the mailer function (Lambda). */
 import { parseEnv } from '#runtime/env.ts';
+import { systemClock } from '#runtime/clock.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
@@ -11,13 +12,16 @@ const env = parseEnv('mailer');
 
 const config = configFrom(env.CONFIG_JSON);
 const db = awsDocumentClient();
+const store = awsStore(env.TABLE_NAME, db);
 const ses = new SesMailer(tracer.captureAWSv3Client(makeSesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' })), { configurationSet: env.SES_CONFIGURATION_SET });
 
 export const handler = observed(
   makeHandler({
     telemetry: powertoolsTelemetry,
     config,
-    outbox: awsStore(env.TABLE_NAME, db).outbox,
+    outbox: store.outbox,
+    audit: store.audit,
+    clock: systemClock,
     archive: awsArchive(env.ARCHIVE_BUCKET, db, env.TABLE_NAME),
     documents: invoiceDocuments(env.INVOICE_FONT_PATH),
     // The account's SES rate, shared by the mailer's instances (its concurrency is capped at MAILER_CONCURRENCY).

@@ -18,6 +18,7 @@ export const handler = observed(
     outages: store.outages,
     outbox: store.outbox,
     runLog: store.runLog,
+    audit: store.audit,
     publisher: awsPublisher(env),
   }),
 );

@@ -25,6 +25,7 @@ export const handler = observed(
     // Failure mails to the operator (W5) go through the mail queue; waiting jobs re-check through the desktop queue.
     publisher: loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), desktopQueue)),
     recheck: desktopQueue,
+    audit: store.audit,
     ...aws,
   }),
 );

@@ -15,6 +15,7 @@
  * the process exits. A process that needs its own view of the mails (the simulator) runs
  * its sink in its own process or clears it first.
  */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
@@ -62,6 +63,8 @@ export interface MailSinkOptions {
   readonly port: number;
   /** Called with the SES event of every accepted SendRawEmail, before SES's answer is returned. */
   readonly onEvent?: (event: SesEventJson) => void;
+  /** npm start: every accepted send is kept in this file (one JSON line each) and replayed at the next start. */
+  readonly persistFile?: string;
 }
 
 /** Starts the sink on 127.0.0.1 (`port` 0 picks a free one; the URL names the actual port). */
@@ -69,8 +72,20 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const bounces = new Set<string>();
   const upstream = await startSesLocal({ host: '127.0.0.1', port: 0 });
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  // The inbox survives restarts like the store does: the kept sends are replayed into the fresh sink
+  // (their delivery events were recorded when they were first sent, so none is raised again).
+  const persist = opts.persistFile;
+  if (persist && existsSync(persist)) {
+    for (const line of readFileSync(persist, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const r = JSON.parse(line) as Recorded;
+      const body = Buffer.from(r.body, 'base64');
+      const reply = await send(new URL(`${upstreamUrl}${r.path}`), 'POST', { 'content-type': r.contentType }, body);
+      capture(r.path, body, reply);
+    }
+  }
   const front = createServer((req, res) => {
-    handle(upstreamUrl, req, { bounces, onEvent: opts.onEvent }).then(
+    handle(upstreamUrl, req, { bounces, onEvent: opts.onEvent, persist }).then(
       (r) => res.writeHead(r.status, r.headers).end(r.body),
       (err: unknown) => res.writeHead(502, { 'content-type': 'text/plain' }).end(String(err)),
     );
@@ -181,7 +196,7 @@ function sesEvent(messageId: string, raw: Buffer, bounces: ReadonlySet<string>):
 async function handle(
   upstreamUrl: string,
   req: IncomingMessage,
-  sink: { bounces: Set<string>; onEvent?: (e: SesEventJson) => void },
+  sink: { bounces: Set<string>; onEvent?: (e: SesEventJson) => void; persist?: string | undefined },
 ): Promise<Reply> {
   const body = await readBody(req);
   const url = new URL(`${upstreamUrl}${req.url ?? '/'}`);
@@ -189,17 +204,16 @@ async function handle(
   if (own) return own;
   const reply = await forward(url, req, body);
   if (reply.status !== 200) return reply;
-  if (req.method === 'POST' && url.pathname === '/') {
-    const form = new URLSearchParams(body.toString('utf8'));
-    const data = form.get('RawMessage.Data');
-    const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(reply.body.toString('utf8'))?.[1];
-    if (form.get('Action') === 'SendRawEmail' && data && messageId) {
-      const raw = Buffer.from(data, 'base64');
-      rawMessages.set(messageId, raw);
-      sink.onEvent?.(sesEvent(messageId, raw, sink.bounces));
+  if (req.method === 'POST' && (url.pathname === '/' || url.pathname === '/v2/email/outbound-emails')) {
+    const captured = capture(url.pathname, body, reply);
+    if (captured) sink.onEvent?.(sesEvent(captured.messageId, captured.raw, sink.bounces));
+    if (sink.persist) {
+      const rec: Recorded = { path: url.pathname, contentType: String(req.headers['content-type'] ?? ''), body: body.toString('base64') };
+      appendFileSync(sink.persist, `${JSON.stringify(rec)}\n`);
     }
   } else if (req.method === 'POST' && url.pathname === '/clear-store') {
     rawMessages.clear();
+    if (sink.persist) writeFileSync(sink.persist, '');
   } else if (req.method === 'GET' && url.pathname === '/get-emlContent') {
     const raw = rawMessages.get(url.searchParams.get('messageId') ?? '');
     if (raw) {
@@ -210,11 +224,34 @@ async function handle(
   return reply;
 }
 
+/** A send kept for replay at the next start (npm start). */
+interface Recorded {
+  readonly path: string;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** Keeps the raw message of an accepted v1 SendRawEmail under its MessageId; returns it. */
+function capture(path: string, body: Buffer, reply: Reply): { messageId: string; raw: Buffer } | null {
+  if (path !== '/') return null;
+  const form = new URLSearchParams(body.toString('utf8'));
+  const data = form.get('RawMessage.Data');
+  const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(reply.body.toString('utf8'))?.[1];
+  if (form.get('Action') !== 'SendRawEmail' || !data || !messageId) return null;
+  const raw = Buffer.from(data, 'base64');
+  rawMessages.set(messageId, raw);
+  return { messageId, raw };
+}
+
 /** Sends the request on with its body already read (so no `Expect: 100-continue` handshake). */
 function forward(url: URL, req: IncomingMessage, body: Buffer): Promise<Reply> {
   const { expect: _expect, ...headers } = req.headers;
+  return send(url, req.method ?? 'GET', headers, body);
+}
+
+function send(url: URL, method: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    request(url, { method: req.method, headers }, (res) => {
+    request(url, { method, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
       readBody(res).then((b) => resolve(withBody({ status: res.statusCode ?? 502, headers: res.headers, body: b }, b)), reject);
     })
       .once('error', reject)

@@ -6,6 +6,7 @@
  * transactions' round trips. Left out because no run ever reads them: the delivered outbox of the past
  * and the spent wake-ups (agenda dates before `asOf`).
  */
+import { system } from '#use-cases/authz.ts';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
 import { keys } from '#adapters/dynamodb/table.ts';
@@ -94,17 +95,21 @@ export function contractorOf(id: string, n: number) {
   };
 }
 
+const SEEDER = system('seed');
+
 /** One unit through the use cases, as of `asOf` (its daily runs done, every invoice paid 10 days after issue). */
 async function seedOne(deps: CoreDeps & { clock: ManualClock }, spec: SeedSpec, n: number, asOf: LocalDate): Promise<void> {
   const started = compareDates(spec.start, asOf) <= 0;
   const received = started ? spec.start : asOf;
   deps.clock.set(jstInstant(received, 10));
   const ids = { newId: () => spec.id };
-  await submitApplication(
-    { ...deps, ids },
-    { ref: spec.id, plan: spec.plan, accounts: spec.accounts, contractor: contractorOf(spec.id, n) },
-  );
-  let unit = await acceptApplication(deps, spec.id, { startDate: spec.start });
+  await submitApplication({ ...deps, ids }, SEEDER, {
+    ref: spec.id,
+    plan: spec.plan,
+    accounts: spec.accounts,
+    contractor: contractorOf(spec.id, n),
+  });
+  let unit = await acceptApplication(deps, SEEDER, spec.id, { startDate: spec.start });
   if (!started) return;
   // Pay each fees invoice ten days after its issue (well before its due date): no dunning, no interest.
   for (;;) {
@@ -115,7 +120,8 @@ async function seedOne(deps: CoreDeps & { clock: ManualClock }, spec: SeedSpec, 
     deps.clock.set(jstInstant(addDays(issue, 10), 12));
     unit = await changeUnit(deps, spec.id, (u) => advanceUnit(u, deps.clock.today(), deps.config));
     for (const inv of unit.invoices)
-      if (inv.kind === 'fees' && balance(inv) > 0) await recordPayment(deps, inv.id, { amount: balance(inv), paidOn: deps.clock.today() });
+      if (inv.kind === 'fees' && balance(inv) > 0)
+        await recordPayment(deps, SEEDER, inv.id, { amount: balance(inv), paidOn: deps.clock.today() });
     unit = (await deps.units.get(spec.id))!;
   }
   deps.clock.set(jstInstant(asOf, 12));

@@ -16,10 +16,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { markLayout, migrateLayout } from '#adapters/dynamodb/migrate.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatJst } from '#domain/calendar.ts';
 import { LocalArchive } from '#adapters/archive/local-archive.ts';
 import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
@@ -50,6 +49,11 @@ import { EnvelopePasswordVault, FileKeyWrapper } from '#adapters/kms/password-va
 import { makeHandler as makeOutageWatch, type OutageWatchEvent } from '#functions/outage-watch/handler.ts';
 import { makeHandler as makeSesEvents } from '#functions/ses-events/handler.ts';
 import { storeAdapters } from '#functions/wiring.ts';
+import type { LocalUser } from '#functions/api/auth.ts';
+import type { TestClock } from '#use-cases/console.ts';
+import { formatJst, type Instant, type LocalDate } from '#domain/calendar.ts';
+import type { SettableClock } from '#runtime/clock.ts';
+import { serveStatic } from './static-files.ts';
 import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
 import { startApiServer } from './http-server.ts';
 import { InProcessQueue } from './in-process-queue.ts';
@@ -98,6 +102,12 @@ export interface EmbeddedStackOptions {
   readonly archiveDir?: string;
   /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
   readonly faults?: (db: DynamoDBDocumentClient) => void;
+  /** Local users of the console and the API (each role); `apiToken` is always an operator. */
+  readonly users?: readonly LocalUser[];
+  /** Serve the built console (console/dist) at /console/ on the API port. */
+  readonly consoleDir?: string;
+  /** npm start: keep the mail inbox here across restarts (replayed into the sink at start). */
+  readonly mailDir?: string;
 }
 
 type ApiHandler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -174,9 +184,15 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     await ensureTable(dynamoEndpoint, tableName);
     // The sink's SES events go to the mail-events queue (EventBridge rule → SQS on AWS); set once the queue exists.
     let onMailEvent: ((e: SesEventJson) => void) | undefined;
-    const sink: MailSink = await startMailSink({ port: opts.ports?.ses ?? 0, onEvent: (e) => onMailEvent?.(e) });
+    if (opts.mailDir) mkdirSync(opts.mailDir, { recursive: true });
+    const sink: MailSink = await startMailSink({
+      port: opts.ports?.ses ?? 0,
+      onEvent: (e) => onMailEvent?.(e),
+      ...(opts.mailDir ? { persistFile: join(opts.mailDir, 'sent.jsonl') } : {}),
+    });
     started.push({ stop: () => sink.close() });
-    await new MailSinkClient(sink.url).clear(); // the sink's store is per process: start each stack empty
+    // The sink's store is per process: start each stack empty (npm start replays its persisted inbox instead).
+    if (!opts.mailDir) await new MailSinkClient(sink.url).clear();
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({
       port: opts.ports?.workspaces ?? 0,
       provisionDelayMs: opts.provisionDelayMs ?? 2000,
@@ -198,10 +214,24 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
     const telemetry = new MemoryTelemetry();
-    const core = { config, clock: opts.clock, units: store.units, publisher, telemetry, payers: store.payers };
+    const core = { config, clock: opts.clock, units: store.units, publisher, telemetry, payers: store.payers, audit: store.audit };
     const archiveDir = opts.archiveDir ?? mkdtempSync(join(tmpdir(), 'kokona-archive-'));
     const archive = new LocalArchive(archiveDir, () => formatJst(opts.clock.now()));
     const documents = new PdfKitInvoiceDocuments();
+    const settable = 'setToday' in opts.clock ? (opts.clock as SettableClock) : null;
+    // The test clock (like a Stripe test clock): move the business date forward, run every daily run in between.
+    const testClock: TestClock | undefined = settable
+      ? {
+          advanceTo: async (to: LocalDate) => {
+            const from = settable.today();
+            settable.setToday(to);
+            const r = await runDaily({ date: to });
+            const hour = (Math.floor(settable.now() / 3_600_000) * 3_600_000) as Instant;
+            await runWatch({ scheduledTime: formatJst(hour) });
+            return { from, to, dates: r.dates };
+          },
+        }
+      : undefined;
 
     const region = 'ap-northeast-1';
     const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region }), { ...config.workspaces, desktops: config.desktops });
@@ -219,17 +249,18 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       ids: randomIds,
       outages: store.outages,
       outbox: store.outbox,
-      auth: { mode: 'token', token: opts.apiToken ?? 'local-token' },
+      testClock,
+      auth: { mode: 'token', token: opts.apiToken ?? 'local-token', users: opts.users ?? [] },
       deposits: store.deposits,
       archive,
       documents,
     }) as unknown as ApiHandler;
-    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle, telemetry });
+    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle, telemetry, audit: store.audit });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, runLog: store.runLog });
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry, archive, documents }));
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry, archive, documents, audit: store.audit, clock: opts.clock }));
     consumeWith(queues.mailEvents, makeSesEvents({ config, outbox: store.outbox, publisher, telemetry }));
     if (opts.mailEvents ?? true) onMailEvent = (e) => void queues.mailEvents.send([{ source: 'aws.ses', 'detail-type': 'SES event', detail: e }]);
     consumeWith(
@@ -246,6 +277,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         accounts: store.accounts,
         kits: store.kits,
         vault,
+        audit: store.audit,
         recheck: queues.desktops,
       }),
     );
@@ -282,6 +314,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         port: opts.ports.api,
         // Local-only operator hook for `npm run daily -- --date D` (same token).
         extra: async (req, body) => {
+          if (opts.consoleDir && req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/console'))) return serveStatic(opts.consoleDir, req.url === '/' ? '/console/' : req.url, '/console/');
+          if (req.method === 'POST' && req.url === '/_local/sign-in') return localSignIn(opts.users ?? [], body);
           if (req.url !== '/_local/daily' && !req.url?.startsWith('/_local/')) return null;
           if (req.url !== '/_local/daily') return { status: 404, body: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}`, details: {} } };
           if (req.method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here`, details: { allow: ['POST'] } } };
@@ -319,6 +353,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       api,
       runDaily,
       runWatch,
+      testClock,
       runReconcile,
       drain,
       emulator,
@@ -346,6 +381,19 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     throw e;
   }
+}
+
+/** The console's local sign-in: user name + password → the user's bearer token (127.0.0.1 only). */
+function localSignIn(users: readonly LocalUser[], body: string) {
+  let b: { user?: unknown; password?: unknown } = {};
+  try {
+    b = JSON.parse(body || '{}') as typeof b;
+  } catch {
+    /* refused below */
+  }
+  const u = users.find((x) => x.id === b.user && typeof b.password === 'string' && x.password === b.password);
+  if (!u) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'ユーザー名またはパスワードが違います', details: {} } };
+  return { status: 200, body: { token: u.token, user: { id: u.id, role: u.role, name: u.name } } };
 }
 
 export type EmbeddedStack = Awaited<ReturnType<typeof startEmbeddedStack>>;

@@ -3,6 +3,8 @@ export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'CLOCK_NOT_SETTABLE'
   | 'INELIGIBLE_APPLICANT'
   | 'INVALID_CORPORATE_NUMBER'
   | 'BELOW_MIN_ACCOUNTS'
@@ -39,6 +41,7 @@ export type ErrorCode =
 export const ERROR_STATUS = {
   invalid: 400,
   unauthorized: 401,
+  forbidden: 403,
   'not-found': 404,
   conflict: 409,
   gone: 410,
@@ -56,6 +59,8 @@ const KIND: Record<ErrorCode, ErrorKind> = {
   VALIDATION_FAILED: 'invalid',
   NOT_FOUND: 'not-found',
   UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  CLOCK_NOT_SETTABLE: 'conflict',
   INELIGIBLE_APPLICANT: 'rule',
   INVALID_CORPORATE_NUMBER: 'rule',
   BELOW_MIN_ACCOUNTS: 'rule',

@@ -20,8 +20,8 @@ export const envSchemas = {
   api: z.object({
     ...common,
     ...queues,
-    /** `iam`: API Gateway already authorised the caller (AWS); `token`: bearer token (local). */
-    AUTH_MODE: z._default(z.enum(['iam', 'token']), 'iam'),
+    /** `jwt`: API Gateway's JWT authorizer verified a Cognito token (AWS); `token`: bearer token (local). */
+    AUTH_MODE: z._default(z.enum(['jwt', 'token']), 'jwt'),
     API_TOKEN: z.optional(z.string()),
     /** MONEY-IN A1: the Object Lock bucket of the archive. */
     ARCHIVE_BUCKET: required(),

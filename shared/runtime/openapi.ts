@@ -45,6 +45,8 @@ import {
   DepositIdParam,
   DepositsQuery,
   MatchBody,
+  AuditQuerySchema,
+  ClockAdvanceBody,
 } from './schemas.ts';
 
 // ── response schemas ──────────────────────────────────────────────────────────────────────────────
@@ -292,6 +294,71 @@ export const NoticeView = z
     }),
   })
   .meta({ description: 'A notice with its delivery evidence (SES events, by X-Kokona-Notice-Id)' });
+/** One entry of the audit trail (GET /audit). */
+export const AuditEntryView = z
+  .strictObject({
+    at: JstTimestamp,
+    actor: z.strictObject({ id: z.string(), role: z.enum(['operator', 'viewer', 'agent', 'system', 'customer']) }),
+    action: z.string(),
+    unit: z.string().optional(),
+    target: z.string().optional(),
+    requestId: z.string().optional(),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  })
+  .meta({ description: 'Who did what and when: principal and role, action, unit, target, request id, before/after' });
+export const AuditPage = z.strictObject({ items: z.array(AuditEntryView), next: z.string().nullable() });
+
+export const ClockView = z.strictObject({
+  today: LocalDateSchema,
+  now: JstTimestamp,
+  /** True on a local stack with a test clock (POST /clock/advance). */
+  settable: z.boolean(),
+});
+export const ClockAdvanceView = z.strictObject({
+  today: LocalDateSchema,
+  now: JstTimestamp,
+  settable: z.boolean(),
+  from: LocalDateSchema,
+  to: LocalDateSchema,
+  /** The dates whose daily run ran. */
+  dates: z.array(LocalDateSchema),
+});
+
+/** A notice as the customer received it (GET /units/{id}/notices; the console renders it). */
+export const RenderedNoticeView = z.strictObject({
+  id: z.string(),
+  type: z.string(),
+  date: LocalDateSchema,
+  role: z.string(),
+  to: z.strictObject({ name: z.string(), email: z.string() }),
+  state: z.enum(['pending', 'done', 'failed']),
+  attempts: z.number().int(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+});
+export const NoticeList = z.strictObject({ items: z.array(RenderedNoticeView) });
+
+export const DesktopList = z.strictObject({
+  items: z.array(z.strictObject({ userName: z.string(), workspaceId: z.string().nullable(), state: z.string().nullable() })),
+});
+
+const DueKind = z.enum(['renewal', 'cancellation_deadline', 'invoice_due', 'suspension', 'termination']);
+export const DashboardView = z.strictObject({
+  today: LocalDateSchema,
+  counts: z.strictObject({ units: z.number().int(), active: z.number().int(), suspended: z.number().int(), pending: z.number().int() }),
+  run: z.strictObject({ date: LocalDateSchema.nullable(), counts: z.record(z.string(), z.number().int()) }),
+  due: z.array(z.strictObject({ date: LocalDateSchema, kind: DueKind, unit: z.string(), name: z.string(), amount: Yen.optional() })),
+  overdue: z.array(z.strictObject({ id: z.string(), unit: z.string(), name: z.string(), dueDate: LocalDateSchema, balance: Yen, days: z.number().int() })),
+  overdueTotal: Yen,
+  overdueByAge: z.array(z.strictObject({ label: z.string(), amount: Yen, count: z.number().int() })),
+  outages: z.array(z.strictObject({ id: z.string(), cause: z.string(), knownAt: JstTimestamp, hours: z.number().int(), pastThreshold: z.boolean(), nearThreshold: z.boolean() })),
+  failedJobs: z.array(z.strictObject({ id: z.string(), kind: z.string(), unit: z.string().nullable(), attempts: z.number().int() })),
+  bounced: z.array(z.strictObject({ id: z.string(), to: z.string(), at: z.string() })),
+  months: z.array(z.strictObject({ month: z.string().meta({ description: 'YYYY-MM' }), renewals: z.number().int(), deadlines: z.number().int(), billed: Yen })),
+});
+
 export const AccountKitView = z.strictObject({
   unit: z.string(),
   registrationCode: z.string(),
@@ -435,7 +502,7 @@ export interface ApiRoute {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'notices' | 'desktops' | 'money' | 'meta';
+  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'notices' | 'desktops' | 'money' | 'console' | 'meta';
   /** The one route without operator auth (W3: the kit link's token is the credential). */
   readonly public?: boolean;
   readonly params?: z.ZodObject;
@@ -448,7 +515,7 @@ export interface ApiRoute {
   readonly errors: Partial<Record<ErrorStatus, readonly ErrorCase[]>>;
 }
 
-const unauthorized: readonly ErrorCase[] = [{ code: 'UNAUTHORIZED', when: 'the request reached the function without IAM identity (or, locally, without the bearer token)' }];
+const unauthorized: readonly ErrorCase[] = [{ code: 'UNAUTHORIZED', when: 'no valid token: a Cognito JWT on AWS, a local user\'s bearer token on the embedded stack' }];
 const notFound: readonly ErrorCase[] = [{ code: 'NOT_FOUND', when: 'no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])' }];
 const notActive = (when: string): ErrorCase => ({ code: 'UNIT_NOT_ACTIVE', when });
 const cancellationPending = (when: string): ErrorCase => ({ code: 'UNIT_CANCELLATION_PENDING', when });
@@ -857,6 +924,69 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: '/units/{id}/notices',
+    operationId: 'listUnitNotices',
+    summary: 'Every notice of a unit, rendered as the customer received it (subject, text, HTML), newest first',
+    tag: 'units',
+    params: IdParam,
+    response: { status: 200, description: 'The notices', schema: NoticeList },
+    errors: { 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'GET',
+    path: '/units/{id}/desktops',
+    operationId: 'listUnitDesktops',
+    summary: 'The live state of a unit\'s desktops, asked of WorkSpaces now',
+    tag: 'units',
+    params: IdParam,
+    response: { status: 200, description: 'One entry per account', schema: DesktopList },
+    errors: { 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'GET',
+    path: '/audit',
+    operationId: 'listAudit',
+    summary: 'The audit trail, newest first: every change by the API, the console, the daily run and the workers (never editable)',
+    tag: 'console',
+    query: AuditQuerySchema,
+    response: { status: 200, description: 'A page of entries; `next` is the cursor of the next page (null at the end)', schema: AuditPage },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'an unknown parameter, a limit outside 1–200, an instant without offset, or a cursor of another list' }], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/clock',
+    operationId: 'getClock',
+    summary: 'The business date (X4) and whether this stack has a test clock',
+    tag: 'console',
+    response: { status: 200, description: 'The business clock', schema: ClockView },
+    errors: { 401: unauthorized },
+  },
+  {
+    method: 'POST',
+    path: '/clock/advance',
+    operationId: 'advanceClock',
+    summary: 'Local stacks only: move the business date forward; the daily run of every date in between runs (a test clock)',
+    tag: 'console',
+    body: ClockAdvanceBody,
+    response: { status: 200, description: 'The new business date and the dates that ran', schema: ClockAdvanceView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      409: [{ code: 'CLOCK_NOT_SETTABLE', when: 'the stack follows the real date (AWS)' }],
+      422: [{ code: 'VALIDATION_FAILED', when: '`to` is not after today, or more than two years ahead' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/dashboard',
+    operationId: 'getDashboard',
+    summary: 'The 今日 page: what is due in 7 days, overdue invoices by age, open outages near the threshold, failed jobs, the next 12 months',
+    tag: 'console',
+    response: { status: 200, description: 'The dashboard of the business date', schema: DashboardView },
+    errors: { 401: unauthorized },
+  },
+  {
+    method: 'GET',
     path: '/kit/{token}',
     operationId: 'fetchAccountKit',
     summary: 'The account kit, once (W3): user names, initial passwords, registration code. No operator auth: the link token is the credential; rate-limited per address',
@@ -994,6 +1124,9 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'UnitList', schema: UnitList, io: 'output' },
   { name: 'PaymentBody', schema: PaymentBody, io: 'input' },
   { name: 'Invoice', schema: InvoiceView, io: 'output' },
+  { name: 'AuditEntry', schema: AuditEntryView, io: 'output' },
+  { name: 'RenderedNotice', schema: RenderedNoticeView, io: 'output' },
+  { name: 'Dashboard', schema: DashboardView, io: 'output' },
   { name: 'InvoiceSummary', schema: InvoiceSummaryView, io: 'output' },
   { name: 'InvoiceList', schema: InvoiceList, io: 'output' },
   { name: 'Balance', schema: BalanceView, io: 'output' },
@@ -1107,8 +1240,9 @@ export function buildOpenApi(): Json {
       title: 'ココナワーク back office API',
       version: '1.0.0',
       description:
-        'Applications, units and their notices under the terms of service. On AWS every route requires a SigV4 signature ' +
-        '(service `execute-api`); the embedded stack (`npm start`) takes a bearer token instead. ' +
+        'Applications, units and their notices under the terms of service. On AWS every route requires a Cognito JWT ' +
+        '(API Gateway JWT authorizer; people in the groups operator / viewer / agent, machine callers by client credentials ' +
+        'with a scope kokona/<role>); the embedded stack (`npm start`) takes a local user\'s bearer token instead. ' +
         'Errors are `{ code, message, details }` with the status of DETAILS X3; an unknown route answers 404 `NOT_FOUND`, a known path ' +
         'with another method 405 `METHOD_NOT_ALLOWED` (with Allow). Every answer carries `x-request-id` (a well-formed client ' +
         '`x-request-id` is echoed). Lists page with `limit` (1–200, default 50) and the opaque `next` of the previous page.',
@@ -1121,13 +1255,14 @@ export function buildOpenApi(): Json {
       },
       { url: 'http://127.0.0.1:{port}', description: 'Embedded stack (npm start)', variables: { port: { default: '3000' } } },
     ],
-    security: [{ sigv4: [] }, { bearer: [] }],
+    security: [{ cognito: [] }, { bearer: [] }],
     tags: [
       { name: 'applications', description: 'Art 5–7, 11, 12 (DETAILS P)' },
       { name: 'units', description: 'Units, additional lines, cancellations, contacts, desktops, history (Art 12–18; DETAILS T, C, H, M)' },
       { name: 'invoices', description: 'Invoices, payments and balances (Art 27–31; DETAILS I, L)' },
       { name: 'outages', description: 'Outages, compensation and maintenance (Art 33–35; DETAILS O, M)' },
       { name: 'notices', description: 'Notices and their delivery evidence (SES events)' },
+      { name: 'console', description: 'The operator console: audit trail, business clock, dashboard' },
       { name: 'desktops', description: 'Account kits, desktop jobs and the reconciler (Art 45; docs/DESKTOPS.md W1–W10)' },
       { name: 'money', description: 'Bank files, deposits and their matching, the invoice PDF, the write-once archive (docs/MONEY-IN.md B, V, A)' },
       { name: 'meta', description: 'About the API' },
@@ -1136,7 +1271,10 @@ export function buildOpenApi(): Json {
     components: {
       schemas: Object.fromEntries(COMPONENTS.map((c) => [c.name, jsonSchema(c.schema, c.io)])),
       responses: {
-        Forbidden: gatewayResponse('API Gateway: the request is not signed with SigV4, or the caller may not invoke this route (execute-api:Invoke)'),
+        Forbidden: {
+          description: '`FORBIDDEN`: the caller\'s role may not do this (viewer: no changes; agent: no decisions, payments, outages or audit) — see docs/ROLES.md',
+          content: { 'application/json': { schema: ref('Error') } },
+        },
         TooManyRequests: gatewayResponse('API Gateway: the stage throttle was exceeded'),
         InternalError: errorResponse500,
         MethodNotAllowed: fixedError('The path exists but not with this method (HEAD, DELETE, PUT, OPTIONS, …): `METHOD_NOT_ALLOWED`; the Allow header lists the methods', 'METHOD_NOT_ALLOWED', {
@@ -1146,14 +1284,8 @@ export function buildOpenApi(): Json {
         UnsupportedMediaType: fixedError('The body is not application/json, or its charset is not UTF-8: `UNSUPPORTED_MEDIA_TYPE` (invalid UTF-8 bytes are 400 `VALIDATION_FAILED`)', 'UNSUPPORTED_MEDIA_TYPE'),
       },
       securitySchemes: {
-        sigv4: {
-          type: 'apiKey',
-          name: 'Authorization',
-          in: 'header',
-          description: 'AWS Signature Version 4 (service execute-api), checked by the API Gateway IAM authorizer',
-          'x-amazon-apigateway-authtype': 'awsSigv4',
-        },
-        bearer: { type: 'http', scheme: 'bearer', description: 'Embedded stack only: the token in .local/api-token' },
+        cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access or ID token, checked by the API Gateway JWT authorizer' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'Embedded stack only: a local user\'s token (.local/users.json, or .local/api-token for the operator)' },
       },
     },
   };

@@ -145,6 +145,8 @@ export const ContactBody = z.strictObject({ name: NameText, email: Email });
 export const UnitsQuery = z.strictObject({
   status: z.enum(UNIT_STATUSES).optional(),
   deadlineBefore: LocalDateSchema.optional(),
+  /** Search: part of the contractor's name, the unit ref, or the corporate number. */
+  q: z.string().trim().min(1).max(100).optional(),
   ...PageQuery,
 });
 
@@ -249,6 +251,18 @@ export const ArchiveQuery = z
   .refine((q) => !q.from || !q.to || q.from <= q.to, 'from must not be after to')
   .refine((q) => q.min === undefined || q.max === undefined || q.min <= q.max, 'min must not exceed max');
 export const ArchiveKeyParam = z.strictObject({ key: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.\d{4}-\d{2}-\d{2}\.(fees|late_interest)\.(pdf|eml)$/, 'an archive key <invoice id>.pdf|eml') });
+const InstantParam = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant with offset')
+  .meta({ example: '2025-03-01T00:00:00+09:00' });
+export const AuditQuerySchema = z.strictObject({
+  unit: Ref.optional(),
+  actor: z.string().min(1).max(200).optional(),
+  from: InstantParam.optional(),
+  to: InstantParam.optional(),
+  ...PageQuery,
+});
+export const ClockAdvanceBody = z.strictObject({ to: LocalDateSchema });
 /** W3: the kit token of the link (256 bits, base64url). Anything else is 410 like an unknown token. */
 export const KitTokenParam = z.strictObject({ token: z.string().max(200) });
 /** W5: a desktop job id (`D#<unit>#<line>#<action>#<date>`, URL-encoded in the path). */

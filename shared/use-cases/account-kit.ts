@@ -5,11 +5,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { kitExpiresOn } from '#domain/applications.ts';
-import { compareDates, type LocalDate } from '#domain/calendar.ts';
+import { compareDates, formatJst, type LocalDate } from '#domain/calendar.ts';
 import { lineHasDesktops } from '#domain/desktops.ts';
 import { desktopJobId, noticeId, type DesktopJob, type Notice } from '#domain/effects.ts';
 import { DomainError, notFound } from '#domain/errors.ts';
 import type { Unit } from '#domain/unit.ts';
+import { authorize, type Principal } from './authz.ts';
 import type { AccountRepository, AuditEntry, AuditLog, CoreDeps, KitRecord, KitRepository, OutboxRepository, PasswordVault } from './ports.ts';
 
 export interface KitDeps {
@@ -81,7 +82,7 @@ export async function fetchKit(deps: KitDeps, token: string, requester: { ip?: s
   if (!(await deps.kits.markFetched(kit.hash, at))) throw gone();
   await deps.accounts.wipePasswords(ready);
   await deps.audit.record({
-    at,
+    at: formatJst(deps.clock.now()),
     actor: { id: requester.ip ?? 'unknown', role: 'customer' },
     action: 'account_kit.fetched',
     unit: unit.id,
@@ -108,7 +109,8 @@ function kitJobDate(kit: KitRecord): LocalDate {
  * W3 reissue (operator): a new link (the old one revoked at once), new initial passwords for every
  * account (a desktop job), and the kit mail to the account manager. Audited.
  */
-export async function reissueKit(deps: KitDeps, unitId: string, actor: AuditEntry['actor'], requestId?: string): Promise<{ unit: string; expiresOn: LocalDate; mailedTo: string }> {
+export async function reissueKit(deps: KitDeps, who: Principal, unitId: string): Promise<{ unit: string; expiresOn: LocalDate; mailedTo: string }> {
+  authorize(who, 'kit.reissue');
   const unit: Unit | null = await deps.units.get(unitId);
   if (!unit) throw notFound('unit', unitId);
   if (!deps.config.plans[unit.plan]?.desktops || !unit.shortCode) throw new DomainError('UNIT_NOT_ACTIVE', `unit ${unitId} has no desktop accounts`, { unit: unitId });
@@ -134,11 +136,11 @@ export async function reissueKit(deps: KitDeps, unitId: string, actor: AuditEntr
   await deps.outbox.add([job, notice]);
   await deps.publisher.publish([job, notice]).catch(() => undefined);
   await deps.audit.record({
-    at: new Date(deps.clock.now()).toISOString(),
-    actor,
+    at: formatJst(deps.clock.now()),
+    actor: { id: who.id, role: who.role },
     action: 'account_kit.reissued',
     unit: unitId,
-    ...(requestId ? { requestId } : {}),
+    ...(who.requestId ? { requestId: who.requestId } : {}),
     before: before ? { state: before.state, expiresOn: before.expiresOn } : null,
     after: { expiresOn: kit.expiresOn, accounts },
   });

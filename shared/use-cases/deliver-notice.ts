@@ -7,7 +7,8 @@
  */
 import type { Config } from '#domain/config.ts';
 import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
-import { DeliveryInProgressError, type Mail, type Mailer, type OutboxRepository, type Telemetry } from './ports.ts';
+import { formatJst } from '#domain/calendar.ts';
+import { DeliveryInProgressError, type AuditLog, type Clock, type Mail, type Mailer, type OutboxRepository, type Telemetry } from './ports.ts';
 import { archiveInvoiceDocument, invoiceOfNotice, pdfFileName, type DocumentDeps } from './invoice-documents.ts';
 
 export interface DeliverNoticeDeps extends Partial<DocumentDeps> {
@@ -15,6 +16,8 @@ export interface DeliverNoticeDeps extends Partial<DocumentDeps> {
   readonly outbox: OutboxRepository;
   readonly mailer: Mailer;
   readonly telemetry?: Telemetry;
+  readonly audit?: AuditLog;
+  readonly clock?: Clock;
 }
 
 /** How long one delivery may take before a duplicate may try again (ms). */
@@ -42,8 +45,17 @@ export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): 
     }
     const { messageId, raw } = await deps.mailer.send({ from: deps.config.mail.from, to: notice.to.email, ...body, headers: noticeHeaders(notice), ...(attachments ? { attachments } : {}) });
     if (invoice && docs && raw) await archiveInvoiceDocument(docs, invoice, 'eml', raw);
-    await deps.outbox.complete(outboxId, { messageId, sentAt: new Date().toISOString() });
-    deps.telemetry?.count('NoticesSent');
+    if (await deps.outbox.complete(outboxId, { messageId, sentAt: new Date().toISOString() })) {
+      deps.telemetry?.count('NoticesSent');
+      await deps.audit?.record({
+        at: formatJst(deps.clock?.now() ?? (Date.now() as never)),
+        actor: { id: 'system:mailer', role: 'system' },
+        action: 'notice.send',
+        target: outboxId,
+        ...(notice.unitId ? { unit: notice.unitId } : {}),
+        after: { type: notice.type, to: notice.to.email, messageId },
+      });
+    }
     return 'sent';
   } catch (e) {
     await deps.outbox.recordAttempt(outboxId, (e as Error).message);

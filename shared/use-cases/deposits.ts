@@ -10,6 +10,7 @@
  *                 3. per cancellation record: void what the cancelled deposit paid (B5);
  *                 4. answer with the counts and every deposit's outcome (B7). No mail by itself.
  */
+import { authorize, type Principal } from './authz.ts';
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { compareDates, formatJst, type LocalDate } from '#domain/calendar.ts';
@@ -77,7 +78,8 @@ export interface ImportResult {
   readonly deposits: readonly DepositOutcome[];
 }
 
-export async function importBankFile(deps: MoneyDeps, bytes: Uint8Array, actor: Actor = SYSTEM): Promise<ImportResult> {
+export async function importBankFile(deps: MoneyDeps, bytes: Uint8Array, actor: Actor | Principal = SYSTEM): Promise<ImportResult> {
+  if (actor.role !== 'system') authorize(actor as Principal, 'deposits.import');
   const file = parseBankFile(bytes, decodeCp932); // B1: throws BANK_FILE_INVALID with the record number
   // A 勘定日 after today (the business date) cannot be a payment date yet: the whole file is refused.
   const today = deps.clock.today();
@@ -287,7 +289,8 @@ export interface MatchRequest {
 }
 
 /** B6: the operator matches an unmatched deposit (or moves a matched one); the remitter name is learned for that payer. */
-export async function matchDeposit(deps: MoneyDeps, id: string, req: MatchRequest, actor: Actor): Promise<Deposit> {
+export async function matchDeposit(deps: MoneyDeps, id: string, req: MatchRequest, actor: Principal): Promise<Deposit> {
+  authorize(actor, 'deposits.match');
   let dep = await deps.deposits.get(id);
   if (!dep) throw notFound('deposit', id);
   const unit = await deps.units.get(req.unit);
@@ -342,13 +345,15 @@ export async function registerPayer(payers: PayerRepository, unit: Unit, config:
   return p.virtualAccount;
 }
 
-export async function getDeposit(deps: Pick<MoneyDeps, 'deposits'>, id: string): Promise<Deposit> {
+export async function getDeposit(deps: Pick<MoneyDeps, 'deposits'>, who: Principal, id: string): Promise<Deposit> {
+  authorize(who, 'deposits.read');
   const d = await deps.deposits.get(id);
   if (!d) throw notFound('deposit', id);
   return d;
 }
 
-export async function listDeposits(deps: Pick<MoneyDeps, 'deposits'>, filter: { status?: StoredDepositStatus }, page: { limit: number; next?: string }) {
+export async function listDeposits(deps: Pick<MoneyDeps, 'deposits'>, who: Principal, filter: { status?: StoredDepositStatus }, page: { limit: number; next?: string }) {
+  authorize(who, 'deposits.read');
   return deps.deposits.list(filter, page);
 }
 

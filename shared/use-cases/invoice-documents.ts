@@ -4,6 +4,7 @@
  * PDF and the exact mail that carried it, write-once (A1). A retried delivery finds the PDF archived
  * already (same bytes) and keeps the first .eml.
  */
+import { authorize, type Principal } from './authz.ts';
 import { DomainError, notFound } from '#domain/errors.ts';
 import type { Notice } from '#domain/effects.ts';
 import type { Invoice } from '#domain/invoices.ts';
@@ -47,20 +48,22 @@ export async function archiveInvoiceDocument(deps: DocumentDeps, inv: Invoice, k
 }
 
 /** V4: GET /invoices/{id}/pdf — the archived PDF when there is one (what was sent), else rendered now. */
-export async function invoicePdf(deps: DocumentDeps & Pick<CoreDeps, 'units'>, invoiceId: string): Promise<Uint8Array> {
+export async function invoicePdf(deps: DocumentDeps & Pick<CoreDeps, 'units'>, who: Principal, invoiceId: string): Promise<Uint8Array> {
+  const unit = await unitOfInvoiceOrThrow(deps, who, invoiceId);
   const archived = await deps.archive.read(`${invoiceId}.pdf`);
   if (archived) return archived.body;
-  const unit = await unitOfInvoiceOrThrow(deps, invoiceId);
   const inv = (unit.invoices ?? []).find((i) => i.id === invoiceId);
   if (!inv) throw notFound('invoice', invoiceId);
   return deps.documents.pdf(inv);
 }
 
-export async function searchArchive(deps: Pick<DocumentDeps, 'archive'>, q: ArchiveQuery, page: { limit: number; next?: string }) {
+export async function searchArchive(deps: Pick<DocumentDeps, 'archive'>, who: Principal, q: ArchiveQuery, page: { limit: number; next?: string }) {
+  authorize(who, 'archive.read');
   return deps.archive.search(q, page);
 }
 
-export async function readArchived(deps: Pick<DocumentDeps, 'archive'>, key: string) {
+export async function readArchived(deps: Pick<DocumentDeps, 'archive'>, who: Principal, key: string) {
+  authorize(who, 'archive.read');
   const r = await deps.archive.read(key);
   if (!r) throw notFound('archived document', key);
   return r;

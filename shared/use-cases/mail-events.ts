@@ -3,6 +3,7 @@
  * told once about a hard-bounced customer notice, a notice read back with its evidence, and a resend
  * to the address registered now (after the customer's contact was corrected).
  */
+import { authorize, authorizeUnit, type Principal } from './authz.ts';
 import { createHash } from 'node:crypto';
 import type { Config } from '#domain/config.ts';
 import type { Notice } from '#domain/effects.ts';
@@ -71,9 +72,16 @@ export function noticeView(entry: OutboxEntry) {
 
 export type NoticeView = ReturnType<typeof noticeView>;
 
-export async function getNotice(deps: { outbox: OutboxRepository }, id: string): Promise<NoticeView> {
+export async function getNotice(deps: { outbox: OutboxRepository; units: UnitRepository }, who: Principal, id: string): Promise<NoticeView> {
+  const access = authorize(who, 'notices.read');
   const entry = await deps.outbox.get(id);
   if (!entry || entry.item.kind !== 'notice') throw notFound('notice', id);
+  if (access === 'own') {
+    // An agent sees the notices of the units it sold, and nothing else (not even that others exist).
+    const unit = entry.item.unitId === null ? null : await deps.units.get(entry.item.unitId);
+    if (!unit || entry.item.role === 'operator') throw notFound('notice', id);
+    authorizeUnit(who, 'notices.read', unit);
+  }
   return noticeView(entry);
 }
 
@@ -84,7 +92,12 @@ export async function getNotice(deps: { outbox: OutboxRepository }, id: string):
  * asking again for the same address is the same resend (idempotent). Refused while the original is not
  * sent yet, and to an address that hard-bounced it.
  */
-export async function resendNotice(deps: { config: Config; outbox: OutboxRepository; units: UnitRepository; publisher: OutboxPublisher }, id: string): Promise<NoticeView> {
+export async function resendNotice(
+  deps: { config: Config; outbox: OutboxRepository; units: UnitRepository; publisher: OutboxPublisher },
+  who: Principal,
+  id: string,
+): Promise<NoticeView> {
+  authorize(who, 'notices.resend');
   const entry = await deps.outbox.get(id);
   if (!entry || entry.item.kind !== 'notice') throw notFound('notice', id);
   const original = entry.item;

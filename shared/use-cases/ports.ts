@@ -196,6 +196,8 @@ export interface OutboxRepository {
   recordDelivery(id: string, event: MailEvent, status: DeliveryStatus): Promise<boolean>;
   /** Writes items that belong to no unit's state change (maintenance notices); an existing id is kept as it is. */
   add(items: readonly OutboxItem[]): Promise<void>;
+  /** The notices of a unit, newest first (the console shows what the customer was sent). */
+  noticesOfUnit(unitId: string, limit?: number): Promise<OutboxEntry[]>;
   /** A waiting job: records its progress and releases the lease (the re-check is a delayed message). */
   release(id: string, progress: Record<string, unknown>): Promise<void>;
   /** W5: marks a pending item failed for good (out of the relay's sweep, into the failed list). False when it was not pending. */
@@ -364,22 +366,6 @@ export interface KitRepository {
   revoke(hash: string): Promise<void>;
 }
 
-/** The append-only audit trail (issue 14 owns its storage and GET /audit; others only call it). */
-export interface AuditEntry {
-  readonly at: string /* Instant, ISO with offset */;
-  readonly actor: { readonly id: string; readonly role: 'operator' | 'viewer' | 'agent' | 'system' | 'customer' };
-  readonly action: string;
-  readonly unit?: string;
-  readonly target?: string;
-  readonly requestId?: string;
-  readonly before?: unknown;
-  readonly after?: unknown;
-}
-
-export interface AuditLog {
-  record(entry: AuditEntry): Promise<void>;
-}
-
 /** W9: the reconciler's report (bounded: counts, the first items of each kind). */
 export interface DriftReport {
   readonly id: string;
@@ -449,6 +435,41 @@ export interface CoreDeps {
   readonly telemetry?: Telemetry;
   /** MONEY-IN B3a: when present, acceptance registers the payer and its virtual account. */
   readonly payers?: PayerRepository;
+  /** The audit trail (every composition root passes it; in-memory unit tests may leave it out). */
+  readonly audit?: AuditLog;
+}
+
+/** One entry of the append-only audit trail: who (principal and role), what, when, the request, before/after. */
+export interface AuditEntry {
+  readonly at: string /* Instant, ISO with offset */;
+  readonly actor: { readonly id: string; readonly role: 'operator' | 'viewer' | 'agent' | 'system' | 'customer' };
+  readonly action: string;
+  readonly unit?: string;
+  readonly target?: string;
+  readonly requestId?: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/** Append-only: there is no way to change or remove an entry (the adapter refuses to overwrite one). */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+export interface AuditQuery {
+  readonly unit?: string;
+  readonly actor?: string;
+  /** Instants (ISO with offset), inclusive. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  /** The opaque cursor of the previous page. */
+  readonly next?: string;
+}
+
+/** Reading the trail (GET /audit): newest first, paged. */
+export interface AuditReader {
+  query(q: AuditQuery): Promise<{ items: AuditEntry[]; next: string | null }>;
 }
 
 export type { DesktopJob, Notice, OutboxItem };

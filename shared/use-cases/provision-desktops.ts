@@ -12,7 +12,7 @@
  * A permanent failure (W5) marks the job failed with the AWS code and mails the operator once.
  */
 import { randomInt } from 'node:crypto';
-import { jstDate } from '#domain/calendar.ts';
+import { formatJst, jstDate } from '#domain/calendar.ts';
 import { classifyFailure, firstAccountOf, lineUserNames } from '#domain/desktops.ts';
 import { noticeId, type DesktopJob, type Notice } from '#domain/effects.ts';
 import type { Line, Unit } from '#domain/unit.ts';
@@ -20,6 +20,7 @@ import {
   DeliveryInProgressError,
   type AccountRecord,
   type AccountRepository,
+  type AuditLog,
   type CoreDeps,
   type Desktop,
   type DesktopGateway,
@@ -45,6 +46,8 @@ export interface ProvisionDeps {
   readonly vault: PasswordVault;
   /** The desktop queue: a waiting job sends itself here with a delay. */
   readonly recheck: Queue<OutboxMessage>;
+  /** The audit trail: each job's outcome (done or failed) is recorded once, as the system principal. */
+  readonly audit?: AuditLog;
 }
 
 export const WORKSPACES_BATCH = 25;
@@ -128,7 +131,7 @@ export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): 
   }
   switch (step.kind) {
     case 'done':
-      await deps.outbox.complete(outboxId, step.result);
+      if (await deps.outbox.complete(outboxId, step.result)) await recordOutcome(deps, job, outboxId, step.result);
       return 'done';
     case 'wait': {
       const checks = progress.checks + 1;
@@ -144,10 +147,24 @@ export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): 
   }
 }
 
+/** The audit trail of a finished job (system principal; `after`: the outcome). */
+async function recordOutcome(deps: ProvisionDeps, job: DesktopJob, outboxId: string, after: unknown): Promise<void> {
+  await deps.audit?.record({
+    at: formatJst(deps.clock.now()),
+    actor: { id: 'system:provisioner', role: 'system' },
+    action: `desktops.${job.action}`,
+    unit: job.unitId,
+    target: outboxId,
+    after,
+  });
+}
+
 /** W5: the job leaves the pending set for the failed list, and the operator gets one mail per failure. */
 async function failJob(deps: ProvisionDeps, job: DesktopJob, retries: number, f: { code: string; message: string; userName?: string }): Promise<void> {
   const at = deps.clock.now();
-  if (!(await deps.outbox.fail(job.id, { code: f.code, message: f.message.slice(0, 500), ...(f.userName ? { userName: f.userName } : {}), at: new Date(at).toISOString(), retries }))) return;
+  const failure = { code: f.code, message: f.message.slice(0, 500), ...(f.userName ? { userName: f.userName } : {}), at: new Date(at).toISOString(), retries };
+  if (!(await deps.outbox.fail(job.id, failure))) return;
+  await deps.audit?.record({ at: formatJst(at), actor: { id: 'system:provisioner', role: 'system' }, action: `desktops.${job.action}.failed`, unit: job.unitId, target: job.id, after: failure });
   const date = jstDate(at);
   const notice: Notice = {
     kind: 'notice',

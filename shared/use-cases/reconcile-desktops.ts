@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { desktopDrift, lineHasDesktops, orphanDue, type ActualDesktop, type DesiredDesktop, type DriftItem } from '#domain/desktops.ts';
 import type { UnitStatus } from '#domain/unit.ts';
+import { authorize, type Principal } from './authz.ts';
 import type { AccountRecord, AccountRepository, CoreDeps, DesktopGateway, DriftReport, DriftStore } from './ports.ts';
 
 export interface ReconcileDeps {
@@ -25,7 +26,8 @@ export interface ReconcileDeps {
 const STATUSES: readonly UnitStatus[] = ['active', 'suspended', 'cancelled', 'terminated'];
 const REPORT_ITEMS = 100;
 
-export async function reconcileDesktops(deps: ReconcileDeps, trigger: DriftReport['trigger']): Promise<DriftReport> {
+export async function reconcileDesktops(deps: ReconcileDeps, who: Principal, trigger: DriftReport['trigger']): Promise<DriftReport> {
+  authorize(who, 'desktops.manage');
   const today = deps.clock.today();
   const desired: DesiredDesktop[] = [];
   const accountOf = new Map<string, AccountRecord>();

@@ -5,17 +5,19 @@
  *              3. mark the date completed.
  * advanceUnitTo: bring one unit up to a date (idempotent: a stale or repeated message is a no-op).
  */
-import { addDays, compareDates, daysBetween, jstDate, type Instant, type LocalDate } from '#domain/calendar.ts';
+import { addDays, compareDates, daysBetween, formatJst, jstDate, type Instant, type LocalDate } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
 import { advanceUnit } from '#domain/lifecycle.ts';
 import { changeUnit } from './commit.ts';
-import type { Agenda, Clock, CoreDeps, Queue, RunLog, UnitDayMessage } from './ports.ts';
+import type { Agenda, AuditLog, Clock, CoreDeps, Queue, RunLog, UnitDayMessage } from './ports.ts';
+import { system } from './authz.ts';
 
 export interface DailyRunDeps {
   readonly clock: Clock;
   readonly agenda: Agenda;
   readonly runLog: RunLog;
   readonly lifecycleQueue: Queue<UnitDayMessage>;
+  readonly audit?: AuditLog;
 }
 
 export interface DailyRunReport {
@@ -38,9 +40,18 @@ export async function runDailyRun(deps: DailyRunDeps, date: LocalDate): Promise<
   for (const day of dates) {
     // Each agenda shard is sent by its own sender, all in parallel (100k due units are 10k SendMessageBatch calls).
     const shards = deps.agenda.shardsDueOn ? await deps.agenda.shardsDueOn(day) : [await deps.agenda.dueOn(day)];
-    dueUnits += shards.reduce((n, ids) => n + ids.length, 0);
+    const dueUnitsOfDay = shards.reduce((n, ids) => n + ids.length, 0);
+    dueUnits += dueUnitsOfDay;
     await Promise.all(shards.map((ids) => deps.lifecycleQueue.send(ids.map((unitId) => ({ unitId, date: day })))));
     await deps.runLog.markCompleted(day);
+    await deps.audit?.record({
+      at: formatJst(deps.clock.now()),
+      actor: { id: 'system:daily-run', role: 'system' },
+      action: 'daily_run.complete',
+      target: day,
+      before: { lastCompleted: last },
+      after: { completed: day, dueUnits: dueUnitsOfDay },
+    });
   }
   return { dates, dueUnits };
 }
@@ -59,5 +70,7 @@ export async function owedDays(deps: { readonly runLog: RunLog }, at: Instant): 
 
 /** The lifecycle worker's unit of work: apply every date due for the unit up to `date`. */
 export async function advanceUnitTo(deps: CoreDeps, msg: UnitDayMessage): Promise<void> {
-  await changeUnit(deps, msg.unitId, (unit) => advanceUnit(unit, msg.date, deps.config));
+  await changeUnit(deps, msg.unitId, (unit) => advanceUnit(unit, msg.date, deps.config), {
+    audit: { actor: system('lifecycle-worker'), action: 'unit.advance', target: msg.date },
+  });
 }

@@ -296,7 +296,10 @@ function loosen(store: Item[], spent: LocalDate): Item[] {
 
 async function observe(stack: Stack): Promise<Observed> {
   const order = (i: Item) => `${keyOf(i)}\u0000${JSON.stringify(i)}`;
+  // The audit trail is a log of what happened (a crashed and retried run legitimately records other
+  // attempts than a clean one), not state: the comparison is of everything else.
   const store = (await scanAll(stack))
+    .filter((i) => !String(i.pk).startsWith('AUDIT#'))
     .map((i) => canonical(i) as Item)
     .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const mails = (await stack.mail.list())

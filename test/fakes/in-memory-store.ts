@@ -26,6 +26,8 @@ import {
   type InvoiceSummary,
   type Agenda,
   type Clock,
+  type AuditEntry,
+  type AuditLog,
   type CoreDeps,
   type Effects,
   type IdGenerator,
@@ -113,6 +115,14 @@ export class InMemoryOutboxRepository implements OutboxRepository {
 
   async add(items: readonly OutboxItem[]): Promise<void> {
     for (const i of items) if (!this.items.has(i.id)) this.put(i);
+  }
+
+  async noticesOfUnit(unitId: string, limit = 500): Promise<OutboxEntry[]> {
+    return this.sorted()
+      .filter((s) => s.item.kind === 'notice' && s.item.unitId === unitId)
+      .reverse()
+      .slice(0, limit)
+      .map((s) => this.entry(s));
   }
 
   /** The last recorded error of an item (not part of the port; for assertions). */
@@ -429,6 +439,14 @@ export function sequentialIds(): IdGenerator {
   return { newId: (prefix) => `${prefix}-${++n}` };
 }
 
+/** The audit trail in memory (append-only; newest first on read). */
+export class InMemoryAuditLog implements AuditLog {
+  readonly entries: AuditEntry[] = [];
+  async record(entry: AuditEntry): Promise<void> {
+    this.entries.push(copy(entry));
+  }
+}
+
 /**
  * Everything the use cases need, in memory, wired like the embedded stack: the repository writes its
  * wake-ups into `agenda` and its outbox items into `outbox`; `publisher` records instead of queueing.
@@ -440,7 +458,8 @@ export function inMemoryDeps(today: string, opts: { config?: unknown; hour?: num
   const outbox = opts.outbox ?? new InMemoryOutboxRepository();
   const units = new InMemoryUnitRepository({ agenda, outbox });
   const publisher = new RecordingPublisher();
-  const core: CoreDeps = { config, clock, units, publisher };
+  const audit = new InMemoryAuditLog();
+  const core: CoreDeps = { config, clock, units, publisher, audit };
   return {
     ...core,
     units,
@@ -453,6 +472,7 @@ export function inMemoryDeps(today: string, opts: { config?: unknown; hour?: num
 
     ids: sequentialIds(),
     retryDelayMs: 0,
+    audit,
   };
 }
 

@@ -22,6 +22,9 @@ import { recordPayment } from '#domain/payments.ts';
 import { invoiceView, listInvoices, unitBalance } from '#use-cases/billing.ts';
 import type { CoreDeps } from '#use-cases/ports.ts';
 import { API_ROUTES, BalanceView, InvoiceList, InvoiceView, OutageList, OutageView, UnitList, UnitView, buildOpenApi, openApiDocument } from '#runtime/openapi.ts';
+import type { Principal } from '#use-cases/authz.ts';
+
+const OP: Principal = { id: 'test-operator', role: 'operator' };
 
 const ROOT = join(import.meta.dirname, '..', '..');
 type Doc = { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>; components: Record<string, Record<string, unknown>> };
@@ -159,9 +162,9 @@ describe('the invoice schemas match shared/use-cases/billing.ts', () => {
   });
 
   it('invoice list of a unit and balance', async () => {
-    const list = InvoiceList.safeParse({ items: await listInvoices(deps, { unit: 'acme' }), next: null });
+    const list = InvoiceList.safeParse({ items: await listInvoices(deps, OP, { unit: 'acme' }), next: null });
     expect(list.success ? [] : list.error.issues).toEqual([]);
-    const balance = BalanceView.safeParse(await unitBalance(deps, 'acme'));
+    const balance = BalanceView.safeParse(await unitBalance(deps, OP, 'acme'));
     expect(balance.success ? [] : balance.error.issues).toEqual([]);
   });
 });

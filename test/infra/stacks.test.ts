@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GSI1, tableDefinition } from '#adapters/dynamodb/table.ts';
 import { envKeys, envSchemas, parseEnv, type FunctionName } from '#runtime/env.ts';
@@ -126,11 +126,11 @@ describe('DataStack', () => {
 });
 
 describe('ApiStack', () => {
-  it('has exactly the routes of the route table, each with IAM authorization', () => {
+  it('has exactly the routes of the route table, each with the Cognito JWT authorizer', () => {
     const routes = Object.values(resources(t.apiT, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    // W3: the account kit link is the one route without IAM auth.
-    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe(r.Properties.RouteKey === 'GET /kit/{token}' ? 'NONE' : 'AWS_IAM');
+    // W3: the account kit link is the one route without the JWT authorizer.
+    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe(r.Properties.RouteKey === 'GET /kit/{token}' ? 'NONE' : 'JWT');
   });
 
   it('sends every route to the one api function', () => {
@@ -405,8 +405,8 @@ describe('environment = what each composition root parses', () => {
     }
   });
 
-  it('runs the api function in IAM mode', () => {
-    expect(lambdas().get('api')!.props.Environment.Variables.AUTH_MODE).toBe('iam');
+  it('runs the api function in JWT mode', () => {
+    expect(lambdas().get('api')!.props.Environment.Variables.AUTH_MODE).toBe('jwt');
   });
 });
 
@@ -515,5 +515,31 @@ describe('least privilege', () => {
     const trust = t.jobsT.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
     expect(trust.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
+  });
+});
+
+describe('the console on AWS: WebStack, AuthStack, the JWT authorizer', () => {
+  let webT: Template;
+  let authT: Template;
+  beforeAll(() => {
+    webT = Template.fromStack(t.web);
+    authT = Template.fromStack(t.auth);
+  });
+  it('serves the console from a private bucket through CloudFront with origin access control', () => {
+    webT.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    webT.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ DefaultRootObject: 'index.html', DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }) }),
+    });
+    webT.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+  });
+  it('has a user pool without self sign-up, MFA required, and the three role groups', () => {
+    authT.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    const groups = Object.values(resources(authT, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName).sort();
+    expect(groups).toEqual(['agent', 'operator', 'viewer']);
+    authT.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['client_credentials'], GenerateSecret: true });
+    authT.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['code'], GenerateSecret: false });
+  });
+  it('checks Cognito tokens with a JWT authorizer on the HTTP API', () => {
+    t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
   });
 });

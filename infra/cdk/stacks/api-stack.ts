@@ -1,11 +1,13 @@
 /**
- * ApiStack — the HTTP API: IAM (SigV4) authorization on every route, each route listed from the
+ * ApiStack — the HTTP API: a Cognito JWT authorizer on every route (people through the console,
+ * machines through the client-credentials app client; the role is decided in the use cases), each route listed from the
  * one route table (shared/runtime/openapi.ts, which also builds the OpenAPI document), all routes
  * integrated with the one `api` function; JSON access logs, stage throttling, and alarms.
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -34,6 +36,12 @@ export interface ApiStackProps extends StackProps {
   readonly mailQueue: sqs.IQueue;
   readonly desktopQueue: sqs.IQueue;
   readonly alarmTopic: sns.ITopic;
+  readonly auth: {
+    readonly userPool: cognito.IUserPool;
+    readonly consoleClient: cognito.IUserPoolClient;
+    readonly machineClient: cognito.IUserPoolClient;
+  };
+  readonly web: { readonly url: string };
   /** W3: the key of stored initial passwords (the kit route decrypts them). */
   readonly kitKey: kms.IKey;
   /** The WorkSpaces settings of the config (POST /desktops/reconcile runs the reconciler in this function). */
@@ -53,13 +61,13 @@ export class ApiStack extends Stack {
 
     this.fn = new BackofficeFunction(this, 'Api', {
       name: 'api',
-      description: 'HTTP API: every route (middy http-router), IAM-authorised by API Gateway',
+      description: 'HTTP API: every route (middy http-router), Cognito JWT checked by API Gateway, roles in the use cases',
       environment: {
         TABLE_NAME: props.table.tableName,
         CONFIG_JSON: props.configJson,
         MAIL_QUEUE_URL: props.mailQueue.queueUrl,
         DESKTOP_QUEUE_URL: props.desktopQueue.queueUrl,
-        AUTH_MODE: 'iam',
+        AUTH_MODE: 'jwt',
         ARCHIVE_BUCKET: bucketNameFor(props.stage, 'archive'),
         INVOICE_FONT_PATH: 'fonts/NotoSansJP-Regular.ttf',
         KIT_KEY_ID: props.kitKey.keyArn,
@@ -75,10 +83,19 @@ export class ApiStack extends Stack {
     grantWorkspaces(this.fn, props.workspaces, 'Api');
     this.fn.addAlarms(props.alarmTopic);
 
+    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${props.auth.userPool.userPoolId}`;
     this.api = new apigw.HttpApi(this, 'HttpApi', {
-      description: 'kokona back office API (SigV4)',
-      defaultAuthorizer: new HttpIamAuthorizer(),
+      description: 'kokona back office API (Cognito JWT)',
+      defaultAuthorizer: new HttpJwtAuthorizer('Cognito', issuer, {
+        jwtAudience: [props.auth.consoleClient.userPoolClientId, props.auth.machineClient.userPoolClientId],
+      }),
       createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [props.web.url],
+        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PATCH],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
     });
     const integration = new HttpLambdaIntegration('ApiIntegration', this.fn);
     for (const r of API_ROUTES) {
@@ -149,6 +166,6 @@ export class ApiStack extends Stack {
     });
     serverErrors.addAlarmAction(new actions.SnsAction(props.alarmTopic));
 
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL (sign requests with SigV4, service execute-api)' });
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL (Authorization: Bearer <Cognito token>)' });
   }
 }

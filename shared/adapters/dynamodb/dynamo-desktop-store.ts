@@ -1,11 +1,8 @@
 /** W3, W9, W10 on the single table: accounts as their own items, kit links, the audit trail and drift reports. */
-import { randomBytes } from 'node:crypto';
 import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AccountRecord,
   AccountRepository,
-  AuditEntry,
-  AuditLog,
   DriftReport,
   DriftStore,
   KitRecord,
@@ -154,30 +151,6 @@ export class DynamoKitRepository implements KitRepository {
     } catch (e) {
       if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
     }
-  }
-}
-
-/** The audit trail until issue 14's store lands: one item per entry, partitioned by day, never updated. */
-export class DynamoAuditLog implements AuditLog {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
-  async record(entry: AuditEntry): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: `AUDIT#${entry.at.slice(0, 10)}`, sk: `${entry.at}#${randomBytes(6).toString('hex')}`, ...JSON.parse(JSON.stringify(entry)) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  }
-
-  /** The entries of one day (UTC date of `at`), oldest first (tests, operators). */
-  async onDay(day: string): Promise<AuditEntry[]> {
-    const items = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${day}` } });
-    return items.map(({ pk: _pk, sk: _sk, ...e }) => e as unknown as AuditEntry);
   }
 }
 

@@ -2,8 +2,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { DELIVERY_RANK, type DeliveryStatus, type MailEvent } from '#domain/mail-events.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import type { JobFailure, OutboxEntry, OutboxRepository } from '#use-cases/ports.ts';
-import { outboxRecord, queryShards } from './query.ts';
-import { GSI1, expired, keys, shardedKey } from './table.ts';
+import { outboxRecord, queryAll, queryShards } from './query.ts';
+import { GSI1, GSI2, expired, keys, shardedKey } from './table.ts';
 
 export class DynamoOutboxRepository implements OutboxRepository {
   constructor(
@@ -233,6 +233,26 @@ export class DynamoOutboxRepository implements OutboxRepository {
       limit,
     );
     return items.map((i) => i.item as OutboxItem);
+  }
+
+  async noticesOfUnit(unitId: string, limit = 500): Promise<OutboxEntry[]> {
+    const items = await queryAll(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: GSI2,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `NOTICES#${unitId}` },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.map((r) => ({
+      item: r.item as OutboxItem,
+      state: r.state as OutboxEntry['state'],
+      attempts: Number(r.attempts ?? 0),
+      result: r.result as Record<string, unknown> | undefined,
+    }));
   }
 }
 

@@ -26,6 +26,8 @@ export function outboxRecord(o: OutboxItem, nowMs: number = Date.now()) {
     attempts: 0,
     gsi1pk: shardedKey('OUTBOX#pending', o.id),
     gsi1sk: `${o.date}#${o.id}`,
+    // Notices of a unit are also on GSI2 under NOTICES#<unit> (the console's list of what a customer was sent).
+    ...(o.kind === 'notice' && o.unitId ? { gsi2pk: `NOTICES#${o.unitId}`, gsi2sk: `${o.date}#${o.id}` } : {}),
     expiresAt: expiresAfter(nowMs, o.kind === 'notice' ? RETENTION_DAYS.notice : RETENTION_DAYS.desktopJob),
   };
 }

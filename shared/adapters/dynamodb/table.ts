@@ -16,7 +16,6 @@
  *  ACCTS#<unit> / L#<line>#<n:7>      an account of a line (W10): user name, desktop id, sealed password
  *  SEQ#shortcodes / A                 the short-code counter (W2: user names are never reused)
  *  KIT#<sha256 of token> / A          an account kit link (W3); KITOF#<unit> / A: the unit's latest
- *  AUDIT#<date> / <at>#<random>       the audit trail (append-only)
  *  DRIFT / A                          the reconciler's latest report (W9); DRIFT#<date> / <at>: each report
  *  LAYOUT / A                         the store layout's version (index-key sharding, migrate.ts)
  * GSI1 (gsi1pk / gsi1sk): APPS#<application status>#<shard> / <seq> — listing applications;
@@ -24,7 +23,10 @@
  *                         INVOICES#<unpaid|paid>#<shard> / <due date>#<id> — listing invoices;
  *                         OUTAGES#<open|ended> / <knownAt>#<id> — open outages for the hourly watcher;
  *                         JOBS#failed / <failed at>#<id> — failed desktop jobs (W5; one key: failures are few).
- * GSI2 (gsi2pk / gsi2sk): UNITS#<status>#<shard> / <next cancellation deadline>#<id> — listing units.
+ *  AUDIT#<YYYY-MM> / <at UTC>#<hash>   the audit trail by month; also AUDIT#UNIT#<unit> and AUDIT#ACTOR#<id>
+ *                                     (three copies of each entry, written once, never updated)
+ * GSI2 (gsi2pk / gsi2sk): UNITS#<status>#<shard> / <next cancellation deadline>#<id> — listing units;
+ *                         NOTICES#<unit> / <date>#<id> — the notices of a unit (outbox items; one key per unit).
  *
  * Sharding: an index key that many items share is split into INDEX_SHARDS partitions (`#00`…`#07`,
  * by a hash of the item's id), like the agenda, so an April-1st run's writes (every renewed unit
