@@ -15,7 +15,10 @@ import { MAX_RECEIVE_COUNT } from '../../infra/cdk/constructs/work-queue.ts';
 import { API_THROTTLE, KIT_ROUTE_THROTTLE } from '../../infra/cdk/stacks/api-stack.ts';
 import { TEST_WORKSPACES, templates } from './cdk-app.ts';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+type Resources = Record<
+  string,
+  { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+>;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FUNCTIONS = Object.keys(envSchemas) as FunctionName[];
@@ -75,16 +78,25 @@ describe('DataStack', () => {
     const buckets = Object.values(resources(t.dataT, 'AWS::S3::Bucket')).filter((b) => b.Properties.ObjectLockEnabled);
     expect(buckets).toHaveLength(1);
     const p = buckets[0]!.Properties;
-    expect(p.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } });
+    expect(p.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } },
+    });
     expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(p.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
     expect(buckets[0]!.DeletionPolicy).toBe('Retain');
   });
-  it('sends the bank-files bucket\'s object-created events to EventBridge, where a rule runs bank-import', () => {
+  it("sends the bank-files bucket's object-created events to EventBridge, where a rule runs bank-import", () => {
     const drop = Object.values(resources(t.dataT, 'AWS::S3::Bucket')).filter((b) => b.Properties.NotificationConfiguration);
     expect(drop.map((b) => b.Properties.NotificationConfiguration)).toEqual([{ EventBridgeConfiguration: { EventBridgeEnabled: true } }]);
     const rules = Object.values(resources(t.jobsT, 'AWS::Events::Rule'));
-    expect(rules.some((r) => JSON.stringify(r.Properties.EventPattern).includes('Object Created') && JSON.stringify(r.Properties.EventPattern).includes('incoming/'))).toBe(true);
+    expect(
+      rules.some(
+        (r) =>
+          JSON.stringify(r.Properties.EventPattern).includes('Object Created') &&
+          JSON.stringify(r.Properties.EventPattern).includes('incoming/'),
+      ),
+    ).toBe(true);
   });
   it('mirrors shared/adapters/dynamodb/table.ts exactly: pk/sk, every GSI with its keys and projection, on-demand', () => {
     const def = tableDefinition('x');
@@ -141,10 +153,14 @@ describe('ApiStack', () => {
 
   it('W3, W7, W8: the kit route has its own throttle; stop, suspend and terminate reach only desktops tagged kokona:unit', () => {
     t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      RouteSettings: { 'GET /kit/{token}': { ThrottlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit } },
+      RouteSettings: {
+        'GET /kit/{token}': { ThrottlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit },
+      },
     });
     type Statement = { Action: string | string[]; Condition?: unknown };
-    const statements = Object.values(resources(t.jobsT, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties as unknown as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement);
+    const statements = Object.values(resources(t.jobsT, 'AWS::IAM::Policy')).flatMap(
+      (p) => (p.Properties as unknown as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+    );
     const acts = (st: { Action: string | string[] }) => [st.Action].flat();
     for (const action of ['workspaces:TerminateWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:StopWorkspaces']) {
       const granting = statements.filter((st) => acts(st).includes(action));
@@ -158,13 +174,20 @@ describe('ApiStack', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: API_THROTTLE.rateLimit, ThrottlingBurstLimit: API_THROTTLE.burstLimit },
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
     });
     t.apiT.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
   it('alarms on 5xx responses', () => {
-    t.apiT.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway', AlarmActions: Match.anyValue() });
+    t.apiT.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5xx',
+      Namespace: 'AWS/ApiGateway',
+      AlarmActions: Match.anyValue(),
+    });
   });
 });
 
@@ -198,7 +221,12 @@ describe('JobsStack', () => {
   it('gives each job queue a DLQ with redrive, SSE and TLS-only access', () => {
     const queues = resources(t.jobsT, 'AWS::SQS::Queue');
     const work = Object.entries(queues).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(work.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DesktopQueue', 'LifecycleQueue', 'MailEventsQueue', 'MailQueue']);
+    expect(work.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'DesktopQueue',
+      'LifecycleQueue',
+      'MailEventsQueue',
+      'MailQueue',
+    ]);
     for (const [id, q] of work) {
       const redrive = q.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number };
       expect(redrive.maxReceiveCount, id).toBe(MAX_RECEIVE_COUNT);
@@ -207,7 +235,9 @@ describe('JobsStack', () => {
     for (const [id, q] of Object.entries(queues)) expect(q.Properties.SqsManagedSseEnabled, id).toBe(true);
     const policies = Object.values(resources(t.jobsT, 'AWS::SQS::QueuePolicy'));
     const tlsOnly = policies.filter((p) =>
-      (p.Properties.PolicyDocument as { Statement: any[] }).Statement.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+      (p.Properties.PolicyDocument as { Statement: any[] }).Statement.some(
+        (s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      ),
     );
     expect(tlsOnly.flatMap((p) => p.Properties.Queues as unknown[])).toHaveLength(Object.keys(queues).length);
   });
@@ -219,7 +249,8 @@ describe('JobsStack', () => {
     const alarms = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Alarm'));
     for (const id of dlqIds) {
       const alarm = alarms.find(
-        (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(`"${id}"`),
+        (a) =>
+          a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(`"${id}"`),
       );
       expect(alarm, `alarm on ${id}`).toBeDefined();
       expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -231,7 +262,9 @@ describe('JobsStack', () => {
     const all = allTemplates().flatMap((tpl) => Object.values(resources(tpl, 'AWS::CloudWatch::Alarm')));
     for (const [name, fn] of lambdas()) {
       for (const metric of ['Errors', 'Throttles']) {
-        const found = all.some((a) => a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions).includes(`"${fn.logicalId}"`));
+        const found = all.some(
+          (a) => a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions).includes(`"${fn.logicalId}"`),
+        );
         expect(found, `${metric} alarm of ${name}`).toBe(true);
       }
     }
@@ -241,7 +274,9 @@ describe('JobsStack', () => {
     t.jobsT.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     t.jobsT.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@kokona-work.example' });
     t.jobsT.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
     t.jobsT.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
@@ -255,8 +290,14 @@ describe('JobsStack', () => {
     for (const m of mappings) expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     const byFunction = (name: FunctionName) => mappings.find((m) => m.FunctionName.Ref === lambdas().get(name)!.logicalId)!;
     expect(byFunction('lifecycle-worker').EventSourceArn['Fn::GetAtt'][0]).toMatch(/^LifecycleQueue/);
-    expect(byFunction('mailer')).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^MailQueue/), 'Arn'] }, ScalingConfig: { MaximumConcurrency: 2 } });
-    expect(byFunction('provisioner')).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^DesktopQueue/), 'Arn'] }, BatchSize: 1 });
+    expect(byFunction('mailer')).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^MailQueue/), 'Arn'] },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    expect(byFunction('provisioner')).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^DesktopQueue/), 'Arn'] },
+      BatchSize: 1,
+    });
   });
 
   it('keeps every queue visibility timeout above its consumer timeout', () => {
@@ -299,21 +340,42 @@ describe('operability: alarms that fire, the dashboard, SES delivery events, TTL
       'kokona mail (→ mailer → SES)',
       'kokona mail events (SES → EventBridge → ses-events)',
     ]);
-    for (const a of ages) expect(a).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    for (const a of ages)
+      expect(a).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
     expect(ages.map((a) => a.Threshold).sort()).toEqual([3600, 3600, 7200, 7200]);
   });
 
   it('alarms on DynamoDB throttling of the table and both indexes', () => {
     const [a] = byDescription(/DynamoDB throttled/);
-    const metrics = (a!.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[]).filter((m) => m.MetricStat);
-    expect(metrics.map((m) => m.MetricStat!.Metric.MetricName).sort()).toEqual(['ReadThrottleEvents', 'ReadThrottleEvents', 'ReadThrottleEvents', 'WriteThrottleEvents', 'WriteThrottleEvents', 'WriteThrottleEvents']);
-    expect(metrics.map((m) => m.MetricStat!.Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value ?? 'table').sort()).toEqual(['gsi1', 'gsi1', 'gsi2', 'gsi2', 'table', 'table']);
+    const metrics = (
+      a!.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[]
+    ).filter((m) => m.MetricStat);
+    expect(metrics.map((m) => m.MetricStat!.Metric.MetricName).sort()).toEqual([
+      'ReadThrottleEvents',
+      'ReadThrottleEvents',
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+      'WriteThrottleEvents',
+      'WriteThrottleEvents',
+    ]);
+    expect(
+      metrics.map((m) => m.MetricStat!.Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value ?? 'table').sort(),
+    ).toEqual(['gsi1', 'gsi1', 'gsi2', 'gsi2', 'table', 'table']);
     expect(a).toMatchObject({ Threshold: 1, EvaluationPeriods: 2 });
   });
 
   it('alarms on the SES bounce (5 %) and complaint (0.1 %) rates, and on desktop drift', () => {
     expect(byDescription(/bounce rate/)[0]).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.05 });
-    expect(byDescription(/complaint rate/)[0]).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Threshold: 0.001 });
+    expect(byDescription(/complaint rate/)[0]).toMatchObject({
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.001,
+    });
     expect(byDescription(/desktop reconciler/)[0]).toMatchObject({
       Namespace: 'Kokona',
       MetricName: 'DesktopDrift',
@@ -327,16 +389,28 @@ describe('operability: alarms that fire, the dashboard, SES delivery events, TTL
     for (const a of alarms()) expect(topicOf(a), String(a.AlarmDescription)).toContain('AlarmTopic');
   });
 
-  it('has one dashboard with the day\'s work, queues, throttles, SES reputation and every alarm', () => {
+  it("has one dashboard with the day's work, queues, throttles, SES reputation and every alarm", () => {
     const dashboards = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
-    for (const m of ['DueUnits', 'DailyRunCompleted', 'InvoicesIssued', 'YenBilled', 'NoticesSent', 'NoticesBounced', 'DesktopsCreated', 'DesktopsFailed', 'CompensationYen', 'ApproximateAgeOfOldestMessage', 'Reputation.BounceRate'])
+    for (const m of [
+      'DueUnits',
+      'DailyRunCompleted',
+      'InvoicesIssued',
+      'YenBilled',
+      'NoticesSent',
+      'NoticesBounced',
+      'DesktopsCreated',
+      'DesktopsFailed',
+      'CompensationYen',
+      'ApproximateAgeOfOldestMessage',
+      'Reputation.BounceRate',
+    ])
       expect(body).toContain(m);
     expect(body).toContain('alarm');
   });
 
-  it('sends the configuration set\'s delivery, bounce, complaint and reject events to EventBridge, and a rule takes them to the ses-events queue', () => {
+  it("sends the configuration set's delivery, bounce, complaint and reject events to EventBridge, and a rule takes them to the ses-events queue", () => {
     t.dataT.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
@@ -344,10 +418,14 @@ describe('operability: alarms that fire, the dashboard, SES delivery events, TTL
         EventBridgeDestination: { EventBusArn: Match.anyValue() },
       }),
     });
-    const rules = Object.values(resources(t.jobsT, 'AWS::Events::Rule'));
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]!.Properties as Record<string, any>;
-    expect(rule.EventPattern).toMatchObject({ source: ['aws.ses'], 'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Rejected'] });
+    // Two rules on the default bus: SES's delivery events here, and the bank-files bucket's Object Created (bank-import).
+    const rules = Object.values(resources(t.jobsT, 'AWS::Events::Rule')).map((r) => r.Properties as Record<string, any>);
+    expect(rules.map((r) => r.EventPattern.source[0]).sort()).toEqual(['aws.s3', 'aws.ses']);
+    const rule = rules.find((r) => r.EventPattern.source[0] === 'aws.ses')!;
+    expect(rule.EventPattern).toMatchObject({
+      source: ['aws.ses'],
+      'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Rejected'],
+    });
     expect(JSON.stringify(rule.EventPattern.detail)).toContain('ses:configuration-set');
     expect(JSON.stringify(rule.Targets)).toContain('MailEventsQueue');
     expect(JSON.stringify(rule.Targets)).toContain('DeadLetterConfig');
@@ -368,15 +446,21 @@ describe('BackofficeFunction house defaults', () => {
     const fns = lambdas();
     expect([...fns.keys()].sort()).toEqual([...FUNCTIONS].sort());
     for (const [name, { tpl, props }] of fns) {
-      expect(props, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(props, name).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
       const logGroupId = props.LoggingConfig.LogGroup.Ref as string;
       expect(tpl.toJSON().Resources[logGroupId].Properties.RetentionInDays, name).toBe(30);
     }
   });
 
-  it('roles carry no managed policy (logging is granted on the function\'s own log group only)', () => {
+  it("roles carry no managed policy (logging is granted on the function's own log group only)", () => {
     for (const tpl of allTemplates()) {
-      for (const [id, role] of Object.entries(resources(tpl, 'AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+      for (const [id, role] of Object.entries(resources(tpl, 'AWS::IAM::Role')))
+        expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
     }
   });
 });
@@ -385,7 +469,10 @@ describe('environment = what each composition root parses', () => {
   it('each functions/<name>/index.ts parses its own schema', () => {
     for (const name of FUNCTIONS) {
       const src = readFileSync(join(ROOT, 'functions', name, 'index.ts'), 'utf8');
-      expect([...src.matchAll(/parseEnv\('([^']+)'\)/g)].map((m) => m[1]), name).toEqual([name]);
+      expect(
+        [...src.matchAll(/parseEnv\('([^']+)'\)/g)].map((m) => m[1]),
+        name,
+      ).toEqual([name]);
     }
   });
 
@@ -438,7 +525,14 @@ describe('least privilege', () => {
     'workspaces:StopWorkspaces',
     'workspaces:TerminateWorkspaces',
   ];
-  const DIRECTORY = ['ds-data:CreateUser', 'ds-data:DeleteUser', 'ds-data:DescribeUser', 'ds-data:DisableUser', 'ds:AccessDSData', 'ds:ResetUserPassword'];
+  const DIRECTORY = [
+    'ds-data:CreateUser',
+    'ds-data:DeleteUser',
+    'ds-data:DescribeUser',
+    'ds-data:DisableUser',
+    'ds:AccessDSData',
+    'ds:ResetUserPassword',
+  ];
   const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expected: Record<FunctionName, string[]> = {
     api: [...BASE, ...SEND, 'kms:Decrypt', ...WORKSPACES, ...S3_READ, ...S3_PUT],
@@ -460,7 +554,12 @@ describe('least privilege', () => {
     const sendTargets = (name: FunctionName) =>
       grantsOf(name)
         .filter((g) => g.action === 'sqs:SendMessage')
-        .map((g) => JSON.stringify(g.resource).match(/"(\w+?Queue)[0-9A-F]{8}"|PublishOutputFnGetAtt(\w+?Queue)/)?.slice(1).find(Boolean))
+        .map((g) =>
+          JSON.stringify(g.resource)
+            .match(/"(\w+?Queue)[0-9A-F]{8}"|PublishOutputFnGetAtt(\w+?Queue)/)
+            ?.slice(1)
+            .find(Boolean),
+        )
         .sort();
     expect(sendTargets('api')).toEqual(['DesktopQueue', 'MailQueue']);
     expect(sendTargets('daily-run')).toEqual(['DailyRunFailuresQueue', 'DesktopQueue', 'LifecycleQueue', 'MailQueue']);
@@ -475,7 +574,10 @@ describe('least privilege', () => {
     const indexes = (tableDefinition('x').GlobalSecondaryIndexes ?? []).map((g) => g.IndexName!);
     for (const name of FUNCTIONS) {
       const dynamo = grantsOf(name).filter((g) => g.action.startsWith('dynamodb:'));
-      expect(dynamo.some((g) => JSON.stringify(g.resource).includes('/index/*')), name).toBe(false);
+      expect(
+        dynamo.some((g) => JSON.stringify(g.resource).includes('/index/*')),
+        name,
+      ).toBe(false);
       const onIndex = dynamo.filter((g) => JSON.stringify(g.resource).includes('/index/'));
       expect([...new Set(onIndex.map((g) => g.action))], name).toEqual(['dynamodb:Query']);
       expect(onIndex.map((g) => JSON.stringify(g.resource).match(/\/index\/([\w-]+)/)![1]).sort(), name).toEqual([...indexes].sort());
@@ -484,23 +586,33 @@ describe('least privilege', () => {
 
   it('uses Resource "*" only where the service has no resource-level permissions', () => {
     for (const name of FUNCTIONS) {
-      const star = grantsOf(name).filter((g) => g.resource === '*').map((g) => g.action);
-      for (const a of star) expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces', 'workspaces:DescribeTags'], `${name}: ${a} on *`).toContain(a);
+      const star = grantsOf(name)
+        .filter((g) => g.resource === '*')
+        .map((g) => g.action);
+      for (const a of star)
+        expect(
+          ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces', 'workspaces:DescribeTags'],
+          `${name}: ${a} on *`,
+        ).toContain(a);
     }
   });
 
   it('binds CreateWorkspaces to the configured directory and bundle', () => {
-    const create = grantsOf('provisioner').filter((g) => g.action === 'workspaces:CreateWorkspaces').map((g) => JSON.stringify(g.resource));
+    const create = grantsOf('provisioner')
+      .filter((g) => g.action === 'workspaces:CreateWorkspaces')
+      .map((g) => JSON.stringify(g.resource));
     expect(create.some((r) => r.includes(`:directory/${TEST_WORKSPACES.directoryId}`))).toBe(true);
     expect(create.filter((r) => r.includes(`:workspacebundle/${TEST_WORKSPACES.bundleId}`))).toHaveLength(2);
   });
 
   it('lets the mailer send raw mail as the SES identity through the configuration set only', () => {
     const ses = grantsOf('mailer').filter((g) => g.action.startsWith('ses:'));
-    expect(ses.map((g) => JSON.stringify(g.resource)).map((r) => r.match(/:(identity|configuration-set)\//)?.[1]).sort()).toEqual([
-      'configuration-set',
-      'identity',
-    ]);
+    expect(
+      ses
+        .map((g) => JSON.stringify(g.resource))
+        .map((r) => r.match(/:(identity|configuration-set)\//)?.[1])
+        .sort(),
+    ).toEqual(['configuration-set', 'identity']);
   });
 
   it.each(['daily-run', 'outage-watch'] as const)('lets the scheduler invoke %s and nothing else', (name) => {
