@@ -3,16 +3,29 @@
  * (functions/<name>/index.ts on Lambda) and by the embedded stack (infra/local), so both run the
  * same code against AWS or the local endpoints.
  */
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoAgenda, DynamoRunLog } from '#adapters/dynamodb/dynamo-agenda.ts';
+import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit-log.ts';
 import { DynamoOutboxRepository } from '#adapters/dynamodb/dynamo-outbox-repository.ts';
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
 import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
+import { DynamoDepositRepository, DynamoPayerRepository } from '#adapters/dynamodb/dynamo-money.ts';
+import { DynamoAccountRepository, DynamoDriftStore, DynamoKitRepository } from '#adapters/dynamodb/dynamo-desktop-store.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
-import type { Queue } from '#use-cases/ports.ts';
+import { S3Archive } from '#adapters/archive/s3-archive.ts';
+import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
+import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
+import type { OutboxPublisher, Queue } from '#use-cases/ports.ts';
+import { loggedPublisher, tracer } from '#runtime/observability.ts';
+import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
+import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
+import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
+import { EnvelopePasswordVault, KmsKeyWrapper, makeKmsClient } from '#adapters/kms/password-vault.ts';
 
 export function configFrom(json: string): Config {
   let override: unknown;
@@ -24,22 +37,70 @@ export function configFrom(json: string): Config {
   return validConfig(override);
 }
 
-export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: { agendaShards?: number } = {}) {
+/**
+ * `now` (ms): the time TTL retention is set and judged by — the wall clock on AWS (where DynamoDB
+ * deletes by it), the stack's business clock locally (tests and the simulator run in other years).
+ */
+export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: { agendaShards?: number; now?: () => number } = {}) {
   return {
-    units: new DynamoUnitRepository(db, table, opts.agendaShards),
-    agenda: new DynamoAgenda(db, table, opts.agendaShards),
+    units: new DynamoUnitRepository(db, table, opts.agendaShards, opts.now),
+    agenda: new DynamoAgenda(db, table, opts.agendaShards, opts.now),
     runLog: new DynamoRunLog(db, table),
-    outbox: new DynamoOutboxRepository(db, table),
+    outbox: new DynamoOutboxRepository(db, table, opts.now),
     outages: new DynamoOutageRepository(db, table),
+    accounts: new DynamoAccountRepository(db, table, opts.now),
+    kits: new DynamoKitRepository(db, table),
+    audit: new DynamoAuditLog(db, table),
+    drift: new DynamoDriftStore(db, table),
+    payers: new DynamoPayerRepository(db, table),
+    deposits: new DynamoDepositRepository(db, table),
   };
 }
 
-export function awsStore(table: string) {
-  return storeAdapters(makeDocumentClient(), table);
+/** The DynamoDB document client on AWS, its calls traced (X-Ray subsegments per call). */
+export function awsDocumentClient(): DynamoDBDocumentClient {
+  return tracer.captureAWSv3Client(makeDocumentClient());
+}
+
+/** The store on AWS, its DynamoDB calls traced. */
+export function awsStore(table: string, db: DynamoDBDocumentClient = awsDocumentClient()) {
+  return storeAdapters(db, table);
+}
+
+/** The write-once archive on AWS (MONEY-IN A1): S3 with Object Lock, its index in the table; calls traced. */
+export function awsArchive(bucket: string, db: DynamoDBDocumentClient, table: string): S3Archive {
+  return new S3Archive(tracer.captureAWSv3Client(new S3Client({})), bucket, db, table);
+}
+
+/** The invoice PDF renderer with the font the function ships next to its bundle (INVOICE_FONT_PATH). */
+export function invoiceDocuments(fontPath: string): PdfKitInvoiceDocuments {
+  return new PdfKitInvoiceDocuments(join(import.meta.dirname ?? '.', fontPath));
 }
 
 let sqs: SQSClient | undefined;
 export function sqsQueue<T>(url: string): Queue<T> {
-  sqs ??= new SQSClient({ maxAttempts: 5 });
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 5 }));
   return new SqsQueue<T>(sqs, url);
+}
+
+/** The outbox publisher of a function on AWS: SQS mail and desktop queues, failures logged. */
+export function awsPublisher(env: { MAIL_QUEUE_URL: string; DESKTOP_QUEUE_URL: string }): OutboxPublisher {
+  return loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)));
+}
+
+/** The desktop side on AWS: WorkSpaces, the directory (Data API + ResetUserPassword) and the KMS-wrapped vault; AWS calls traced. */
+export function awsDesktops(config: Config, kitKeyId: string) {
+  const region = process.env.AWS_REGION ?? 'ap-northeast-1';
+  return {
+    desktops: new WorkspacesDesktopGateway(tracer.captureAWSv3Client(makeWorkspacesClient({ region })), {
+      ...config.workspaces,
+      desktops: config.desktops,
+    }),
+    directory: new AwsDirectoryGateway(
+      new DsDataClient({ region }),
+      tracer.captureAWSv3Client(makeDirectoryServiceClient({ region })),
+      config.workspaces.directoryId,
+    ),
+    vault: new EnvelopePasswordVault(new KmsKeyWrapper(tracer.captureAWSv3Client(makeKmsClient(region)), kitKeyId)),
+  };
 }

@@ -27,6 +27,7 @@
  * Progress (seeding, catch-up, simulation) goes to stderr.
  * `--json` prints one JSON object instead of the table.
  */
+import { system } from '#use-cases/authz.ts';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -34,186 +35,25 @@ import { Progress } from '#runtime/progress.ts';
 import { logger } from '#runtime/logger.ts';
 import { project, QUOTAS, type Deployed, type MeasuredPerDue } from './projection.ts';
 import { parseArgs } from 'node:util';
-import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { operationOf } from '#adapters/dynamodb/read-meter.ts';
-import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.ts';
-import { keys } from '#adapters/dynamodb/table.ts';
 import { accept as acceptRule, newApplication } from '#domain/applications.ts';
+import { contractorOf, seedUnits, type SeedReport, type SeedSpec } from '#local/seed.ts';
 import { addDays, compareDates, date, daysBetween, jstInstant, localDate, parts, type LocalDate } from '#domain/calendar.ts';
-import { buildConfig, type Config } from '#domain/config.ts';
-import { addLine, cancel } from '#domain/contracts.ts';
-import { withCheckDigit } from '#domain/corporate-number.ts';
+import { buildConfig } from '#domain/config.ts';
+import { cancel } from '#domain/cancellation.ts';
+import { addLine } from '#domain/contracts.ts';
 import { balance } from '#domain/invoices.ts';
-import { advanceUnit, basicLine, dueDates } from '#domain/lifecycle.ts';
+import { advanceUnit, dueDates } from '#domain/lifecycle.ts';
+import { basicLine } from '#domain/unit.ts';
 import { recordPayment as payRule } from '#domain/payments.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ManualClock } from '#runtime/clock.ts';
-import { acceptApplication, submitApplication } from '#use-cases/applications.ts';
-import { recordPayment } from '#use-cases/billing.ts';
-import { changeUnit } from '#use-cases/commit.ts';
-import type { CoreDeps } from '#use-cases/ports.ts';
 import { JAVA_HELP, javaVersion, startDynamoLocal } from '#local/dynamodb-local.ts';
 import { simulate } from '#local/simulator.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '#local/stack.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Seeding: the real use cases over the real repository, captured, then bulk-loaded
-
-export interface SeedSpec {
-  readonly id: string;
-  readonly plan: string;
-  readonly accounts: number;
-  /** The start date: on or before `asOf`, the unit started then (received and accepted that day); after, it waits for it. */
-  readonly start: LocalDate;
-}
-
-export interface SeedTarget {
-  readonly db: DynamoDBDocumentClient;
-  readonly table: string;
-  readonly config: Config;
-  /** The stack's agenda shard count (the embedded stack's default is 4). */
-  readonly agendaShards?: number;
-}
-
-export interface SeedReport {
-  readonly units: number;
-  readonly items: number;
-  readonly batchRequests: number;
-  readonly seconds: number;
-}
-
-type Item = Record<string, unknown>;
-const itemKey = (k: { pk?: unknown; sk?: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
-
-/**
- * A stand-in for the document client that applies the repository's writes to a map (conditions are not
- * checked: every seeded id is new) and answers its reads from it. The queries the use cases make while
- * accepting (earlier pending application, same corporate number) find nothing, as for a lone applicant.
- */
-class CapturingClient {
-  readonly items = new Map<string, Item>();
-  constructor(public seq: number) {}
-
-  async send(command: { constructor: { name: string }; input: Record<string, any> }): Promise<Record<string, unknown>> {
-    const input = command.input;
-    switch (command.constructor.name) {
-      case 'GetCommand':
-        return { Item: this.items.get(itemKey(input.Key)) };
-      case 'QueryCommand':
-        return { Items: [], Count: 0, ScannedCount: 0 };
-      case 'PutCommand':
-        this.items.set(itemKey(input.Item), input.Item);
-        return {};
-      case 'UpdateCommand':
-        if (input.Key?.pk === keys.seq().pk) return { Attributes: { n: ++this.seq } };
-        throw new Error(`seeding: unexpected update of ${input.Key?.pk}`);
-      case 'TransactWriteCommand':
-        for (const t of input.TransactItems as Record<string, any>[]) {
-          if (t.Put) this.items.set(itemKey(t.Put.Item), t.Put.Item);
-          else if (t.Delete) this.items.delete(itemKey(t.Delete.Key));
-          else if (!t.ConditionCheck) throw new Error(`seeding: unexpected transaction item ${Object.keys(t).join()}`);
-        }
-        return {};
-      default:
-        throw new Error(`seeding: unexpected command ${command.constructor.name}`);
-    }
-  }
-}
-
-function contractorOf(id: string, n: number) {
-  return {
-    kind: 'corporation',
-    name: `株式会社ベンチ${n}`,
-    corporateNumber: withCheckDigit(String(100_000_000_000 + n).slice(-12)),
-    accountManager: { name: `担当 ${n}`, email: `${id}@bench.example` },
-    agent: null,
-  };
-}
-
-/** One unit through the use cases, as of `asOf` (its daily runs done, every invoice paid 10 days after issue). */
-async function seedOne(deps: CoreDeps & { clock: ManualClock }, spec: SeedSpec, n: number, asOf: LocalDate): Promise<void> {
-  const started = compareDates(spec.start, asOf) <= 0;
-  const received = started ? spec.start : asOf;
-  deps.clock.set(jstInstant(received, 10));
-  const ids = { newId: () => spec.id };
-  await submitApplication({ ...deps, ids }, { ref: spec.id, plan: spec.plan, accounts: spec.accounts, contractor: contractorOf(spec.id, n) });
-  let unit = await acceptApplication(deps, spec.id, { startDate: spec.start });
-  if (!started) return;
-  // Pay each fees invoice ten days after its issue (well before its due date): no dunning, no interest.
-  for (;;) {
-    const issue = dueDates(unit, unit.processedThrough, deps.config).find((d) => d.endsWith('-01') && compareDates(addDays(d, 10), asOf) <= 0);
-    if (!issue) break;
-    deps.clock.set(jstInstant(addDays(issue, 10), 12));
-    unit = await changeUnit(deps, spec.id, (u) => advanceUnit(u, deps.clock.today(), deps.config));
-    for (const inv of unit.invoices ?? [])
-      if (inv.kind === 'fees' && balance(inv) > 0) await recordPayment(deps, inv.id, { amount: balance(inv), paidOn: deps.clock.today() });
-    unit = (await deps.units.get(spec.id))!;
-  }
-  deps.clock.set(jstInstant(asOf, 12));
-  await changeUnit(deps, spec.id, (u) => advanceUnit(u, asOf, deps.config));
-}
-
-async function batchWrite(db: DynamoDBDocumentClient, table: string, items: Item[]): Promise<number> {
-  let requests = 0;
-  let pending = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-    requests++;
-    const r = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-    pending = (r.UnprocessedItems?.[table] ?? []) as typeof pending;
-  }
-  return requests;
-}
-
-/**
- * Seeds `specs` into `target` as of `asOf` (see the module comment). Continues the receipt counter of
- * the table. Chunks of units are captured while the previous chunk is written, `concurrency` batches
- * of 25 items in flight.
- */
-export async function seedUnits(target: SeedTarget, specs: readonly SeedSpec[], opts: { asOf: LocalDate; concurrency?: number; firstNumber?: number; onProgress?: (unitsDone: number, total: number) => void }): Promise<SeedReport> {
-  const t0 = performance.now();
-  const counter = await target.db.send(new GetCommand({ TableName: target.table, Key: keys.seq(), ConsistentRead: true }));
-  const capture = new CapturingClient(Number(counter.Item?.n ?? 0));
-  const deps = {
-    config: target.config,
-    clock: new ManualClock(jstInstant(opts.asOf, 10)),
-    units: new DynamoUnitRepository(capture as unknown as DynamoDBDocumentClient, target.table, target.agendaShards ?? 4),
-    publisher: { publish: async () => undefined },
-  };
-  const concurrency = opts.concurrency ?? 16;
-  let items = 0;
-  let batchRequests = 0;
-  let writing: Promise<void> = Promise.resolve();
-  const CHUNK = 500;
-  for (let i = 0; i < specs.length; i += CHUNK) {
-    for (const [j, spec] of specs.slice(i, i + CHUNK).entries()) await seedOne(deps, spec, (opts.firstNumber ?? 0) + i + j, opts.asOf);
-    opts.onProgress?.(Math.min(specs.length, i + CHUNK), specs.length);
-    const chunk = [...capture.items.values()].filter(
-      (it) => !String(it.pk).startsWith('OUTBOX#') && !(String(it.pk).startsWith('AGENDA#') && compareDates(String(it.date) as LocalDate, opts.asOf) <= 0),
-    );
-    capture.items.clear();
-    items += chunk.length;
-    await writing;
-    writing = (async () => {
-      const batches: Item[][] = [];
-      for (let k = 0; k < chunk.length; k += 25) batches.push(chunk.slice(k, k + 25));
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < batches.length) {
-            const sent = await batchWrite(target.db, target.table, batches[next++]!);
-            batchRequests += sent;
-          }
-        }),
-      );
-    })();
-  }
-  await writing;
-  await batchWrite(target.db, target.table, [{ ...keys.seq(), n: capture.seq }]);
-  return { units: specs.length, items: items + 1, batchRequests: batchRequests + 1, seconds: (performance.now() - t0) / 1000 };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The daily-run measurements
@@ -265,6 +105,10 @@ export interface DayFigures {
   /** Items read by what they are: AGENDA (the day's wake-ups), UNIT, OUTBOX (notices and desktop jobs to deliver), RUN, gsi1:OUTBOX (relay sweep). */
   readonly itemsReadByKey: Readonly<Record<string, number>>;
   readonly writesByOperation: Readonly<Record<string, number>>;
+  /** Items written by the run and everything it set off (a transaction's items each). */
+  readonly itemsWritten: number;
+  /** Items written per due item. */
+  readonly writeAmplification: number;
   /** Notices sent (outbox items marked done) during the run. */
   readonly mails: number;
   /** Invoices issued by the run (issue 5's invoice run: on the spike day, every renewal's invoice). */
@@ -306,6 +150,7 @@ class StoreCounter {
   day = '';
   readonly invoiceIds = new Set<string>();
   itemsReadByKey: Record<string, number> = {};
+  itemsWritten = 0;
   readonly install = (db: DynamoDBDocumentClient) => {
     db.middlewareStack.add(
       (next, context) => async (args) => {
@@ -325,6 +170,9 @@ class StoreCounter {
           this.itemsReadByKey[target] = (this.itemsReadByKey[target] ?? 0) + n;
         }
         if (WRITES.has(op)) this.counts[op] = (this.counts[op] ?? 0) + 1;
+        // Items written (a transaction or batch counts each of its items; a failed request none).
+        const written = op === 'TransactWriteItems' ? (input.TransactItems ?? []).filter((t: Record<string, unknown>) => !t.ConditionCheck).length : op === 'BatchWriteItem' ? Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce((n, l) => n + l.length, 0) : WRITES.has(op) ? 1 : 0;
+        this.itemsWritten += written;
         // An invoice issued: its index entry is written, new, in the unit's transaction.
         if (op === 'TransactWriteItems')
           for (const t of (input.TransactItems ?? []) as { Put?: { Item?: Record<string, any> } }[])
@@ -346,6 +194,7 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
   meter.reset();
   writes.counts = {};
   writes.itemsReadByKey = {};
+  writes.itemsWritten = 0;
   writes.day = day;
   writes.invoiceIds.clear();
   writes.writeUnits = 0;
@@ -380,6 +229,8 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
     readsByOperation: reads.byOperation,
     itemsReadByKey: { ...writes.itemsReadByKey },
     writesByOperation: { ...writes.counts },
+    itemsWritten: writes.itemsWritten,
+    writeAmplification: due > 0 ? round(writes.itemsWritten / due, 2) : writes.itemsWritten,
     mails: writes.counts.noticesSent ?? 0,
     invoices: writes.invoiceIds.size,
     invoicesPerSecond: round(writes.invoiceIds.size / (((lifecycleAt || t1) - t0) / 1000), 1),
@@ -568,6 +419,8 @@ async function main(): Promise<void> {
       retryDelayMs: 0,
       // The system's own throughput: SES's sending quota (config mail.sendRatePerSecond) is reported apart.
       mailRatePerSecond: Infinity,
+      // SES's delivery events arrive after the run on AWS (another function): not part of a run's figures.
+      mailEvents: false,
     });
     const startedConfig = stack.config;
     countQueueMessages(stack);
@@ -700,8 +553,10 @@ function printTable(o: {
     String(d.invoices),
     d.invoicesPerSecond.toFixed(1),
     d.itemsReadPerInvoice === null ? '-' : d.itemsReadPerInvoice.toFixed(2),
+    String(d.itemsWritten),
+    d.writeAmplification.toFixed(2),
   ]);
-  const head = ['day', 'due', 'items read', 'read requests', 'items/due', 'run items/due', 's (all)', 's (lifecycle)', 'due/s', 'mails', 'invoices', 'invoices/s', 'items/invoice'];
+  const head = ['day', 'due', 'items read', 'read requests', 'items/due', 'run items/due', 's (all)', 's (lifecycle)', 'due/s', 'mails', 'invoices', 'invoices/s', 'items/invoice', 'items written', 'written/due'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\n${o.units} units seeded: ${o.seed.items} items in ${o.seed.seconds} s (${o.seed.itemsPerSecond} items/s)\n`);

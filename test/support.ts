@@ -21,6 +21,8 @@ export async function testStack(today: string, opts: Partial<EmbeddedStackOption
     apiToken: TOKEN,
     provisionDelayMs: 0,
     retryDelayMs: 0,
+    // A desktop job's delayed re-check (W4) waits 1 ms per second of its delay: tests never sleep on it.
+    queueDelayScale: 1,
     mailRatePerSecond: Infinity,
     ...opts,
   });
@@ -63,7 +65,9 @@ export async function apiCall(
     ctx,
   );
   await stack.drain();
-  return { status: res.statusCode ?? 500, body: JSON.parse(res.body || '{}') as Record<string, any> };
+  // A binary answer (the invoice PDF, an archived document) has no JSON body to read.
+  const binary = !String(res.headers?.['content-type'] ?? 'application/json').includes('json');
+  return { status: res.statusCode ?? 500, body: binary ? {} : (JSON.parse(res.body || '{}') as Record<string, any>) };
 }
 
 /** The daily run of `day` at 00:05 JST (catching up every date since the last run), then 10:00 of that day. */

@@ -7,10 +7,12 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { Context } from 'aws-lambda';
 import { DomainError } from '#domain/errors.ts';
-import { httpErrors, requestIdOf, requireAuth, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { httpErrors, requestIdOf, type HttpEvent, type HttpResult } from '#runtime/http.ts';
 import { logger } from '#runtime/logger.ts';
 import { withRequestContext } from '#runtime/request-context.ts';
 import { withDeadline } from '#use-cases/contention.ts';
+import { authenticate } from './auth.ts';
+import { makeAdvanceClock, makeGetAudit, makeGetClock, makeGetDashboard, makeGetUnitDesktops, makeGetUnitNotices } from './routes/console.ts';
 
 /** Time kept back from the function's timeout to answer (a 409 rather than a timeout). */
 const ANSWER_MARGIN_MS = 3000;
@@ -19,6 +21,9 @@ import type { ApiDeps } from './deps.ts';
 import { makeAcceptApplication, makeDeferApplication, makeListApplications, makeRejectApplication, makeSubmitApplication } from './routes/applications.ts';
 import { makeAnnounceMaintenance, makeGetOutage, makeListOutages, makePayOut, makeRecordOutage, makeUpdateOutage } from './routes/outages.ts';
 import { makeGetInvoice, makeListInvoices, makeRecordPayment, makeUnitBalance } from './routes/invoices.ts';
+import { makeGetNotice, makeResendNotice } from './routes/notices.ts';
+import { makeGetDeposit, makeImportBankFile, makeInvoicePdf, makeListDeposits, makeMatchDeposit, makeReadArchived, makeSearchArchive } from './routes/money.ts';
+import { makeFetchKit, makeGetDrift, makeListAccounts, makeListFailedJobs, makeReconcile, makeReissueKit, makeRetryJob } from './routes/desktops.ts';
 import { makeAddLine, makeCancel, makeChangeContact, makeGetUnit, makeListUnits } from './routes/units.ts';
 
 export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
@@ -38,12 +43,34 @@ export function routes(deps: ApiDeps): Route<HttpEvent, HttpResult>[] {
     { method: 'GET', path: '/invoices', handler: makeListInvoices(deps) },
     { method: 'GET', path: '/invoices/{id}', handler: makeGetInvoice(deps) },
     { method: 'POST', path: '/invoices/{id}/payments', handler: makeRecordPayment(deps) },
+    { method: 'GET', path: '/invoices/{id}/pdf', handler: makeInvoicePdf(deps) },
+    { method: 'POST', path: '/bank-files', handler: makeImportBankFile(deps) },
+    { method: 'GET', path: '/deposits', handler: makeListDeposits(deps) },
+    { method: 'GET', path: '/deposits/{id}', handler: makeGetDeposit(deps) },
+    { method: 'POST', path: '/deposits/{id}/match', handler: makeMatchDeposit(deps) },
+    { method: 'GET', path: '/archive', handler: makeSearchArchive(deps) },
+    { method: 'GET', path: '/archive/{key}', handler: makeReadArchived(deps) },
     { method: 'POST', path: '/outages', handler: makeRecordOutage(deps) },
     { method: 'GET', path: '/outages', handler: makeListOutages(deps) },
     { method: 'GET', path: '/outages/{id}', handler: makeGetOutage(deps) },
     { method: 'PATCH', path: '/outages/{id}', handler: makeUpdateOutage(deps) },
     { method: 'POST', path: '/compensations/{id}/payout', handler: makePayOut(deps) },
     { method: 'POST', path: '/maintenances', handler: makeAnnounceMaintenance(deps) },
+    { method: 'GET', path: '/notices/{id}', handler: makeGetNotice(deps) },
+    { method: 'POST', path: '/notices/{id}/resend', handler: makeResendNotice(deps) },
+    { method: 'GET', path: '/units/{id}/notices', handler: makeGetUnitNotices(deps) },
+    { method: 'GET', path: '/units/{id}/desktops', handler: makeGetUnitDesktops(deps) },
+    { method: 'GET', path: '/audit', handler: makeGetAudit(deps) },
+    { method: 'GET', path: '/clock', handler: makeGetClock(deps) },
+    { method: 'POST', path: '/clock/advance', handler: makeAdvanceClock(deps) },
+    { method: 'GET', path: '/dashboard', handler: makeGetDashboard(deps) },
+    { method: 'GET', path: '/kit/{token}', handler: makeFetchKit(deps) },
+    { method: 'POST', path: '/units/{id}/kit', handler: makeReissueKit(deps) },
+    { method: 'GET', path: '/units/{id}/accounts', handler: makeListAccounts(deps) },
+    { method: 'GET', path: '/desktop-jobs', handler: makeListFailedJobs(deps) },
+    { method: 'POST', path: '/desktop-jobs/{id}/retry', handler: makeRetryJob(deps) },
+    { method: 'POST', path: '/desktops/reconcile', handler: makeReconcile(deps) },
+    { method: 'GET', path: '/desktops/drift', handler: makeGetDrift(deps) },
   ];
 }
 
@@ -77,7 +104,8 @@ export const makeHandler = (deps: ApiDeps) => {
   const table = routes(deps);
   const inner = middy<HttpEvent, HttpResult>()
     .use(httpErrors())
-    .use(requireAuth(deps.auth.mode, deps.auth.token))
+    // W3: the account kit link is the one route without operator auth (its token is the credential).
+    .use(authenticate(deps.auth, (ev) => ev.requestContext?.http?.method === 'GET' && /^\/kit\/[^/]+$/.test(ev.rawPath ?? '')))
     .use(methodCheck(table))
     .handler(httpRouterHandler(table) as unknown as (e: HttpEvent) => Promise<HttpResult>);
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {

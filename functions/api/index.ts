@@ -1,20 +1,40 @@
 /** Composition root of the api function (Lambda). */
+import middy from '@middy/core';
 import { parseEnv } from '#runtime/env.ts';
+import type { HttpEvent, HttpResult } from '#runtime/http.ts';
 import { randomIds, systemClock } from '#runtime/clock.ts';
-import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
-import { awsStore, configFrom, sqsQueue } from '../wiring.ts';
+import { awsArchive, awsDesktops, awsDocumentClient, awsPublisher, awsStore, configFrom, invoiceDocuments } from '../wiring.ts';
+import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('api');
-const store = awsStore(env.TABLE_NAME);
+const db = awsDocumentClient();
+const store = awsStore(env.TABLE_NAME, db);
+const config = configFrom(env.CONFIG_JSON);
+const aws = awsDesktops(config, env.KIT_KEY_ID);
 
-export const handler = makeHandler({
-  config: configFrom(env.CONFIG_JSON),
-  clock: systemClock,
-  ids: randomIds,
-  units: store.units,
-  outages: store.outages,
-  outbox: store.outbox,
-  publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
-  auth: { mode: env.AUTH_MODE, token: env.API_TOKEN },
-});
+export const handler = observed(
+  middy<HttpEvent, HttpResult>().handler(
+    makeHandler({
+      telemetry: powertoolsTelemetry,
+      config,
+      clock: systemClock,
+      ids: randomIds,
+      units: store.units,
+      outages: store.outages,
+      outbox: store.outbox,
+      accounts: store.accounts,
+      kits: store.kits,
+      audit: store.audit,
+      drift: store.drift,
+      vault: aws.vault,
+      desktops: aws.desktops,
+      publisher: awsPublisher(env),
+      auth: env.AUTH_MODE === 'jwt' ? { mode: 'jwt' } : { mode: 'token', token: env.API_TOKEN },
+      payers: store.payers,
+      deposits: store.deposits,
+      archive: awsArchive(env.ARCHIVE_BUCKET, db, env.TABLE_NAME),
+      documents: invoiceDocuments(env.INVOICE_FONT_PATH),
+    }),
+  ),
+);

@@ -1,8 +1,8 @@
 /** Public JSON views of the aggregates (what the API returns). */
+import { lineUserNames } from '#domain/desktops.ts';
 import type { Config } from '#domain/config.ts';
-import { basicLine } from '#domain/lifecycle.ts';
 import { cancellationDeadline, renewal } from '#domain/terms.ts';
-import type { Unit } from '#domain/unit.ts';
+import { basicLine, type Unit } from '#domain/unit.ts';
 
 export function unitView(u: Unit, config?: Config) {
   const basic = basicLine(u);
@@ -34,8 +34,11 @@ export function unitView(u: Unit, config?: Config) {
       cancellation: l.cancellation ?? null,
       nextDeadline: l.started && l.endedOn === null && !l.cancellation && l.termEnd ? cancellationDeadline(l.termEnd) : null,
       nextRenewal: l.started && l.endedOn === null && !l.cancellation && l.termEnd ? renewal(l.termEnd) : null,
-      accountsKit: l.userNames.map((userName) => ({ userName, workspaceId: u.desktops[userName] ?? null })),
+      // W10: user names and desktop ids are their own items (GET /units/{id}/accounts, paged).
+      firstUserName: u.shortCode ? (lineUserNames(u, { ...l, accounts: Math.min(l.accounts, 1) })[0] ?? null) : (l.userNames?.[0] ?? null),
     })),
     history: u.history,
+    /** The payer's virtual account (MONEY-IN B3a): 振込先 on its invoices. */
+    virtualAccount: u.virtualAccount ?? null,
   };
 }

@@ -7,14 +7,19 @@ import middy from '@middy/core';
 import { jstDate, parseInstant, parseLocalDate, type LocalDate } from '#domain/calendar.ts';
 import { runDailyRun, type DailyRunDeps, type DailyRunReport } from '#use-cases/run-day.ts';
 import { relayPendingOutbox } from '#use-cases/publish-outbox.ts';
-import type { OutboxPublisher, OutboxRepository } from '#use-cases/ports.ts';
+import type { OutboxPublisher, OutboxRepository, Telemetry } from '#use-cases/ports.ts';
+import { logger } from '#runtime/logger.ts';
 
 export interface DailyRunEvent {
   readonly scheduledTime?: string;
   readonly date?: string;
 }
 
-export type DailyRunHandlerDeps = DailyRunDeps & { readonly outbox: OutboxRepository; readonly publisher: OutboxPublisher };
+export type DailyRunHandlerDeps = DailyRunDeps & {
+  readonly outbox: OutboxRepository;
+  readonly publisher: OutboxPublisher;
+  readonly telemetry?: Telemetry;
+};
 
 export function businessDate(event: DailyRunEvent, today: LocalDate): LocalDate {
   if (event.date !== undefined) {
@@ -28,6 +33,13 @@ export function businessDate(event: DailyRunEvent, today: LocalDate): LocalDate 
 
 export const makeHandler = (deps: DailyRunHandlerDeps) =>
   middy<DailyRunEvent, DailyRunReport & { relayed: number }>().handler(async (event) => {
+    const date = businessDate(event, deps.clock.today());
+    logger.appendKeys({ date });
     const relayed = await relayPendingOutbox(deps);
-    return { ...(await runDailyRun(deps, businessDate(event, deps.clock.today()))), relayed };
+    const report = await runDailyRun(deps, date);
+    // The scheduler invokes asynchronously and discards the result: the log and the metrics are the record.
+    deps.telemetry?.count('DailyRunCompleted', report.dates.length);
+    deps.telemetry?.count('DueUnits', report.dueUnits);
+    logger.info('daily run completed', { dates: report.dates, dueUnits: report.dueUnits, relayed });
+    return { ...report, relayed };
   });

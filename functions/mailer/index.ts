@@ -1,19 +1,30 @@
 /** Composition root of the mailer function (Lambda). */
 import { parseEnv } from '#runtime/env.ts';
+import { systemClock } from '#runtime/clock.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
-import { awsStore, configFrom } from '../wiring.ts';
+import { awsArchive, awsDocumentClient, awsStore, configFrom, invoiceDocuments } from '../wiring.ts';
+import { observed, powertoolsTelemetry, tracer } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('mailer');
 
 const config = configFrom(env.CONFIG_JSON);
-const ses = new SesMailer(makeSesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' }), { configurationSet: env.SES_CONFIGURATION_SET });
+const db = awsDocumentClient();
+const store = awsStore(env.TABLE_NAME, db);
+const ses = new SesMailer(tracer.captureAWSv3Client(makeSesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' })), { configurationSet: env.SES_CONFIGURATION_SET });
 
-export const handler = makeHandler({
-  config,
-  outbox: awsStore(env.TABLE_NAME).outbox,
-  // The account's SES rate, shared by the mailer's instances (its concurrency is capped at MAILER_CONCURRENCY).
-  mailer: new PacedMailer(ses, config.mail.sendRatePerSecond / env.MAILER_CONCURRENCY),
-});
+export const handler = observed(
+  makeHandler({
+    telemetry: powertoolsTelemetry,
+    config,
+    outbox: store.outbox,
+    audit: store.audit,
+    clock: systemClock,
+    archive: awsArchive(env.ARCHIVE_BUCKET, db, env.TABLE_NAME),
+    documents: invoiceDocuments(env.INVOICE_FONT_PATH),
+    // The account's SES rate, shared by the mailer's instances (its concurrency is capped at MAILER_CONCURRENCY).
+    mailer: new PacedMailer(ses, config.mail.sendRatePerSecond / env.MAILER_CONCURRENCY),
+  }),
+);

@@ -1,19 +1,24 @@
 /** Composition root of the outage-watch function (Lambda). */
 import { parseEnv } from '#runtime/env.ts';
 import { randomIds, systemClock } from '#runtime/clock.ts';
-import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
-import { awsStore, configFrom, sqsQueue } from '../wiring.ts';
+import { awsPublisher, awsStore, configFrom } from '../wiring.ts';
+import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('outage-watch');
 const store = awsStore(env.TABLE_NAME);
 
-export const handler = makeHandler({
-  config: configFrom(env.CONFIG_JSON),
-  clock: systemClock,
-  ids: randomIds,
-  units: store.units,
-  outages: store.outages,
-  outbox: store.outbox,
-  publisher: new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)),
-});
+export const handler = observed(
+  makeHandler({
+    telemetry: powertoolsTelemetry,
+    config: configFrom(env.CONFIG_JSON),
+    clock: systemClock,
+    ids: randomIds,
+    units: store.units,
+    outages: store.outages,
+    outbox: store.outbox,
+    runLog: store.runLog,
+    audit: store.audit,
+    publisher: awsPublisher(env),
+  }),
+);

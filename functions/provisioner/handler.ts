@@ -1,4 +1,4 @@
-/** provisioner: SQS messages { outboxId } → one desktop job on WorkSpaces each. */
+/** provisioner: SQS messages { outboxId } → one step of a desktop job each (a waiting job sends itself again, delayed). */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import { provisionDesktops, type ProvisionDeps } from '#use-cases/provision-desktops.ts';

@@ -1,24 +1,31 @@
 /** Composition root of the provisioner function (Lambda). */
 import { parseEnv } from '#runtime/env.ts';
 import { systemClock } from '#runtime/clock.ts';
-import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
-import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
-import type { OutboxItem } from '#domain/effects.ts';
-import type { OutboxPublisher } from '#use-cases/ports.ts';
-import { awsStore, configFrom } from '../wiring.ts';
+import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
+import type { OutboxMessage } from '#use-cases/ports.ts';
+import { awsDesktops, awsStore, configFrom, sqsQueue } from '../wiring.ts';
+import { loggedPublisher, observed, powertoolsTelemetry } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('provisioner');
 const config = configFrom(env.CONFIG_JSON);
 const store = awsStore(env.TABLE_NAME);
-/** The provisioner only records desktop ids: it writes no outbox items, so nothing is published. */
-const noPublish: OutboxPublisher = { publish: async (_: readonly OutboxItem[]) => undefined };
+const aws = awsDesktops(config, env.KIT_KEY_ID);
+const desktopQueue = sqsQueue<OutboxMessage>(env.DESKTOP_QUEUE_URL);
 
-export const handler = makeHandler({
-  config,
-  clock: systemClock,
-  units: store.units,
-  outbox: store.outbox,
-  publisher: noPublish,
-  desktops: new WorkspacesDesktopGateway(makeWorkspacesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' }), config.workspaces),
-});
+export const handler = observed(
+  makeHandler({
+    telemetry: powertoolsTelemetry,
+    config,
+    clock: systemClock,
+    units: store.units,
+    outbox: store.outbox,
+    accounts: store.accounts,
+    kits: store.kits,
+    // Failure mails to the operator (W5) go through the mail queue; waiting jobs re-check through the desktop queue.
+    publisher: loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), desktopQueue)),
+    recheck: desktopQueue,
+    audit: store.audit,
+    ...aws,
+  }),
+);

@@ -63,9 +63,28 @@ export const BUNDLE = {
   charset: 'utf8',
 } as const;
 
+/** Functions that render invoice PDFs (MONEY-IN V2): the Japanese font and its licence ship beside the bundle. */
+export const PDF_FUNCTIONS: readonly FunctionName[] = ['api', 'mailer'];
+export const FONT_SOURCE = join(PROJECT_ROOT, 'node_modules/@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf');
+export const FONT_LICENCE = join(PROJECT_ROOT, 'node_modules/@expo-google-fonts/noto-sans-jp/LICENSE_FONT');
+
 /** The options for NodejsFunction (local esbuild; Docker is never needed). */
-export function lambdaBundling(): BundlingOptions {
+export function lambdaBundling(name?: FunctionName): BundlingOptions {
+  const font = name !== undefined && PDF_FUNCTIONS.includes(name);
   return {
+    ...(font
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_in: string, out: string) => [
+              `mkdir -p "${out}/fonts"`,
+              `cp "${FONT_SOURCE}" "${out}/fonts/NotoSansJP-Regular.ttf"`,
+              `cp "${FONT_LICENCE}" "${out}/fonts/OFL.txt"`,
+            ],
+          },
+        }
+      : {}),
     format: OutputFormat.ESM,
     target: BUNDLE.target,
     minify: BUNDLE.minify,

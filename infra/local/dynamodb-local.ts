@@ -155,8 +155,7 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
     live.delete(child);
     rmSync(pidFile(port), { force: true });
   };
-  // The launcher is compiled at start (about 1.5 s of CPU): allow for a loaded machine.
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 120_000; // a loaded 2-core machine can take over 30 s to start the JVM
   while (!(await portOpen(port))) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr.trim()}`);
     if (Date.now() > deadline) {

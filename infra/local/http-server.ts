@@ -17,7 +17,9 @@ export function requestIdOf(req: IncomingMessage): string {
 }
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-type Extra = (req: IncomingMessage, body: string) => Promise<{ status: number; headers?: Record<string, string>; body: unknown } | null>;
+/** A local-only answer: JSON `body`, or `raw` bytes with their own headers (the console's files). */
+export type ExtraResult = { status: number; headers?: Record<string, string>; body?: unknown; raw?: Buffer };
+type Extra = (req: IncomingMessage, body: string) => Promise<ExtraResult | null>;
 
 export function toEvent(req: IncomingMessage, body: Buffer, requestId?: string): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -92,11 +94,12 @@ export function startApiServer(handler: LambdaHandler, opts: { port: number; ext
     try {
       const extra = opts.extra ? await opts.extra(req, body.toString('utf8')) : null;
       if (extra) {
-        res.writeHead(extra.status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...extra.headers }).end(JSON.stringify(extra.body));
+        if (extra.raw) res.writeHead(extra.status, { 'x-request-id': requestId, ...extra.headers }).end(extra.raw);
+        else res.writeHead(extra.status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...extra.headers }).end(JSON.stringify(extra.body));
         return;
       }
       const r = await handler(toEvent(req, body, requestId), context);
-      res.writeHead(r.statusCode ?? 200, { 'x-request-id': requestId, ...(r.headers as Record<string, string>) }).end(r.body ?? '');
+      res.writeHead(r.statusCode ?? 200, { 'x-request-id': requestId, ...(r.headers as Record<string, string>) }).end(r.isBase64Encoded ? Buffer.from(r.body ?? '', 'base64') : (r.body ?? ''));
     } catch (e) {
       console.error(`request ${requestId} failed:`, e);
       res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': requestId }).end(JSON.stringify({ code: 'INTERNAL', message: 'internal error', details: { requestId } }));

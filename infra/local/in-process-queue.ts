@@ -13,6 +13,8 @@ export interface InProcessQueueOptions {
   /** Deliver every message this many times (1 = once): the at-least-once fault. */
   readonly duplicates?: number;
   readonly onDeadLetter?: (message: unknown, error: unknown) => void;
+  /** Milliseconds per second of a message's `delaySeconds` (default 1000; tests shrink it, the simulator uses 0). */
+  readonly delayScale?: number;
 }
 
 /** Like SQS's visibility timeout, a failed message is never redelivered at once (a lease holder gets time to finish). */
@@ -42,9 +44,17 @@ export class InProcessQueue<T> implements Queue<T> {
     this.pump();
   }
 
-  async send(messages: readonly T[]): Promise<void> {
+  async send(messages: readonly T[], opts: { readonly delaySeconds?: number } = {}): Promise<void> {
     if (this.stopped) throw new Error(`queue ${this.opts.name} is stopped`);
-    for (const m of messages) for (let i = 0; i < (this.opts.duplicates ?? 1); i++) this.waiting.push({ body: m, receives: 0 });
+    const delay = opts.delaySeconds ?? 0;
+    if (!Number.isInteger(delay) || delay < 0 || delay > 900)
+      throw new Error(`delaySeconds must be an integer from 0 to 900 (SQS), got ${delay}`);
+    const ms = delay * (this.opts.delayScale ?? 1000);
+    for (const m of messages)
+      for (let i = 0; i < (this.opts.duplicates ?? 1); i++) {
+        if (ms > 0) this.later({ body: m, receives: 0 }, ms);
+        else this.waiting.push({ body: m, receives: 0 });
+      }
     this.pump();
   }
 

@@ -15,6 +15,7 @@
  * the process exits. A process that needs its own view of the mails (the simulator) runs
  * its sink in its own process or clears it first.
  */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
@@ -23,6 +24,8 @@ import type { Instant } from '#domain/calendar.ts';
 export interface MailSink {
   /** Base URL: the SES endpoint and the store API (`http://127.0.0.1:PORT`). */
   readonly url: string;
+  /** Addresses this sink bounces (hard, `Permanent`/`General`), as `POST /_kokona/bounces` sets them. */
+  readonly bounces: Set<string>;
   /** Stops both servers, dropping idle keep-alive connections. The stored mails stay (singleton). */
   close(): Promise<void>;
 }
@@ -49,12 +52,40 @@ const startSesLocal = ((sesLocal as Partial<typeof sesLocal>).default ?? sesLoca
 /** MessageId → the raw message exactly as sent (see the module comment). */
 const rawMessages = new Map<string, Buffer>();
 
+/**
+ * The SES event of a mail the sink accepted, as SES publishes it to a configuration set's event
+ * destination (the `detail` of the EventBridge event): `Bounce` (Permanent/General) for an address on
+ * the bounce list, `Delivery` otherwise. `mail.headers` carries the message's headers (X-Kokona-Notice-Id).
+ */
+export type SesEventJson = Record<string, unknown>;
+
+export interface MailSinkOptions {
+  readonly port: number;
+  /** Called with the SES event of every accepted SendRawEmail, before SES's answer is returned. */
+  readonly onEvent?: (event: SesEventJson) => void;
+  /** npm start: every accepted send is kept in this file (one JSON line each) and replayed at the next start. */
+  readonly persistFile?: string;
+}
+
 /** Starts the sink on 127.0.0.1 (`port` 0 picks a free one; the URL names the actual port). */
-export async function startMailSink(opts: { readonly port: number }): Promise<MailSink> {
+export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
+  const bounces = new Set<string>();
   const upstream = await startSesLocal({ host: '127.0.0.1', port: 0 });
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  // The inbox survives restarts like the store does: the kept sends are replayed into the fresh sink
+  // (their delivery events were recorded when they were first sent, so none is raised again).
+  const persist = opts.persistFile;
+  if (persist && existsSync(persist)) {
+    for (const line of readFileSync(persist, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const r = JSON.parse(line) as Recorded;
+      const body = Buffer.from(r.body, 'base64');
+      const reply = await send(new URL(`${upstreamUrl}${r.path}`), 'POST', { 'content-type': r.contentType }, body);
+      capture(r.path, body, reply);
+    }
+  }
   const front = createServer((req, res) => {
-    handle(upstreamUrl, req).then(
+    handle(upstreamUrl, req, { bounces, onEvent: opts.onEvent, persist }).then(
       (r) => res.writeHead(r.status, r.headers).end(r.body),
       (err: unknown) => res.writeHead(502, { 'content-type': 'text/plain' }).end(String(err)),
     );
@@ -67,6 +98,7 @@ export async function startMailSink(opts: { readonly port: number }): Promise<Ma
   }
   return {
     url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+    bounces,
     close: async () => {
       await Promise.all([stop(front), stop(upstream)]);
     },
@@ -86,19 +118,102 @@ interface Reply {
   readonly body: Buffer;
 }
 
+const jsonReply = (status: number, value: unknown): Reply => {
+  const body = Buffer.from(JSON.stringify(value));
+  return { status, headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body };
+};
+
+/**
+ * The sink's own control routes (not SES): `GET /_kokona/bounces`, `POST /_kokona/bounces` with
+ * `{ "address": "…" }` (bounce every mail to it from now on), `DELETE /_kokona/bounces?address=…`.
+ */
+function control(req: IncomingMessage, url: URL, body: Buffer, bounces: Set<string>): Reply | null {
+  if (url.pathname !== '/_kokona/bounces') return null;
+  if (req.method === 'GET') return jsonReply(200, { addresses: [...bounces].sort() });
+  if (req.method === 'DELETE') {
+    bounces.delete((url.searchParams.get('address') ?? '').toLowerCase());
+    return jsonReply(200, { addresses: [...bounces].sort() });
+  }
+  if (req.method === 'POST') {
+    let address: unknown;
+    try {
+      address = (JSON.parse(body.toString('utf8')) as { address?: unknown }).address;
+    } catch {
+      /* answered below */
+    }
+    if (typeof address !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(address))
+      return jsonReply(400, { message: 'body must be { "address": "<e-mail address>" }' });
+    bounces.add(address.toLowerCase());
+    return jsonReply(200, { addresses: [...bounces].sort() });
+  }
+  return jsonReply(405, { message: 'GET, POST or DELETE' });
+}
+
+/** The SES event (Delivery or Bounce) of an accepted raw message. */
+function sesEvent(messageId: string, raw: Buffer, bounces: ReadonlySet<string>): SesEventJson {
+  const eml = raw.toString('utf8');
+  const block = (eml.split(/\r?\n\r?\n/, 1)[0] ?? '').replace(/\r?\n(?=[ \t])/g, '');
+  const headers = block
+    .split(/\r?\n/)
+    .map((l) => ({ name: l.slice(0, l.indexOf(':')).trim(), value: l.slice(l.indexOf(':') + 1).trim() }))
+    .filter((h) => h.name !== '');
+  const destination = addresses(parseMailHeaders(eml).to ?? '');
+  const timestamp = new Date().toISOString();
+  const mail = {
+    timestamp,
+    messageId,
+    source: addresses(parseMailHeaders(eml).from ?? '')[0] ?? '',
+    destination,
+    headersTruncated: false,
+    headers,
+  };
+  const bounced = destination.filter((a) => bounces.has(a.toLowerCase()));
+  if (bounced.length > 0)
+    return {
+      eventType: 'Bounce',
+      mail,
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        timestamp,
+        feedbackId: `local-${messageId}`,
+        bouncedRecipients: bounced.map((emailAddress) => ({
+          emailAddress,
+          action: 'failed',
+          status: '5.1.1',
+          diagnosticCode: 'smtp; 550 5.1.1 user unknown (local mail sink)',
+        })),
+      },
+    };
+  return {
+    eventType: 'Delivery',
+    mail,
+    delivery: { timestamp, recipients: destination, processingTimeMillis: 0, smtpResponse: '250 2.0.0 OK (local mail sink)' },
+  };
+}
+
 /** Forwards one request and applies the capture / replay / clear of raw messages. */
-async function handle(upstreamUrl: string, req: IncomingMessage): Promise<Reply> {
+async function handle(
+  upstreamUrl: string,
+  req: IncomingMessage,
+  sink: { bounces: Set<string>; onEvent?: (e: SesEventJson) => void; persist?: string | undefined },
+): Promise<Reply> {
   const body = await readBody(req);
   const url = new URL(`${upstreamUrl}${req.url ?? '/'}`);
+  const own = control(req, url, body, sink.bounces);
+  if (own) return own;
   const reply = await forward(url, req, body);
   if (reply.status !== 200) return reply;
-  if (req.method === 'POST' && url.pathname === '/') {
-    const form = new URLSearchParams(body.toString('utf8'));
-    const data = form.get('RawMessage.Data');
-    const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(reply.body.toString('utf8'))?.[1];
-    if (form.get('Action') === 'SendRawEmail' && data && messageId) rawMessages.set(messageId, Buffer.from(data, 'base64'));
+  if (req.method === 'POST' && (url.pathname === '/' || url.pathname === '/v2/email/outbound-emails')) {
+    const captured = capture(url.pathname, body, reply);
+    if (captured) sink.onEvent?.(sesEvent(captured.messageId, captured.raw, sink.bounces));
+    if (sink.persist) {
+      const rec: Recorded = { path: url.pathname, contentType: String(req.headers['content-type'] ?? ''), body: body.toString('base64') };
+      appendFileSync(sink.persist, `${JSON.stringify(rec)}\n`);
+    }
   } else if (req.method === 'POST' && url.pathname === '/clear-store') {
     rawMessages.clear();
+    if (sink.persist) writeFileSync(sink.persist, '');
   } else if (req.method === 'GET' && url.pathname === '/get-emlContent') {
     const raw = rawMessages.get(url.searchParams.get('messageId') ?? '');
     if (raw) {
@@ -109,11 +224,34 @@ async function handle(upstreamUrl: string, req: IncomingMessage): Promise<Reply>
   return reply;
 }
 
+/** A send kept for replay at the next start (npm start). */
+interface Recorded {
+  readonly path: string;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** Keeps the raw message of an accepted v1 SendRawEmail under its MessageId; returns it. */
+function capture(path: string, body: Buffer, reply: Reply): { messageId: string; raw: Buffer } | null {
+  if (path !== '/') return null;
+  const form = new URLSearchParams(body.toString('utf8'));
+  const data = form.get('RawMessage.Data');
+  const messageId = /<MessageId>([^<]+)<\/MessageId>/.exec(reply.body.toString('utf8'))?.[1];
+  if (form.get('Action') !== 'SendRawEmail' || !data || !messageId) return null;
+  const raw = Buffer.from(data, 'base64');
+  rawMessages.set(messageId, raw);
+  return { messageId, raw };
+}
+
 /** Sends the request on with its body already read (so no `Expect: 100-continue` handshake). */
 function forward(url: URL, req: IncomingMessage, body: Buffer): Promise<Reply> {
   const { expect: _expect, ...headers } = req.headers;
+  return send(url, req.method ?? 'GET', headers, body);
+}
+
+function send(url: URL, method: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    request(url, { method: req.method, headers }, (res) => {
+    request(url, { method, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
       readBody(res).then((b) => resolve(withBody({ status: res.statusCode ?? 502, headers: res.headers, body: b }, b)), reject);
     })
       .once('error', reject)
@@ -170,6 +308,22 @@ export class MailSinkClient {
       headers: parseMailHeaders(Buffer.from(eml.body.data).toString('utf8')),
       at: (e.at * 1000) as Instant,
     };
+  }
+
+  /** From now on, every mail to `address` hard-bounces (SES event `Bounce`, Permanent/General). */
+  async bounce(address: string): Promise<void> {
+    const res = await fetch(`${this.url}/_kokona/bounces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address }),
+    });
+    if (!res.ok) throw new Error(`mail sink: bounce answered ${res.status}`);
+  }
+
+  /** Mails to `address` are delivered again. */
+  async unbounce(address: string): Promise<void> {
+    const res = await fetch(`${this.url}/_kokona/bounces?address=${encodeURIComponent(address)}`, { method: 'DELETE' });
+    if (!res.ok) throw new Error(`mail sink: unbounce answered ${res.status}`);
   }
 
   async clear(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- scenario.json [--out result.json] [--store memory|dynamodb]` (docs: README "Test clock").
+ * `npm run simulate -- scenario.json [--out result.json] [--store memory|dynamodb]` (docs/SIMULATION.md; README "Test clock").
  * Exit 0: ran; 2: invalid scenario. The Result goes to stdout (or --out); progress and the closing line
  * saying which store ran it go to stderr.
  */

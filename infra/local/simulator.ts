@@ -1,5 +1,5 @@
 /**
- * The test clock (`npm run simulate`, ../shared/spec/SIMULATION.md): replays a scenario against a
+ * The test clock (`npm run simulate`, docs/SIMULATION.md): replays a scenario against a
  * fresh embedded stack — the real api handler, daily run, queues, DynamoDB Local, local SES and the
  * WorkSpaces emulator — advancing a manual clock, and builds the Result from what actually happened:
  * the mails that left through SES (read back from the sink with their X-Kokona-* headers), the calls
@@ -13,6 +13,9 @@ import { closeDay } from '#domain/lifecycle.ts';
 import type { CompensationRecord } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ManualClock } from '#runtime/clock.ts';
+import { payerOf } from '#domain/deposits.ts';
+import { toHalfWidthKana } from '#domain/kana.ts';
+import { transferFile } from '#use-cases/deposits.ts';
 import { apiEvent } from './http-server.ts';
 import { startEmbeddedStack, type EmbeddedStack, type EmbeddedStackOptions } from './stack.ts';
 
@@ -121,7 +124,88 @@ function request(e: Record<string, unknown>, at: Instant): { method: string; url
   }
 }
 
-async function applyEvent(stack: EmbeddedStack, te: TimedEvent): Promise<EventResult> {
+/** Deposits of the scenario (SIMULATION "Deposits"): ref → the recorded deposit's id. */
+export class DepositBook {
+  readonly ids = new Map<string, string>();
+  private inquiry = 0;
+  nextInquiry(): number {
+    return ++this.inquiry;
+  }
+}
+
+async function callApi(stack: EmbeddedStack, te: TimedEvent, r: { method: string; url: string; body?: unknown; raw?: Uint8Array }) {
+  const res = await stack.api(
+    apiEvent({
+      method: r.method,
+      url: r.url,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': r.raw ? 'application/octet-stream' : 'application/json' },
+      body: r.raw ? Buffer.from(r.raw) : r.body === undefined ? undefined : JSON.stringify(r.body),
+    }),
+    ctx,
+  );
+  await stack.drain();
+  const body = JSON.parse(res.body ?? '{}') as Record<string, unknown> & { code?: string; details?: { earliest?: string } };
+  if ((res.statusCode ?? 500) < 300) return { result: { index: te.index, ok: true } as EventResult, body };
+  return { result: { index: te.index, ok: false, code: body.code ?? 'INTERNAL', ...(body.details?.earliest ? { earliest: body.details.earliest } : {}) } as EventResult, body };
+}
+
+/**
+ * `deposit`: a 振込入金通知 (01) file of one deposit dated that day, to the virtual account of the
+ * payer of unit `to` (or the operator's ordinary account), imported through POST /bank-files.
+ * `match_deposit`: POST /deposits/{id}/match with the unit's invoices in the listed order.
+ */
+async function depositEvent(stack: EmbeddedStack, te: TimedEvent, book: DepositBook): Promise<EventResult> {
+  const e = te.event;
+  const fail = (code: string): EventResult => ({ index: te.index, ok: false, code });
+  if (e.type === 'deposit') {
+    if (typeof e.ref !== 'string' || e.ref === '' || book.ids.has(e.ref)) return fail('VALIDATION_FAILED');
+    if (!Number.isInteger(e.amount) || (e.amount as number) <= 0 || (e.amount as number) > 9_999_999_999) return fail('VALIDATION_FAILED');
+    if (typeof e.remitter !== 'string' || e.remitter.trim() === '') return fail('VALIDATION_FAILED');
+    const bank = stack.config.bank;
+    let account = bank.accountNumber;
+    if (e.to !== undefined) {
+      if (typeof e.to !== 'string') return fail('VALIDATION_FAILED');
+      const unit = await stack.store.units.get(e.to);
+      if (!unit) return fail('NOT_FOUND');
+      const payer = await stack.store.payers.get(payerOf(unit));
+      if (!payer) return fail('VALIDATION_FAILED'); // never accepted: its payer has no virtual account yet
+      account = payer.virtualAccount;
+    }
+    const file = transferFile({
+      createdOn: te.day,
+      accounts: [
+        {
+          bankCode: bank.code,
+          bankName: 'KOKONA BANK',
+          branchCode: bank.branchCode,
+          branchName: 'HONTEN',
+          accountNumber: account,
+          accountName: bank.holderKana,
+          deposits: [{ inquiry: book.nextInquiry(), valueDate: te.day, amount: e.amount as number, remitter: toHalfWidthKana(e.remitter) }],
+        },
+      ],
+    });
+    const { result, body } = await callApi(stack, te, { method: 'POST', url: '/bank-files', raw: file });
+    const id = (body.deposits as { deposit?: string }[] | undefined)?.[0]?.deposit;
+    if (result.ok && id) book.ids.set(e.ref, id);
+    return result;
+  }
+  // match_deposit
+  const id = typeof e.ref === 'string' ? book.ids.get(e.ref) : undefined;
+  if (!id) return fail('NOT_FOUND');
+  if (typeof e.unit !== 'string') return fail('VALIDATION_FAILED');
+  if (!Array.isArray(e.invoices)) return fail('VALIDATION_FAILED');
+  const invoices: string[] = [];
+  for (const i of e.invoices as unknown[]) {
+    const inv = i as Record<string, unknown> | null;
+    if (typeof inv !== 'object' || inv === null || typeof inv.issueDate !== 'string' || typeof inv.kind !== 'string') return fail('VALIDATION_FAILED');
+    invoices.push(`${e.unit}.${inv.issueDate}.${inv.kind}`);
+  }
+  return (await callApi(stack, te, { method: 'POST', url: `/deposits/${path(id)}/match`, body: { unit: e.unit, invoices } })).result;
+}
+
+async function applyEvent(stack: EmbeddedStack, te: TimedEvent, book: DepositBook): Promise<EventResult> {
+  if (te.event.type === 'deposit' || te.event.type === 'match_deposit') return depositEvent(stack, te, book);
   const r = request(te.event, te.at);
   if ('code' in r) return { index: te.index, ok: false, code: r.code };
   const res = await stack.api(
@@ -140,23 +224,17 @@ async function applyEvent(stack: EmbeddedStack, te: TimedEvent): Promise<EventRe
   return { index: te.index, ok: false, code: body.code ?? 'INTERNAL', ...(body.details?.earliest ? { earliest: body.details.earliest } : {}) };
 }
 
-/** Desktop effects from the emulator's answered calls, attributed to the business date they happened on (K1). */
+/**
+ * Desktop effects from the emulator's answered calls, attributed to the business date they happened on (K1).
+ * A desktop's unit and line are its `kokona:unit` / `kokona:line` tags (W4), read from CreateWorkspaces.
+ */
 class DesktopRecorder {
   private seen = 0;
+  private readonly lineOfUser = new Map<string, { unit: string; line: string }>();
   private readonly owner = new Map<string, string>(); // workspaceId → userName
   readonly records = new Map<string, { date: LocalDate; unit: string; line: string; action: string; users: Set<string> }>();
 
-  /** User names in the calls not yet collected that `known` cannot place. */
-  unknownUsers(stack: EmbeddedStack, known: Map<string, unknown>): Set<string> {
-    const users = new Set<string>();
-    for (const c of stack.emulator.calls.slice(this.seen)) {
-      const out = c.output as { PendingRequests?: { UserName: string }[] } | undefined;
-      if (c.op === 'CreateWorkspaces') for (const p of out?.PendingRequests ?? []) if (!known.has(p.UserName)) users.add(p.UserName);
-    }
-    return users;
-  }
-
-  collect(stack: EmbeddedStack, date: LocalDate, lineOf: (user: string) => { unit: string; line: string } | undefined): void {
+  collect(stack: EmbeddedStack, date: LocalDate): void {
     const calls = stack.emulator.calls;
     for (; this.seen < calls.length; this.seen++) {
       const c = calls[this.seen]!;
@@ -164,16 +242,24 @@ class DesktopRecorder {
       const out = c.output as Record<string, any>;
       const inp = c.input as Record<string, any>;
       const add = (action: string, user: string | undefined) => {
-        const where = user ? lineOf(user) : undefined;
+        const where = user ? this.lineOfUser.get(user.toLowerCase()) : undefined;
         if (!where) return;
         const key = `${date}|${where.unit}|${where.line}|${action}`;
         const rec = this.records.get(key) ?? { date, ...where, action, users: new Set<string>() };
-        rec.users.add(user!);
+        rec.users.add(user!.toLowerCase());
         this.records.set(key, rec);
       };
-      if (c.op === 'CreateWorkspaces') for (const p of out.PendingRequests ?? []) {
-        this.owner.set(p.WorkspaceId, p.UserName);
-        add('create', p.UserName);
+      if (c.op === 'CreateWorkspaces') {
+        for (const w of inp.Workspaces ?? []) {
+          const tag = (k: string) => (w.Tags ?? []).find((t: { Key: string }) => t.Key === k)?.Value as string | undefined;
+          const unit = tag('kokona:unit');
+          const line = tag('kokona:line');
+          if (unit && line && typeof w.UserName === 'string') this.lineOfUser.set(w.UserName.toLowerCase(), { unit, line });
+        }
+        for (const p of out.PendingRequests ?? []) {
+          this.owner.set(p.WorkspaceId, p.UserName);
+          add('create', p.UserName);
+        }
       }
       if (c.op === 'DescribeWorkspaces') for (const w of out.Workspaces ?? []) this.owner.set(w.WorkspaceId, w.UserName);
       if (c.op === 'TerminateWorkspaces') {
@@ -211,22 +297,17 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
     apiToken: TOKEN,
     provisionDelayMs: 0,
     retryDelayMs: 0,
+    queueDelayScale: 0, // a desktop job's re-check is due at once: the emulator settles on the next call
+    emulator: { maxWorkspaces: 1_000_000 },
     mailRatePerSecond: Infinity, // the test clock does not wait for SES's quota
     faults: opts.faults,
+    mailEvents: false, // delivery evidence changes no Result: left out for speed
   });
   try {
     const results: EventResult[] = [];
+    const book = new DepositBook();
     const desktops = new DesktopRecorder();
-    // userName → its unit and line; user names are `<unit>-NNN`, so an unknown one names its unit.
-    const owners = new Map<string, { unit: string; line: string }>();
-    const learn = async (unitId: string) => {
-      const u = await stack.store.units.get(unitId);
-      for (const l of u?.lines ?? []) for (const n of l.userNames) owners.set(n, { unit: u!.id, line: l.id });
-    };
-    const collect = async (date: LocalDate) => {
-      for (const user of desktops.unknownUsers(stack, owners)) await learn(user.replace(/-\d+$/, ''));
-      desktops.collect(stack, date, (user) => owners.get(user));
-    };
+    const collect = async (date: LocalDate) => desktops.collect(stack, date);
 
     let i = 0;
     const events = scenario.events;
@@ -236,7 +317,7 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
       const dailyAt = jstInstant(day, 0, 5);
       const runEvent = async (te: TimedEvent) => {
         clock.set(te.at);
-        results.push(await applyEvent(stack, te));
+        results.push(await applyEvent(stack, te, book));
         await collect(day);
       };
       // S5: every hour's watcher tick and the 00:05 daily run come before the events of the same instant;
@@ -278,7 +359,24 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
 
     const units = (await stack.store.units.listUnits({}, 1_000_000)).map((u) => closeDay(u, scenario.to));
     const compensations = (await Promise.all((await stack.store.outages.list({})).map((o) => stack.store.outages.compensations(o.id)))).flat();
-    return buildResult(scenario.to, results, units, await stack.mail.list(), desktops, compensations);
+    const result = buildResult(scenario.to, results, units, await stack.mail.list(), desktops, compensations);
+    // SIMULATION "Deposits": only scenarios with deposit events have the section (other Results stay as they were).
+    if (!scenario.events.some((e) => e.event.type === 'deposit' || e.event.type === 'match_deposit')) return result;
+    const deposits = [];
+    for (const [ref, id] of book.ids) {
+      const d = await stack.store.deposits.get(id);
+      if (!d) continue;
+      deposits.push({
+        ref,
+        status: d.status,
+        payments: d.payments.map((p) => {
+          const [, issueDate, kind] = p.invoiceId.split('.');
+          return { unit: p.unitId, issueDate, kind, amount: p.amount };
+        }),
+        credit: d.credit,
+      });
+    }
+    return { ...result, deposits: deposits.sort((a, b) => cmp([a.ref], [b.ref])) };
   } finally {
     await stack.stop();
   }

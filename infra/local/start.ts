@@ -12,7 +12,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addDays, compareDates, daysBetween, parseLocalDate } from '#domain/calendar.ts';
 import { Progress } from '#runtime/progress.ts';
-import { pinnedClock, systemClock } from '#runtime/clock.ts';
+import { settableClock } from '#runtime/clock.ts';
+import type { LocalUser } from '#functions/api/auth.ts';
 import { JAVA_HELP, javaVersion } from './dynamodb-local.ts';
 import { scheduleDaily, scheduleHourly } from './scheduler.ts';
 import { startEmbeddedStack } from './stack.ts';
@@ -36,18 +37,39 @@ if (javaVersion() === null) {
   console.error(JAVA_HELP);
   process.exit(1);
 }
-let clock = systemClock;
+const home = resolve(values.home);
+mkdirSync(home, { recursive: true, mode: 0o700 });
+
+// The business clock: --today pins it; otherwise the real date, shifted by what the test clock advanced
+// (kept in .local/clock.json so a restart keeps the date the store and the emulators have reached).
+const clockFile = resolve(home, 'clock.json');
+let pinned: ReturnType<typeof parseLocalDate> = null;
 if (values.today !== undefined) {
-  const d = parseLocalDate(values.today);
-  if (!d) {
+  pinned = parseLocalDate(values.today);
+  if (!pinned) {
     console.error(`--today must be a date YYYY-MM-DD, got ${values.today}`);
     process.exit(2);
   }
-  clock = pinnedClock(d);
 }
+const saved = existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { pinned: string | null; offsetDays: number }) : null;
+const base = settableClock(pinned ? { pinned } : { pinned: saved?.pinned ? parseLocalDate(saved.pinned) : null, offsetDays: saved?.offsetDays ?? 0 });
+const saveClock = () => writeFileSync(clockFile, JSON.stringify(base.state()));
+const clock = { ...base, setToday: (d: Parameters<typeof base.setToday>[0]) => (base.setToday(d), saveClock()) };
+saveClock();
 
-const home = resolve(values.home);
-mkdirSync(home, { recursive: true, mode: 0o700 });
+// Local users of the console, one per role (made once, kept in .local/users.json).
+const usersFile = resolve(home, 'users.json');
+const secret = () => randomBytes(18).toString('base64url');
+const word = () => randomBytes(6).toString('base64url');
+if (!existsSync(usersFile)) {
+  const users: LocalUser[] = [
+    { id: 'operator', role: 'operator', name: '運用 太郎', password: word(), token: secret() },
+    { id: 'viewer', role: 'viewer', name: '閲覧 花子', password: word(), token: secret() },
+    { id: 'agent', role: 'agent', name: '代理店 一郎', agentEmail: 'sales@agent.example', password: word(), token: secret() },
+  ];
+  writeFileSync(usersFile, JSON.stringify(users, null, 2), { mode: 0o600 });
+}
+const users = JSON.parse(readFileSync(usersFile, 'utf8')) as LocalUser[];
 const tokenFile = resolve(home, 'api-token');
 if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
 chmodSync(tokenFile, 0o600); // a token file written by an older version may be world-readable
@@ -62,6 +84,12 @@ const stack = await startEmbeddedStack({
   config,
   apiToken,
   dataDir: resolve(home, 'data'),
+  archiveDir: resolve(home, 'archive'), // MONEY-IN A1: write-once, with manifest.jsonl
+  users,
+  consoleDir: resolve('console/dist'),
+  mailDir: resolve(home, 'mail'),
+  // W3, emulator state: the WorkSpaces/Directory emulators' desktops and users, the kit key file.
+  stateDir: home,
   ports: {
     api: Number(values['api-port']),
     dynamodb: Number(values['dynamodb-port']),
@@ -75,8 +103,16 @@ chmodSync(stateFile, 0o600);
 
 // Catch up at start-up (a missed 00:05 loses nothing), then every day at 00:05 JST.
 const report = await catchUp();
+await stack.runReconcile().catch((e) => console.error('reconciler failed:', e));
+// The scheduler fires at the wall clock's 00:05; the business date is the (possibly advanced) clock's.
+// The daily run, then the reconciler (W9; 01:05 JST on AWS, right after the run here).
 const cancelDaily = scheduleDaily(
-  (e) => stack.runDaily(e),
+  async () => {
+    const r = await stack.runDaily({ date: clock.today() });
+    const drift = await stack.runReconcile();
+    console.log(JSON.stringify({ metric: 'DesktopDrift', namespace: 'Kokona', value: drift.drift }));
+    return r;
+  },
   (e) => console.error('daily run failed:', e),
 );
 const cancelHourly = scheduleHourly(
@@ -87,10 +123,14 @@ const cancelHourly = scheduleHourly(
 console.log(`
 ココナワーク back office — embedded stack up in ${((Date.now() - t0) / 1000).toFixed(1)} s (business date ${clock.today()}${values.today ? ', pinned' : ''})
 
+  Console        ${stack.urls.api}/console/
+                 sign in as ${users.map((u) => u.id).join(' / ')} — passwords in ${usersFile}
+                 (operator: everything · viewer: read only · agent: the contracts of ${users.find((u) => u.role === 'agent')?.agentEmail ?? '-'})
   API            ${stack.urls.api}        (Authorization: Bearer ${maskedToken}, the token is in ${tokenFile})
   Mail inbox     ${stack.urls.inbox}       (local SES; the notices sent)
   DynamoDB Local ${stack.urls.dynamodb}   (table ${stack.tableName}, data in .local/data)
-  WorkSpaces     ${stack.urls.workspaces}   (emulator, awsJson1.1)
+  WorkSpaces     ${stack.urls.workspaces}   (emulator: WorkSpaces + Directory Service + DS Data; state in .local/emulators.json;
+                 faults: POST /_control {"throttle":n,"failNextDesktops":n,"describeDelayMs":ms})
   Daily run      00:05 Asia/Tokyo; ran at start-up for ${report.dates.length > 2 ? `${report.dates[0]} … ${report.dates.at(-1)} (${report.dates.length} dates)` : report.dates.join(', ')}
                  npm run daily -- --date YYYY-MM-DD
   Outage watch   every hour at HH:00

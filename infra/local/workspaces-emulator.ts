@@ -1,22 +1,32 @@
 /**
- * A local Amazon WorkSpaces: an in-process HTTP server speaking the service's awsJson1.1 protocol
- * (`POST /`, `X-Amz-Target: WorkspacesService.<Op>`), so the real `@aws-sdk/client-workspaces`
- * talks to it through `endpoint`. It implements CreateWorkspaces, DescribeWorkspaces,
- * TerminateWorkspaces and ModifyWorkspaceState with AWS's limits, paging and error shapes
- * (HTTP 400, `{"__type", "message"}` and `x-amzn-ErrorType`, so the SDK raises the typed exception).
+ * A local Amazon WorkSpaces and AWS Directory Service (docs/DESKTOPS.md, "as strict as AWS"): one
+ * in-process HTTP server speaking three real protocols, so the real SDK clients talk to it through
+ * `endpoint`:
+ * - WorkSpaces, awsJson1.1 (`POST /`, `X-Amz-Target: WorkspacesService.<Op>`): CreateWorkspaces,
+ *   DescribeWorkspaces, TerminateWorkspaces, StopWorkspaces, ModifyWorkspaceState, DescribeTags;
+ * - Directory Service, awsJson1.1 (`X-Amz-Target: DirectoryService_20150416.<Op>`): ResetUserPassword;
+ * - Directory Service Data, REST-JSON (`POST /Users/<Op>?DirectoryId=…`): CreateUser, DescribeUser,
+ *   DeleteUser, DisableUser, ListUsers.
+ * Errors in each protocol's shape (`x-amzn-ErrorType`, `{"__type"|"message"}`), so SDKs raise the typed exception.
  *
- * States: PENDING → AVAILABLE and TERMINATING → TERMINATED after `provisionDelayMs`, evaluated
- * lazily on each request (0 = settled on the next call). TERMINATED WorkSpaces vanish from
- * DescribeWorkspaces, as on AWS, but stay in `list()`.
+ * Strict like AWS: a desktop for a user not in the directory (ResourceNotFound.User), a user name over
+ * 20 characters or not `[\w\-.]+` (ValidationException), a duplicate user (ConflictException), more
+ * desktops than `maxWorkspaces` (ResourceLimitExceeded), a state change from a state AWS refuses it in,
+ * more than 25 ids per call, a directory id that is not `d-` + 10 hex digits.
+ * Faults: throttling (`injectThrottling`), a new desktop that goes into ERROR (`failNextDesktops`),
+ * a new desktop visible in Describe only after `describeDelayMs`. Also at `POST /_control` (local only).
  *
- * Differences from AWS: there are no users or directories to look up — any well-formed
- * directory/bundle id exists (ids may use `[0-9a-z]`, AWS directory ids are hex) and any user name
- * is a directory user. User names compare case-insensitively, like the directory's.
+ * States: PENDING → AVAILABLE (or ERROR), TERMINATING → TERMINATED, STOPPING → STOPPED after
+ * `provisionDelayMs`, evaluated lazily on each request (0 = settled on the next call). TERMINATED
+ * WorkSpaces vanish from DescribeWorkspaces, as on AWS, but stay in `list()`.
+ * With `statePath`, desktops and users survive a restart (JSON, written shortly after each change).
  *
- * Run alone: `tsx infra/local/workspaces-emulator.ts --port 4599 [--host 127.0.0.1] [--provision-delay-ms 2000]`.
+ * Run alone: `tsx infra/local/workspaces-emulator.ts --port 4599 [--host 127.0.0.1] [--provision-delay-ms 2000] [--state FILE]`.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -39,6 +49,24 @@ export interface WorkspacesEmulatorOptions {
   readonly host?: string;
   /** How long a WorkSpace stays PENDING after creation and TERMINATING after termination. Default 2000. */
   readonly provisionDelayMs?: number;
+  /** A new WorkSpace shows in DescribeWorkspaces only this long after its creation (eventual consistency). Default 0. */
+  readonly describeDelayMs?: number;
+  /** The account's WorkSpaces quota (not terminated ones). Default 1000. */
+  readonly maxWorkspaces?: number;
+  /** Persist desktops and users in this JSON file (npm start); in memory when absent. */
+  readonly statePath?: string;
+}
+
+/** A directory user as the emulator stores it. */
+export interface EmulatedUser {
+  readonly DirectoryId: string;
+  readonly SAMAccountName: string;
+  readonly SID: string;
+  Enabled: boolean;
+  GivenName?: string;
+  Surname?: string;
+  /** Set by ResetUserPassword (the emulator keeps it so a test can sign in). */
+  password?: string;
 }
 
 /** A WorkSpace as the emulator stores it (the DescribeWorkspaces shape). */
@@ -65,10 +93,26 @@ export interface WorkspacesEmulator {
   readonly calls: readonly EmulatorCall[];
   /** All WorkSpaces, terminated ones included, in creation order. */
   list(): EmulatedWorkspace[];
-  /** Forgets all WorkSpaces, calls and pending faults. */
+  /** Forgets all WorkSpaces, users, calls and pending faults. */
   reset(): void;
+  /** A copy of the desktops and users (fault tests rewind to it with `restore`). */
+  snapshot(): unknown;
+  restore(snapshot: unknown): void;
   /** The next `n` requests answer 400 ThrottlingException. */
   injectThrottling(n: number): void;
+  /** The next `n` WorkSpaces created settle into ERROR instead of AVAILABLE. */
+  failNextDesktops(n: number): void;
+  setDescribeDelay(ms: number): void;
+  /** Directory users (all directories). */
+  users(): EmulatedUser[];
+  /** Behind the system's back (fault and reconciler tests): remove a user, change or add a desktop. */
+  tamper: {
+    deleteUser(name: string): void;
+    terminate(workspaceId: string): void;
+    setState(workspaceId: string, state: WorkspaceState): void;
+    /** A desktop that is not ours (no tags), with its own directory user. */
+    addForeign(directoryId: string, bundleId: string, userName: string): string;
+  };
   close(): Promise<void>;
 }
 
@@ -77,6 +121,10 @@ const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** CreateWorkspaces, TerminateWorkspaces and DescribeWorkspaces (ids, Limit) take at most 25. */
 const MAX_BATCH = 25;
 const DIRECTORY_ID = /^d-[0-9a-z]{8,63}$/;
+/** The Directory Service APIs' own pattern. */
+const DS_DIRECTORY_ID = /^d-[0-9a-f]{10}$/;
+const SAM_ACCOUNT_NAME = /^[\w\-.]{1,20}$/;
+const DS_TARGET_PREFIX = 'DirectoryService_20150416.';
 const BUNDLE_ID = /^wsb-[0-9a-z]{8,63}$/;
 const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 /** The WorkspaceRequest members a Workspace echoes back. */
@@ -90,10 +138,10 @@ const DESCRIBED_REQUEST_MEMBERS = [
   'WorkspaceProperties',
 ] as const;
 /** Transitional states and the state each settles into after the delay. */
-const SETTLES_INTO: Partial<Record<WorkspaceState, WorkspaceState>> = { PENDING: 'AVAILABLE', TERMINATING: 'TERMINATED' };
+const SETTLES_INTO: Partial<Record<WorkspaceState, WorkspaceState>> = { PENDING: 'AVAILABLE', TERMINATING: 'TERMINATED', STOPPING: 'STOPPED' };
 /** ModifyWorkspaceState: the states each target can be reached from. */
 const REACHABLE_FROM: Record<string, readonly WorkspaceState[]> = {
-  ADMIN_MAINTENANCE: ['AVAILABLE'],
+  ADMIN_MAINTENANCE: ['AVAILABLE', 'STOPPED'],
   AVAILABLE: ['ADMIN_MAINTENANCE'],
 };
 
@@ -103,6 +151,8 @@ class ServiceError extends Error {
     readonly type: string,
     message: string,
     readonly members: Readonly<Record<string, unknown>> = {},
+    /** REST-JSON (the Data API) answers with the error's own status. */
+    readonly status = type === 'InternalServerException' ? 500 : 400,
   ) {
     super(message);
   }
@@ -150,6 +200,8 @@ function batch(input: JsonObject, key: string, required: boolean): unknown[] | u
 export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions = {}): Promise<WorkspacesEmulator> {
   const host = options.host ?? '127.0.0.1';
   const delayMs = options.provisionDelayMs ?? 2000;
+  let describeDelayMs = options.describeDelayMs ?? 0;
+  const maxWorkspaces = options.maxWorkspaces ?? 1000;
 
   interface Stored {
     /** Creation order; DescribeWorkspaces pages and NextToken follow it. */
@@ -157,17 +209,49 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     workspace: EmulatedWorkspace;
     /** When the current transitional state ends (epoch ms). */
     settlesAt: number;
+    /** Shown by DescribeWorkspaces from then on (epoch ms). */
+    visibleAt?: number;
+    /** Settles into ERROR instead of AVAILABLE. */
+    fails?: boolean;
+    tags?: { Key: string; Value?: string }[];
   }
   const byId = new Map<string, Stored>();
+  /** Directory users by lower-cased `<directory>/<name>` (names compare case-insensitively). */
+  const users = new Map<string, EmulatedUser>();
+  const userKey = (directoryId: string, name: string) => `${directoryId}/${name.toLowerCase()}`;
   const calls: EmulatorCall[] = [];
   let nextSeq = 1;
   let throttleNext = 0;
+  let failNext = 0;
+
+  if (options.statePath && existsSync(options.statePath)) {
+    const saved = JSON.parse(readFileSync(options.statePath, 'utf8')) as { workspaces: Stored[]; users: EmulatedUser[]; nextSeq: number };
+    for (const w of saved.workspaces) byId.set(w.workspace.WorkspaceId, w);
+    for (const u of saved.users) users.set(userKey(u.DirectoryId, u.SAMAccountName), u);
+    nextSeq = saved.nextSeq;
+  }
+  let saveTimer: NodeJS.Timeout | null = null;
+  function saveNow(): void {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = null;
+    if (!options.statePath) return;
+    mkdirSync(dirname(options.statePath), { recursive: true });
+    const tmp = `${options.statePath}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ workspaces: [...byId.values()], users: [...users.values()], nextSeq }));
+    renameSync(tmp, options.statePath);
+  }
+  function changed(): void {
+    if (options.statePath && !saveTimer) saveTimer = setTimeout(saveNow, 200);
+  }
 
   /** Moves every transitional WorkSpace whose delay has passed into its settled state. */
   function settle(now: number): void {
     for (const s of byId.values()) {
       const into = SETTLES_INTO[s.workspace.State];
-      if (into && now >= s.settlesAt) s.workspace = { ...s.workspace, State: into };
+      if (into && now >= s.settlesAt) {
+        s.workspace = { ...s.workspace, State: into === 'AVAILABLE' && s.fails ? 'ERROR' : into };
+        changed();
+      }
     }
   }
 
@@ -197,6 +281,13 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     if (typeof bundle !== 'string' || !BUNDLE_ID.test(bundle)) {
       return ['ResourceNotFound.Bundle', `The bundle ${String(bundle)} could not be found.`];
     }
+    if (!users.has(userKey(directory, user))) {
+      return ['ResourceNotFound.User', `The user ${user} could not be found in the directory ${directory}.`];
+    }
+    const live = [...byId.values()].filter((s) => s.workspace.State !== 'TERMINATED').length;
+    if (live >= maxWorkspaces) {
+      return ['ResourceLimitExceeded', `The WorkSpaces quota of this account (${maxWorkspaces}) is reached.`];
+    }
     const taken = [...byId.values()].some(
       ({ workspace: w }) =>
         w.State !== 'TERMINATED' && w.DirectoryId === directory && w.UserName.toLowerCase() === user.toLowerCase(),
@@ -216,13 +307,16 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       }
       const described = Object.fromEntries(DESCRIBED_REQUEST_MEMBERS.filter((k) => k in request).map((k) => [k, request[k]]));
       const workspace = { ...described, WorkspaceId: newWorkspaceId(), State: 'PENDING' } as EmulatedWorkspace;
-      byId.set(workspace.WorkspaceId, { seq: nextSeq++, workspace, settlesAt: now + delayMs });
+      const tags = Array.isArray(request.Tags) ? (request.Tags as { Key: string; Value?: string }[]) : [];
+      const fails = failNext > 0 ? (failNext--, true) : undefined;
+      byId.set(workspace.WorkspaceId, { seq: nextSeq++, workspace, settlesAt: now + delayMs, visibleAt: now + describeDelayMs, tags, ...(fails ? { fails } : {}) });
+      changed();
       pending.push(workspace);
     }
     return { FailedRequests: failed, PendingRequests: pending };
   }
 
-  function describeWorkspaces(input: JsonObject): DescribeWorkspacesResult {
+  function describeWorkspaces(input: JsonObject, now: number): DescribeWorkspacesResult {
     const ids = batch(input, 'WorkspaceIds', false);
     const directoryId = optionalString(input, 'DirectoryId');
     const userName = optionalString(input, 'UserName');
@@ -246,6 +340,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       ({ seq, workspace: w }) =>
         seq > after &&
         w.State !== 'TERMINATED' &&
+        now >= (byId.get(w.WorkspaceId)?.visibleAt ?? 0) &&
         (ids === undefined || ids.includes(w.WorkspaceId)) &&
         (directoryId === undefined || w.DirectoryId === directoryId) &&
         (userName === undefined || w.UserName.toLowerCase() === userName.toLowerCase()) &&
@@ -270,9 +365,114 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       } else if (stored.workspace.State !== 'TERMINATING') {
         stored.workspace = { ...stored.workspace, State: 'TERMINATING' };
         stored.settlesAt = now + delayMs;
+        changed();
       }
     }
     return { FailedRequests: failed };
+  }
+
+  /** AUTO_STOP WorkSpaces in AVAILABLE, IMPAIRED, UNHEALTHY or ERROR stop; others are refused (as on AWS). */
+  function stopWorkspaces(input: JsonObject, now: number): TerminateWorkspacesResult {
+    const failed: FailedWorkspaceChangeRequest[] = [];
+    for (const item of batch(input, 'StopWorkspaceRequests', true) ?? []) {
+      const id = isObject(item) && typeof item.WorkspaceId === 'string' ? item.WorkspaceId : undefined;
+      const stored = id === undefined ? undefined : visible(id);
+      if (!stored) {
+        failed.push({ WorkspaceId: id, ErrorCode: 'ResourceNotFound.WorkSpace', ErrorMessage: `The WorkSpace ${String(id)} could not be found.` });
+        continue;
+      }
+      const w = stored.workspace;
+      const mode = (w.WorkspaceProperties as { RunningMode?: string } | undefined)?.RunningMode ?? 'ALWAYS_ON';
+      if (mode !== 'AUTO_STOP' || !['AVAILABLE', 'IMPAIRED', 'UNHEALTHY', 'ERROR'].includes(w.State)) {
+        failed.push({ WorkspaceId: id, ErrorCode: 'InvalidResourceState', ErrorMessage: `The WorkSpace ${id} (${mode}, ${w.State}) cannot be stopped.` });
+        continue;
+      }
+      stored.workspace = { ...w, State: 'STOPPING' };
+      stored.settlesAt = now + delayMs;
+      changed();
+    }
+    return { FailedRequests: failed };
+  }
+
+  function describeTags(input: JsonObject): object {
+    const id = requiredString(input, 'ResourceId');
+    const stored = visible(id);
+    if (!stored) throw new ServiceError('ResourceNotFoundException', `The resource ${id} could not be found.`, { ResourceId: id });
+    return { TagList: stored.tags ?? [] };
+  }
+
+  /** DS ResetUserPassword (awsJson1.1): sets the password and enables the user. */
+  function resetUserPassword(input: JsonObject): object {
+    const directoryId = requiredString(input, 'DirectoryId');
+    const name = requiredString(input, 'UserName');
+    const password = requiredString(input, 'NewPassword');
+    if (!DS_DIRECTORY_ID.test(directoryId)) throw validationError('directoryId', directoryId, 'Member must satisfy regular expression pattern: ^d-[0-9a-f]{10}$');
+    const user = users.get(userKey(directoryId, name));
+    if (!user) throw new ServiceError('UserDoesNotExistException', `The user ${name} does not exist.`);
+    const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length;
+    if (password.length < 8 || password.length > 127 || classes < 3) throw new ServiceError('InvalidPasswordException', 'The new password does not meet the password policy.');
+    user.password = password;
+    user.Enabled = true;
+    changed();
+    return {};
+  }
+
+  /** The Directory Service Data API (REST-JSON): /Users/<Op>?DirectoryId=… */
+  function dataApi(op: string, directoryId: string | null, input: JsonObject): object {
+    if (!directoryId || !DS_DIRECTORY_ID.test(directoryId)) throw new ServiceError('ValidationException', 'DirectoryId must match d-[0-9a-f]{10}', { Reason: 'INVALID_DIRECTORY_TYPE' });
+    const nameOf = () => {
+      const name = input.SAMAccountName;
+      if (typeof name !== 'string' || !SAM_ACCOUNT_NAME.test(name))
+        throw new ServiceError('ValidationException', `SAMAccountName must be 1 to 20 characters of [\\w\\-.], got ${JSON.stringify(name)}`, { Reason: 'INVALID_ATTRIBUTE_VALUE' });
+      return name;
+    };
+    const existing = (name: string) => {
+      const u = users.get(userKey(directoryId, name));
+      if (!u) throw new ServiceError('ResourceNotFoundException', `The user ${name} does not exist.`, {}, 404);
+      return u;
+    };
+    switch (op) {
+      case 'CreateUser': {
+        const name = nameOf();
+        if (users.has(userKey(directoryId, name))) throw new ServiceError('ConflictException', `The user ${name} already exists.`, {}, 409);
+        const sid = `S-1-5-21-${randomInt(1e9)}-${randomInt(1e9)}-${nextSeq++}`;
+        const user: EmulatedUser = { DirectoryId: directoryId, SAMAccountName: name, SID: sid, Enabled: false };
+        if (typeof input.GivenName === 'string') user.GivenName = input.GivenName;
+        if (typeof input.Surname === 'string') user.Surname = input.Surname;
+        users.set(userKey(directoryId, name), user);
+        changed();
+        return { DirectoryId: directoryId, SAMAccountName: name, SID: sid };
+      }
+      case 'DescribeUser': {
+        const u = existing(nameOf());
+        return { DirectoryId: directoryId, SAMAccountName: u.SAMAccountName, SID: u.SID, Enabled: u.Enabled, GivenName: u.GivenName, Surname: u.Surname };
+      }
+      case 'DeleteUser': {
+        const u = existing(nameOf());
+        users.delete(userKey(directoryId, u.SAMAccountName));
+        changed();
+        return {};
+      }
+      case 'DisableUser': {
+        existing(nameOf()).Enabled = false;
+        changed();
+        return {};
+      }
+      case 'ListUsers': {
+        const max = input.MaxResults ?? 250;
+        if (typeof max !== 'number' || max < 1 || max > 250) throw new ServiceError('ValidationException', 'MaxResults must be 1 to 250', { Reason: 'INVALID_ATTRIBUTE_VALUE' });
+        const all = [...users.values()].filter((u) => u.DirectoryId === directoryId);
+        const start = typeof input.NextToken === 'string' ? Number(Buffer.from(input.NextToken, 'base64url').toString('utf8')) || 0 : 0;
+        const page = all.slice(start, start + max);
+        return {
+          DirectoryId: directoryId,
+          Users: page.map((u) => ({ SAMAccountName: u.SAMAccountName, SID: u.SID, Enabled: u.Enabled, GivenName: u.GivenName, Surname: u.Surname })),
+          ...(start + max < all.length ? { NextToken: Buffer.from(String(start + max)).toString('base64url') } : {}),
+        };
+      }
+      default:
+        throw new ServiceError('UnknownOperationException', `Unknown operation: ${op}`, {}, 404);
+    }
   }
 
   function modifyWorkspaceState(input: JsonObject): ModifyWorkspaceStateResult {
@@ -287,6 +487,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       throw new ServiceError('InvalidResourceStateException', `The WorkSpace ${id} is ${state} and cannot be set to ${target}.`);
     }
     stored.workspace = { ...stored.workspace, State: target as WorkspaceState };
+    changed();
     return {};
   }
 
@@ -295,12 +496,16 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     DescribeWorkspaces: describeWorkspaces,
     TerminateWorkspaces: terminateWorkspaces,
     ModifyWorkspaceState: modifyWorkspaceState,
+    StopWorkspaces: stopWorkspaces,
+    DescribeTags: describeTags,
+    'ds:ResetUserPassword': resetUserPassword,
   };
 
   /** Answers one request; throws ServiceError for any refusal. */
-  function dispatch(req: IncomingMessage, body: string, call: { op: string; input: unknown }): object {
-    const operation = req.method === 'POST' && Object.hasOwn(operations, call.op) ? operations[call.op] : undefined;
-    if (!operation) throw new ServiceError('UnknownOperationException', `Unknown operation: ${call.op || '(no X-Amz-Target)'}`);
+  function dispatch(req: IncomingMessage, body: string, call: { op: string; input: unknown }, url: URL): object {
+    const rest = url.pathname.startsWith('/Users/');
+    const operation = req.method === 'POST' && (rest || Object.hasOwn(operations, call.op)) ? (rest ? null : operations[call.op]) : undefined;
+    if (operation === undefined) throw new ServiceError('UnknownOperationException', `Unknown operation: ${call.op || '(no X-Amz-Target)'}`);
     let input: unknown;
     try {
       input = JSON.parse(body || '{}');
@@ -311,31 +516,57 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     if (!isObject(input)) throw new ServiceError('SerializationException', 'The request body must be a JSON object.');
     if (throttleNext > 0) {
       throttleNext--;
-      throw new ServiceError('ThrottlingException', 'Rate exceeded');
+      throw new ServiceError('ThrottlingException', 'Rate exceeded', {}, rest ? 429 : 400);
     }
     const now = Date.now();
     settle(now);
-    return operation(input, now);
+    if (rest) return dataApi(url.pathname.slice('/Users/'.length), url.searchParams.get('DirectoryId'), input);
+    return operation!(input, now);
+  }
+
+  /** Local-only fault switches: {"throttle": n, "failNextDesktops": n, "describeDelayMs": ms}. */
+  function control(body: string): object {
+    const c = JSON.parse(body || '{}') as { throttle?: number; failNextDesktops?: number; describeDelayMs?: number };
+    if (typeof c.throttle === 'number') throttleNext = c.throttle;
+    if (typeof c.failNextDesktops === 'number') failNext = c.failNextDesktops;
+    if (typeof c.describeDelayMs === 'number') describeDelayMs = c.describeDelayMs;
+    return { throttle: throttleNext, failNextDesktops: failNext, describeDelayMs };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    if (url.pathname === '/_control' && req.method === 'POST') {
+      try {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(control(Buffer.concat(chunks).toString('utf8'))));
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"bad control body"}');
+      }
+      return;
+    }
+    const rest = url.pathname.startsWith('/Users/');
     const target = String(req.headers['x-amz-target'] ?? '');
-    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    const op = rest
+      ? `ds-data:${url.pathname.slice('/Users/'.length)}`
+      : target.startsWith(TARGET_PREFIX)
+        ? target.slice(TARGET_PREFIX.length)
+        : target.startsWith(DS_TARGET_PREFIX)
+          ? `ds:${target.slice(DS_TARGET_PREFIX.length)}`
+          : target;
     const call: { op: string; at: number; input: unknown; output?: unknown; error?: string } = { op, at: Date.now(), input: undefined };
     calls.push(call);
-    const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() };
+    const headers: Record<string, string> = { 'content-type': rest ? 'application/json' : CONTENT_TYPE, 'x-amzn-requestid': randomUUID() };
     try {
-      const output = dispatch(req, Buffer.concat(chunks).toString('utf8'), call);
+      const output = dispatch(req, Buffer.concat(chunks).toString('utf8'), call, url);
       call.output = output;
       res.writeHead(200, headers).end(JSON.stringify(output));
     } catch (e) {
       const error = e instanceof ServiceError ? e : new ServiceError('InternalServerException', String(e));
       call.error = error.type;
-      res
-        .writeHead(error.type === 'InternalServerException' ? 500 : 400, { ...headers, 'x-amzn-errortype': error.type })
-        .end(JSON.stringify({ __type: error.type, message: error.message, ...error.members }));
+      const status = rest ? error.status : error.type === 'InternalServerException' ? 500 : 400;
+      const payload = rest ? { message: error.message, ...error.members } : { __type: error.type, message: error.message, ...error.members };
+      res.writeHead(status, { ...headers, 'x-amzn-errortype': error.type }).end(JSON.stringify(payload));
     }
   }
 
@@ -356,14 +587,60 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     },
     reset() {
       byId.clear();
+      users.clear();
       calls.length = 0;
       throttleNext = 0;
+      failNext = 0;
+      changed();
     },
     injectThrottling(n) {
       throttleNext = n;
     },
+    failNextDesktops(n) {
+      failNext = n;
+    },
+    setDescribeDelay(ms) {
+      describeDelayMs = ms;
+    },
+    users: () => [...users.values()].map((u) => ({ ...u })),
+    snapshot: () => structuredClone({ workspaces: [...byId.values()], users: [...users.values()], nextSeq }),
+    restore(snap) {
+      const saved = structuredClone(snap) as { workspaces: Stored[]; users: EmulatedUser[]; nextSeq: number };
+      byId.clear();
+      users.clear();
+      for (const w of saved.workspaces) byId.set(w.workspace.WorkspaceId, w);
+      for (const u of saved.users) users.set(userKey(u.DirectoryId, u.SAMAccountName), u);
+      nextSeq = saved.nextSeq;
+      calls.length = 0;
+      changed();
+    },
+    tamper: {
+      deleteUser(name) {
+        for (const [k, u] of users) if (u.SAMAccountName.toLowerCase() === name.toLowerCase()) users.delete(k);
+        changed();
+      },
+      terminate(workspaceId) {
+        const st = byId.get(workspaceId);
+        if (st) st.workspace = { ...st.workspace, State: 'TERMINATED' };
+        changed();
+      },
+      setState(workspaceId, state) {
+        const st = byId.get(workspaceId);
+        if (st) st.workspace = { ...st.workspace, State: state };
+        changed();
+      },
+      addForeign(directoryId, bundleId, userName) {
+        const sid = `S-1-5-21-${randomInt(1e9)}`;
+        users.set(userKey(directoryId, userName), { DirectoryId: directoryId, SAMAccountName: userName, SID: sid, Enabled: true });
+        const workspace = { WorkspaceId: newWorkspaceId(), DirectoryId: directoryId, BundleId: bundleId, UserName: userName, State: 'AVAILABLE' } as EmulatedWorkspace;
+        byId.set(workspace.WorkspaceId, { seq: nextSeq++, workspace, settlesAt: 0, tags: [] });
+        changed();
+        return workspace.WorkspaceId;
+      },
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        saveNow();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
@@ -387,12 +664,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       port: { type: 'string', default: '4599' },
       host: { type: 'string', default: '127.0.0.1' },
       'provision-delay-ms': { type: 'string', default: '2000' },
+      state: { type: 'string' },
     },
   });
   const emulator = await startWorkspacesEmulator({
     port: Number(values.port),
     host: values.host,
     provisionDelayMs: Number(values['provision-delay-ms']),
+    statePath: values.state,
   });
   console.log(`WorkSpaces emulator listening on ${emulator.url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,10 +1,12 @@
 /** Applications (Art 5, 6, 7, 11, 12) — RULES.md §2, DETAILS P. */
-import { compareDates, type LocalDate } from './calendar.ts';
+import { addDays, compareDates, type LocalDate } from './calendar.ts';
+import { lineUserNames } from './desktops.ts';
 import type { Config } from './config.ts';
 import { isValidCorporateNumber } from './corporate-number.ts';
 import { DomainError, invalid } from './errors.ts';
-import { noticeId, type Notice, type OutboxItem } from './effects.ts';
+import type { OutboxItem, Transition } from './effects.ts';
 import { startUnit } from './lifecycle.ts';
+import { unitNotice } from './notices.ts';
 import { ELIGIBLE_KINDS, type Contractor, type Unit } from './unit.ts';
 
 export interface ApplicationInput {
@@ -30,6 +32,11 @@ export function checkApplication(input: ApplicationInput, config: Config): void 
     throw new DomainError('INVALID_CORPORATE_NUMBER', 'the corporate number must be 13 digits with a valid check digit', {
       corporateNumber: input.contractor.corporateNumber,
     });
+  if (input.accounts > plan.maxAccountsPerLine)
+    throw new DomainError('TOO_MANY_ACCOUNTS', `plan ${input.plan} allows at most ${plan.maxAccountsPerLine} accounts per line`, {
+      maxAccountsPerLine: plan.maxAccountsPerLine,
+      accounts: input.accounts,
+    });
   if (input.accounts < plan.minAccounts)
     throw new DomainError('BELOW_MIN_ACCOUNTS', `plan ${input.plan} needs at least ${plan.minAccounts} accounts (Art 12)`, {
       minAccounts: plan.minAccounts,
@@ -37,10 +44,8 @@ export function checkApplication(input: ApplicationInput, config: Config): void 
     });
 }
 
-/** The user names of a unit's accounts: `<unit>-001` … (numbering continues across lines). */
-export function userNames(unitId: string, from: number, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${unitId}-${String(from + i + 1).padStart(3, '0')}`);
-}
+/** How many user names the サービス提供開始通知書 lists (W10: no unbounded list in a mail); the kit has them all. */
+export const MAIL_USER_NAMES = 20;
 
 /** A received application: a unit in status `pending` (DETAILS H1). */
 export function newApplication(id: string, input: ApplicationInput, today: LocalDate): Omit<Unit, 'receivedSeq' | 'version'> {
@@ -55,9 +60,12 @@ export function newApplication(id: string, input: ApplicationInput, today: Local
     application: { status: 'received' },
     startDate: null,
     lines: [],
+    cancellation: null,
+    endedOn: null,
+    invoices: [],
+    suspendedOn: null,
     // Received after that day's daily run (events follow the 00:05 run, DETAILS S5).
     processedThrough: today,
-    desktops: {},
   };
 }
 
@@ -72,42 +80,39 @@ export function checkAcceptable(unit: Unit, startDate: LocalDate, today: LocalDa
   if (compareDates(startDate, today) < 0) throw invalid('startDate must not be before today', { field: 'startDate', today });
 }
 
-export interface Transition {
-  readonly unit: Unit;
-  readonly outbox: readonly OutboxItem[];
-  readonly wakeUps: readonly LocalDate[];
+/** What acceptance needs from outside the rules: the unit's short code and its account kit link (W2, W3). */
+export interface AcceptExtras {
+  readonly shortCode?: string;
+  readonly kit?: { readonly url: string; readonly expiresOn: LocalDate };
 }
 
-function accountManagerNotice(unit: Unit, type: Notice['type'], date: LocalDate, data: Record<string, unknown>, config: Config): Notice {
-  return {
-    kind: 'notice',
-    id: noticeId({ unitId: unit.id, type, date, role: 'account_manager' }),
-    type,
-    unitId: unit.id,
-    date,
-    role: 'account_manager',
-    to: unit.contractor.accountManager,
-    data: { contractorName: unit.contractor.name, plan: config.plans[unit.plan]?.displayName ?? unit.plan, accounts: unit.accounts, ...data },
-  };
+/** W3: the kit link is valid `kit.retrievalDays` from the later of today and the start date. */
+export function kitExpiresOn(startDate: LocalDate, today: LocalDate, config: Config): LocalDate {
+  return addDays(compareDates(startDate, today) > 0 ? startDate : today, config.kit.retrievalDays);
 }
 
 /**
  * Art 6, 7: acceptance sets the start date, creates the basic contract as the unit's first line and
- * sends the サービス提供開始通知書 (user names only, never a password). A start today starts at once (X2);
+ * sends the サービス提供開始通知書: the first MAIL_USER_NAMES user names and, for plans with desktops,
+ * the one-time link to the account kit (never a password, W3). A start today starts at once (X2);
  * a later start wakes the daily run on that date. History (H1): nothing, unless it was deferred.
  */
-export function accept(unit: Unit, startDate: LocalDate, today: LocalDate, config: Config): Transition {
+export function accept(unit: Unit, startDate: LocalDate, today: LocalDate, config: Config, extras: AcceptExtras = {}): Transition {
   checkAcceptable(unit, startDate, today);
-  const names = userNames(unit.id, 0, unit.accounts);
+  const code = unit.shortCode ?? extras.shortCode;
   let next: Unit = {
     ...unit,
+    ...(code ? { shortCode: code } : {}),
     status: 'pending',
     history: unit.application.status === 'deferred' ? [...unit.history, { date: today, status: 'pending' }] : unit.history,
     application: { status: 'accepted', decidedOn: today },
     startDate,
-    lines: [{ id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, userNames: names }],
+    lines: [{ id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, firstAccount: 1 }],
   };
-  const outbox: OutboxItem[] = [accountManagerNotice(next, 'application_accepted', today, { startDate, userNames: names }, config)];
+  const names = code ? lineUserNames(next, next.lines[0]!).slice(0, MAIL_USER_NAMES) : [];
+  const data: Record<string, unknown> = { startDate, userNames: names, userNamesTotal: unit.accounts };
+  if (extras.kit) Object.assign(data, { kitUrl: extras.kit.url, kitExpiresOn: extras.kit.expiresOn });
+  const outbox: OutboxItem[] = [unitNotice(next, 'application_accepted', today, 'account_manager', config, data)];
   if (startDate === today) {
     const started = startUnit(next, today, config);
     next = started.unit;
@@ -126,7 +131,7 @@ export function reject(unit: Unit, reason: string, today: LocalDate, config: Con
     history: [...unit.history, { date: today, status: 'rejected' }],
     application: { status: 'rejected', reason, decidedOn: today },
   };
-  return { unit: next, outbox: [accountManagerNotice(next, 'application_rejected', today, { reason }, config)], wakeUps: [] };
+  return { unit: next, outbox: [unitNotice(next, 'application_rejected', today, 'account_manager', config, { reason })], wakeUps: [] };
 }
 
 /** Art 6-2, 6-3: a deferral (承諾延期) with its reason and expected date; it stops blocking later applications (P8). */
@@ -140,6 +145,6 @@ export function defer(unit: Unit, reason: string, expectedOn: LocalDate, today: 
   };
   // Deferred twice on the same day: the discriminator keeps both notices distinct.
   const disc = unit.application.status === 'deferred' && unit.application.decidedOn === today ? `${unit.version}` : undefined;
-  const notice = accountManagerNotice(next, 'application_deferred', today, { reason, expectedOn }, config);
+  const notice = unitNotice(next, 'application_deferred', today, 'account_manager', config, { reason, expectedOn });
   return { unit: next, outbox: [disc ? { ...notice, id: `${notice.id}#${disc}` } : notice], wakeUps: [] };
 }

@@ -17,8 +17,8 @@ export function invoiceIssuedNotice(unit: Unit, inv: Invoice, date: LocalDate, c
 /** On a 1st: every fee line of the unit due that day on ONE invoice, never issued twice (deterministic id). */
 export function issueInvoices(u: Unit, date: LocalDate, config: Config): { unit: Unit; outbox: OutboxItem[] } {
   const lines = feesDue(u, date, config);
-  if (lines.length === 0 || (u.invoices ?? []).some((i) => i.id === invoiceId(u.id, date, 'fees'))) return { unit: u, outbox: [] };
+  if (lines.length === 0 || u.invoices.some((i) => i.id === invoiceId(u.id, date, 'fees'))) return { unit: u, outbox: [] };
   const inv = buildInvoice(u, 'fees', date, lines, config);
-  const unit = { ...u, invoices: [...(u.invoices ?? []), inv] };
+  const unit = { ...u, invoices: [...u.invoices, inv] };
   return { unit, outbox: [invoiceIssuedNotice(unit, inv, date, config)] };
 }

@@ -49,8 +49,8 @@ export function parts(d: LocalDate): { year: number; month: number; day: number 
 
 /** Days since 1970-01-01 (civil-from-days algorithm, H. Hinnant). */
 export function toDayNumber(d: LocalDate): number {
-  let { year: y, month: m, day } = parts(d);
-  y -= m <= 2 ? 1 : 0;
+  const { year, month: m, day } = parts(d);
+  const y = year - (m <= 2 ? 1 : 0);
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;
@@ -82,10 +82,6 @@ export function daysBetween(a: LocalDate, b: LocalDate): number {
 
 export function compareDates(a: LocalDate, b: LocalDate): number {
   return a < b ? -1 : a > b ? 1 : 0; // ISO strings order like dates
-}
-
-export function minDate(a: LocalDate, b: LocalDate): LocalDate {
-  return a <= b ? a : b;
 }
 
 export function monthOf(d: LocalDate): YearMonth {
@@ -171,9 +167,10 @@ export function formatJst(t: Instant): string {
 
 /**
  * The dates a request may name, relative to the business date (documented in the README): from
- * ten years before it to two years after it. Outside that a date is a typo (1900, 20205), not a fact.
+ * ten years before it to ten years after it (a start date years ahead is allowed by the rules).
+ * Outside that a date is a typo (1900, 2999), not a fact.
  */
-export const REQUEST_DATE_RANGE = { daysBefore: 3653, daysAfter: 731 } as const;
+export const REQUEST_DATE_RANGE = { daysBefore: 3653, daysAfter: 3653 } as const;
 
 /** The first and last date a request may name on business date `today` (REQUEST_DATE_RANGE). */
 export function requestDateRange(today: LocalDate): { from: LocalDate; to: LocalDate } {

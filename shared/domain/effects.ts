@@ -1,4 +1,5 @@
 import type { LocalDate } from './calendar.ts';
+import type { Unit } from './unit.ts';
 
 /** Every notice of RULES.md. */
 export type NoticeType =
@@ -19,7 +20,12 @@ export type NoticeType =
   | 'terminated'
   | 'outage_threshold_reached'
   | 'compensation_statement'
-  | 'maintenance_notice';
+  | 'maintenance_notice'
+  /** To the operator: a notice under the terms hard-bounced (its delivery events, shared/domain/mail-events.ts). */
+  | 'notice_bounced'
+  | 'deposit_cancelled'
+  | 'account_kit'
+  | 'desktop_job_failed';
 
 export type Role = 'account_manager' | 'agent' | 'operator' | 'previous_account_manager';
 
@@ -39,9 +45,12 @@ export interface Notice {
   readonly data: Readonly<Record<string, unknown>>;
   /** What the notice is about, beyond the unit (X6 headers; the simulator's `invoice`/`outage`/`maintenance`). */
   readonly refs?: { readonly invoice?: string; readonly outage?: string; readonly maintenance?: string };
+  /** Set on a resend (POST /notices/{id}/resend): the notice it sends again, to the address registered now. */
+  readonly resendOf?: string;
 }
 
-export type DesktopAction = 'create' | 'suspend' | 'resume' | 'delete';
+/** kit: new initial passwords for the unit's accounts and a new kit link (operator reissue, W3). */
+export type DesktopAction = 'create' | 'suspend' | 'resume' | 'delete' | 'kit';
 
 /** A desktop job for one line (DETAILS K1), written to the outbox with the state change. */
 export interface DesktopJob {
@@ -52,7 +61,10 @@ export interface DesktopJob {
   readonly unitId: string;
   readonly lineId: string;
   readonly date: LocalDate;
-  readonly userNames: readonly string[];
+  /** How many accounts the line has (W10: the job never carries the user names; they derive from the unit). */
+  readonly accounts: number;
+  /** action kit: the hash of the kit the new passwords belong to. */
+  readonly kit?: string;
 }
 
 export type OutboxItem = Notice | DesktopJob;
@@ -63,4 +75,15 @@ export function noticeId(n: Pick<Notice, 'unitId' | 'type' | 'date' | 'role'> & 
 
 export function desktopJobId(j: Pick<DesktopJob, 'unitId' | 'lineId' | 'action' | 'date'>): string {
   return ['D', j.unitId, j.lineId, j.action, j.date].join('#');
+}
+
+/** A step of a day or of a request: the unit as it becomes and what it sends or does (written together). */
+export interface Step {
+  readonly unit: Unit;
+  readonly outbox: readonly OutboxItem[];
+}
+
+/** A step as a use case commits it: also the extra dates on which the daily run must wake the unit. */
+export interface Transition extends Step {
+  readonly wakeUps: readonly LocalDate[];
 }

@@ -4,7 +4,7 @@
  * daily run: first-term fees the month after a line's start month, renewal fees in the renewed term's
  * first month, every line of a unit due that day on one invoice.
  */
-import { addDays, addMonths, daysInMonth, endOfMonth, firstOfMonth, localDate, monthOf, monthsBetween, type LocalDate } from './calendar.ts';
+import { addDays, addMonths, compareDates, daysInMonth, endOfMonth, firstOfMonth, localDate, monthOf, monthsBetween, type LocalDate } from './calendar.ts';
 import type { Config, PaymentDue } from './config.ts';
 import { percentOfFloor, type Yen } from './money.ts';
 import type { Line, Unit } from './unit.ts';
@@ -32,6 +32,23 @@ export interface Payment {
   readonly paidOn: LocalDate;
   /** The business date the payment was recorded (notices and resumption, L5). */
   readonly recordedOn: LocalDate;
+  /** The deposit (MONEY-IN B4) that made this payment; absent for payments entered through the API. */
+  readonly deposit?: string;
+  /** Set when the bank cancelled the deposit (B5): the payment counts no more but is kept. */
+  readonly voidedOn?: LocalDate;
+}
+
+/** 振込先 (MONEY-IN V1): where the payer transfers the money. */
+export interface PayTo {
+  readonly bankCode: string;
+  readonly bankName: string;
+  readonly branchCode: string;
+  readonly branchName: string;
+  readonly accountType: '普通';
+  readonly accountNumber: string;
+  readonly holderKana: string;
+  /** True when the account is the payer's own virtual account (B3a). */
+  readonly dedicated: boolean;
 }
 
 export interface Invoice {
@@ -55,15 +72,33 @@ export interface Invoice {
   readonly paidOn: LocalDate | null;
   /** Late interest fixed at full payment (Art 31; DETAILS L1: 0 until then). */
   readonly interest: Yen;
+  /** 振込先: the payer's virtual account (or the operator's account for units accepted before them). */
+  readonly payTo?: PayTo;
+  /** A late-interest invoice whose cause was cancelled by the bank (B5): kept, not payable. */
+  readonly voidedOn?: LocalDate;
 }
 
 export const invoiceId = (unitId: string, issueDate: LocalDate, kind: InvoiceKind) => `${unitId}.${issueDate}.${kind}`;
 /** How the simulator and the notices name an invoice within its unit: `2024-03-01/fees`. */
 export const invoiceRef = (i: Pick<Invoice, 'issueDate' | 'kind'>) => `${i.issueDate}/${i.kind}`;
 
+/** Payments that count: a payment voided by a bank cancellation (B5) does not. */
+export const livePayments = (inv: Pick<Invoice, 'payments'>) => inv.payments.filter((p) => !p.voidedOn);
+
 export function balance(inv: Invoice): Yen {
-  return (inv.total - inv.payments.reduce((s, p) => s + p.amount, 0)) as Yen;
+  if (inv.voidedOn) return 0 as Yen;
+  return (inv.total - livePayments(inv).reduce((s, p) => s + p.amount, 0)) as Yen;
 }
+
+/** V1: the payer's virtual account at the configured bank, or the operator's ordinary account. */
+export function payToOf(unit: Pick<Unit, 'virtualAccount'>, config: Config): PayTo {
+  const b = config.bank;
+  return { bankCode: b.code, bankName: b.name, branchCode: b.branchCode, branchName: b.branchName, accountType: '普通', accountNumber: unit.virtualAccount ?? b.accountNumber, holderKana: b.holderKana, dedicated: unit.virtualAccount !== undefined };
+}
+
+export const unpaid = (i: Invoice): boolean => balance(i) > 0;
+/** Overdue on `today`: unpaid with a due date before today (D4). */
+export const overdue = (i: Invoice, today: LocalDate): boolean => unpaid(i) && compareDates(i.dueDate, today) < 0;
 
 /** Config `paymentDue` (DETAILS I5): `{ monthsAfter, day: "end" | n }` or `{ days }`. */
 export function dueDate(issueDate: LocalDate, rule: PaymentDue): LocalDate {
@@ -73,6 +108,12 @@ export function dueDate(issueDate: LocalDate, rule: PaymentDue): LocalDate {
 }
 
 /** Art 27: the first-term fee covers month(start)+1 … month(first-term end), the start month being free. */
+/** Annual fee of a set of a unit's lines (tax-exclusive): 12 × Σ accounts × monthly price (renewals, Art 35 compensation). */
+export function annualFee(unit: Unit, lines: readonly Line[], config: Config): Yen {
+  const price = config.plans[unit.plan]?.monthlyPrice ?? 0;
+  return (12 * lines.reduce((s, l) => s + l.accounts, 0) * price) as Yen;
+}
+
 export function firstTermMonths(line: Pick<Line, 'startDate' | 'firstTermEnd'>): number {
   return line.firstTermEnd ? monthsBetween(monthOf(line.startDate), monthOf(line.firstTermEnd)) : 0;
 }
@@ -142,5 +183,6 @@ export function buildInvoice(unit: Unit, kind: InvoiceKind, issueDate: LocalDate
     payments: [],
     paidOn: null,
     interest: 0 as Yen,
+    payTo: payToOf(unit, config),
   };
 }

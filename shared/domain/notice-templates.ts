@@ -260,13 +260,31 @@ function applicationRows(n: Notice, d: ApplicationData): Row[] {
   ];
 }
 
-/** Art 6-1, 7: the サービス提供開始通知書 with the start date and the kit's user names (no passwords). */
+/** W3: what the mails say about the account kit, exactly as the system behaves. */
+function kitParagraphs(url: string, expiresOn: LocalDate | undefined): string[] {
+  return [
+    '各アカウントの初期パスワードは、安全のため本メールには記載しておりません。',
+    `本サービス利用キット（全アカウントのユーザ名と初期パスワード、登録コード、クライアントソフトウェアのダウンロード先）は、次のリンクから一度に限り取得いただけます：${url}`,
+    `リンクの有効期限は${ja(expiresOn)}です。一度取得されると、または有効期限を過ぎると、リンクは無効となり、当社の保管する初期パスワードは消去されます。取得した内容は安全な場所に保管し、各利用者へ個別にお伝えください。`,
+    '仮想デスクトップの準備が整う前にリンクを開かれた場合は「準備中」と表示され、取得済みにはなりません。しばらくしてから再度お開きください。',
+    '初期パスワードは、初回のサインイン後に各利用者ご自身で速やかに変更してください。',
+    'リンクを紛失された場合や有効期限を過ぎた場合は、当社までご連絡ください。新しい初期パスワードとリンクを発行いたします。発行後は、以前の初期パスワードとリンクは使用できません。',
+  ];
+}
+
+function userNameTable(names: readonly string[], total: number | undefined): Table | null {
+  if (names.length === 0) return null;
+  const caption = total !== undefined && total > names.length ? `ユーザ名（全${total}件のうち先頭${names.length}件。全件は本サービス利用キットに記載）` : 'ユーザ名';
+  return { kind: 'list', caption, columns: ['ユーザ名'], rows: names.map((u) => [u]) };
+}
+
+/** Art 6-1, 7: the サービス提供開始通知書 with the start date, the first user names and the one-time kit link (no passwords). */
 const applicationAccepted: Template = (n, ctx) => {
   const d = applicationData(n.data);
   const tables: Table[] = [fields('ご契約内容', [...applicationRows(n, d), ['提供開始日', ja(d.startDate)]])];
-  if (d.userNames.length > 0) {
-    tables.push({ kind: 'list', caption: '本サービス利用キット（ユーザ名）', columns: ['ユーザ名'], rows: d.userNames.map((u) => [u]) });
-  }
+  const names = userNameTable(d.userNames, numberField(n.data, 'userNamesTotal'));
+  if (names) tables.push(names);
+  const kitUrl = stringField(n.data, 'kitUrl');
   return {
     title: 'サービス提供開始通知書',
     lead: [
@@ -274,12 +292,44 @@ const applicationAccepted: Template = (n, ctx) => {
       '本サービス契約は、本通知書の到達をもって成立いたします（約款第6条第1項）。下記の提供開始日より本サービスをご利用いただけます。',
     ],
     tables,
-    closing: [
-      '安全のため、各アカウントの初期パスワードは本メールには記載しておりません。',
-      '初期の認証情報は、当社の認証付きAPIから一度に限り取得いただけます。取得の手順は、当社の管理者よりご案内いたします。',
-    ],
+    closing: kitUrl ? kitParagraphs(kitUrl, dateField(n.data, 'kitExpiresOn')) : [],
   };
 };
+
+/** W3: an account kit issued again by the operator (new initial passwords, a new link). */
+const accountKit: Template = (n) => {
+  const url = stringField(n.data, 'kitUrl') ?? '';
+  return {
+    title: '本サービス利用キット再発行のお知らせ',
+    lead: [
+      'ご依頼により、本サービス利用キットを再発行いたしました。全アカウントの初期パスワードを新たに設定いたしましたので、以前の初期パスワードおよび以前のリンクはご利用いただけません。',
+    ],
+    tables: [fields('ご契約内容', [['契約番号', n.unitId ?? undefined], ['アカウント数', numberField(n.data, 'accounts') === undefined ? undefined : String(numberField(n.data, 'accounts'))]])],
+    closing: kitParagraphs(url, dateField(n.data, 'kitExpiresOn')),
+  };
+};
+
+/** W5: a desktop job failed permanently (to the operator; never retried by itself). */
+const desktopJobFailed: Template = (n) => ({
+  title: '仮想デスクトップ処理失敗のお知らせ',
+  lead: [
+    '次の仮想デスクトップ処理が、自動では解消できない理由により失敗しました。この処理は自動では再実行されません。',
+  ],
+  tables: [
+    fields('失敗した処理', [
+      ['処理番号', stringField(n.data, 'job')],
+      ['契約番号', n.unitId ?? undefined],
+      ['対象契約', n.lineId],
+      ['処理', stringField(n.data, 'action')],
+      ['エラーコード', stringField(n.data, 'code')],
+      ['内容', stringField(n.data, 'message')],
+      ['対象アカウント', stringField(n.data, 'userName')],
+    ]),
+  ],
+  closing: [
+    '原因を解消したうえで、管理APIの POST /desktop-jobs/{処理番号}/retry により再実行してください。失敗した処理の一覧は GET /desktop-jobs?status=failed で確認できます。',
+  ],
+});
 
 /** Art 6-2, 6-3: refusal with its reason. */
 const applicationRejected: Template = (n) => {
@@ -467,7 +517,7 @@ function asInvoice(v: unknown): Invoice | null {
   return v as unknown as Invoice;
 }
 
-const GRID_LINE_COLUMNS: GridTable['columns'] = [
+export const GRID_LINE_COLUMNS: GridTable['columns'] = [
   { label: '項番', align: 'right' },
   { label: '期間', align: 'left' },
   { label: '内容', align: 'left' },
@@ -495,7 +545,7 @@ function lineQuantity(l: InvoiceLine): string {
   return '1式';
 }
 
-function invoiceLineRow(l: InvoiceLine, i: number, rate: number): string[] {
+export function invoiceLineRow(l: InvoiceLine, i: number, rate: number): string[] {
   return [
     String(i + 1),
     dateRange(parseLocalDate(l.from) ?? undefined, parseLocalDate(l.to) ?? undefined) ?? '－',
@@ -539,6 +589,17 @@ const invoiceIssued: Template = (n) => {
         ['ご請求金額', formatYenJa(inv.total)],
         ['お支払期日', due],
       ]),
+      ...(inv.payTo
+        ? [
+            fields('お振込先', [
+              ['金融機関', `${inv.payTo.bankName}（${inv.payTo.bankCode}）`],
+              ['支店', `${inv.payTo.branchName}（${inv.payTo.branchCode}）`],
+              ['口座種別', inv.payTo.accountType],
+              ['口座番号', inv.payTo.accountNumber],
+              ['口座名義', inv.payTo.holderKana],
+            ]),
+          ]
+        : []),
       fields('発行者（適格請求書発行事業者）', [
         ['名称', inv.issuer?.name],
         ['登録番号', inv.issuer?.registrationNumber],
@@ -561,7 +622,8 @@ const invoiceIssued: Template = (n) => {
       },
     ],
     closing: [
-      `お支払期日${due ? `（${due}）` : ''}までに、当社指定の方法によりお支払いください。なお、約款第28条第3項により、振込手数料はお客様のご負担となります。`,
+      `お支払期日${due ? `（${due}）` : ''}までに、${inv.payTo ? '上記のお振込先へお振り込みください' : '当社指定の方法によりお支払いください'}。なお、約款第28条第3項により、振込手数料はお客様のご負担となります。`,
+      ...(inv.payTo?.dedicated ? ['お振込先の口座番号は貴社専用の番号です。ご請求ごとに変わることはございません。請求書のPDFを添付しております。'] : ['請求書のPDFを添付しております。']),
       ...(late
         ? []
         : [
@@ -769,6 +831,30 @@ const outageThresholdReached: Template = (n) => {
   };
 };
 
+/** To the operator: data noticeId, noticeType, noticeUnit, noticeDate, recipient, bounceSubType, diagnostic, bouncedAt. */
+const noticeBounced: Template = (n) => ({
+  title: 'お客様への通知が配信できませんでした（ハードバウンス）',
+  lead: [
+    '下記の通知は、受信側のメールサーバーから恒久的な配信エラー（ハードバウンス）が返され、お客様に届いておりません。',
+    '約款上の通知は登録されたメールアドレスへの発信をもって到達したものとみなされますが、お客様が内容を確認できていない可能性があります。',
+  ],
+  tables: [
+    fields('配信できなかった通知', [
+      ['通知番号', stringField(n.data, 'noticeId')],
+      ['通知の種類', stringField(n.data, 'noticeType')],
+      ['契約番号', stringField(n.data, 'noticeUnit')],
+      ['通知日', ja(dateField(n.data, 'noticeDate'))],
+      ['宛先', stringField(n.data, 'recipient')],
+      ['バウンスの種類', stringField(n.data, 'bounceSubType')],
+      ['受信側の応答', stringField(n.data, 'diagnostic')],
+      ['バウンス日時', instantField(n.data, 'bouncedAt')],
+    ]),
+  ],
+  closing: [
+    'お客様に連絡先をご確認いただき、登録アドレスを変更（PATCH /units/{id}/contact）したうえで、通知を再送（POST /notices/{id}/resend）してください。',
+  ],
+});
+
 /** Art 35 (O5): data outage, knownAt, endedAt, hours, days, amount, annualFee (tax-exclusive), record (the compensation id). */
 const compensationStatement: Template = (n) => {
   const id = stringField(n.data, 'outage') ?? n.refs?.outage;
@@ -835,6 +921,40 @@ const maintenanceNotice: Template = (n) => {
   };
 };
 
+/** MONEY-IN B5: to the operator — the bank cancelled a deposit; its payments were voided. */
+const depositCancelled: Template = (n) => {
+  const payments = Array.isArray(n.data['payments']) ? (n.data['payments'] as { invoiceId?: unknown; amount?: unknown }[]) : [];
+  return {
+    title: '入金取消のお知らせ',
+    lead: [
+      '銀行から入金の取消（振込入金通知の取消区分 1）を受け付けました。',
+      payments.length
+        ? 'この入金による消込を取り消し、下記のご請求は未払いに戻しました。すでにお客様へ送付した通知は取り消しておりません。必要に応じてお客様へご連絡ください。'
+        : 'この入金は消込前（未照合または預り金）であったため、入金の記録のみを取り消しました。',
+    ],
+    tables: [
+      fields('取消された入金', [
+        ['入金ID', stringField(n.data, 'deposit')],
+        ['勘定日', ja(dateField(n.data, 'valueDate'))],
+        ['照会番号', stringField(n.data, 'inquiry')],
+        ['振込依頼人名', stringField(n.data, 'remitter')],
+        ['金額', numberField(n.data, 'amount') !== undefined ? formatYenJa(numberField(n.data, 'amount')!) : undefined],
+      ]),
+      ...(payments.length
+        ? [
+            {
+              kind: 'list' as const,
+              caption: '未払いに戻したご請求',
+              columns: ['請求書番号', '取り消した金額'],
+              rows: payments.map((p) => [String(p.invoiceId ?? ''), typeof p.amount === 'number' ? formatYenJa(p.amount) : '']),
+            },
+          ]
+        : []),
+    ],
+    closing: ['翌日の日次処理から、これらのご請求には約款どおりの督促の規定が適用されます。'],
+  };
+};
+
 const TEMPLATES: Readonly<Record<NoticeType, Template>> = {
   application_accepted: applicationAccepted,
   application_rejected: applicationRejected,
@@ -854,6 +974,10 @@ const TEMPLATES: Readonly<Record<NoticeType, Template>> = {
   outage_threshold_reached: outageThresholdReached,
   compensation_statement: compensationStatement,
   maintenance_notice: maintenanceNotice,
+  notice_bounced: noticeBounced,
+  deposit_cancelled: depositCancelled,
+  account_kit: accountKit,
+  desktop_job_failed: desktopJobFailed,
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -4,10 +4,11 @@
  * active at knownAt and in scope, floor(days × annual fee / 365), days = whole 24-hour blocks, when the
  * continuous duration is at least the threshold (120 h). Pure: instants and dates are parameters.
  */
-import { addDays, jstDate, jstInstant, type Instant, type LocalDate } from './calendar.ts';
+import { addDays, jstInstant, type Instant, type LocalDate } from './calendar.ts';
 import type { Config } from './config.ts';
-import { announcedTermination } from './dunning.ts';
-import type { Line, Unit, UnitStatus } from './unit.ts';
+import { annualFee as feeOf } from './invoices.ts';
+import { announcedTermination } from './timelines.ts';
+import { inService, type Line, type Unit, type UnitStatus } from './unit.ts';
 
 export const OUTAGE_CAUSES = ['operator_fault', 'maintenance', 'disaster', 'public_interest', 'overload_emergency', 'customer_side', 'workspaces_provider'] as const;
 export type OutageCause = (typeof OUTAGE_CAUSES)[number];
@@ -111,8 +112,7 @@ export function linesAt(unit: Unit, t: Instant): Line[] {
 export function compensationFor(unit: Unit, o: Outage, config: Config): { hours: number; days: number; annualFee: number; amount: number } | null {
   if (o.endedAt === null || !inScope(unit, o.scope) || statusAt(unit, o.knownAt) !== 'active') return null;
   const { hours, days } = duration(o.knownAt, o.endedAt);
-  const price = config.plans[unit.plan]?.monthlyPrice ?? 0;
-  const annualFee = 12 * linesAt(unit, o.knownAt).reduce((s, l) => s + l.accounts, 0) * price;
+  const annualFee = feeOf(unit, linesAt(unit, o.knownAt), config);
   return { hours, days, annualFee, amount: Math.floor((days * annualFee) / 365) };
 }
 
@@ -138,9 +138,6 @@ export function reconcile(
   return { voided, added };
 }
 
-/** The JST date of an instant (notices of outages are dated by it, O3, O5). */
-export const dateOf = (t: Instant) => jstDate(t);
-
 /**
  * O3: the tick at which outage_threshold_reached is due — the first HH:00 at or after knownAt + threshold
  * while the outage is open, once, for an outage whose cause can be compensated.
@@ -154,7 +151,7 @@ export function thresholdNoticeDue(o: Outage, tick: Instant, config: Config): bo
  * scheduled end (cancellation, or an announced termination) comes before the maintenance's start date.
  */
 export function maintenanceRecipient(u: Unit, scope: OutageScope, startDay: LocalDate, today: LocalDate, config: Config): boolean {
-  if (!inScope(u, scope) || (u.status !== 'active' && u.status !== 'suspended')) return false;
+  if (!inScope(u, scope) || !inService(u)) return false;
   const ends = [u.cancellation?.end ?? null, announcedTermination(u, today, config)].filter((e): e is LocalDate => e !== null);
   return ends.every((e) => e >= startDay);
 }

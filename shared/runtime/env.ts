@@ -20,9 +20,15 @@ export const envSchemas = {
   api: z.object({
     ...common,
     ...queues,
-    /** `iam`: API Gateway already authorised the caller (AWS); `token`: bearer token (local). */
-    AUTH_MODE: z._default(z.enum(['iam', 'token']), 'iam'),
+    /** `jwt`: API Gateway's JWT authorizer verified a Cognito token (AWS); `token`: bearer token (local). */
+    AUTH_MODE: z._default(z.enum(['jwt', 'token']), 'jwt'),
     API_TOKEN: z.optional(z.string()),
+    /** MONEY-IN A1: the Object Lock bucket of the archive. */
+    ARCHIVE_BUCKET: required(),
+    /** The Japanese font bundled beside the code (MONEY-IN V2). */
+    INVOICE_FONT_PATH: z._default(z.string(), 'fonts/NotoSansJP-Regular.ttf'),
+    /** The KMS key wrapping stored initial passwords (W3). */
+    KIT_KEY_ID: required(),
   }),
   'daily-run': z.object({ ...common, ...queues, LIFECYCLE_QUEUE_URL: required() }),
   'lifecycle-worker': z.object({ ...common, ...queues }),
@@ -31,9 +37,16 @@ export const envSchemas = {
     SES_CONFIGURATION_SET: z.optional(z.string()),
     /** The cap on the mailer's concurrent instances: each paces itself at sendRatePerSecond / this. */
     MAILER_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 2),
+    ARCHIVE_BUCKET: required(),
+    INVOICE_FONT_PATH: z._default(z.string(), 'fonts/NotoSansJP-Regular.ttf'),
   }),
-  provisioner: z.object({ ...common }),
+  /** MONEY-IN: a bank file dropped in the bank-files bucket (S3 event) is imported like POST /bank-files. */
+  'bank-import': z.object({ ...common, ...queues }),
+  provisioner: z.object({ ...common, ...queues, KIT_KEY_ID: required() }),
+  reconciler: z.object({ ...common, KIT_KEY_ID: required() }),
   'outage-watch': z.object({ ...common, ...queues }),
+  /** SES delivery events → notices (and `notice_bounced` to the operator through the mail queue). */
+  'ses-events': z.object({ ...common, ...queues }),
 } as const;
 
 export type FunctionName = keyof typeof envSchemas;

@@ -6,28 +6,15 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { DomainError, type ErrorCode, type ErrorKind } from '#domain/errors.ts';
+import { DomainError, type ErrorCode } from '#domain/errors.ts';
 import { logger } from './logger.ts';
 import { requestContext } from './request-context.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsed?: { body?: unknown; query?: unknown; params?: unknown } };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-const STATUS: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthorized: 401,
-  'not-found': 404,
-  conflict: 409,
-  gone: 410,
-  rule: 422,
-  'not-implemented': 501,
-  method: 405,
-  'media-type': 415,
-  'too-large': 413,
-};
-
 /** The one status of a domain error (README "Errors"). */
-export const statusOf = (e: DomainError): number => STATUS[e.kind];
+export const statusOf = (e: DomainError): number => e.status;
 
 /** Seconds a client should wait before retrying a CONCURRENT_MODIFICATION. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -36,6 +23,7 @@ export const RETRY_AFTER_SECONDS = 1;
 function errorHeaders(e: DomainError): Record<string, string> {
   if (e.code === 'CONCURRENT_MODIFICATION') return { 'retry-after': String(RETRY_AFTER_SECONDS) };
   if (e.code === 'METHOD_NOT_ALLOWED' && Array.isArray(e.details.allow)) return { allow: (e.details.allow as string[]).join(', ') };
+  if (typeof e.details.retryAfterSeconds === 'number') return { 'retry-after': String(e.details.retryAfterSeconds) };
   return {};
 }
 
@@ -71,11 +59,17 @@ export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
     onError: async (request) => {
       const e = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
       if (e instanceof DomainError) {
-        request.response = json(STATUS[e.kind], { code: e.code, message: e.message, details: e.details }, errorHeaders(e));
+        request.response = json(e.status, { code: e.code, message: e.message, details: e.details }, errorHeaders(e));
       } else if (e?.name === 'TimeoutError') {
         // The function ran out of time (an overloaded store): say so, and when to retry. Not an input error.
         logger.warn('request timed out', { requestId: requestContext()?.requestId });
         request.response = json(503, { code: 'SERVICE_UNAVAILABLE', message: 'the request ran out of time: retry later', details: {} }, { 'retry-after': '5' });
+      } else if (e?.name === 'StoreThrottledError') {
+        // DynamoDB stayed throttled through the adapter's jittered retries: nothing was changed, try again shortly.
+        logger.warn('store throttled', { error: e });
+        request.response = json(503, { code: 'STORE_BUSY', message: 'the store is busy; nothing was changed, retry after the delay', details: {} }, { 'retry-after': '2' });
+      } else if (e?.name === 'TransactionTooLargeError') {
+        request.response = json(422, { code: 'CHANGE_TOO_LARGE', message: e.message, details: {} });
       } else if (e && (e.statusCode === 404 || e.statusCode === 405)) {
         request.response = errorResult('NOT_FOUND', 404, `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`);
       } else {
@@ -178,10 +172,11 @@ export function parseParams<P extends z.ZodType, Q extends z.ZodType>(params: P 
  * Every route requires auth. `iam`: API Gateway has verified the SigV4 signature (the authorizer
  * context is present). `token`: a bearer token, compared in constant time (local runs).
  */
-export function requireAuth(mode: 'iam' | 'token', token?: string): MiddlewareObj<HttpEvent, HttpResult> {
+export function requireAuth(mode: 'iam' | 'token', token?: string, isPublic: (ev: HttpEvent) => boolean = () => false): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     before: async (request) => {
       const ev = request.event;
+      if (isPublic(ev)) return;
       if (mode === 'iam') {
         const iam = (ev.requestContext as { authorizer?: { iam?: unknown } }).authorizer?.iam;
         if (iam) return;

@@ -11,7 +11,12 @@
  */
 import * as z from 'zod';
 import type { ErrorCode } from '#domain/errors.ts';
+import { UNIT_STATUSES } from '#domain/unit.ts';
 import {
+  AccountsQuery,
+  DesktopJobsQuery,
+  JobIdParam,
+  KitTokenParam,
   AcceptBody,
   AddLineBody,
   ApplicationBody,
@@ -24,6 +29,7 @@ import {
   IdempotencyKeyHeader,
   IdParam,
   InvoiceIdParam,
+  NoticeIdParam,
   InvoicesQuery,
   LocalDateSchema,
   MaintenanceBody,
@@ -34,14 +40,21 @@ import {
   PaymentBody,
   RejectBody,
   UnitsQuery,
+  ArchiveKeyParam,
+  ArchiveQuery,
+  DepositIdParam,
+  DepositsQuery,
+  MatchBody,
+  AuditQuerySchema,
+  ClockAdvanceBody,
 } from './schemas.ts';
 
 // ── response schemas ──────────────────────────────────────────────────────────────────────────────
 
-const UNIT_STATUSES = ['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred'] as const;
 const APPLICATION_STATUSES = ['received', 'deferred', 'accepted', 'rejected'] as const;
 
 const PersonView = z.strictObject({ name: z.string(), email: z.string() });
+const AgentView = z.strictObject({ name: z.string(), email: z.string(), nameKana: z.string().optional() });
 const CancellationView = z.strictObject({ end: LocalDateSchema, requestedOn: LocalDateSchema }).meta({ description: 'An accepted cancellation (Art 18): service ends at the end of `end`' });
 const RenewalView = z.strictObject({ from: LocalDateSchema, to: LocalDateSchema }).meta({ description: 'The next renewal term (Art 14)' });
 
@@ -57,8 +70,9 @@ export const UnitView = z
       kind: z.string(),
       name: z.string(),
       corporateNumber: z.string(),
+      nameKana: z.string().optional().meta({ description: 'MONEY-IN B3b: the registered remitter name' }),
       accountManager: PersonView,
-      agent: PersonView.nullable(),
+      agent: AgentView.nullable(),
     }),
     application: z.strictObject({
       status: z.enum(APPLICATION_STATUSES),
@@ -89,10 +103,12 @@ export const UnitView = z
         cancellation: CancellationView.nullable(),
         nextDeadline: LocalDateSchema.nullable(),
         nextRenewal: RenewalView.nullable(),
-        accountsKit: z.array(z.strictObject({ userName: z.string(), workspaceId: z.string().nullable() })),
+        /** The line's first user name (all of them: GET /units/{id}/accounts; W10). */
+        firstUserName: z.string().nullable(),
       }),
     ),
     history: z.array(z.strictObject({ date: LocalDateSchema, status: z.enum(UNIT_STATUSES) })),
+    virtualAccount: z.string().nullable().meta({ description: "the payer's virtual account (MONEY-IN B3a), assigned at acceptance" }),
   })
   .meta({ description: 'A unit (= its application): contract lines, desktops, deadlines and status history' });
 
@@ -136,7 +152,29 @@ export const InvoiceView = z
     payer: z.enum(['contractor', 'agent']),
     recipient: z.strictObject({ name: z.string(), attention: z.string(), email: z.string() }),
     issuer: z.strictObject({ name: z.string(), registrationNumber: z.string(), address: z.string() }),
-    payments: z.array(z.strictObject({ amount: Yen, paidOn: LocalDateSchema, recordedOn: LocalDateSchema })),
+    payments: z.array(
+      z.strictObject({
+        amount: Yen,
+        paidOn: LocalDateSchema,
+        recordedOn: LocalDateSchema,
+        deposit: z.string().optional().meta({ description: 'the deposit that made it (MONEY-IN B4)' }),
+        voidedOn: LocalDateSchema.optional().meta({ description: 'voided by a bank cancellation (B5): no longer counts' }),
+      }),
+    ),
+    payTo: z
+      .strictObject({
+        bankCode: z.string(),
+        bankName: z.string(),
+        branchCode: z.string(),
+        branchName: z.string(),
+        accountType: z.literal('普通'),
+        accountNumber: z.string(),
+        holderKana: z.string(),
+        dedicated: z.boolean(),
+      })
+      .optional()
+      .meta({ description: '振込先 (MONEY-IN V1): the payer\'s virtual account' }),
+    voidedOn: LocalDateSchema.optional().meta({ description: 'a late-interest invoice voided by a bank cancellation (B5)' }),
     paidOn: LocalDateSchema.nullable(),
     /** Late interest fixed at full payment (Art 31, DETAILS L1). */
     interest: Yen,
@@ -223,18 +261,240 @@ export const MaintenanceView = z.strictObject({
   noticeIds: z.array(z.string()).optional(),
 });
 
+export const NoticeView = z
+  .strictObject({
+    id: z.string(),
+    type: z.string(),
+    unitId: z.string().nullable(),
+    lineId: z.string().optional(),
+    date: LocalDateSchema,
+    role: z.enum(['account_manager', 'agent', 'operator', 'previous_account_manager']),
+    /** The address it was sent to (Art 39: the registered address at the time). */
+    to: z.string(),
+    /** Set on a resend: the notice it sends again. */
+    resendOf: z.string().optional(),
+    /** pending: waiting for the mailer; done: SES accepted it (sent). */
+    state: z.enum(['pending', 'done', 'failed']),
+    attempts: z.number().int(),
+    /** When SES accepted it (ISO instant; null while pending). */
+    sentAt: z.string().nullable(),
+    messageId: z.string().nullable(),
+    delivery: z.strictObject({
+      /** The worst SES reported: bounced/rejected > complained > delivered/soft_bounced > sent. */
+      status: z.enum(['pending', 'sent', 'delivered', 'soft_bounced', 'complained', 'bounced', 'rejected']),
+      events: z.array(
+        z.strictObject({
+          type: z.enum(['delivery', 'bounce', 'complaint', 'reject']),
+          at: z.string(),
+          bounceType: z.string().optional(),
+          bounceSubType: z.string().optional(),
+          diagnostic: z.string().optional(),
+        }),
+      ),
+    }),
+  })
+  .meta({ description: 'A notice with its delivery evidence (SES events, by X-Kokona-Notice-Id)' });
+/** One entry of the audit trail (GET /audit). */
+export const AuditEntryView = z
+  .strictObject({
+    at: JstTimestamp,
+    actor: z.strictObject({ id: z.string(), role: z.enum(['operator', 'viewer', 'agent', 'system', 'customer']) }),
+    action: z.string(),
+    unit: z.string().optional(),
+    target: z.string().optional(),
+    requestId: z.string().optional(),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  })
+  .meta({ description: 'Who did what and when: principal and role, action, unit, target, request id, before/after' });
+export const AuditPage = z.strictObject({ items: z.array(AuditEntryView), next: z.string().nullable() });
+
+export const ClockView = z.strictObject({
+  today: LocalDateSchema,
+  now: JstTimestamp,
+  /** True on a local stack with a test clock (POST /clock/advance). */
+  settable: z.boolean(),
+});
+export const ClockAdvanceView = z.strictObject({
+  today: LocalDateSchema,
+  now: JstTimestamp,
+  settable: z.boolean(),
+  from: LocalDateSchema,
+  to: LocalDateSchema,
+  /** The dates whose daily run ran. */
+  dates: z.array(LocalDateSchema),
+});
+
+/** A notice as the customer received it (GET /units/{id}/notices; the console renders it). */
+export const RenderedNoticeView = z.strictObject({
+  id: z.string(),
+  type: z.string(),
+  date: LocalDateSchema,
+  role: z.string(),
+  to: z.strictObject({ name: z.string(), email: z.string() }),
+  state: z.enum(['pending', 'done', 'failed']),
+  attempts: z.number().int(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+});
+export const NoticeList = z.strictObject({ items: z.array(RenderedNoticeView) });
+
+export const DesktopList = z.strictObject({
+  items: z.array(z.strictObject({ userName: z.string(), workspaceId: z.string().nullable(), state: z.string().nullable() })),
+});
+
+const DueKind = z.enum(['renewal', 'cancellation_deadline', 'invoice_due', 'suspension', 'termination']);
+export const DashboardView = z.strictObject({
+  today: LocalDateSchema,
+  counts: z.strictObject({ units: z.number().int(), active: z.number().int(), suspended: z.number().int(), pending: z.number().int() }),
+  run: z.strictObject({ date: LocalDateSchema.nullable(), counts: z.record(z.string(), z.number().int()) }),
+  due: z.array(z.strictObject({ date: LocalDateSchema, kind: DueKind, unit: z.string(), name: z.string(), amount: Yen.optional() })),
+  overdue: z.array(z.strictObject({ id: z.string(), unit: z.string(), name: z.string(), dueDate: LocalDateSchema, balance: Yen, days: z.number().int() })),
+  overdueTotal: Yen,
+  overdueByAge: z.array(z.strictObject({ label: z.string(), amount: Yen, count: z.number().int() })),
+  outages: z.array(z.strictObject({ id: z.string(), cause: z.string(), knownAt: JstTimestamp, hours: z.number().int(), pastThreshold: z.boolean(), nearThreshold: z.boolean() })),
+  failedJobs: z.array(z.strictObject({ id: z.string(), kind: z.string(), unit: z.string().nullable(), attempts: z.number().int() })),
+  bounced: z.array(z.strictObject({ id: z.string(), to: z.string(), at: z.string() })),
+  months: z.array(z.strictObject({ month: z.string().meta({ description: 'YYYY-MM' }), renewals: z.number().int(), deadlines: z.number().int(), billed: Yen })),
+});
+
+export const AccountKitView = z.strictObject({
+  unit: z.string(),
+  registrationCode: z.string(),
+  clientDownload: z.string(),
+  accounts: z.array(z.strictObject({ userName: z.string(), initialPassword: z.string() })),
+  note: z.string(),
+});
+export const KitReissueView = z.strictObject({ unit: z.string(), expiresOn: LocalDateSchema, mailedTo: z.string() });
+export const AccountList = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      userName: z.string(),
+      line: z.string(),
+      workspaceId: z.string().nullable(),
+      userCreated: z.boolean(),
+      passwordAwaitingKit: z.boolean(),
+      deleted: z.boolean(),
+    }),
+  ),
+  next: z.string().nullable(),
+});
+export const FailedJobList = z.strictObject({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      action: z.string(),
+      unit: z.string(),
+      line: z.string(),
+      date: LocalDateSchema,
+      failure: z.object({ code: z.string(), message: z.string(), userName: z.string().optional(), at: z.string(), retries: z.number().int() }),
+      retries: z.number().int(),
+    }),
+  ),
+  next: z.string().nullable(),
+});
+export const DriftReportView = z.object({
+  id: z.string(),
+  at: z.string(),
+  date: LocalDateSchema,
+  trigger: z.enum(['schedule', 'operator']),
+  drift: z.number().int(),
+  counts: z.record(z.string(), z.number().int()),
+  repaired: z.record(z.string(), z.number().int()),
+  items: z.array(z.record(z.string(), z.unknown())),
+  orphansSince: z.record(z.string(), z.string()),
+});
+
 /** What API Gateway answers before the function runs (403 bad signature, 429 throttled). */
 const GatewayError = z.object({ message: z.string() });
 
 // ── the route table ──────────────────────────────────────────────────────────────────────────────
 
 export type ApiErrorCode = ErrorCode | 'INTERNAL';
-type ErrorStatus = 400 | 401 | 404 | 409 | 422;
+type ErrorStatus = 400 | 401 | 404 | 409 | 410 | 422;
 /** Answers every route may give besides its own: 405 (another method), 413/415 (bodies), 409 on lost races. */
 interface ErrorCase {
   readonly code: ApiErrorCode;
   readonly when: string;
 }
+
+const BinaryBody = z.string().meta({ format: 'binary' });
+const DepositPaymentView = z.strictObject({ invoiceId: z.string(), unitId: z.string(), amount: Yen, balanceBefore: Yen.optional() });
+const DepositStatus = z.enum(['pending', 'matched', 'partial', 'unmatched', 'credit', 'cancelled']);
+export const DepositView = z
+  .strictObject({
+    id: z.string(),
+    identity: z.string(),
+    reference: z.string(),
+    bankCode: z.string(),
+    branchCode: z.string(),
+    accountNumber: z.string(),
+    valueDate: LocalDateSchema,
+    inquiry: z.string(),
+    amount: Yen,
+    remitter: z.string(),
+    remitterNormalised: z.string(),
+    remitterBank: z.string(),
+    remitterBranch: z.string(),
+    edi: z.string(),
+    file: z.string(),
+    record: z.number().int(),
+    importedOn: LocalDateSchema,
+    status: DepositStatus,
+    planned: z.array(DepositPaymentView).optional(),
+    payer: z.string().nullable(),
+    matchedBy: z.enum(['virtual_account', 'name', 'operator']).nullable(),
+    payments: z.array(DepositPaymentView),
+    credit: Yen,
+    cancelledOn: LocalDateSchema.optional(),
+    version: z.number().int(),
+  })
+  .meta({ description: 'A deposit from a bank file (MONEY-IN B2–B6)' });
+const DepositList = z.strictObject({ items: z.array(DepositView), next: z.string().nullable() });
+const ImportResultView = z.strictObject({
+  file: z.string().meta({ description: 'SHA-256 of the file' }),
+  kind: z.enum(['01', '03']),
+  records: z.number().int(),
+  counts: z.strictObject({
+    deposits: z.number().int(),
+    matched: z.number().int(),
+    partial: z.number().int(),
+    unmatched: z.number().int(),
+    credit: z.number().int(),
+    duplicates: z.number().int(),
+    cancellations: z.number().int(),
+    ignored: z.number().int(),
+  }),
+  deposits: z.array(
+    z.strictObject({
+      record: z.number().int(),
+      deposit: z.string().nullable(),
+      result: z.enum(['recorded', 'duplicate', 'cancelled', 'cancellation_unmatched']),
+      status: DepositStatus.nullable(),
+      payer: z.string().nullable(),
+      amount: Yen,
+      remitter: z.string(),
+      payments: z.array(DepositPaymentView),
+      credit: Yen,
+    }),
+  ),
+});
+const ArchivedView = z.strictObject({
+  key: z.string(),
+  invoiceId: z.string(),
+  kind: z.enum(['pdf', 'eml']),
+  contentType: z.string(),
+  date: LocalDateSchema,
+  amount: Yen,
+  counterparty: z.string(),
+  sha256: z.string(),
+  size: z.number().int(),
+  archivedAt: z.string(),
+  corrects: z.string().optional(),
+  href: z.string(),
+});
+const ArchiveList = z.strictObject({ items: z.array(ArchivedView), next: z.string().nullable() });
 
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PATCH';
@@ -242,16 +502,20 @@ export interface ApiRoute {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'meta';
+  readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'notices' | 'desktops' | 'money' | 'console' | 'meta';
+  /** The one route without operator auth (W3: the kit link's token is the credential). */
+  readonly public?: boolean;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
-  readonly response: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType; readonly location?: string };
+  /** A body that is not JSON (the bank file as the bank sent it). */
+  readonly bodyContentType?: string;
+  readonly response: { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: z.ZodType; readonly location?: string; readonly contentType?: string };
   readonly errors: Partial<Record<ErrorStatus, readonly ErrorCase[]>>;
 }
 
-const unauthorized: readonly ErrorCase[] = [{ code: 'UNAUTHORIZED', when: 'the request reached the function without IAM identity (or, locally, without the bearer token)' }];
+const unauthorized: readonly ErrorCase[] = [{ code: 'UNAUTHORIZED', when: 'no valid token: a Cognito JWT on AWS, a local user\'s bearer token on the embedded stack' }];
 const notFound: readonly ErrorCase[] = [{ code: 'NOT_FOUND', when: 'no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])' }];
 const notActive = (when: string): ErrorCase => ({ code: 'UNIT_NOT_ACTIVE', when });
 const cancellationPending = (when: string): ErrorCase => ({ code: 'UNIT_CANCELLATION_PENDING', when });
@@ -259,6 +523,7 @@ const invoiceNotFound: readonly ErrorCase[] = [
   { code: 'NOT_FOUND', when: 'the unit of the invoice id does not exist, or it has no such invoice (id: <unit>.<issueDate>.<fees|late_interest>)' },
 ];
 const refTaken: ErrorCase = { code: 'VALIDATION_FAILED', when: 'ref is already used by a unit or a line (DETAILS P5)' };
+const queryShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the query string does not match the schema (limit 1–200, an unknown status, a malformed date, from after to, min above max, a cursor this list did not return)' };
 const bodyShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the body is not JSON or does not match the schema (details.issues)' };
 const notPending: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the application is no longer pending: already accepted or rejected (DETAILS P7)' };
 
@@ -466,6 +731,88 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/invoices/{id}/pdf',
+    operationId: 'getInvoicePdf',
+    summary: 'The invoice as a PDF (適格請求書, MONEY-IN V1–V4): the archived one when it was mailed, else rendered; deterministic bytes',
+    tag: 'money',
+    params: InvoiceIdParam,
+    response: { status: 200, description: 'application/pdf (A4, Noto Sans JP embedded as a subset)', schema: BinaryBody, contentType: 'application/pdf' },
+    errors: { 401: unauthorized, 404: invoiceNotFound },
+  },
+  {
+    method: 'POST',
+    path: '/bank-files',
+    operationId: 'importBankFile',
+    summary: 'Import a 全銀 file (振込入金通知 01 or 入出金取引明細 03, CP932, with or without CRLF): checked whole (B1), deduplicated (B2), matched (B3–B5); no mail by itself (B7)',
+    tag: 'money',
+    body: BinaryBody,
+    bodyContentType: 'application/octet-stream',
+    response: { status: 200, description: 'Counts and every deposit\'s outcome (B7)', schema: ImportResultView },
+    errors: {
+      400: [
+        { code: 'BANK_FILE_INVALID', when: 'the file is refused whole: details.record (1-based) and details.reason — record length, order, trailer counts/sums, EBCDIC, a non-numeric field, a bad 和暦 date, a 勘定日 after today, an empty or too large body' },
+      ],
+      401: unauthorized,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/deposits',
+    operationId: 'listDeposits',
+    summary: 'Deposits by status (unmatched: 仮受 for the operator; credit: unapplied money, B4.5), paged',
+    tag: 'money',
+    query: DepositsQuery,
+    response: { status: 200, description: 'A page of deposits', schema: DepositList },
+    errors: { 400: [queryShape], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/deposits/{id}',
+    operationId: 'getDeposit',
+    summary: 'One deposit with its payer, payments and credit',
+    tag: 'money',
+    params: DepositIdParam,
+    response: { status: 200, description: 'The deposit', schema: DepositView },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no deposit has this id' }] },
+  },
+  {
+    method: 'POST',
+    path: '/deposits/{id}/match',
+    operationId: 'matchDeposit',
+    summary: 'Match a deposit by hand (B6): pays the listed invoices of the unit in order, each up to its balance, keeps the rest as credit, learns the remitter name; audited',
+    tag: 'money',
+    params: DepositIdParam,
+    body: MatchBody,
+    response: { status: 200, description: 'The deposit after matching', schema: DepositView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no such deposit, unit, or invoice of that unit' }],
+      422: [{ code: 'VALIDATION_FAILED', when: 'the deposit is not unmatched (send move: true to move a matched one), cancelled, or an invoice is already paid / issued after the 勘定日 / listed twice' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/archive',
+    operationId: 'searchArchive',
+    summary: 'Search the write-once archive (A2): 取引年月日 from/to, 金額 min/max, 取引先 (partial), any combination (AND), paged',
+    tag: 'money',
+    query: ArchiveQuery as unknown as z.ZodObject,
+    response: { status: 200, description: 'A page of archived documents, each with its SHA-256 and href', schema: ArchiveList },
+    errors: { 400: [queryShape], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/archive/{key}',
+    operationId: 'getArchived',
+    summary: 'Download an archived document (the PDF or the .eml exactly as mailed); header x-content-sha256',
+    tag: 'money',
+    params: ArchiveKeyParam,
+    response: { status: 200, description: 'application/pdf or message/rfc822', schema: BinaryBody, contentType: 'application/octet-stream' },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no archived document has this key' }] },
+  },
+  {
     method: 'POST',
     path: '/outages',
     operationId: 'recordOutage',
@@ -551,6 +898,177 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'GET',
+    path: '/notices/{id}',
+    operationId: 'getNotice',
+    summary: 'A notice: to whom and when it was sent, and what SES reported since (delivery, bounce, complaint, reject)',
+    tag: 'notices',
+    params: NoticeIdParam,
+    response: { status: 200, description: 'The notice with its delivery evidence', schema: NoticeView },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no notice has this id (ids are percent-encoded: `#` is `%23`), or it is past its retention' }] },
+  },
+  {
+    method: 'POST',
+    path: '/notices/{id}/resend',
+    operationId: 'resendNotice',
+    summary: 'Send a notice again to the address registered for its role now (e.g. after a hard bounce and a contact change); idempotent per address',
+    tag: 'notices',
+    params: NoticeIdParam,
+    response: { status: 201, description: 'The resend (a notice of its own, `resendOf` = the original)', schema: NoticeView },
+    errors: {
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no notice has this id, or its unit is gone' }],
+      422: [
+        { code: 'VALIDATION_FAILED', when: 'the notice is not sent yet, or the address registered now is the one that hard-bounced it (details.reason = address_bounced)' },
+      ],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/units/{id}/notices',
+    operationId: 'listUnitNotices',
+    summary: 'Every notice of a unit, rendered as the customer received it (subject, text, HTML), newest first',
+    tag: 'units',
+    params: IdParam,
+    response: { status: 200, description: 'The notices', schema: NoticeList },
+    errors: { 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'GET',
+    path: '/units/{id}/desktops',
+    operationId: 'listUnitDesktops',
+    summary: 'The live state of a unit\'s desktops, asked of WorkSpaces now',
+    tag: 'units',
+    params: IdParam,
+    response: { status: 200, description: 'One entry per account', schema: DesktopList },
+    errors: { 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'GET',
+    path: '/audit',
+    operationId: 'listAudit',
+    summary: 'The audit trail, newest first: every change by the API, the console, the daily run and the workers (never editable)',
+    tag: 'console',
+    query: AuditQuerySchema,
+    response: { status: 200, description: 'A page of entries; `next` is the cursor of the next page (null at the end)', schema: AuditPage },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'an unknown parameter, a limit outside 1–200, an instant without offset, or a cursor of another list' }], 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/clock',
+    operationId: 'getClock',
+    summary: 'The business date (X4) and whether this stack has a test clock',
+    tag: 'console',
+    response: { status: 200, description: 'The business clock', schema: ClockView },
+    errors: { 401: unauthorized },
+  },
+  {
+    method: 'POST',
+    path: '/clock/advance',
+    operationId: 'advanceClock',
+    summary: 'Local stacks only: move the business date forward; the daily run of every date in between runs (a test clock)',
+    tag: 'console',
+    body: ClockAdvanceBody,
+    response: { status: 200, description: 'The new business date and the dates that ran', schema: ClockAdvanceView },
+    errors: {
+      400: [bodyShape],
+      401: unauthorized,
+      409: [{ code: 'CLOCK_NOT_SETTABLE', when: 'the stack follows the real date (AWS)' }],
+      422: [{ code: 'VALIDATION_FAILED', when: '`to` is not after today, or more than two years ahead' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/dashboard',
+    operationId: 'getDashboard',
+    summary: 'The 今日 page: what is due in 7 days, overdue invoices by age, open outages near the threshold, failed jobs, the next 12 months',
+    tag: 'console',
+    response: { status: 200, description: 'The dashboard of the business date', schema: DashboardView },
+    errors: { 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/kit/{token}',
+    operationId: 'fetchAccountKit',
+    summary: 'The account kit, once (W3): user names, initial passwords, registration code. No operator auth: the link token is the credential; rate-limited per address',
+    tag: 'desktops',
+    public: true,
+    params: KitTokenParam,
+    response: { status: 200, description: 'The kit; the stored passwords are wiped', schema: AccountKitView },
+    errors: {
+      409: [{ code: 'KIT_NOT_READY', when: 'the desktops are still being prepared (Retry-After; the link stays valid)' }],
+      410: [{ code: 'GONE', when: 'the link was fetched already, expired, was replaced by a reissue, or never existed' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/units/{id}/kit',
+    operationId: 'reissueAccountKit',
+    summary: 'Reissue the account kit (W3): new initial passwords, a new link mailed to the account manager; the old link stops working. Audited',
+    tag: 'desktops',
+    params: IdParam,
+    response: { status: 202, description: 'The new link was mailed; new passwords are being set (a desktop job)', schema: KitReissueView },
+    errors: {
+      401: unauthorized,
+      404: notFound,
+      409: [notActive('the unit has no account in service (not a plan with desktops, not started, or ended)')],
+      422: [{ code: 'VALIDATION_FAILED', when: 'the kit was reissued today already' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/units/{id}/accounts',
+    operationId: 'listAccounts',
+    summary: 'The accounts of a unit (W10): user names, desktop ids, whether the kit still holds a password; paged',
+    tag: 'desktops',
+    params: IdParam,
+    query: AccountsQuery,
+    response: { status: 200, description: 'One page of accounts', schema: AccountList },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'limit is not 1–200' }], 401: unauthorized, 404: notFound },
+  },
+  {
+    method: 'GET',
+    path: '/desktop-jobs',
+    operationId: 'listFailedDesktopJobs',
+    summary: 'Desktop jobs that failed for good (W5), with the AWS error code; never retried by themselves',
+    tag: 'desktops',
+    query: DesktopJobsQuery,
+    response: { status: 200, description: 'One page of failed jobs', schema: FailedJobList },
+    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'status is not `failed`, or limit is not 1–200' }], 401: unauthorized },
+  },
+  {
+    method: 'POST',
+    path: '/desktop-jobs/{id}/retry',
+    operationId: 'retryDesktopJob',
+    summary: 'Run a failed desktop job again once its cause is fixed (W5). Audited',
+    tag: 'desktops',
+    params: JobIdParam,
+    response: { status: 202, description: 'The job is pending again', schema: z.strictObject({ id: z.string(), state: z.literal('pending') }) },
+    errors: {
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no desktop job has this id (D#<unit>#<line>#<action>#<date>, URL-encoded)' }],
+      409: [{ code: 'JOB_NOT_FAILED', when: 'the job is pending or done, not failed' }],
+    },
+  },
+  {
+    method: 'POST',
+    path: '/desktops/reconcile',
+    operationId: 'reconcileDesktops',
+    summary: 'Compare desired and actual desktops now and repair what is ours (W9); foreign desktops are only reported',
+    tag: 'desktops',
+    response: { status: 200, description: 'The report of this run', schema: DriftReportView },
+    errors: { 401: unauthorized },
+  },
+  {
+    method: 'GET',
+    path: '/desktops/drift',
+    operationId: 'getDesktopDrift',
+    summary: 'The reconciler\'s latest report (W9)',
+    tag: 'desktops',
+    response: { status: 200, description: 'The latest report', schema: DriftReportView },
+    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'the reconciler has not run yet' }] },
+  },
+  {
+    method: 'GET',
     path: '/openapi.json',
     operationId: 'getOpenApi',
     summary: 'This document',
@@ -569,6 +1087,7 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
   401: 'Missing or invalid credentials',
   404: 'Not found',
   409: 'Refused by the state of the system',
+  410: 'No longer available',
   422: 'Refused by a rule',
 };
 
@@ -605,6 +1124,9 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'UnitList', schema: UnitList, io: 'output' },
   { name: 'PaymentBody', schema: PaymentBody, io: 'input' },
   { name: 'Invoice', schema: InvoiceView, io: 'output' },
+  { name: 'AuditEntry', schema: AuditEntryView, io: 'output' },
+  { name: 'RenderedNotice', schema: RenderedNoticeView, io: 'output' },
+  { name: 'Dashboard', schema: DashboardView, io: 'output' },
   { name: 'InvoiceSummary', schema: InvoiceSummaryView, io: 'output' },
   { name: 'InvoiceList', schema: InvoiceList, io: 'output' },
   { name: 'Balance', schema: BalanceView, io: 'output' },
@@ -615,6 +1137,9 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'OutageList', schema: OutageList, io: 'output' },
   { name: 'Compensation', schema: CompensationView, io: 'output' },
   { name: 'Maintenance', schema: MaintenanceView, io: 'output' },
+  { name: 'Notice', schema: NoticeView, io: 'output' },
+  { name: 'MatchBody', schema: MatchBody, io: 'input' },
+  { name: 'Deposit', schema: DepositView, io: 'output' },
   { name: 'Error', schema: ErrorBody, io: 'output' },
   { name: 'GatewayError', schema: GatewayError, io: 'output' },
 ];
@@ -674,11 +1199,11 @@ function operation(route: ApiRoute): Json {
     [route.response.status]: {
       description: route.response.description,
       ...(route.response.location ? { headers: { Location: { description: `The new resource: ${route.response.location}`, schema: { type: 'string' } } } } : {}),
-      content: { 'application/json': { schema: schemaOrRef(route.response.schema, 'output') } },
+      content: { [route.response.contentType ?? 'application/json']: { schema: schemaOrRef(route.response.schema, 'output') } },
     },
   };
   const contended = route.method !== 'GET' && route.operationId !== 'submitApplication' && route.operationId !== 'announceMaintenance';
-  for (const status of [400, 401, 404, 409, 422] as const) {
+  for (const status of [400, 401, 404, 409, 410, 422] as const) {
     const cases = [...(route.errors[status] ?? []), ...(status === 409 && contended ? [lostRace] : [])];
     if (cases.length) responses[status] = errorResponse(status, cases);
   }
@@ -697,8 +1222,9 @@ function operation(route: ApiRoute): Json {
     summary: route.summary,
     tags: [route.tag],
     ...(params.length ? { parameters: params } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOrRef(route.body, 'input') } } } } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { [route.bodyContentType ?? 'application/json']: { schema: schemaOrRef(route.body, 'input') } } } } : {}),
     responses,
+    ...(route.public ? { security: [] } : {}),
   };
 }
 
@@ -714,8 +1240,9 @@ export function buildOpenApi(): Json {
       title: 'ココナワーク back office API',
       version: '1.0.0',
       description:
-        'Applications, units and their notices under the terms of service. On AWS every route requires a SigV4 signature ' +
-        '(service `execute-api`); the embedded stack (`npm start`) takes a bearer token instead. ' +
+        'Applications, units and their notices under the terms of service. On AWS every route requires a Cognito JWT ' +
+        '(API Gateway JWT authorizer; people in the groups operator / viewer / agent, machine callers by client credentials ' +
+        'with a scope kokona/<role>); the embedded stack (`npm start`) takes a local user\'s bearer token instead. ' +
         'Errors are `{ code, message, details }` with the status of DETAILS X3; an unknown route answers 404 `NOT_FOUND`, a known path ' +
         'with another method 405 `METHOD_NOT_ALLOWED` (with Allow). Every answer carries `x-request-id` (a well-formed client ' +
         '`x-request-id` is echoed). Lists page with `limit` (1–200, default 50) and the opaque `next` of the previous page.',
@@ -728,19 +1255,26 @@ export function buildOpenApi(): Json {
       },
       { url: 'http://127.0.0.1:{port}', description: 'Embedded stack (npm start)', variables: { port: { default: '3000' } } },
     ],
-    security: [{ sigv4: [] }, { bearer: [] }],
+    security: [{ cognito: [] }, { bearer: [] }],
     tags: [
       { name: 'applications', description: 'Art 5–7, 11, 12 (DETAILS P)' },
       { name: 'units', description: 'Units, additional lines, cancellations, contacts, desktops, history (Art 12–18; DETAILS T, C, H, M)' },
       { name: 'invoices', description: 'Invoices, payments and balances (Art 27–31; DETAILS I, L)' },
       { name: 'outages', description: 'Outages, compensation and maintenance (Art 33–35; DETAILS O, M)' },
+      { name: 'notices', description: 'Notices and their delivery evidence (SES events)' },
+      { name: 'console', description: 'The operator console: audit trail, business clock, dashboard' },
+      { name: 'desktops', description: 'Account kits, desktop jobs and the reconciler (Art 45; docs/DESKTOPS.md W1–W10)' },
+      { name: 'money', description: 'Bank files, deposits and their matching, the invoice PDF, the write-once archive (docs/MONEY-IN.md B, V, A)' },
       { name: 'meta', description: 'About the API' },
     ],
     paths,
     components: {
       schemas: Object.fromEntries(COMPONENTS.map((c) => [c.name, jsonSchema(c.schema, c.io)])),
       responses: {
-        Forbidden: gatewayResponse('API Gateway: the request is not signed with SigV4, or the caller may not invoke this route (execute-api:Invoke)'),
+        Forbidden: {
+          description: '`FORBIDDEN`: the caller\'s role may not do this (viewer: no changes; agent: no decisions, payments, outages or audit) — see docs/ROLES.md',
+          content: { 'application/json': { schema: ref('Error') } },
+        },
         TooManyRequests: gatewayResponse('API Gateway: the stage throttle was exceeded'),
         InternalError: errorResponse500,
         MethodNotAllowed: fixedError('The path exists but not with this method (HEAD, DELETE, PUT, OPTIONS, …): `METHOD_NOT_ALLOWED`; the Allow header lists the methods', 'METHOD_NOT_ALLOWED', {
@@ -750,14 +1284,8 @@ export function buildOpenApi(): Json {
         UnsupportedMediaType: fixedError('The body is not application/json, or its charset is not UTF-8: `UNSUPPORTED_MEDIA_TYPE` (invalid UTF-8 bytes are 400 `VALIDATION_FAILED`)', 'UNSUPPORTED_MEDIA_TYPE'),
       },
       securitySchemes: {
-        sigv4: {
-          type: 'apiKey',
-          name: 'Authorization',
-          in: 'header',
-          description: 'AWS Signature Version 4 (service execute-api), checked by the API Gateway IAM authorizer',
-          'x-amazon-apigateway-authtype': 'awsSigv4',
-        },
-        bearer: { type: 'http', scheme: 'bearer', description: 'Embedded stack only: the token in .local/api-token' },
+        cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access or ID token, checked by the API Gateway JWT authorizer' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'Embedded stack only: a local user\'s token (.local/users.json, or .local/api-token for the operator)' },
       },
     },
   };

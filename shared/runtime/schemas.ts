@@ -2,6 +2,8 @@
 import * as z from 'zod';
 import { jstDate, parseInstant, parseLocalDate, requestDateRange, withinRequestRange, type LocalDate } from '#domain/calendar.ts';
 import { requestContext } from './request-context.ts';
+import { UNIT_STATUSES } from '#domain/unit.ts';
+import { isKanaName } from '#domain/kana.ts';
 
 export const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'ref: 1–64 of [A-Za-z0-9_-]');
 
@@ -10,7 +12,7 @@ function inRange(d: LocalDate, ctx: z.core.$RefinementCtx<string>, what: string)
   const today = requestContext()?.today;
   if (!today || withinRequestRange(d, today)) return;
   const { from, to } = requestDateRange(today);
-  ctx.addIssue({ code: 'custom', message: `${what} must lie between ${from} and ${to} (10 years before to 2 years after the business date ${today})` });
+  ctx.addIssue({ code: 'custom', message: `${what} must lie between ${from} and ${to} (10 years either side of the business date ${today})` });
 }
 
 export const LocalDateSchema = z
@@ -98,6 +100,13 @@ export const PageQuery = {
 
 const Email = z.email().max(254);
 const Person = z.strictObject({ name: NameText, email: Email });
+/** MONEY-IN B3b: a name in katakana, half- or full-width (the bank's spelling of the payer's name). */
+export const NameKana = z
+  .string()
+  .max(48)
+  .refine(isKanaName, 'katakana (half- or full-width), as the bank writes the remitter name')
+  .meta({ example: 'ｶ)ｻﾝﾌﾟﾙｼﾖｳｼﾞ' });
+const Agent = z.strictObject({ name: NameText, email: Email, nameKana: NameKana.optional() });
 
 export const ApplicationBody = z.strictObject({
   ref: Ref.optional(),
@@ -108,8 +117,9 @@ export const ApplicationBody = z.strictObject({
     name: NameText,
     /** Missing or malformed numbers are a rule refusal (INVALID_CORPORATE_NUMBER, DETAILS P3), not a shape error. */
     corporateNumber: z.string().max(64).optional(),
+    nameKana: NameKana.optional(),
     accountManager: Person,
-    agent: Person.nullable().default(null),
+    agent: Agent.nullable().default(null),
   }),
 });
 export type ApplicationBody = z.infer<typeof ApplicationBody>;
@@ -133,8 +143,10 @@ export const CancellationBody = z.strictObject({
 });
 export const ContactBody = z.strictObject({ name: NameText, email: Email });
 export const UnitsQuery = z.strictObject({
-  status: z.enum(['pending', 'active', 'suspended', 'cancelled', 'terminated', 'rejected', 'deferred']).optional(),
+  status: z.enum(UNIT_STATUSES).optional(),
   deadlineBefore: LocalDateSchema.optional(),
+  /** Search: part of the contractor's name, the unit ref, or the corporate number. */
+  q: z.string().trim().min(1).max(100).optional(),
   ...PageQuery,
 });
 
@@ -198,4 +210,77 @@ export const MaintenanceBody = z.strictObject({
 /** The local operator hook `POST /_local/daily` (npm run daily). */
 export const DailyRunBody = z.strictObject({ date: z.string().max(10).optional() });
 
+/**
+ * A notice id (`N#<unit>#<type>#<date>#<role>[#…]`, resends `…#R<hash>`), percent-encoded in the path
+ * (`#` is `%23`); decoded here whether or not the gateway decoded it.
+ */
+export const NoticeIdParam = z.strictObject({
+  id: z
+    .string()
+    .min(3)
+    .max(400)
+    .transform((s, ctx) => {
+      try {
+        return s.includes('%') ? decodeURIComponent(s) : s;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a percent-encoded notice id' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.string().regex(/^N#[\x21-\x7e]{1,396}$/, 'a notice id N#<unit>#<type>#<date>#<role>…')),
+});
 
+// ── money in (MONEY-IN) ──────────────────────────────────────────────────────────────────────────
+export const DepositStatusSchema = z.enum(['matched', 'partial', 'unmatched', 'credit', 'cancelled', 'pending']);
+export const DepositsQuery = z.strictObject({ status: DepositStatusSchema.optional(), ...PageQuery });
+export const DepositIdParam = z.strictObject({ id: z.string().regex(/^D\d{8}-\d{6,8}-[0-9a-f]{10}$/, 'a deposit id') });
+export const MatchBody = z.strictObject({
+  unit: Ref,
+  invoices: z.array(InvoiceIdParam.shape.id).min(1).max(50),
+  move: z.boolean().optional(),
+});
+export const ArchiveQuery = z
+  .strictObject({
+    from: LocalDateSchema.optional(),
+    to: LocalDateSchema.optional(),
+    min: z.coerce.number().int().min(0).optional(),
+    max: z.coerce.number().int().min(0).optional(),
+    counterparty: NameText.optional(),
+    ...PageQuery,
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, 'from must not be after to')
+  .refine((q) => q.min === undefined || q.max === undefined || q.min <= q.max, 'min must not exceed max');
+export const ArchiveKeyParam = z.strictObject({ key: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.\d{4}-\d{2}-\d{2}\.(fees|late_interest)\.(pdf|eml)$/, 'an archive key <invoice id>.pdf|eml') });
+const InstantParam = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant with offset')
+  .meta({ example: '2025-03-01T00:00:00+09:00' });
+export const AuditQuerySchema = z.strictObject({
+  unit: Ref.optional(),
+  actor: z.string().min(1).max(200).optional(),
+  from: InstantParam.optional(),
+  to: InstantParam.optional(),
+  ...PageQuery,
+});
+export const ClockAdvanceBody = z.strictObject({ to: LocalDateSchema });
+/** W3: the kit token of the link (256 bits, base64url). Anything else is 410 like an unknown token. */
+export const KitTokenParam = z.strictObject({ token: z.string().max(200) });
+/** W5: a desktop job id (`D#<unit>#<line>#<action>#<date>`, URL-encoded in the path). */
+const decoded = (v: unknown) => {
+  if (typeof v !== 'string') return v;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+};
+export const JobIdParam = z.strictObject({ id: z.preprocess(decoded, z.string().regex(/^D#[A-Za-z0-9_-]{1,64}#[A-Za-z0-9_-]{1,64}#(create|suspend|resume|delete|kit)#\d{4}-\d{2}-\d{2}$/, 'D#<unit>#<line>#<action>#<date>')) });
+export const DesktopJobsQuery = z.strictObject({
+  status: z.literal('failed'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  next: z.string().max(2000).optional(),
+});
+export const AccountsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  next: z.string().max(100).optional(),
+});

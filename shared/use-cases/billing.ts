@@ -13,6 +13,7 @@ import { invoiceStatus } from '#domain/dunning.ts';
 import * as payments from '#domain/payments.ts';
 import type { Unit } from '#domain/unit.ts';
 import { changeUnit } from './commit.ts';
+import { authorize, authorizeUnit, soldBy, type Principal } from './authz.ts';
 import { IdempotencyKeyTakenError, type CoreDeps, type InvoiceStatus, type InvoiceSummary } from './ports.ts';
 
 /** `<unit>.<issueDate>.<kind>` → the unit id. */
@@ -24,9 +25,11 @@ export function invoiceView(inv: Invoice, today: LocalDate) {
 export type InvoiceView = ReturnType<typeof invoiceView>;
 
 /** L6: the unit first (before any check of the body). */
-export async function unitOfInvoiceOrThrow(deps: Pick<CoreDeps, 'units'>, invoiceId: string): Promise<Unit> {
+export async function unitOfInvoiceOrThrow(deps: Pick<CoreDeps, 'units'>, who: Principal, invoiceId: string): Promise<Unit> {
+  authorize(who, 'invoices.read');
   const unit = await deps.units.get(unitOfInvoice(invoiceId));
   if (!unit) throw notFound('unit', unitOfInvoice(invoiceId));
+  authorizeUnit(who, 'invoices.read', unit);
   return unit;
 }
 
@@ -36,7 +39,8 @@ export interface PaymentRequest {
   readonly paidOn?: string;
 }
 
-export async function recordPayment(deps: CoreDeps, invoiceId: string, req: PaymentRequest, idempotencyKey?: string): Promise<InvoiceView> {
+export async function recordPayment(deps: CoreDeps, who: Principal, invoiceId: string, req: PaymentRequest, idempotencyKey?: string): Promise<InvoiceView> {
+  authorize(who, 'payments.record');
   const today = deps.clock.today();
   // The request as sent (a missing paidOn stays missing): a retry on a later day is the same request.
   const requestHash = createHash('sha256').update(JSON.stringify({ invoiceId, amount: req.amount, paidOn: req.paidOn ?? null })).digest('hex');
@@ -65,7 +69,10 @@ export async function recordPayment(deps: CoreDeps, invoiceId: string, req: Paym
         result = invoiceView(r.invoice, today);
         return { unit: r.unit, outbox: r.outbox, wakeUps: [] };
       },
-      { idempotency: idempotencyKey ? () => ({ key: idempotencyKey, requestHash, result }) : undefined },
+      {
+        idempotency: idempotencyKey ? () => ({ key: idempotencyKey, requestHash, result }) : undefined,
+        audit: { actor: who, action: 'payment.record', target: invoiceId },
+      },
     );
   } catch (e) {
     if (e instanceof IdempotencyKeyTakenError) return (await replay())!; // a concurrent retry won
@@ -74,9 +81,9 @@ export async function recordPayment(deps: CoreDeps, invoiceId: string, req: Paym
   return result!;
 }
 
-export async function getInvoice(deps: Pick<CoreDeps, 'units' | 'clock'>, invoiceId: string): Promise<InvoiceView> {
-  const unit = await unitOfInvoiceOrThrow(deps, invoiceId);
-  const inv = (unit.invoices ?? []).find((i) => i.id === invoiceId);
+export async function getInvoice(deps: Pick<CoreDeps, 'units' | 'clock'>, who: Principal, invoiceId: string): Promise<InvoiceView> {
+  const unit = await unitOfInvoiceOrThrow(deps, who, invoiceId);
+  const inv = unit.invoices.find((i) => i.id === invoiceId);
   if (!inv) throw notFound('invoice', invoiceId);
   return invoiceView(inv, deps.clock.today());
 }
@@ -84,28 +91,40 @@ export async function getInvoice(deps: Pick<CoreDeps, 'units' | 'clock'>, invoic
 /** With a unit: its invoices of that status; without: the index (open, overdue or paid), by due date. */
 export async function listInvoices(
   deps: Pick<CoreDeps, 'units' | 'clock'>,
+  who: Principal,
   filter: { status?: InvoiceStatus; unit?: string },
 ): Promise<(InvoiceSummary & { status: InvoiceStatus })[]> {
+  const access = authorize(who, 'invoices.read');
   const today = deps.clock.today();
   if (filter.unit) {
     const unit = await deps.units.get(filter.unit);
     if (!unit) throw notFound('unit', filter.unit);
-    return (unit.invoices ?? [])
+    authorizeUnit(who, 'invoices.read', unit);
+    return unit.invoices
       .map((inv) => ({ id: inv.id, unitId: inv.unitId, issueDate: inv.issueDate, kind: inv.kind, dueDate: inv.dueDate, total: inv.total, balance: balance(inv), paidOn: inv.paidOn, status: invoiceStatus(inv, today) }))
       .filter((i) => !filter.status || i.status === filter.status);
   }
   const statuses: InvoiceStatus[] = filter.status ? [filter.status] : ['overdue', 'open', 'paid'];
   const out: (InvoiceSummary & { status: InvoiceStatus })[] = [];
   for (const status of statuses) for (const s of await deps.units.listInvoices({ status, today })) out.push({ ...s, status });
-  return out;
+  if (access === 'all') return out;
+  // An agent: only the invoices of the units it sold (each unit read once).
+  const mine = new Map<string, boolean>();
+  for (const id of new Set(out.map((i) => i.unitId))) {
+    const u = await deps.units.get(id);
+    mine.set(id, !!u && soldBy(who, u));
+  }
+  return out.filter((i) => mine.get(i.unitId));
 }
 
 /** What a unit owes: outstanding and overdue totals, and each unpaid invoice. */
-export async function unitBalance(deps: Pick<CoreDeps, 'units' | 'clock'>, unitId: string) {
+export async function unitBalance(deps: Pick<CoreDeps, 'units' | 'clock'>, who: Principal, unitId: string) {
+  authorize(who, 'invoices.read');
   const today = deps.clock.today();
   const unit = await deps.units.get(unitId);
   if (!unit) throw notFound('unit', unitId);
-  const unpaid = (unit.invoices ?? []).filter((i) => balance(i) > 0);
+  authorizeUnit(who, 'invoices.read', unit);
+  const unpaid = unit.invoices.filter((i) => balance(i) > 0);
   return {
     unit: unit.id,
     asOf: today,

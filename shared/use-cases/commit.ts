@@ -1,16 +1,13 @@
-import { addDays, jstDate, jstInstant, type LocalDate } from '#domain/calendar.ts';
+import { addDays, formatJst, jstDate, jstInstant, type LocalDate } from '#domain/calendar.ts';
 import { notFound } from '#domain/errors.ts';
-import type { OutboxItem } from '#domain/effects.ts';
+import type { OutboxItem, Transition } from '#domain/effects.ts';
 import { advanceUnit, nextWakeUp, stampTransitions } from '#domain/lifecycle.ts';
 import type { Unit } from '#domain/unit.ts';
 import { retryOnConflict } from './contention.ts';
-import type { CoreDeps, IdempotencyRecord } from './ports.ts';
+import type { AuditLog, CoreDeps, IdempotencyRecord } from './ports.ts';
+import type { Principal } from './authz.ts';
 
-export interface Transition {
-  readonly unit: Unit;
-  readonly outbox: readonly OutboxItem[];
-  readonly wakeUps: readonly LocalDate[];
-}
+export type { Transition };
 
 /**
  * The last date whose daily run is due by now: today from 00:05 JST, else yesterday (DETAILS S5:
@@ -32,7 +29,7 @@ export function businessDayDone(deps: Pick<CoreDeps, 'clock'>): LocalDate {
  * so the domain always sees the current state. Returns the saved unit.
  */
 export async function changeUnit(
-  deps: Pick<CoreDeps, 'units' | 'publisher' | 'config' | 'clock'>,
+  deps: Pick<CoreDeps, 'units' | 'publisher' | 'config' | 'clock' | 'telemetry' | 'audit'>,
   id: string,
   decide: (unit: Unit) => Transition | Promise<Transition>,
   opts: {
@@ -41,6 +38,8 @@ export async function changeUnit(
     advance?: boolean;
     /** Builds the idempotency record from the saved unit (written in the same transaction). */
     idempotency?: (unit: Unit) => IdempotencyRecord;
+    /** Who acts and what it is called in the audit trail (default: the system catching the unit up). */
+    audit?: { readonly actor: Principal; readonly action: string; readonly target?: string };
   } = {},
 ): Promise<Unit> {
   return retryOnConflict(`unit ${id}`, async () => {
@@ -53,8 +52,8 @@ export async function changeUnit(
     // Nothing changed: its wake-up was written with the state it has (every save writes the next one).
     if (t.unit === loaded && outbox.length === 0) return loaded;
     const wakeUps = [...new Set([...t.wakeUps, ...nextWakeUp(t.unit, deps.config)])];
-    const before = new Set(loaded.invoices ?? []);
-    const invoices = (t.unit.invoices ?? []).filter((i) => !before.has(i));
+    const before = new Set(loaded.invoices);
+    const invoices = t.unit.invoices.filter((i) => !before.has(i));
     const saved = await deps.units.save(t.unit, {
       outbox,
       wakeUps,
@@ -62,8 +61,17 @@ export async function changeUnit(
       invoices,
       idempotency: opts.idempotency?.({ ...t.unit, version: t.unit.version + 1 }),
     });
-    // After the commit: a lost publish is recovered by the relay sweep of pending outbox items.
+    const issued = invoices.filter((i) => !(loaded.invoices ?? []).some((x) => x.id === i.id));
+    if (issued.length > 0) {
+      deps.telemetry?.count('InvoicesIssued', issued.length);
+      deps.telemetry?.count(
+        'YenBilled',
+        issued.reduce((s, i) => s + i.total, 0),
+      );
+    }
+    // After the commit: a lost publish (logged by the publisher) is recovered by the relay sweep of pending outbox items.
     await deps.publisher.publish(outbox).catch(() => undefined);
+    await auditChange(deps, loaded, saved, opts.audit);
     return saved;
   });
 }
@@ -72,4 +80,60 @@ export async function changeUnit(
 function dedupe(items: readonly OutboxItem[]): OutboxItem[] {
   const seen = new Set<string>();
   return items.filter((i) => !seen.has(i.id) && seen.add(i.id));
+}
+
+/** The parts of a unit an auditor compares (not the whole aggregate: invoices as id → balance). */
+export function unitSummary(u: Unit): Record<string, unknown> {
+  return {
+    status: u.status,
+    application: u.application,
+    accounts: u.accounts,
+    accountManager: u.contractor.accountManager,
+    cancellation: u.cancellation ?? null,
+    lines: u.lines.map((l) => ({
+      id: l.id,
+      accounts: l.accounts,
+      started: l.started,
+      termEnd: l.termEnd,
+      endedOn: l.endedOn,
+      cancellation: l.cancellation ?? null,
+    })),
+    invoices: Object.fromEntries(
+      (u.invoices ?? []).map((i) => [i.id, { total: i.total, paid: i.payments.reduce((s, p) => s + p.amount, 0), paidOn: i.paidOn }]),
+    ),
+    desktops: Object.keys(u.desktops ?? {}).length,
+  };
+}
+
+/** Only the keys that changed, before and after. */
+export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[k]) === JSON.stringify(after[k])) continue;
+    b[k] = before[k];
+    a[k] = after[k];
+  }
+  return { before: b, after: a };
+}
+
+async function auditChange(
+  deps: { readonly audit?: AuditLog; readonly clock: CoreDeps['clock'] },
+  before: Unit,
+  after: Unit,
+  who: { readonly actor: Principal; readonly action: string; readonly target?: string } | undefined,
+): Promise<void> {
+  if (!deps.audit) return;
+  const actor = who?.actor ?? { id: 'system:catch-up', role: 'system' as const };
+  const diff = changedKeys(unitSummary(before), unitSummary(after));
+  await deps.audit.record({
+    at: formatJst(deps.clock.now()),
+    actor: { id: actor.id, role: actor.role },
+    action: who?.action ?? 'unit.advance',
+    unit: after.id,
+    ...(who?.target ? { target: who.target } : {}),
+    ...(actor.requestId ? { requestId: actor.requestId } : {}),
+    before: diff.before,
+    after: diff.after,
+  });
 }

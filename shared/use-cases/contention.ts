@@ -18,7 +18,7 @@ import { ConcurrentModificationError } from './ports.ts';
 const deadlines = new AsyncLocalStorage<number>();
 export const withDeadline = <T>(deadlineMs: number, f: () => T): T => deadlines.run(deadlineMs, f);
 
-export const CONTENTION = { maxAttempts: 40, baseMs: 5, capMs: 2000, budgetMs: 25_000 } as const;
+export const CONTENTION = { maxAttempts: 40, baseMs: 5, capMs: 2000, budgetMs: 10_000 } as const;
 
 /** Attempts per write, for measurement (tests, bench): how many tries each successful or failed write took. */
 export const contentionStats = {

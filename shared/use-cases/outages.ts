@@ -25,8 +25,9 @@ import {
   type OutageScope,
 } from '#domain/outages.ts';
 import type { Unit } from '#domain/unit.ts';
+import { authorize, system, type Principal } from './authz.ts';
 import { retryOnConflict } from './contention.ts';
-import { ConcurrentModificationError, type Clock, type IdGenerator, type OutageRepository, type OutboxPublisher, type OutboxRepository, type UnitRepository } from './ports.ts';
+import { ConcurrentModificationError, type AuditLog, type Clock, type IdGenerator, type OutageRepository, type OutboxPublisher, type OutboxRepository, type Telemetry, type UnitRepository } from './ports.ts';
 
 export interface OutageDeps {
   readonly config: Config;
@@ -36,6 +37,22 @@ export interface OutageDeps {
   readonly outages: OutageRepository;
   readonly outbox: OutboxRepository;
   readonly publisher: OutboxPublisher;
+  readonly telemetry?: Telemetry;
+  readonly audit?: AuditLog;
+}
+
+/** One audit entry of an outage change (who, what, when, before/after). */
+async function auditOutage(deps: Pick<OutageDeps, 'audit' | 'clock'>, who: Principal, action: string, target: string, before: unknown, after: unknown, unit?: string) {
+  await deps.audit?.record({
+    at: formatJst(deps.clock.now()),
+    actor: { id: who.id, role: who.role },
+    action,
+    target,
+    ...(unit ? { unit } : {}),
+    ...(who.requestId ? { requestId: who.requestId } : {}),
+    ...(before === undefined ? {} : { before }),
+    ...(after === undefined ? {} : { after }),
+  });
 }
 
 export interface OutageInput {
@@ -84,11 +101,12 @@ function instant(s: string, field: string, now: Instant): Instant {
   return t;
 }
 
-export async function recordOutage(deps: OutageDeps, input: OutageInput): Promise<Outage> {
+export async function recordOutage(deps: OutageDeps, who: Principal, input: OutageInput): Promise<Outage> {
+  authorize(who, 'outages.manage');
   if (!isCause(input.cause)) throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
   const knownAt = instant(input.knownAt, 'knownAt', deps.clock.now());
   await checkScope(deps, input.scope, input.ignoreUnknownUnits === true);
-  return deps.outages.create({
+  const created = await deps.outages.create({
     id: input.ref ?? deps.ids.newId('o'),
     knownAt,
     endedAt: null,
@@ -100,6 +118,8 @@ export async function recordOutage(deps: OutageDeps, input: OutageInput): Promis
     settled: false,
     audit: [{ at: deps.clock.now(), change: { recorded: { knownAt: formatJst(knownAt), cause: input.cause, scope: input.scope } } }],
   });
+  await auditOutage(deps, who, 'outage.declare', created.id, undefined, { knownAt: formatJst(knownAt), cause: created.cause, scope: created.scope, grossNegligence: created.grossNegligence });
+  return created;
 }
 
 export interface OutageUpdate {
@@ -112,11 +132,14 @@ export interface OutageUpdate {
 }
 
 /** Ends an outage (once: a second end is VALIDATION_FAILED, O7) or corrects it, with an audit entry; then settles. */
-export async function updateOutage(deps: OutageDeps, id: string, input: OutageUpdate): Promise<Outage> {
+export async function updateOutage(deps: OutageDeps, who: Principal, id: string, input: OutageUpdate): Promise<Outage> {
+  authorize(who, 'outages.manage');
   // Everything the request names is checked before anything is written: a refused request changes nothing.
   if (input.cause !== undefined && !isCause(input.cause)) throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
   if (input.scope !== undefined) await checkScope(deps, input.scope, input.ignoreUnknownUnits === true);
+  let recorded: Record<string, unknown> = {};
   const saved = await retryOnConflict(`outage ${id}`, async () => {
+    recorded = {};
     const o = await deps.outages.get(id);
     if (!o) throw notFound('outage', id);
     const now = deps.clock.now();
@@ -147,8 +170,14 @@ export async function updateOutage(deps: OutageDeps, id: string, input: OutageUp
     }
     if (Object.keys(change).length === 0) return o;
     next = { ...next, audit: [...o.audit, { at: now, change }] };
+    recorded = change;
     return deps.outages.save(next, { outbox: [] });
   });
+  if (Object.keys(recorded).length > 0) {
+    const before = Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k, Array.isArray(v) ? v[0] : null]));
+    const after = Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k, Array.isArray(v) ? v[1] : v]));
+    await auditOutage(deps, who, input.endedAt !== undefined ? 'outage.end' : 'outage.correct', id, before, after);
+  }
   if (saved.endedAt === null || saved.settled) return saved;
   // The change is committed; settling is idempotent and resumable. Should it fail now (the store), the
   // answer is still the committed change (settled: false) and the hourly watcher finishes the settlement.
@@ -200,7 +229,12 @@ export async function settleOutage(deps: OutageDeps, id: string): Promise<Outage
         { discriminator: r.id, refs: { outage: o.id } },
       ),
     );
-    if (await deps.outages.writeCompensations({ added, updated: voided.map((r) => ({ record: r, expectStatus: 'pending_payout' })), outbox })) published.push(...outbox);
+    if (await deps.outages.writeCompensations({ added, updated: voided.map((r) => ({ record: r, expectStatus: 'pending_payout' })), outbox })) {
+      published.push(...outbox);
+      const yen = added.reduce((sum, r) => sum + r.amount, 0) - voided.reduce((sum, r) => sum + r.amount, 0);
+      if (yen !== 0) deps.telemetry?.count('CompensationYen', yen);
+      await auditOutage(deps, system('settlement'), 'compensation.settle', o.id, { voided: voided.map((r) => r.id) }, { added: added.map((r) => ({ id: r.id, amount: r.amount })) }, unit.id);
+    }
   });
   await deps.publisher.publish(published).catch(() => undefined);
   return retryOnConflict(`outage ${id}`, async () => {
@@ -229,6 +263,7 @@ export async function watchOutages(deps: OutageDeps, tick: Instant): Promise<{ n
     try {
       await deps.outages.save({ ...o, thresholdNoticeOn: date }, { outbox: [notice] });
       await deps.publisher.publish([notice]).catch(() => undefined);
+      await auditOutage(deps, system('outage-watch'), 'outage.threshold_notice', o.id, { thresholdNoticeOn: null }, { thresholdNoticeOn: date });
       notified.push(o.id);
     } catch (e) {
       if (!(e instanceof ConcurrentModificationError)) throw e; // a concurrent tick sent it
@@ -239,7 +274,8 @@ export async function watchOutages(deps: OutageDeps, tick: Instant): Promise<{ n
   return { notified, settled };
 }
 
-export async function getOutage(deps: Pick<OutageDeps, 'outages' | 'config'>, id: string) {
+export async function getOutage(deps: Pick<OutageDeps, 'outages' | 'config'>, who: Principal, id: string) {
+  authorize(who, 'outages.read');
   const o = await deps.outages.get(id);
   if (!o) throw notFound('outage', id);
   return outageView(o, await deps.outages.compensations(id), deps.config);
@@ -251,7 +287,7 @@ export function outageView(o: Outage, records: readonly CompensationRecord[], co
     ...o,
     knownAt: formatJst(o.knownAt),
     endedAt: o.endedAt === null ? null : formatJst(o.endedAt),
-    audit: o.audit.map((a) => ({ ...a, at: formatJst(a.at as Instant) })),
+    audit: o.audit.map((a) => ({ ...a, at: formatJst(a.at) })),
     open: o.endedAt === null,
     compensable: v.compensable,
     reason: v.reason,
@@ -259,18 +295,21 @@ export function outageView(o: Outage, records: readonly CompensationRecord[], co
   };
 }
 
-export async function listOutages(deps: Pick<OutageDeps, 'outages' | 'config'>, filter: { open?: boolean }) {
+export async function listOutages(deps: Pick<OutageDeps, 'outages' | 'config'>, who: Principal, filter: { open?: boolean }) {
+  authorize(who, 'outages.read');
   return (await deps.outages.list(filter)).map((o) => outageView(o, [], deps.config));
 }
 
 /** Marks a compensation paid out (idempotent for a record already paid out; a void record cannot be). */
-export async function payOutCompensation(deps: Pick<OutageDeps, 'outages' | 'clock'>, id: string): Promise<CompensationRecord> {
+export async function payOutCompensation(deps: Pick<OutageDeps, 'outages' | 'clock' | 'audit'>, who: Principal, id: string): Promise<CompensationRecord> {
+  authorize(who, 'outages.manage');
   const r = await deps.outages.getCompensation(id);
   if (!r) throw notFound('compensation', id);
   if (r.status === 'paid_out') return r;
-  if (r.status === 'void') throw new DomainError('VALIDATION_FAILED', `compensation ${id} is void`, { status: r.status }, true);
+  if (r.status === 'void') throw new DomainError('VALIDATION_FAILED', `compensation ${id} is void`, { status: r.status }, 'rule');
   const paid: CompensationRecord = { ...r, status: 'paid_out', paidOutOn: deps.clock.today() };
   if (!(await deps.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'pending_payout' }], outbox: [] }))) return (await deps.outages.getCompensation(id))!;
+  await auditOutage(deps, who, 'compensation.payout', id, { status: r.status }, { status: paid.status, paidOutOn: paid.paidOutOn }, r.unit);
   return paid;
 }
 
@@ -288,7 +327,8 @@ export interface MaintenanceInput {
  * active or suspended now, except those whose scheduled end is before the maintenance's start date.
  * The notices go through the outbox and the mailer, which paces them within the SES send rate.
  */
-export async function announceMaintenance(deps: OutageDeps, input: MaintenanceInput) {
+export async function announceMaintenance(deps: OutageDeps, who: Principal, input: MaintenanceInput) {
+  authorize(who, 'outages.manage');
   const startsAt = parseInstant(input.startsAt);
   const endsAt = parseInstant(input.endsAt);
   if (startsAt === null) throw invalid('startsAt must be an ISO-8601 timestamp', { field: 'startsAt' });
@@ -304,5 +344,6 @@ export async function announceMaintenance(deps: OutageDeps, input: MaintenanceIn
   await deps.outages.createMaintenance({ id, startsAt, endsAt, scope: input.scope, description: input.description ?? '', announcedOn: today, recipients: notices.length });
   await deps.outbox.add(notices);
   await deps.publisher.publish(notices).catch(() => undefined);
+  await auditOutage(deps, who, 'maintenance.announce', id, undefined, { startsAt: data.startsAt, endsAt: data.endsAt, scope: input.scope, recipients: notices.length });
   return { id, announcedOn: today, startsAt: data.startsAt, endsAt: data.endsAt, recipients: notices.length, noticeIds: notices.length <= 100 ? notices.map((n) => n.id) : undefined };
 }

@@ -14,9 +14,17 @@ export class QueueOutboxPublisher implements OutboxPublisher {
   }
 }
 
-/** The relay sweep: every outbox item still pending is published again (delivery is idempotent). */
-export async function relayPendingOutbox(deps: { outbox: OutboxRepository; publisher: OutboxPublisher }, limit = 1000): Promise<number> {
-  const pending = await deps.outbox.listPending(limit);
-  await deps.publisher.publish(pending);
-  return pending.length;
+/** The relay sweep: every outbox item still pending is published again (delivery is idempotent), page by page. */
+export async function relayPendingOutbox(deps: { outbox: OutboxRepository; publisher: OutboxPublisher }, pageSize = 1000): Promise<number> {
+  let relayed = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await deps.outbox.listPending(pageSize, after);
+    if (page.length === 0) return relayed;
+    await deps.publisher.publish(page);
+    relayed += page.length;
+    if (page.length < pageSize) return relayed;
+    const last = page[page.length - 1]!;
+    after = `${last.date}#${last.id}`;
+  }
 }

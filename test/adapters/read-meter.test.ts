@@ -20,6 +20,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoAgenda } from '#adapters/dynamodb/dynamo-agenda.ts';
+import { INDEX_SHARDS } from '#adapters/dynamodb/table.ts';
 import { meterReads, operationOf } from '#adapters/dynamodb/read-meter.ts';
 import { date } from '#domain/calendar.ts';
 import { apiEvent } from '#local/http-server.ts';
@@ -214,9 +215,9 @@ describe('the embedded stack with `meter: true`', () => {
     meter.reset();
     expect(await stack.runDaily({ date: '2024-02-15' })).toMatchObject({ dueUnits: 1 });
     const s = meter.snapshot();
-    // Relay sweep (1 query, nothing pending) + run log (1 get, no run yet) + 4 agenda shards (1 item)
-    // + the unit (1 get) — a self plan has no desktop job.
-    expect(s.byOperation.Query).toMatchObject({ requests: 1 + 4, items: 1 });
+    // Relay sweep (1 query per OUTBOX#pending shard, nothing pending) + run log (1 get, no run yet)
+    // + 4 agenda shards (1 item) + the unit (1 get) — a self plan has no desktop job.
+    expect(s.byOperation.Query).toMatchObject({ requests: INDEX_SHARDS + 4, items: 1 });
     expect(s.byOperation.GetItem).toMatchObject({ requests: 2, items: 1 });
     expect(s.items).toBe(2);
 
@@ -224,7 +225,7 @@ describe('the embedded stack with `meter: true`', () => {
     stack.setToday('2024-02-16', 0);
     meter.reset();
     await stack.runDaily({ date: '2024-02-16' });
-    expect(meter.snapshot()).toMatchObject({ requests: 1 + 1 + 4, items: 1 /* the run log */ });
+    expect(meter.snapshot()).toMatchObject({ requests: INDEX_SHARDS + 1 + 4, items: 1 /* the run log */ });
   });
 
   it('is null without the option', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accept, checkApplication, defer, newApplication, reject, userNames } from '#domain/applications.ts';
+import { accept, checkApplication, defer, newApplication, reject } from '#domain/applications.ts';
+import { accountUserName, shortCode } from '#domain/desktops.ts';
 import { isDelinquent } from '#domain/payments.ts';
 import { buildInvoice } from '#domain/invoices.ts';
 import type { Yen } from '#domain/money.ts';
@@ -51,10 +52,20 @@ describe('applications (Art 5, 6, 11, 12; DETAILS P)', () => {
     expect(code(() => checkApplication(input({ accounts: 2 }), buildConfig({ plans: { kokona: { minAccounts: 2 } } })))).toBeNull();
   });
 
-  it('user names are <unit>-001 …', () => expect(userNames('acme', 0, 3)).toEqual(['acme-001', 'acme-002', 'acme-003']));
+  it('user names derive from the short code, ≤ 20 characters (W2)', () => {
+    expect(shortCode(1)).toBe('k00001');
+    expect(shortCode(36 ** 5)).toBe('k100000');
+    expect(accountUserName('k00001', 1)).toBe('k00001-0001');
+    expect(accountUserName(shortCode(2 ** 40), 9_999_999).length).toBeLessThanOrEqual(20);
+  });
+
+  it('more accounts than maxAccountsPerLine is TOO_MANY_ACCOUNTS (W10)', () => {
+    expect(code(() => checkApplication(input({ accounts: 2001 }), config))).toBe('TOO_MANY_ACCOUNTS');
+    expect(code(() => checkApplication(input({ accounts: 2000 }), config))).toBeNull();
+  });
 
   it('acceptance sends the service-start notice with user names and no password, and wakes the start date', () => {
-    const t = accept(received(), date('2024-02-15'), date('2024-02-01'), config);
+    const t = accept(received(), date('2024-02-15'), date('2024-02-01'), config, { shortCode: 'k00001', kit: { url: 'https://x.example/kit/t', expiresOn: date('2024-02-29') } });
     expect(t.unit).toMatchObject({ status: 'pending', startDate: '2024-02-15', application: { status: 'accepted' } });
     expect(t.unit.history).toEqual([{ date: '2024-01-25', status: 'pending' }]); // H1
     expect(t.wakeUps).toEqual(['2024-02-15']);

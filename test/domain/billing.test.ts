@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { accept, newApplication } from '#domain/applications.ts';
 import { addDays, compareDates, date, fromDayNumber, toDayNumber, type LocalDate } from '#domain/calendar.ts';
 import { buildConfig, type Config, type PaymentDue } from '#domain/config.ts';
-import { addLine, cancel } from '#domain/contracts.ts';
+import { cancel } from '#domain/cancellation.ts';
+import { addLine } from '#domain/contracts.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { Notice, OutboxItem } from '#domain/effects.ts';
 import { lateInterest } from '#domain/interest.ts';
@@ -83,7 +84,7 @@ class Life {
   }
 
   invoice(issueDate: string, kind: InvoiceKind = 'fees'): Invoice | undefined {
-    return (this.unit.invoices ?? []).find((i) => i.id === invoiceId(this.id, d(issueDate), kind));
+    return this.unit.invoices.find((i) => i.id === invoiceId(this.id, d(issueDate), kind));
   }
 
   /** `date type role` of the notices of the given types, in the order produced. */
@@ -137,7 +138,7 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
   it('RULES §12 example 1: invoice 2024-03-01 of 720,000 + 72,000 = 792,000 due 2024-04-30; the renewal invoice 2025-03-01', () => {
     const u = new Life('ex1', '2024-02-15');
     u.runTo('2024-02-29');
-    expect(u.unit.invoices ?? []).toEqual([]); // the start month is free; invoiced the month after (Art 27, 28-1)
+    expect(u.unit.invoices).toEqual([]); // the start month is free; invoiced the month after (Art 27, 28-1)
     u.runTo('2024-03-01');
     const inv = u.invoice('2024-03-01')!;
     expect(inv).toMatchObject({
@@ -194,7 +195,7 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
     u.addLine('ex3-add', 2, '2025-02-03');
     expect(u.unit.lines[1]).toMatchObject({ started: true, termEnd: '2026-02-28' });
     u.runTo('2025-03-01');
-    const fees = (u.unit.invoices ?? []).filter((i) => i.issueDate === '2025-03-01');
+    const fees = u.unit.invoices.filter((i) => i.issueDate === '2025-03-01');
     expect(fees).toHaveLength(1);
     expect(fees[0]).toMatchObject({ kind: 'fees', taxableSubtotal: 864_000, tax: 86_400, total: 950_400, dueDate: '2025-04-30' });
     expect(fees[0]!.lines.map((l) => [l.line, l.type, l.from, l.to, l.months, l.accounts, l.amount])).toEqual([
@@ -425,7 +426,7 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
       const u = with132k();
       u.pay('2024-03-01', 'fees', 132_000, '2024-05-10');
       expect(u.invoice('2024-03-01')).toMatchObject({ interest: 0, paidOn: '2024-05-10' });
-      expect((u.unit.invoices ?? []).filter((i) => i.kind === 'late_interest')).toEqual([]);
+      expect(u.unit.invoices.filter((i) => i.kind === 'late_interest')).toEqual([]);
     });
 
     it('L2: a late_interest invoice bears no interest itself, however late it is paid', () => {
@@ -434,7 +435,7 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
       // Its due date 07-31 passes; it is dunned (see the dunning tests) but paying it in September bears nothing.
       const r = u.pay('2024-06-15', 'late_interest', 2_359, '2024-08-25');
       expect(r.invoice).toMatchObject({ paidOn: '2024-08-25', interest: 0 });
-      expect((u.unit.invoices ?? []).filter((i) => i.kind === 'late_interest')).toHaveLength(1);
+      expect(u.unit.invoices.filter((i) => i.kind === 'late_interest')).toHaveLength(1);
     });
 
     it('L3: two invoices fully paid on the same date → one late_interest invoice, one line per source invoice, one invoice_issued', () => {
@@ -450,7 +451,7 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
       const b = Math.floor((145_200 * 18 * 145) / 365_000); // 05-02 … 05-19
       expect(u.invoice('2024-03-01')!.interest).toBe(a);
       expect(u.invoice('2024-04-01')!.interest).toBe(b);
-      const li = (u.unit.invoices ?? []).filter((i) => i.kind === 'late_interest');
+      const li = u.unit.invoices.filter((i) => i.kind === 'late_interest');
       expect(li).toHaveLength(1);
       expect(li[0]).toMatchObject({ issueDate: '2024-05-20', nonTaxable: a + b, total: a + b, tax: 0 });
       expect(li[0]!.lines.map((l) => [l.line, l.invoice, l.from, l.to, l.amount])).toEqual([
@@ -609,7 +610,7 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
           const inv = u.invoice('2024-03-01')!;
           expect(balance(inv)).toBe(0);
           expect(Number.isSafeInteger(inv.interest) && inv.interest >= 0).toBe(true);
-          const li = (u.unit.invoices ?? []).find((i) => i.kind === 'late_interest');
+          const li = u.unit.invoices.find((i) => i.kind === 'late_interest');
           if (inv.interest > 0) expect(li).toMatchObject({ total: inv.interest, tax: 0 });
           else expect(li).toBeUndefined();
         }),
@@ -763,7 +764,7 @@ describe('dunning (RULES §7, Art 23, 24; DETAILS D, I2, Q4, K3, R1, R2)', () =>
     u.runTo('2024-03-01');
     const extra = buildInvoice(u.unit, 'late_interest', d('2024-03-15'), [line(3, false)], CFG);
     expect(extra.dueDate).toBe('2024-04-30');
-    u.unit = { ...u.unit, invoices: [...(u.unit.invoices ?? []), extra] };
+    u.unit = { ...u.unit, invoices: [...u.unit.invoices, extra] };
     u.runTo('2024-05-25');
     expect(u.notices(['payment_overdue', 'suspension_warning'])).toEqual([
       '2024-05-01 payment_overdue account_manager',
@@ -777,7 +778,7 @@ describe('dunning (RULES §7, Art 23, 24; DETAILS D, I2, Q4, K3, R1, R2)', () =>
     const v = new Life('acme', '2024-02-15');
     v.runTo('2024-03-01');
     const later = { ...buildInvoice(v.unit, 'late_interest', d('2024-03-20'), [line(5, false)], CFG), dueDate: d('2024-05-10') };
-    v.unit = { ...v.unit, invoices: [...(v.unit.invoices ?? []), later] };
+    v.unit = { ...v.unit, invoices: [...v.unit.invoices, later] };
     v.runTo('2024-06-05');
     expect(v.notices(['payment_overdue', 'suspension_warning', 'suspended'])).toEqual([
       '2024-05-01 payment_overdue account_manager',

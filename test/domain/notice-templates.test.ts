@@ -33,7 +33,7 @@ function notice(type: NoticeType, data: Notice['data'], over: Partial<Notice> = 
 
 const userNames = ['acme-user01', 'acme-user02', 'acme-user03', 'acme-user04', 'acme-user05'];
 const application = { contractorName: '株式会社サンプル', plan: 'ココナワーク', accounts: 5 };
-const accepted = notice('application_accepted', { ...application, startDate: '2024-02-15', userNames });
+const accepted = notice('application_accepted', { ...application, startDate: '2024-02-15', userNames, kitUrl: 'https://backoffice.example/kit/TOKEN', kitExpiresOn: '2024-02-29' });
 
 const ALL_TYPES: NoticeType[] = [
   'application_accepted',
@@ -110,10 +110,10 @@ describe('application_accepted (Art 6, 7: サービス提供開始通知書)', (
       expect(body.toLowerCase()).not.toContain('password');
       expect(body).not.toMatch(/パスワード\s*[：:]/);
     }
-    const lines = mail.text.split('\n').filter((l) => l.includes('パスワード'));
-    expect(lines).toEqual(['安全のため、各アカウントの初期パスワードは本メールには記載しておりません。']);
-    expect(mail.html.match(/パスワード/g)).toHaveLength(1);
-    expect(mail.text).toContain('認証付きAPIから一度に限り取得いただけます');
+    // W3: the mail says the passwords are not in it, and how the one-time kit link works.
+    expect(mail.text).toContain('各アカウントの初期パスワードは、安全のため本メールには記載しておりません。');
+    expect(mail.text).toContain('一度に限り取得いただけます：https://backoffice.example/kit/TOKEN');
+    expect(mail.text).toContain('リンクの有効期限は2024年2月29日です');
   });
 
   it('is written in the polite style', () => {
@@ -318,6 +318,10 @@ function unitFixture(over: Partial<Unit> = {}): Unit {
     application: { status: 'accepted', decidedOn: d('2024-02-01') },
     startDate: d('2024-02-15'),
     lines: [basicLine()],
+    cancellation: null,
+    endedOn: null,
+    invoices: [],
+    suspendedOn: null,
     processedThrough: d('2024-03-01'),
     desktops: {},
     version: 3,
@@ -332,10 +336,17 @@ function unitData(type: NoticeType, data: Record<string, unknown>, over: Partial
   return notice(type, { contractorName: '株式会社アクメ', plan: 'ココナワーク', accounts: 10, ...data }, { unitId: 'acme', ...over });
 }
 
+/**
+ * Words in Latin letters a Japanese business mail uses as they are: "PDF" (the invoice mail says
+ * 請求書のPDFを添付しております — there is no Japanese word for the file format, MONEY-IN V1).
+ */
+const LATIN_TERMS = ['PDF'];
+
 /** Letters and digits of ASCII outside the ids that may appear (contract numbers, invoice ids, the registration number …). */
 function englishOutside(text: string, ids: readonly string[]): string[] {
   let rest = text.split(ctx.operatorName).join(''); // the operator's legal name (NTT…)
   for (const id of [...ids].sort((a, b) => b.length - a.length)) rest = rest.split(id).join('');
+  for (const term of LATIN_TERMS) rest = rest.split(term).join('');
   return rest.match(/[A-Za-z]{2,}/g) ?? [];
 }
 
@@ -456,8 +467,21 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
     expect(m.html).toContain('<th scope="row" style="text-align:left">10%対象（税抜）</th><td style="text-align:right">720,000円</td>');
     expect(m.html).toContain('<th scope="row" style="text-align:left">消費税（10%）</th><td style="text-align:right">72,000円</td>');
     expect(m.html).toContain('<th scope="row" style="text-align:left">合計</th><td style="text-align:right">792,000円</td>');
-    expect(m.html.match(/<table /g)).toHaveLength(4);
-    expect(m.html.match(/<\/table>/g)).toHaveLength(4);
+    // ご請求内容, お振込先 (MONEY-IN B3), 発行者, ご請求明細, 税率ごとに区分した合計額
+    expect(m.html.match(/<table /g)).toHaveLength(5);
+    expect(m.html.match(/<\/table>/g)).toHaveLength(5);
+  });
+
+  it('names the account to pay to (MONEY-IN B3) and says the PDF is attached', () => {
+    expect(section(m.text, 'お振込先')).toEqual([
+      '  金融機関：みずほ銀行（0001）',
+      '  支店：東京営業部（100）',
+      expect.stringMatching(/^  口座種別：/),
+      '  口座番号：1234567',
+      '  口座名義：ｴﾇﾃｲﾃｲﾃｸﾉｸﾛｽ(ｶ',
+    ]);
+    expect(m.text).toContain('上記のお振込先へお振り込みください');
+    expect(m.text).toContain('請求書のPDFを添付しております。');
   });
 
   it('is well formed, polite and free of English outside ids', () => expectWellFormed(m, ids));

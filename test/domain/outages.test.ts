@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { accept, newApplication } from '#domain/applications.ts';
 import { addDays, date, jstInstant, parseInstant, type Instant, type LocalDate } from '#domain/calendar.ts';
 import { buildConfig, type Config } from '#domain/config.ts';
-import { addLine, cancel } from '#domain/contracts.ts';
+import { cancel } from '#domain/cancellation.ts';
+import { addLine } from '#domain/contracts.ts';
 import { invoiceId } from '#domain/invoices.ts';
 import { advanceUnit, stampTransitions } from '#domain/lifecycle.ts';
 import {

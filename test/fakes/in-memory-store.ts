@@ -4,6 +4,7 @@
  *  - InMemoryUnitRepository, InMemoryAgenda, InMemoryRunLog, InMemoryOutboxRepository: the adapter's
  *    classes plus fault hooks (beforeNextSave, failNextSaves), a record of saves and run marks, and a
  *    movable lease clock (elapse).
+ *  - InMemoryAuditLog: the adapter's audit trail (append-only; `entries` for assertions).
  *  - RecordingPublisher, RecordingQueue, RecordingMailer: remember what they were given.
  *  - fixedClock, sequentialIds, and inMemoryDeps(today) wiring all of it together.
  * Every read returns a copy: a caller mutating what it got cannot change the store.
@@ -24,8 +25,7 @@ import {
   type Queue,
   type UnitDayMessage,
 } from '#use-cases/ports.ts';
-import { MemoryAgenda, MemoryOutboxRepository, MemoryRunLog, MemoryUnitRepository } from '#adapters/memory/memory-store.ts';
-import { InMemoryDesktopGateway } from './in-memory-desktop-gateway.ts';
+import { MemoryAgenda, MemoryAuditLog, MemoryOutboxRepository, MemoryRunLog, MemoryUnitRepository } from '#adapters/memory/memory-store.ts';
 
 const copy = <T>(x: T): T => structuredClone(x);
 
@@ -157,6 +157,9 @@ export function sequentialIds(): IdGenerator {
   return { newId: (prefix) => `${prefix}-${++n}` };
 }
 
+/** The audit trail in memory (append-only; `entries`: oldest first). */
+export class InMemoryAuditLog extends MemoryAuditLog {}
+
 /**
  * Everything the use cases need, in memory, wired like the embedded stack: the repository writes its
  * wake-ups into `agenda` and its outbox items into `outbox`; `publisher` records instead of queueing.
@@ -168,7 +171,8 @@ export function inMemoryDeps(today: string, opts: { config?: unknown; hour?: num
   const outbox = opts.outbox ?? new InMemoryOutboxRepository();
   const units = new InMemoryUnitRepository({ agenda, outbox });
   const publisher = new RecordingPublisher();
-  const core: CoreDeps = { config, clock, units, publisher };
+  const audit = new InMemoryAuditLog();
+  const core: CoreDeps = { config, clock, units, publisher, audit };
   return {
     ...core,
     units,
@@ -178,9 +182,9 @@ export function inMemoryDeps(today: string, opts: { config?: unknown; hour?: num
     runLog: new InMemoryRunLog(),
     lifecycleQueue: new RecordingQueue<UnitDayMessage>(),
     mailer: new RecordingMailer(),
-    desktops: new InMemoryDesktopGateway(),
     ids: sequentialIds(),
     retryDelayMs: 0,
+    audit,
   };
 }
 

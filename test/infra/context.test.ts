@@ -34,7 +34,7 @@ describe('offline synth (no account)', () => {
     const c = resolve(TEST_CONTEXT);
     expect(c.placeholders).toEqual([]);
     expect(c.stage).toBe('test');
-    expect(c.config.workspaces).toEqual(TEST_WORKSPACES);
+    expect(c.config.workspaces).toMatchObject(TEST_WORKSPACES);
   });
 });
 

@@ -5,17 +5,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GSI1, tableDefinition } from '#adapters/dynamodb/table.ts';
 import { envKeys, envSchemas, parseEnv, type FunctionName } from '#runtime/env.ts';
 import { API_ROUTES } from '#runtime/openapi.ts';
 import { HOUSE_ENV_KEYS, LOCAL_ONLY_ENV, lambdaEnvKeys } from '../../infra/cdk/constructs/backoffice-function.ts';
 import { MAX_RECEIVE_COUNT } from '../../infra/cdk/constructs/work-queue.ts';
-import { API_THROTTLE } from '../../infra/cdk/stacks/api-stack.ts';
+import { API_THROTTLE, KIT_ROUTE_THROTTLE } from '../../infra/cdk/stacks/api-stack.ts';
 import { TEST_WORKSPACES, templates } from './cdk-app.ts';
 
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+type Resources = Record<
+  string,
+  { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+>;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FUNCTIONS = Object.keys(envSchemas) as FunctionName[];
@@ -23,7 +26,7 @@ const FUNCTIONS = Object.keys(envSchemas) as FunctionName[];
 let t: ReturnType<typeof templates>;
 beforeAll(() => {
   t = templates();
-});
+}, 180_000); // one synth of three stacks: slow on a loaded 2-core machine
 
 const resources = (tpl: Template, type: string) => tpl.findResources(type) as Resources;
 const allTemplates = () => [t.dataT, t.jobsT, t.apiT];
@@ -71,6 +74,30 @@ const scheduleOf = (name: FunctionName) => {
 const actionsOf = (name: FunctionName) => [...new Set(grantsOf(name).map((g) => g.action))].sort();
 
 describe('DataStack', () => {
+  it('keeps the invoice archive write-once: Object Lock in compliance mode for archive.retentionYears (MONEY-IN A1)', () => {
+    const buckets = Object.values(resources(t.dataT, 'AWS::S3::Bucket')).filter((b) => b.Properties.ObjectLockEnabled);
+    expect(buckets).toHaveLength(1);
+    const p = buckets[0]!.Properties;
+    expect(p.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } },
+    });
+    expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(p.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
+    expect(buckets[0]!.DeletionPolicy).toBe('Retain');
+  });
+  it("sends the bank-files bucket's object-created events to EventBridge, where a rule runs bank-import", () => {
+    const drop = Object.values(resources(t.dataT, 'AWS::S3::Bucket')).filter((b) => b.Properties.NotificationConfiguration);
+    expect(drop.map((b) => b.Properties.NotificationConfiguration)).toEqual([{ EventBridgeConfiguration: { EventBridgeEnabled: true } }]);
+    const rules = Object.values(resources(t.jobsT, 'AWS::Events::Rule'));
+    expect(
+      rules.some(
+        (r) =>
+          JSON.stringify(r.Properties.EventPattern).includes('Object Created') &&
+          JSON.stringify(r.Properties.EventPattern).includes('incoming/'),
+      ),
+    ).toBe(true);
+  });
   it('mirrors shared/adapters/dynamodb/table.ts exactly: pk/sk, every GSI with its keys and projection, on-demand', () => {
     const def = tableDefinition('x');
     t.dataT.resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -111,10 +138,11 @@ describe('DataStack', () => {
 });
 
 describe('ApiStack', () => {
-  it('has exactly the routes of the route table, each with IAM authorization', () => {
+  it('has exactly the routes of the route table, each with the Cognito JWT authorizer', () => {
     const routes = Object.values(resources(t.apiT, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe('AWS_IAM');
+    // W3: the account kit link is the one route without the JWT authorizer.
+    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe(r.Properties.RouteKey === 'GET /kit/{token}' ? 'NONE' : 'JWT');
   });
 
   it('sends every route to the one api function', () => {
@@ -123,18 +151,43 @@ describe('ApiStack', () => {
     t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
   });
 
+  it('W3, W7, W8: the kit route has its own throttle; stop, suspend and terminate reach only desktops tagged kokona:unit', () => {
+    t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: {
+        'GET /kit/{token}': { ThrottlingRateLimit: KIT_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: KIT_ROUTE_THROTTLE.burstLimit },
+      },
+    });
+    type Statement = { Action: string | string[]; Condition?: unknown };
+    const statements = Object.values(resources(t.jobsT, 'AWS::IAM::Policy')).flatMap(
+      (p) => (p.Properties as unknown as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+    );
+    const acts = (st: { Action: string | string[] }) => [st.Action].flat();
+    for (const action of ['workspaces:TerminateWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:StopWorkspaces']) {
+      const granting = statements.filter((st) => acts(st).includes(action));
+      expect(granting.length, action).toBeGreaterThan(0);
+      for (const st of granting) expect(st.Condition, action).toEqual({ StringLike: { 'aws:ResourceTag/kokona:unit': '*' } });
+    }
+  });
+
   it('logs access as JSON to a log group with a retention and throttles the stage', () => {
     t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: API_THROTTLE.rateLimit, ThrottlingBurstLimit: API_THROTTLE.burstLimit },
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
     });
     t.apiT.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
   it('alarms on 5xx responses', () => {
-    t.apiT.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway', AlarmActions: Match.anyValue() });
+    t.apiT.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5xx',
+      Namespace: 'AWS/ApiGateway',
+      AlarmActions: Match.anyValue(),
+    });
   });
 });
 
@@ -162,13 +215,18 @@ describe('JobsStack', () => {
   });
 
   it('has no other schedule', () => {
-    t.jobsT.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    t.jobsT.resourceCountIs('AWS::Scheduler::Schedule', 3); // daily run, outage watch, reconciler (W9)
   });
 
   it('gives each job queue a DLQ with redrive, SSE and TLS-only access', () => {
     const queues = resources(t.jobsT, 'AWS::SQS::Queue');
     const work = Object.entries(queues).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(work.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['DesktopQueue', 'LifecycleQueue', 'MailQueue']);
+    expect(work.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'DesktopQueue',
+      'LifecycleQueue',
+      'MailEventsQueue',
+      'MailQueue',
+    ]);
     for (const [id, q] of work) {
       const redrive = q.Properties.RedrivePolicy as { deadLetterTargetArn: { 'Fn::GetAtt': [string, string] }; maxReceiveCount: number };
       expect(redrive.maxReceiveCount, id).toBe(MAX_RECEIVE_COUNT);
@@ -177,7 +235,9 @@ describe('JobsStack', () => {
     for (const [id, q] of Object.entries(queues)) expect(q.Properties.SqsManagedSseEnabled, id).toBe(true);
     const policies = Object.values(resources(t.jobsT, 'AWS::SQS::QueuePolicy'));
     const tlsOnly = policies.filter((p) =>
-      (p.Properties.PolicyDocument as { Statement: any[] }).Statement.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+      (p.Properties.PolicyDocument as { Statement: any[] }).Statement.some(
+        (s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      ),
     );
     expect(tlsOnly.flatMap((p) => p.Properties.Queues as unknown[])).toHaveLength(Object.keys(queues).length);
   });
@@ -185,11 +245,12 @@ describe('JobsStack', () => {
   it('alarms on the depth of every DLQ, into the alarm topic', () => {
     const queues = resources(t.jobsT, 'AWS::SQS::Queue');
     const dlqIds = Object.keys(queues).filter((id) => !queues[id]!.Properties.RedrivePolicy);
-    expect(dlqIds).toHaveLength(5); // lifecycle, mail, desktops; daily-run and outage-watch failures
+    expect(dlqIds).toHaveLength(7); // lifecycle, mail, desktops, mail events; daily-run, outage-watch and bank-import failures
     const alarms = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Alarm'));
     for (const id of dlqIds) {
       const alarm = alarms.find(
-        (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(`"${id}"`),
+        (a) =>
+          a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(`"${id}"`),
       );
       expect(alarm, `alarm on ${id}`).toBeDefined();
       expect(alarm!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -201,7 +262,9 @@ describe('JobsStack', () => {
     const all = allTemplates().flatMap((tpl) => Object.values(resources(tpl, 'AWS::CloudWatch::Alarm')));
     for (const [name, fn] of lambdas()) {
       for (const metric of ['Errors', 'Throttles']) {
-        const found = all.some((a) => a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions).includes(`"${fn.logicalId}"`));
+        const found = all.some(
+          (a) => a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions).includes(`"${fn.logicalId}"`),
+        );
         expect(found, `${metric} alarm of ${name}`).toBe(true);
       }
     }
@@ -211,7 +274,9 @@ describe('JobsStack', () => {
     t.jobsT.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     t.jobsT.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@kokona-work.example' });
     t.jobsT.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
     t.jobsT.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
@@ -221,12 +286,18 @@ describe('JobsStack', () => {
 
   it('consumes each queue with partial batch responses and bounded concurrency (the mailer: 2)', () => {
     const mappings = Object.values(resources(t.jobsT, 'AWS::Lambda::EventSourceMapping')).map((m) => m.Properties as Record<string, any>);
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(4);
     for (const m of mappings) expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     const byFunction = (name: FunctionName) => mappings.find((m) => m.FunctionName.Ref === lambdas().get(name)!.logicalId)!;
     expect(byFunction('lifecycle-worker').EventSourceArn['Fn::GetAtt'][0]).toMatch(/^LifecycleQueue/);
-    expect(byFunction('mailer')).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^MailQueue/), 'Arn'] }, ScalingConfig: { MaximumConcurrency: 2 } });
-    expect(byFunction('provisioner')).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^DesktopQueue/), 'Arn'] }, BatchSize: 1 });
+    expect(byFunction('mailer')).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^MailQueue/), 'Arn'] },
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    expect(byFunction('provisioner')).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^DesktopQueue/), 'Arn'] },
+      BatchSize: 1,
+    });
   });
 
   it('keeps every queue visibility timeout above its consumer timeout', () => {
@@ -240,20 +311,156 @@ describe('JobsStack', () => {
   });
 });
 
+describe('operability: alarms that fire, the dashboard, SES delivery events, TTL', () => {
+  type AlarmProps = Record<string, any>;
+  const alarms = () => Object.values(resources(t.jobsT, 'AWS::CloudWatch::Alarm')).map((r) => r.Properties as AlarmProps);
+  const byDescription = (re: RegExp) => alarms().filter((a) => re.test(String(a.AlarmDescription)));
+  const topicOf = (a: AlarmProps) => JSON.stringify(a.AlarmActions);
+
+  it('alarms when the daily run has not completed by 01:00 JST, also when nothing reported (missing data breaches)', () => {
+    const [a] = byDescription(/daily run has not completed/);
+    expect(a).toMatchObject({
+      Namespace: 'Kokona',
+      MetricName: 'DailyRunOwedDays',
+      Dimensions: [{ Name: 'service', Value: 'kokona' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(topicOf(a!)).toContain('AlarmTopic');
+  });
+
+  it('alarms on the age of the oldest message of every work queue', () => {
+    const ages = alarms().filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(ages.map((a) => String(a.AlarmDescription).split(':')[0]).sort()).toEqual([
+      'kokona desktops (→ provisioner → WorkSpaces)',
+      'kokona lifecycle (daily-run → lifecycle-worker)',
+      'kokona mail (→ mailer → SES)',
+      'kokona mail events (SES → EventBridge → ses-events)',
+    ]);
+    for (const a of ages)
+      expect(a).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    expect(ages.map((a) => a.Threshold).sort()).toEqual([3600, 3600, 7200, 7200]);
+  });
+
+  it('alarms on DynamoDB throttling of the table and both indexes', () => {
+    const [a] = byDescription(/DynamoDB throttled/);
+    const metrics = (
+      a!.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[]
+    ).filter((m) => m.MetricStat);
+    expect(metrics.map((m) => m.MetricStat!.Metric.MetricName).sort()).toEqual([
+      'ReadThrottleEvents',
+      'ReadThrottleEvents',
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+      'WriteThrottleEvents',
+      'WriteThrottleEvents',
+    ]);
+    expect(
+      metrics.map((m) => m.MetricStat!.Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value ?? 'table').sort(),
+    ).toEqual(['gsi1', 'gsi1', 'gsi2', 'gsi2', 'table', 'table']);
+    expect(a).toMatchObject({ Threshold: 1, EvaluationPeriods: 2 });
+  });
+
+  it('alarms on the SES bounce (5 %) and complaint (0.1 %) rates, and on desktop drift', () => {
+    expect(byDescription(/bounce rate/)[0]).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Threshold: 0.05 });
+    expect(byDescription(/complaint rate/)[0]).toMatchObject({
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.001,
+    });
+    expect(byDescription(/desktop reconciler/)[0]).toMatchObject({
+      Namespace: 'Kokona',
+      MetricName: 'DesktopDrift',
+      Dimensions: [{ Name: 'service', Value: 'kokona' }],
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('sends every alarm to the alarm topic', () => {
+    for (const a of alarms()) expect(topicOf(a), String(a.AlarmDescription)).toContain('AlarmTopic');
+  });
+
+  it("has one dashboard with the day's work, queues, throttles, SES reputation and every alarm", () => {
+    const dashboards = Object.values(resources(t.jobsT, 'AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const m of [
+      'DueUnits',
+      'DailyRunCompleted',
+      'InvoicesIssued',
+      'YenBilled',
+      'NoticesSent',
+      'NoticesBounced',
+      'DesktopsCreated',
+      'DesktopsFailed',
+      'CompensationYen',
+      'ApproximateAgeOfOldestMessage',
+      'Reputation.BounceRate',
+    ])
+      expect(body).toContain(m);
+    expect(body).toContain('alarm');
+  });
+
+  it("sends the configuration set's delivery, bounce, complaint and reject events to EventBridge, and a rule takes them to the ses-events queue", () => {
+    t.dataT.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint', 'reject']),
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      }),
+    });
+    // Two rules on the default bus: SES's delivery events here, and the bank-files bucket's Object Created (bank-import).
+    const rules = Object.values(resources(t.jobsT, 'AWS::Events::Rule')).map((r) => r.Properties as Record<string, any>);
+    expect(rules.map((r) => r.EventPattern.source[0]).sort()).toEqual(['aws.s3', 'aws.ses']);
+    const rule = rules.find((r) => r.EventPattern.source[0] === 'aws.ses')!;
+    expect(rule.EventPattern).toMatchObject({
+      source: ['aws.ses'],
+      'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Rejected'],
+    });
+    expect(JSON.stringify(rule.EventPattern.detail)).toContain('ses:configuration-set');
+    expect(JSON.stringify(rule.Targets)).toContain('MailEventsQueue');
+    expect(JSON.stringify(rule.Targets)).toContain('DeadLetterConfig');
+    t.jobsT.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: Match.anyValue(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('MailEventsQueue'), 'Arn'] },
+    });
+  });
+
+  it('expires spent items with TTL on expiresAt', () => {
+    t.dataT.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+});
+
 describe('BackofficeFunction house defaults', () => {
   it('builds every function of envSchemas: nodejs22.x, arm64, X-Ray, a log group with a month of retention', () => {
     const fns = lambdas();
     expect([...fns.keys()].sort()).toEqual([...FUNCTIONS].sort());
     for (const [name, { tpl, props }] of fns) {
-      expect(props, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(props, name).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+      });
       const logGroupId = props.LoggingConfig.LogGroup.Ref as string;
       expect(tpl.toJSON().Resources[logGroupId].Properties.RetentionInDays, name).toBe(30);
     }
   });
 
-  it('roles carry no managed policy (logging is granted on the function\'s own log group only)', () => {
+  it("roles carry no managed policy (logging is granted on the function's own log group only)", () => {
     for (const tpl of allTemplates()) {
-      for (const [id, role] of Object.entries(resources(tpl, 'AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+      for (const [id, role] of Object.entries(resources(tpl, 'AWS::IAM::Role')))
+        expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
     }
   });
 });
@@ -262,7 +469,10 @@ describe('environment = what each composition root parses', () => {
   it('each functions/<name>/index.ts parses its own schema', () => {
     for (const name of FUNCTIONS) {
       const src = readFileSync(join(ROOT, 'functions', name, 'index.ts'), 'utf8');
-      expect([...src.matchAll(/parseEnv\('([^']+)'\)/g)].map((m) => m[1]), name).toEqual([name]);
+      expect(
+        [...src.matchAll(/parseEnv\('([^']+)'\)/g)].map((m) => m[1]),
+        name,
+      ).toEqual([name]);
     }
   });
 
@@ -282,8 +492,8 @@ describe('environment = what each composition root parses', () => {
     }
   });
 
-  it('runs the api function in IAM mode', () => {
-    expect(lambdas().get('api')!.props.Environment.Variables.AUTH_MODE).toBe('iam');
+  it('runs the api function in JWT mode', () => {
+    expect(lambdas().get('api')!.props.Environment.Variables.AUTH_MODE).toBe('jwt');
   });
 });
 
@@ -303,15 +513,37 @@ describe('least privilege', () => {
     'dynamodb:UpdateItem',
   ];
   const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments', ...TABLE_RW];
+  const S3_READ = ['s3:GetObject'];
+  const S3_PUT = ['s3:PutObject'];
   const SEND = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
+  const WORKSPACES = [
+    'workspaces:CreateTags',
+    'workspaces:CreateWorkspaces',
+    'workspaces:DescribeTags',
+    'workspaces:DescribeWorkspaces',
+    'workspaces:ModifyWorkspaceState',
+    'workspaces:StopWorkspaces',
+    'workspaces:TerminateWorkspaces',
+  ];
+  const DIRECTORY = [
+    'ds-data:CreateUser',
+    'ds-data:DeleteUser',
+    'ds-data:DescribeUser',
+    'ds-data:DisableUser',
+    'ds:AccessDSData',
+    'ds:ResetUserPassword',
+  ];
   const CONSUME = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
   const expected: Record<FunctionName, string[]> = {
-    api: [...BASE, ...SEND],
+    api: [...BASE, ...SEND, 'kms:Decrypt', ...WORKSPACES, ...S3_READ, ...S3_PUT],
     'daily-run': [...BASE, ...SEND], // + the lifecycle queue; sqs:SendMessage to its DLQ
     'lifecycle-worker': [...BASE, ...SEND, ...CONSUME],
-    mailer: [...BASE, ...CONSUME, 'ses:SendRawEmail'],
-    provisioner: [...BASE, ...CONSUME, 'workspaces:CreateWorkspaces', 'workspaces:DescribeWorkspaces', 'workspaces:ModifyWorkspaceState', 'workspaces:TerminateWorkspaces'],
+    mailer: [...BASE, ...CONSUME, ...S3_PUT, 'ses:SendRawEmail'],
+    provisioner: [...BASE, ...SEND, ...CONSUME, ...WORKSPACES, ...DIRECTORY, 'kms:GenerateDataKey'],
+    reconciler: [...BASE, ...WORKSPACES, 'sqs:SendMessage'], // + sqs:SendMessage to its DLQ
     'outage-watch': [...BASE, ...SEND], // + sqs:SendMessage to its DLQ
+    'ses-events': [...BASE, ...SEND, ...CONSUME], // notice_bounced goes out through the mail queue
+    'bank-import': [...BASE, ...SEND, ...S3_READ, ...S3_PUT], // + sqs:SendMessage to its DLQ
   };
 
   it.each(FUNCTIONS)('%s has exactly the actions its composition root uses', (name) => {
@@ -322,21 +554,30 @@ describe('least privilege', () => {
     const sendTargets = (name: FunctionName) =>
       grantsOf(name)
         .filter((g) => g.action === 'sqs:SendMessage')
-        .map((g) => JSON.stringify(g.resource).match(/"(\w+?Queue)[0-9A-F]{8}"|PublishOutputFnGetAtt(\w+?Queue)/)?.slice(1).find(Boolean))
+        .map((g) =>
+          JSON.stringify(g.resource)
+            .match(/"(\w+?Queue)[0-9A-F]{8}"|PublishOutputFnGetAtt(\w+?Queue)/)
+            ?.slice(1)
+            .find(Boolean),
+        )
         .sort();
     expect(sendTargets('api')).toEqual(['DesktopQueue', 'MailQueue']);
     expect(sendTargets('daily-run')).toEqual(['DailyRunFailuresQueue', 'DesktopQueue', 'LifecycleQueue', 'MailQueue']);
     expect(sendTargets('lifecycle-worker')).toEqual(['DesktopQueue', 'MailQueue']);
     expect(sendTargets('outage-watch')).toEqual(['DesktopQueue', 'MailQueue', 'OutageWatchFailuresQueue']);
     expect(sendTargets('mailer')).toEqual([]);
-    expect(sendTargets('provisioner')).toEqual([]);
+    expect(sendTargets('provisioner')).toEqual(['DesktopQueue', 'MailQueue']); // W5 operator mails, delayed re-checks
+    expect(sendTargets('bank-import')).toEqual(['BankImportFailuresQueue', 'DesktopQueue', 'MailQueue']);
   });
 
   it('names the table, and each of its GSIs for Query only (no "/index/*")', () => {
     const indexes = (tableDefinition('x').GlobalSecondaryIndexes ?? []).map((g) => g.IndexName!);
     for (const name of FUNCTIONS) {
       const dynamo = grantsOf(name).filter((g) => g.action.startsWith('dynamodb:'));
-      expect(dynamo.some((g) => JSON.stringify(g.resource).includes('/index/*')), name).toBe(false);
+      expect(
+        dynamo.some((g) => JSON.stringify(g.resource).includes('/index/*')),
+        name,
+      ).toBe(false);
       const onIndex = dynamo.filter((g) => JSON.stringify(g.resource).includes('/index/'));
       expect([...new Set(onIndex.map((g) => g.action))], name).toEqual(['dynamodb:Query']);
       expect(onIndex.map((g) => JSON.stringify(g.resource).match(/\/index\/([\w-]+)/)![1]).sort(), name).toEqual([...indexes].sort());
@@ -345,23 +586,33 @@ describe('least privilege', () => {
 
   it('uses Resource "*" only where the service has no resource-level permissions', () => {
     for (const name of FUNCTIONS) {
-      const star = grantsOf(name).filter((g) => g.resource === '*').map((g) => g.action);
-      for (const a of star) expect(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces'], `${name}: ${a} on *`).toContain(a);
+      const star = grantsOf(name)
+        .filter((g) => g.resource === '*')
+        .map((g) => g.action);
+      for (const a of star)
+        expect(
+          ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'workspaces:DescribeWorkspaces', 'workspaces:DescribeTags'],
+          `${name}: ${a} on *`,
+        ).toContain(a);
     }
   });
 
   it('binds CreateWorkspaces to the configured directory and bundle', () => {
-    const create = grantsOf('provisioner').filter((g) => g.action === 'workspaces:CreateWorkspaces').map((g) => JSON.stringify(g.resource));
+    const create = grantsOf('provisioner')
+      .filter((g) => g.action === 'workspaces:CreateWorkspaces')
+      .map((g) => JSON.stringify(g.resource));
     expect(create.some((r) => r.includes(`:directory/${TEST_WORKSPACES.directoryId}`))).toBe(true);
     expect(create.filter((r) => r.includes(`:workspacebundle/${TEST_WORKSPACES.bundleId}`))).toHaveLength(2);
   });
 
   it('lets the mailer send raw mail as the SES identity through the configuration set only', () => {
     const ses = grantsOf('mailer').filter((g) => g.action.startsWith('ses:'));
-    expect(ses.map((g) => JSON.stringify(g.resource)).map((r) => r.match(/:(identity|configuration-set)\//)?.[1]).sort()).toEqual([
-      'configuration-set',
-      'identity',
-    ]);
+    expect(
+      ses
+        .map((g) => JSON.stringify(g.resource))
+        .map((r) => r.match(/:(identity|configuration-set)\//)?.[1])
+        .sort(),
+    ).toEqual(['configuration-set', 'identity']);
   });
 
   it.each(['daily-run', 'outage-watch'] as const)('lets the scheduler invoke %s and nothing else', (name) => {
@@ -376,5 +627,31 @@ describe('least privilege', () => {
     const trust = t.jobsT.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement[0];
     expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
     expect(trust.Condition.StringEquals['aws:SourceAccount']).toBeDefined();
+  });
+});
+
+describe('the console on AWS: WebStack, AuthStack, the JWT authorizer', () => {
+  let webT: Template;
+  let authT: Template;
+  beforeAll(() => {
+    webT = Template.fromStack(t.web);
+    authT = Template.fromStack(t.auth);
+  });
+  it('serves the console from a private bucket through CloudFront with origin access control', () => {
+    webT.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    webT.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ DefaultRootObject: 'index.html', DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }) }),
+    });
+    webT.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+  });
+  it('has a user pool without self sign-up, MFA required, and the three role groups', () => {
+    authT.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    const groups = Object.values(resources(authT, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName).sort();
+    expect(groups).toEqual(['agent', 'operator', 'viewer']);
+    authT.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['client_credentials'], GenerateSecret: true });
+    authT.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['code'], GenerateSecret: false });
+  });
+  it('checks Cognito tokens with a JWT authorizer on the HTTP API', () => {
+    t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
   });
 });

@@ -91,7 +91,7 @@ describe('each class of the attack, pinned', () => {
     expect(parsed(r).details?.fields).toEqual(['knownAt']);
   });
 
-  it('a start date decades away is refused (dates lie within 10 years before to 2 years after the business date)', async () => {
+  it('a start date decades away is refused (dates lie within 10 years either side of the business date)', async () => {
     await refused('POST', '/applications/beta/accept', { startDate: '2099-01-01' }, 400, 'VALIDATION_FAILED');
     await refused('POST', '/applications/beta/accept', { startDate: '1900-01-01' }, 400, 'VALIDATION_FAILED');
   });

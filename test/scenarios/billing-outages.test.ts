@@ -17,6 +17,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 for (const [suite, min] of [
   ['billing', 8],
   ['outages', 4],
+  ['deposits', 2],
 ] as const) {
   const pairs = scenarioPairs(join(HERE, suite));
 

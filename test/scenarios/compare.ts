@@ -1,5 +1,5 @@
 /**
- * A TypeScript port of `../shared/tools/compare-result.py` (SIMULATION.md: "compares two results field
+ * A TypeScript port of `scripts/compare-result.py` (docs/SIMULATION.md: "compares two results field
  * by field the way they are judged"), plus a stage mask for scenario tests of an earlier stage.
  *
  * Unmasked (`covers` = every stage, the default) it is the Python tool: the same fields, the same
@@ -474,6 +474,20 @@ export function maskResults(expected: unknown, actual: unknown, covers: Readonly
   return [e, a];
 }
 
+/** Only when the expected Result has deposits (scenarios with deposit events): a multiset of (ref, status, sorted payments, credit). */
+function deposits(d: Diff, exp: unknown, act: unknown) {
+  if (!isObj(exp) || !Object.hasOwn(exp, 'deposits')) return;
+  d.section('deposits');
+  const pay = (p: unknown) => t(get(p, 'unit'), get(p, 'issueDate'), get(p, 'kind'), get(p, 'amount'));
+  const k = (x: unknown) => {
+    const ps = (Array.isArray(get(x, 'payments')) ? (get(x, 'payments') as unknown[]) : []).map(pay).map((p) => ({ p, c: canon(p) }));
+    ps.sort((a, b) => (a.c < b.c ? -1 : a.c > b.c ? 1 : 0));
+    const credit = get(x, 'credit');
+    return t(get(x, 'ref'), get(x, 'status'), new Tup(ps.map((q) => q.p)), credit === undefined ? 0 : credit);
+  };
+  multiset(d, list(exp, 'deposits').map(k), list(act, 'deposits').map(k), (x) => `${pyStr(at(x, 0))} ${pyStr(at(x, 1))} payments=${canon(at(x, 2))} credit=${pyStr(at(x, 3))}`);
+}
+
 /**
  * The differences between two Results, as compare-result.py lists them (without its summary line).
  * With `covers` short of every stage, the stage mask above applies first.
@@ -481,7 +495,7 @@ export function maskResults(expected: unknown, actual: unknown, covers: Readonly
 export function compareResults(expected: unknown, actual: unknown, opts: CompareOptions = {}): string[] {
   const [exp, act] = maskResults(expected, actual, opts.covers ?? ALL_STAGES, opts.scenario);
   const d = new Diff();
-  for (const check of [events, invoices, notices, desktops, units, compensations]) check(d, exp, act);
+  for (const check of [events, invoices, notices, desktops, units, compensations, deposits]) check(d, exp, act);
   return d.lines;
 }
 

@@ -1,8 +1,7 @@
 /**
- * The spec's example scenarios (../shared/spec/examples, copied into ./examples so the repo is
- * self-contained) replayed through the simulator and judged like compare-result.py, masked to the
- * stages implemented so far (compare.ts). Plus: the TypeScript comparator gives exactly the Python
- * tool's verdict (run only where ../shared/tools/compare-result.py exists).
+ * The example scenarios of the simulation contract (./examples) replayed through the simulator and
+ * judged like scripts/compare-result.py, masked to the stages implemented so far (compare.ts). Plus:
+ * the TypeScript comparator gives exactly the Python tool's verdict (python3 is installed by .ci/run).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +15,7 @@ import { CURRENT_STAGE, readJson, scenarioDays, scenarioPairs, timeoutFor } from
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EXAMPLES = join(here, 'examples');
-const PY_TOOL = join(here, '../../../shared/tools/compare-result.py');
+const PY_TOOL = join(here, '../../scripts/compare-result.py');
 const pairs = scenarioPairs(EXAMPLES);
 const actuals = new Map<string, unknown>();
 
@@ -40,7 +39,7 @@ const hasPython = (() => {
   }
 })();
 
-describe('spec examples (../shared/spec/examples), stage ' + [...CURRENT_STAGE].join('+'), () => {
+describe('example scenarios (test/scenarios/examples), stage ' + [...CURRENT_STAGE].join('+'), () => {
   it('has the examples', () => {
     expect(pairs.map((p) => p.name)).toEqual(expect.arrayContaining(['worked-examples', 'mixed-s1000_000', 'mixed-s1000_001']));
   });

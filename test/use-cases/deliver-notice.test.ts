@@ -6,6 +6,9 @@ import { desktopJobId, noticeId } from '#domain/effects.ts';
 import { acceptApplication, submitApplication } from '#use-cases/applications.ts';
 import { DELIVERY_LEASE_MS, deliverNotice } from '#use-cases/deliver-notice.ts';
 import { inMemoryDeps } from '../fakes/in-memory-store.ts';
+import type { Principal } from '#use-cases/authz.ts';
+
+const OP: Principal = { id: 'test-operator', role: 'operator' };
 
 const TODAY = '2024-02-01';
 const ACCEPTED = noticeId({ unitId: 'acme', type: 'application_accepted', date: date(TODAY), role: 'account_manager' });
@@ -13,7 +16,7 @@ const ACCEPTED = noticeId({ unitId: 'acme', type: 'application_accepted', date: 
 /** An accepted application: its サービス提供開始通知書 waits in the outbox (and a desktop job, started today). */
 async function withAcceptedNotice() {
   const deps = inMemoryDeps(TODAY);
-  await submitApplication(deps, {
+  await submitApplication(deps, OP, {
     ref: 'acme',
     plan: 'kokona',
     accounts: 5,
@@ -25,7 +28,7 @@ async function withAcceptedNotice() {
       agent: null,
     },
   });
-  await acceptApplication(deps, 'acme', { startDate: TODAY });
+  await acceptApplication(deps, OP, 'acme', { startDate: TODAY });
   return deps;
 }
 
@@ -38,7 +41,7 @@ describe('deliverNotice', () => {
     expect(mail).toMatchObject({ from: deps.config.mail.from, to: 'yamada@acme.example' });
     expect(mail.headers).toMatchObject({ 'X-Kokona-Notice': 'application_accepted', 'X-Kokona-Unit': 'acme', 'X-Kokona-Notice-Id': ACCEPTED });
     expect(mail.subject).toContain('acme');
-    expect(mail.text).toContain('acme-001');
+    expect(mail.text).toContain('サービス提供開始通知書');
     expect(await deps.outbox.get(ACCEPTED)).toMatchObject({ state: 'done', attempts: 0, result: { messageId: 'msg-1' } });
     expect((await deps.outbox.listPending(10)).map((i) => i.id)).not.toContain(ACCEPTED);
   });

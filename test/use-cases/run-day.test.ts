@@ -6,6 +6,9 @@ import { DomainError } from '#domain/errors.ts';
 import { acceptApplication, submitApplication } from '#use-cases/applications.ts';
 import { advanceUnitTo, runDailyRun } from '#use-cases/run-day.ts';
 import { fixedClock, inMemoryDeps, type InMemoryDeps } from '../fakes/in-memory-store.ts';
+import type { Principal } from '#use-cases/authz.ts';
+
+const OP: Principal = { id: 'test-operator', role: 'operator' };
 
 const d = (s: string): LocalDate => date(s);
 
@@ -25,8 +28,8 @@ const application = (ref: string) => ({
 /** Accepted on `acceptedOn` with the given start dates, in this order (FIFO). */
 async function acceptedUnits(acceptedOn: string, starts: Record<string, string>): Promise<InMemoryDeps> {
   const deps = inMemoryDeps(acceptedOn);
-  for (const ref of Object.keys(starts)) await submitApplication(deps, application(ref));
-  for (const [ref, startDate] of Object.entries(starts)) await acceptApplication(deps, ref, { startDate });
+  for (const ref of Object.keys(starts)) await submitApplication(deps, OP, application(ref));
+  for (const [ref, startDate] of Object.entries(starts)) await acceptApplication(deps, OP, ref, { startDate });
   return deps;
 }
 
@@ -146,7 +149,7 @@ describe('advanceUnitTo', () => {
 
   it('a stale wake-up (nothing due) of an application still waiting saves nothing', async () => {
     const deps = inMemoryDeps('2024-02-05');
-    await submitApplication(deps, application('acme'));
+    await submitApplication(deps, OP, application('acme'));
     await advanceUnitTo(deps, { unitId: 'acme', date: d('2024-02-05') });
     expect(deps.units.saved).toEqual([]);
     expect(deps.publisher.batches).toEqual([]);

@@ -80,7 +80,7 @@ export class BackofficeFunction<F extends FunctionName = FunctionName> extends N
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
-      bundling: lambdaBundling(),
+      bundling: lambdaBundling(props.name),
       logGroup,
       role,
       tracing: lambda.Tracing.ACTIVE,

@@ -46,6 +46,8 @@ export class DeadLetterQueue extends Construct {
 
 export interface WorkQueueProps {
   readonly description: string;
+  /** Alarm when the oldest message waits this long (the queue is not being drained). */
+  readonly maxAge: Duration;
   /** At least the consumer's timeout (AWS advises 6×, so retries of a slow batch do not overlap). */
   readonly visibilityTimeout: Duration;
   readonly alarmTopic: sns.ITopic;
@@ -61,6 +63,7 @@ export interface ConsumerOptions {
 export class WorkQueue extends Construct {
   readonly queue: sqs.Queue;
   readonly dlq: DeadLetterQueue;
+  readonly ageAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
@@ -72,6 +75,15 @@ export class WorkQueue extends Construct {
       enforceSSL: true,
       deadLetterQueue: { queue: this.dlq.queue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
+    this.ageAlarm = new cloudwatch.Alarm(this, 'AgeAlarm', {
+      alarmDescription: `${props.description}: the oldest message has waited over ${props.maxAge.toHumanString()} (consumer stopped, throttled or failing)`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: props.maxAge.toSeconds(),
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.ageAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
   }
 
   /** The one consumer: partial batch responses, bounded concurrency. */

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { LocalDate } from '#domain/calendar.ts';
 import type { Agenda, RunLog } from '#use-cases/ports.ts';
 import { queryAll } from './query.ts';
-import { AGENDA_SHARDS, keys } from './table.ts';
+import { AGENDA_SHARDS, expired, keys } from './table.ts';
 
 /** Wake-ups by date, sharded: the daily run reads one small partition per shard, never the unit set. */
 export class DynamoAgenda implements Agenda {
@@ -11,22 +11,31 @@ export class DynamoAgenda implements Agenda {
     private readonly table: string,
     /** Must equal the writers' (DynamoUnitRepository) shard count. */
     private readonly shards = AGENDA_SHARDS,
+    /** The time TTL expiry is judged by (ms): the wall clock on AWS, the stack's clock locally. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async dueOn(date: LocalDate): Promise<string[]> {
-    const shards = await Promise.all(
+    return (await this.shardsDueOn(date)).flat().sort();
+  }
+
+  async shardsDueOn(date: LocalDate): Promise<string[][]> {
+    return Promise.all(
       Array.from({ length: this.shards }, async (_, shard) => {
         const items = await queryAll(this.db, {
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': `AGENDA#${date}#${String(shard).padStart(2, '0')}` },
-          ProjectionExpression: 'sk',
+          ProjectionExpression: 'sk, expiresAt',
           ConsistentRead: true, // a wake-up written just before the run is seen
         });
-        return items.map((i) => String(i.sk).slice('UNIT#'.length));
+        // Past its retention (TTL, table.ts) a wake-up is gone, whether or not DynamoDB has deleted it yet.
+        return items
+          .filter((i) => !expired(i, this.now()))
+          .map((i) => String(i.sk).slice('UNIT#'.length))
+          .sort();
       }),
     );
-    return shards.flat().sort();
   }
 }
 

@@ -41,7 +41,7 @@ export class DynamoOutageRepository implements OutageRepository {
       await this.db.send(new PutCommand({ TableName: this.table, Item: outageItem(o), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (e) {
       if ((e as Error).name === 'ConditionalCheckFailedException')
-        throw new DomainError('VALIDATION_FAILED', `outage ${o.id} already exists`, { field: 'ref', ref: o.id }, true);
+        throw new DomainError('VALIDATION_FAILED', `outage ${o.id} already exists`, { field: 'ref', ref: o.id }, 'rule');
       throw e;
     }
     return o;
@@ -119,7 +119,7 @@ export class DynamoOutageRepository implements OutageRepository {
       await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.maintenance(m.id), kind: 'maintenance', m }, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (e) {
       if ((e as Error).name === 'ConditionalCheckFailedException')
-        throw new DomainError('VALIDATION_FAILED', `maintenance ${m.id} already exists`, { field: 'ref', ref: m.id }, true);
+        throw new DomainError('VALIDATION_FAILED', `maintenance ${m.id} already exists`, { field: 'ref', ref: m.id }, 'rule');
       throw e;
     }
   }

@@ -4,6 +4,8 @@
  * 76), non-ASCII header values (the Japanese subject, display names) as RFC 2047 B-encoded words of at
  * most 75 characters folded onto continuation lines, and the caller's extra headers (the X6 notice
  * headers) as given; a header with an empty value is left out. Every header line is 7-bit ASCII.
+ * With attachments (the invoice PDF, MONEY-IN V4) the message is multipart/mixed: the alternative
+ * bodies first, then each file in base64 with its name (RFC 2231 `filename*` when not ASCII).
  *
  * It replaces nodemailer's MailComposer (125 KB of the mailer's bundle, CommonJS) with ~100 lines that
  * do only this; SES adds Message-ID and Date when the message has none.
@@ -17,6 +19,13 @@ export interface MimeMail {
   readonly text: string;
   readonly html: string;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly attachments?: readonly MimeAttachment[];
+}
+
+export interface MimeAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Uint8Array;
 }
 
 const CRLF = '\r\n';
@@ -63,9 +72,14 @@ export function encodeAddress(address: string): string {
   return `${display} <${addr}>`;
 }
 
+/** Base64 of bytes in lines of 76 characters (RFC 2045 §6.8). */
+function base64Lines(bytes: Uint8Array): string {
+  return (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
+}
+
 /** Base64 of the UTF-8 bytes in lines of 76 characters (RFC 2045 §6.8). */
 function base64Body(text: string): string {
-  return (Buffer.from(text, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
+  return base64Lines(Buffer.from(text, 'utf8'));
 }
 
 function headerName(name: string): string {
@@ -73,13 +87,54 @@ function headerName(name: string): string {
   return name;
 }
 
+/** A parameter value that may not be ASCII: `name="v"`, or RFC 2231 `name*=UTF-8''%XX`. */
+function fileParams(param: string, value: string): string {
+  if (/^[\x20-\x7e]*$/.test(value) && !/["\\]/.test(value)) return `${param}="${value}"`;
+  const pct = [...Buffer.from(value, 'utf8')].map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return `${param}*=UTF-8''${pct}`;
+}
+
+function contentType(type: string): string {
+  if (!/^[\x21-\x7e]+\/[\x21-\x7e]+$/.test(type)) throw new Error(`invalid attachment content type: ${JSON.stringify(type)}`);
+  return type;
+}
+
 /** The raw message; `boundary` only for tests (default: random). */
 export function buildMime(mail: MimeMail, boundary = `--_kokona_${randomBytes(12).toString('hex')}`): Buffer {
   const head: string[] = [`From: ${encodeAddress(mail.from)}`, `To: ${encodeAddress(mail.to)}`, `Subject: ${unstructured('Subject', mail.subject)}`];
   for (const [name, value] of Object.entries(mail.headers ?? {})) if (value !== '') head.push(`${headerName(name)}: ${unstructured(name, value)}`);
-  head.push('MIME-Version: 1.0', `Content-Type: multipart/alternative;${CRLF} boundary="${boundary}"`);
+  head.push('MIME-Version: 1.0');
+  const files = mail.attachments ?? [];
+  const alt = files.length ? `${boundary}_alt` : boundary;
   const part = (type: string, body: string) =>
-    [`--${boundary}`, `Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', base64Body(body)].join(CRLF);
-  const message = [head.join(CRLF), '', part('text/plain', mail.text), part('text/html', mail.html), `--${boundary}--`, ''].join(CRLF);
+    [`--${alt}`, `Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', base64Body(body)].join(CRLF);
+  const alternative = [part('text/plain', mail.text), part('text/html', mail.html), `--${alt}--`];
+  let message: string;
+  if (!files.length) {
+    head.push(`Content-Type: multipart/alternative;${CRLF} boundary="${boundary}"`);
+    message = [head.join(CRLF), '', ...alternative, ''].join(CRLF);
+  } else {
+    head.push(`Content-Type: multipart/mixed;${CRLF} boundary="${boundary}"`);
+    const attachment = (f: MimeAttachment) =>
+      [
+        `--${boundary}`,
+        `Content-Type: ${contentType(f.contentType)};${CRLF} ${fileParams('name', f.filename)}`,
+        'Content-Transfer-Encoding: base64',
+        `Content-Disposition: attachment;${CRLF} ${fileParams('filename', f.filename)}`,
+        '',
+        base64Lines(f.content),
+      ].join(CRLF);
+    message = [
+      head.join(CRLF),
+      '',
+      `--${boundary}`,
+      `Content-Type: multipart/alternative;${CRLF} boundary="${alt}"`,
+      '',
+      ...alternative,
+      ...files.map(attachment),
+      `--${boundary}--`,
+      '',
+    ].join(CRLF);
+  }
   return Buffer.from(message, 'ascii');
 }

@@ -15,7 +15,7 @@ export class PacedMailer implements Mailer {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  async send(mail: Mail): Promise<{ messageId: string }> {
+  async send(mail: Mail): Promise<{ messageId: string; raw?: Uint8Array }> {
     if (Number.isFinite(this.ratePerSecond) && this.ratePerSecond > 0) {
       const slot = Math.max(this.now(), this.next);
       this.next = slot + 1000 / this.ratePerSecond;

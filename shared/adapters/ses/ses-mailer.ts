@@ -5,8 +5,8 @@ import type { Mail, Mailer } from '#use-cases/ports.ts';
 /**
  * The MIME message of a mail: multipart/alternative (text/plain, then text/html), UTF-8
  * bodies, non-ASCII header values (the Japanese subject, display names) as RFC 2047 encoded
- * words, and `mail.headers` (the X6 notice headers) as they are. Headers with an empty value
- * are left out (./mime.ts).
+ * words, and `mail.headers` (the X6 notice headers) as they are; with attachments (the invoice
+ * PDF) multipart/mixed around it. Headers with an empty value are left out (./mime.ts).
  */
 export async function buildRawMessage(mail: Mail): Promise<Buffer> {
   return buildMime(mail);
@@ -19,14 +19,16 @@ export class SesMailer implements Mailer {
     private readonly opts: { readonly configurationSet?: string } = {},
   ) {}
 
-  async send(mail: Mail): Promise<{ messageId: string }> {
+  /** `raw`: the exact bytes sent (archived as the invoice's .eml, MONEY-IN A1). */
+  async send(mail: Mail): Promise<{ messageId: string; raw: Uint8Array }> {
+    const raw = await buildRawMessage(mail);
     const out = await this.client.send(
       new SendRawEmailCommand({
-        RawMessage: { Data: await buildRawMessage(mail) },
+        RawMessage: { Data: raw },
         ConfigurationSetName: this.opts.configurationSet,
       }),
     );
     if (!out.MessageId) throw new Error('SES accepted the message but returned no MessageId');
-    return { messageId: out.MessageId };
+    return { messageId: out.MessageId, raw: new Uint8Array(raw) };
   }
 }

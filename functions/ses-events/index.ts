@@ -1,0 +1,16 @@
+/** Composition root of the ses-events function (Lambda). */
+import { parseEnv } from '#runtime/env.ts';
+import { awsPublisher, awsStore, configFrom } from '../wiring.ts';
+import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
+import { makeHandler } from './handler.ts';
+
+const env = parseEnv('ses-events');
+
+export const handler = observed(
+  makeHandler({
+    telemetry: powertoolsTelemetry,
+    config: configFrom(env.CONFIG_JSON),
+    outbox: awsStore(env.TABLE_NAME).outbox,
+    publisher: awsPublisher(env),
+  }),
+);
