@@ -1,7 +1,9 @@
 /**
- * The store contracts — UnitRepository, Agenda, RunLog, OutboxRepository — each run against the
- * in-memory fakes (test/fakes/in-memory-store.ts) and the DynamoDB adapters on the shared DynamoDB
- * Local, every test in a table of its own. The Agenda and the outbox have no write of their own in
+ * The store contracts — every port storeAdapters() builds: UnitRepository, Agenda, RunLog,
+ * OutboxRepository, OutageRepository, AccountRepository, KitRepository, AuditLog/AuditReader,
+ * DriftStore, PayerRepository, DepositRepository — each run against the memory adapter
+ * (shared/adapters/memory), the in-memory test doubles over it (test/fakes/in-memory-store.ts) and the
+ * DynamoDB adapters on the shared DynamoDB Local, every test in a table of its own. The Agenda and the outbox have no write of their own in
  * the ports: they are written by UnitRepository.save, so the suites write through it.
  */
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -23,6 +25,21 @@ import { ConcurrentModificationError, type Agenda, type OutageRepository, type O
 import type { CompensationRecord, Outage } from '#domain/outages.ts';
 import { MemoryOutageRepository, memoryStore } from '#adapters/memory/memory-store.ts';
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
+import { storeAdapters } from '#functions/wiring.ts';
+import type {
+  AccountRepository,
+  AuditEntry,
+  AuditLog,
+  AuditReader,
+  Deposit,
+  DepositRepository,
+  DriftReport,
+  DriftStore,
+  JobFailure,
+  KitRepository,
+  PayerRepository,
+} from '#use-cases/ports.ts';
+import type { MailEvent } from '#domain/mail-events.ts';
 import { InMemoryOutboxRepository, InMemoryRunLog, InMemoryUnitRepository } from '../fakes/in-memory-store.ts';
 import { uniqueTable } from '../support.ts';
 
@@ -32,7 +49,16 @@ interface Store {
   readonly runLog: RunLog;
   readonly outbox: OutboxRepository;
   readonly outages: OutageRepository;
+  readonly accounts?: AccountRepository;
+  readonly kits?: KitRepository;
+  readonly audit?: AuditLog & AuditReader;
+  readonly drift?: DriftStore;
+  readonly payers?: PayerRepository;
+  readonly deposits?: DepositRepository;
 }
+/** A store with every port (the memory adapter, the DynamoDB adapters). */
+type FullStore = Required<Store>;
+type MakeFullStore = () => Promise<FullStore>;
 
 /** Gives an empty store (a fresh one for every test). */
 type MakeStore = () => Promise<Store>;
@@ -525,6 +551,7 @@ function outageContract(name: string, make: MakeStore) {
 }
 
 storeContracts('memory adapter (shared/adapters/memory)', async () => memoryStore());
+fullStoreContracts('memory adapter (shared/adapters/memory)', async () => memoryStore({ now: () => ttlClock.now }));
 
 storeContracts('in-memory test doubles (test/fakes)', async () => {
   const units = new InMemoryUnitRepository({ outbox: new InMemoryOutboxRepository() });
@@ -548,6 +575,13 @@ describe('on DynamoDB Local', () => {
     admin?.destroy();
   });
 
+  fullStoreContracts('DynamoDB adapters', async () => {
+    const table = uniqueTable('store');
+    await ensureTable(endpoint, table);
+    tables.push(table);
+    return storeAdapters(db, table, { now: () => ttlClock.now });
+  });
+
   storeContracts('DynamoDB adapters', async () => {
     const table = uniqueTable('store');
     await ensureTable(endpoint, table);
@@ -561,3 +595,278 @@ describe('on DynamoDB Local', () => {
     };
   });
 });
+
+/** The TTL clock the full-store suites give both stores (a test moves it to see retention end). */
+const ttlClock = { now: Date.now() };
+
+const failure = (at: string): JobFailure => ({ code: 'READY_TIMEOUT', message: 'not ready', at, retries: 0 });
+const job = (unitId: string, id: string, day = '2024-02-01') =>
+  ({ kind: 'desktop', id: `D#${unitId}#${id}`, unitId, date: date(day), action: 'create', lineId: unitId }) as unknown as import('#domain/effects.ts').OutboxItem;
+const mailEvent = (type: MailEvent['type'], messageId: string, at: string): MailEvent => ({ type, noticeId: null, messageId, at, recipients: ['a@example.jp'] }) as MailEvent;
+
+const deposit = (id: string, over: Partial<Deposit> = {}): Deposit => ({
+  id,
+  identity: `identity-${id}`,
+  reference: `ref-${id}`,
+  bankCode: '0001',
+  branchCode: '001',
+  accountNumber: '1234567',
+  valueDate: date('2024-06-10'),
+  inquiry: id,
+  amount: 1000,
+  remitter: 'ﾔﾏﾀﾞ',
+  remitterNormalised: 'ﾔﾏﾀﾞ',
+  remitterBank: 'ﾐｽﾞﾎ',
+  remitterBranch: 'ﾎﾝﾃﾝ',
+  edi: '',
+  file: 'sha',
+  record: 1,
+  importedOn: date('2024-06-10'),
+  status: 'unmatched',
+  payer: null,
+  matchedBy: null,
+  payments: [],
+  credit: 0,
+  version: 1,
+  ...over,
+});
+
+const auditEntry = (at: string, actor = 'operator', unit?: string, action = 'unit.change'): AuditEntry => ({
+  at,
+  actor: { id: actor, role: 'operator' },
+  action,
+  ...(unit ? { unit } : {}),
+  after: { n: at },
+});
+
+/** The ports issue 9–14 added (and the outbox's later methods), on a whole store. */
+function fullStoreContracts(name: string, make: MakeFullStore) {
+  describe(`Outbox (delivery events, notices, desktop jobs) and TTL contract: ${name}`, () => {
+    let s: FullStore;
+    beforeEach(async () => {
+      ttlClock.now = Date.parse('2024-02-01T10:00:00+09:00');
+      s = await make();
+    });
+    async function seed(...items: import('#domain/effects.ts').OutboxItem[]): Promise<void> {
+      const u = (await s.units.get('o')) ?? (await s.units.create(draft('o')));
+      await s.units.save(u, { outbox: items, wakeUps: [] });
+    }
+
+    it('records each delivery event once and raises the status only to a worse one', async () => {
+      const n = notice('o');
+      await seed(n);
+      expect(await s.outbox.recordDelivery(n.id, mailEvent('delivery', 'm1', '2024-02-01T01:00:00Z'), 'delivered')).toBe(true);
+      expect(await s.outbox.recordDelivery(n.id, mailEvent('delivery', 'm1', '2024-02-01T01:00:00Z'), 'delivered')).toBe(false);
+      expect(await s.outbox.recordDelivery(n.id, mailEvent('bounce', 'm1', '2024-02-01T02:00:00Z'), 'bounced')).toBe(true);
+      expect(await s.outbox.recordDelivery(n.id, mailEvent('delivery', 'm1', '2024-02-01T03:00:00Z'), 'delivered')).toBe(true);
+      const e = await s.outbox.get(n.id);
+      expect(e?.delivery?.status).toBe('bounced');
+      expect(e?.delivery?.events.map((x) => x.type)).toEqual(['delivery', 'bounce', 'delivery']);
+      expect(await s.outbox.recordDelivery('N#nope', mailEvent('delivery', 'm2', '2024-02-01T01:00:00Z'), 'delivered')).toBe(false);
+      expect(await s.outbox.get('N#nope')).toBeNull();
+    });
+
+    it("lists a unit's notices newest first, up to a limit, and adds maintenance notices once", async () => {
+      const [n1, n2, n3] = [notice('o', '2024-02-01'), notice('o', '2024-02-03'), notice('o', '2024-02-02')];
+      await seed(n1, n2, n3, job('o', 'x'));
+      expect((await s.outbox.noticesOfUnit('o')).map((e) => e.item.id)).toEqual([n2.id, n3.id, n1.id]);
+      expect((await s.outbox.noticesOfUnit('o', 1)).map((e) => e.item.id)).toEqual([n2.id]);
+      expect(await s.outbox.noticesOfUnit('nobody')).toEqual([]);
+      const m = notice('m', '2024-02-05');
+      await s.outbox.add([m]);
+      await s.outbox.complete(m.id, { messageId: 'x' });
+      await s.outbox.add([m, notice('m', '2024-02-06')]);
+      expect(await s.outbox.get(m.id)).toMatchObject({ state: 'done' });
+      expect((await s.outbox.listPending(10, `2024-02-02#${n3.id}`)).map((i) => i.id)).toEqual([n2.id, notice('m', '2024-02-06').id]);
+    });
+
+    it('desktop jobs: release keeps it pending with its progress; fail takes it off the sweep; reopen puts it back; the failed list pages', async () => {
+      const [a, b, c] = [job('o', 'a'), job('o', 'b'), job('o', 'c')];
+      await seed(a, b, c);
+      expect(await s.outbox.claim(a.id, 60_000)).toBe(true);
+      await s.outbox.release(a.id, { checks: 1 });
+      expect(await s.outbox.get(a.id)).toMatchObject({ state: 'pending', progress: { checks: 1 } });
+      expect(await s.outbox.claim(a.id, 60_000)).toBe(true);
+      expect(await s.outbox.fail(a.id, failure('2024-02-01T03:00:00Z'))).toBe(true);
+      expect(await s.outbox.fail(a.id, failure('2024-02-01T04:00:00Z'))).toBe(false);
+      expect(await s.outbox.fail(b.id, failure('2024-02-01T02:00:00Z'))).toBe(true);
+      expect(await s.outbox.fail(c.id, failure('2024-02-01T05:00:00Z'))).toBe(true);
+      await expect(s.outbox.release(a.id, {})).rejects.toThrow();
+      expect(await s.outbox.claim(a.id, 60_000)).toBe(false);
+      expect(await s.outbox.listPending(10)).toEqual([]);
+      const first = await s.outbox.listFailed(2);
+      expect(first.items.map((e) => e.item.id)).toEqual([b.id, a.id]);
+      expect(first.next).not.toBeNull();
+      const second = await s.outbox.listFailed(2, first.next!);
+      expect(second.items.map((e) => e.item.id)).toEqual([c.id]);
+      expect(second.next).toBeNull();
+      expect(await s.outbox.reopen(a.id)).toBe(true);
+      expect(await s.outbox.reopen(a.id)).toBe(false);
+      expect(await s.outbox.get(a.id)).toMatchObject({ state: 'pending', attempts: 0, retries: 1 });
+      expect((await s.outbox.get(a.id))?.progress).toBeUndefined();
+      expect((await s.outbox.listPending(10)).map((i) => i.id)).toEqual([a.id]);
+      expect((await s.outbox.listFailed(10)).items.map((e) => e.item.id)).toEqual([b.id, c.id]);
+      expect(await s.outbox.complete(b.id, { done: true })).toBe(true);
+      expect((await s.outbox.listFailed(10)).items.map((e) => e.item.id)).toEqual([c.id]);
+    });
+
+    it('past their retention: a job (400 days), a wake-up (400 days after its date) and an idempotency key (30 days) read as gone', async () => {
+      const a = await s.units.create(draft('t'));
+      const j = job('t', 'a');
+      await s.units.save(a, { outbox: [j], wakeUps: [date('2024-03-01')], idempotency: { key: 'k1', requestHash: 'h', result: { ok: 1 } } });
+      expect(await s.units.getIdempotency('k1')).toMatchObject({ key: 'k1', requestHash: 'h', result: { ok: 1 } });
+      ttlClock.now += 31 * 86_400_000;
+      expect(await s.units.getIdempotency('k1')).toBeNull();
+      expect(await s.outbox.get(j.id)).not.toBeNull();
+      expect(await s.agenda.dueOn(date('2024-03-01'))).toEqual(['t']);
+      ttlClock.now = Date.parse('2024-03-01T00:00:00+09:00') + 401 * 86_400_000;
+      expect(await s.outbox.get(j.id)).toBeNull();
+      expect(await s.agenda.dueOn(date('2024-03-01'))).toEqual([]);
+    });
+  });
+
+  describe(`AccountRepository and KitRepository contract: ${name}`, () => {
+    let s: FullStore;
+    beforeEach(async () => {
+      ttlClock.now = Date.parse('2024-02-01T10:00:00+09:00');
+      s = await make();
+    });
+    const acct = (line: string, n: number, over = {}) => ({ unitId: 'u', lineId: line, userName: `u-${line}-${n}`, number: n, ...over });
+
+    it('counts short codes without ever handing one out twice', async () => {
+      const got = await Promise.all(Array.from({ length: 5 }, () => s.accounts.nextShortCodeSeq()));
+      expect([...got].sort()).toEqual([1, 2, 3, 4, 5]);
+    });
+
+    it('lists accounts by line (not a line whose id only starts the same) and by unit in number order; wipes passwords; a spent one goes after 400 days', async () => {
+      await s.accounts.putAll([acct('l1', 2, { sealedPassword: 'p2' }), acct('l1', 1, { sealedPassword: 'p1' }), acct('l10', 3), acct('l2', 11)]);
+      expect((await s.accounts.listByLine('u', 'l1')).map((a) => a.number)).toEqual([1, 2]);
+      expect((await s.accounts.listByUnit('u')).map((a) => a.number)).toEqual([1, 2, 3, 11]);
+      expect(await s.accounts.listByUnit('other')).toEqual([]);
+      await s.accounts.wipePasswords([acct('l1', 1)]);
+      const [one, two] = await s.accounts.listByLine('u', 'l1');
+      expect(one).toEqual(acct('l1', 1));
+      expect(two).toEqual(acct('l1', 2, { sealedPassword: 'p2' }));
+      await s.accounts.putAll([acct('l2', 11, { deleted: true, workspaceId: 'ws-1' })]);
+      expect((await s.accounts.listByLine('u', 'l2'))[0]).toEqual(acct('l2', 11, { deleted: true, workspaceId: 'ws-1' }));
+      ttlClock.now += 401 * 86_400_000;
+      expect(await s.accounts.listByLine('u', 'l2')).toEqual([]);
+      expect((await s.accounts.listByUnit('u')).map((a) => a.number)).toEqual([1, 2, 3]);
+    });
+
+    it("kits: one per hash, the unit's latest, fetched once, revoked only while open", async () => {
+      const kit = (hash: string, issuedAt: string) => ({ hash, unitId: 'u', expiresOn: date('2024-02-15'), state: 'open' as const, issuedAt });
+      await s.kits.put(kit('h1', '2024-02-01T01:00:00Z'));
+      await expect(s.kits.put(kit('h1', '2024-02-01T02:00:00Z'))).rejects.toThrow();
+      expect(await s.kits.current('u')).toEqual(kit('h1', '2024-02-01T01:00:00Z'));
+      await s.kits.put(kit('h2', '2024-02-02T01:00:00Z'));
+      expect((await s.kits.current('u'))?.hash).toBe('h2');
+      expect(await s.kits.current('nobody')).toBeNull();
+      expect(await s.kits.get('nope')).toBeNull();
+      expect(await s.kits.markFetched('h2', '2024-02-02T03:00:00Z')).toBe(true);
+      expect(await s.kits.markFetched('h2', '2024-02-02T04:00:00Z')).toBe(false);
+      expect(await s.kits.get('h2')).toMatchObject({ state: 'fetched', fetchedAt: '2024-02-02T03:00:00Z' });
+      expect(await s.kits.markFetched('nope', 'x')).toBe(false);
+      await s.kits.revoke('h2');
+      expect((await s.kits.get('h2'))?.state).toBe('fetched');
+      await s.kits.revoke('h1');
+      expect((await s.kits.get('h1'))?.state).toBe('revoked');
+      expect(await s.kits.markFetched('h1', 'x')).toBe(false);
+    });
+  });
+
+  describe(`AuditLog, DriftStore contract: ${name}`, () => {
+    let s: FullStore;
+    beforeEach(async () => {
+      s = await make();
+    });
+
+    it('records an entry once, never overwrites, and reads newest first by unit, actor and time range, paged', async () => {
+      const e1 = auditEntry('2024-02-01T10:00:00+09:00', 'operator', 'u1');
+      const e2 = auditEntry('2024-02-02T10:00:00+09:00', 'viewer', 'u1');
+      const e3 = auditEntry('2024-03-05T10:00:00+09:00', 'operator', 'u2');
+      const e4 = auditEntry('2024-03-06T10:00:00+09:00', 'operator');
+      for (const e of [e1, e2, e3, e4, e1]) await s.audit.record(e);
+      expect((await s.audit.query({ unit: 'u1', limit: 10 })).items).toEqual([e2, e1]);
+      expect((await s.audit.query({ unit: 'u1', actor: 'operator', limit: 10 })).items).toEqual([e1]);
+      expect((await s.audit.query({ actor: 'operator', limit: 10 })).items).toEqual([e4, e3, e1]);
+      const range = { from: '2024-02-01T00:00:00Z', to: '2024-03-31T00:00:00Z' };
+      expect((await s.audit.query({ ...range, limit: 10 })).items).toEqual([e4, e3, e2, e1]);
+      expect((await s.audit.query({ from: '2024-02-02T00:00:00Z', to: '2024-03-05T23:00:00Z', limit: 10 })).items).toEqual([e3, e2]);
+      // Paged: every entry exactly once, newest first.
+      const seen: AuditEntry[] = [];
+      let next: string | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await s.audit.query({ ...range, limit: 3, ...(next ? { next } : {}) });
+        seen.push(...page.items);
+        if (!page.next) break;
+        next = page.next;
+      }
+      expect(seen).toEqual([e4, e3, e2, e1]);
+      const byActor = await s.audit.query({ actor: 'operator', limit: 2 });
+      expect(byActor.items).toEqual([e4, e3]);
+      expect((await s.audit.query({ actor: 'operator', limit: 2, next: byActor.next! })).items).toEqual([e1]);
+      await expect(s.audit.query({ limit: 1, next: 'not-a-cursor' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(s.audit.record({ ...e1, at: 'yesterday' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
+    it('keeps the latest drift report', async () => {
+      expect(await s.drift.latest()).toBeNull();
+      const report = (id: string, at: string): DriftReport => ({ id, at, date: date(at.slice(0, 10)), trigger: 'schedule', drift: 1, counts: { orphan: 1 }, repaired: {}, items: [{ ws: 'x' }], orphansSince: { 'ws-1': date('2024-02-01') } });
+      await s.drift.save(report('r1', '2024-02-01T01:05:00+09:00'));
+      await s.drift.save(report('r2', '2024-02-02T01:05:00+09:00'));
+      expect(await s.drift.latest()).toEqual(report('r2', '2024-02-02T01:05:00+09:00'));
+    });
+  });
+
+  describe(`PayerRepository, DepositRepository contract: ${name}`, () => {
+    let s: FullStore;
+    beforeEach(async () => {
+      s = await make();
+    });
+    const range = (n: number) => (n <= 3 ? `900000${n}` : null);
+
+    it('registers a payer once with the next virtual account, adds units and names, finds it by account and name', async () => {
+      const p = await s.payers.register('p1', 'u1', ['ﾔﾏﾀﾞ'], range);
+      expect(p).toEqual({ id: 'p1', virtualAccount: '9000001', units: ['u1'], names: ['ﾔﾏﾀﾞ'] });
+      const again = await s.payers.register('p1', 'u2', ['ﾔﾏﾀﾞ ｼｮｳｼﾞ'], range);
+      expect(again).toEqual({ id: 'p1', virtualAccount: '9000001', units: ['u1', 'u2'], names: ['ﾔﾏﾀﾞ', 'ﾔﾏﾀﾞ ｼｮｳｼﾞ'] });
+      expect((await s.payers.register('p2', 'u3', ['ﾔﾏﾀﾞ'], range)).virtualAccount).toBe('9000002');
+      expect(await s.payers.byVirtualAccount('9000002')).toMatchObject({ id: 'p2' });
+      expect(await s.payers.byVirtualAccount('9999999')).toBeNull();
+      expect(await s.payers.byName('ﾔﾏﾀﾞ')).toEqual(['p1', 'p2']);
+      await s.payers.addName('p2', 'ｽｽﾞｷ');
+      expect(await s.payers.byName('ｽｽﾞｷ')).toEqual(['p2']);
+      expect((await s.payers.get('p2'))?.names).toEqual(['ｽｽﾞｷ', 'ﾔﾏﾀﾞ']);
+      expect(await s.payers.get('nobody')).toBeNull();
+      await s.payers.register('p3', 'u4', [], range);
+      await expect(s.payers.register('p4', 'u5', [], range)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
+    it('creates a deposit once, saves it on its version, finds it by reference and lists by status, paged', async () => {
+      expect(await s.deposits.create(deposit('d1'))).toBe(true);
+      expect(await s.deposits.create(deposit('d1', { amount: 5 }))).toBe(false);
+      expect((await s.deposits.get('d1'))?.amount).toBe(1000);
+      expect(await s.deposits.save({ ...deposit('d1'), status: 'matched', payer: 'p1', matchedBy: 'name' })).toBe(true);
+      expect(await s.deposits.save({ ...deposit('d1'), status: 'credit' })).toBe(false);
+      expect(await s.deposits.get('d1')).toEqual(deposit('d1', { status: 'matched', payer: 'p1', matchedBy: 'name', version: 2 }));
+      await s.deposits.create(deposit('d2', { reference: 'ref-d1', valueDate: date('2024-06-09') }));
+      await s.deposits.create(deposit('d3', { valueDate: date('2024-06-11') }));
+      await s.deposits.create(deposit('d4', { status: 'credit' }));
+      expect((await s.deposits.byReference('ref-d1')).map((d) => d.id)).toEqual(['d1', 'd2']);
+      expect(await s.deposits.byReference('none')).toEqual([]);
+      expect((await s.deposits.list({ status: 'unmatched' }, { limit: 10 })).items.map((d) => d.id)).toEqual(['d2', 'd3']);
+      const all: string[] = [];
+      let next: string | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await s.deposits.list({}, { limit: 2, ...(next ? { next } : {}) });
+        all.push(...page.items.map((d) => d.id));
+        if (!page.next) break;
+        next = page.next;
+      }
+      expect(all).toEqual(['d2', 'd3', 'd4', 'd1']);
+      await expect(s.deposits.list({}, { limit: 2, next: 'garbage' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(await s.deposits.get('nope')).toBeNull();
+    });
+  });
+}
