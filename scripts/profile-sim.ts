@@ -35,8 +35,13 @@ const faults = (db: DynamoDBDocumentClient) =>
 const t0 = performance.now();
 const r = await simulate(raw, { dynamoEndpoint: dynamo.endpoint, faults });
 const total = performance.now() - t0;
-console.log(`${values.units} units × ${values.years} y: ${(total / 1000).toFixed(1)} s, ${r.events.length} events, ${r.notices.length} notices`);
+console.log(
+  `${values.units} units × ${values.years} y: ${(total / 1000).toFixed(1)} s, ${r.events.length} events, ${r.notices.length} notices`,
+);
 console.log(`DynamoDB busy (≥1 request in flight): ${(busyMs / 1000).toFixed(1)} s = ${((100 * busyMs) / total).toFixed(0)} %`);
-for (const [k, v] of Object.entries(ops).sort((a, b) => b[1].ms - a[1].ms)) console.log(`  ${k.padEnd(26)} ${String(v.n).padStart(7)} calls  ${(v.ms / v.n).toFixed(2)} ms avg  ${(v.ms / 1000).toFixed(1)} s summed`);
+for (const [k, v] of Object.entries(ops).sort((a, b) => b[1].ms - a[1].ms))
+  console.log(
+    `  ${k.padEnd(26)} ${String(v.n).padStart(7)} calls  ${(v.ms / v.n).toFixed(2)} ms avg  ${(v.ms / 1000).toFixed(1)} s summed`,
+  );
 await dynamo.stop();
 process.exit(0);

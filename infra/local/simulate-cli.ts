@@ -15,7 +15,10 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 // The logger was built while the imports ran, before the line above: set its level too (one request log per event otherwise).
 logger.setLogLevel((process.env.POWERTOOLS_LOG_LEVEL as 'ERROR') ?? 'ERROR');
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' }, store: { type: 'string', default: 'memory' }, quiet: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { out: { type: 'string' }, store: { type: 'string', default: 'memory' }, quiet: { type: 'boolean', default: false } },
+});
 const file = positionals[0];
 if (!file) {
   console.error('usage: npm run simulate -- path/to/scenario.json [--out result.json] [--store memory|dynamodb] [--quiet]');

@@ -21,7 +21,14 @@ import { noticeId, type Notice } from '#domain/effects.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { Unit } from '#domain/unit.ts';
 import { ensureTable } from '#local/stack.ts';
-import { ConcurrentModificationError, type Agenda, type OutageRepository, type OutboxRepository, type RunLog, type UnitRepository } from '#use-cases/ports.ts';
+import {
+  ConcurrentModificationError,
+  type Agenda,
+  type OutageRepository,
+  type OutboxRepository,
+  type RunLog,
+  type UnitRepository,
+} from '#use-cases/ports.ts';
 import type { CompensationRecord, Outage } from '#domain/outages.ts';
 import { MemoryOutageRepository, memoryStore } from '#adapters/memory/memory-store.ts';
 import { DynamoOutageRepository } from '#adapters/dynamodb/dynamo-outage-repository.ts';
@@ -74,7 +81,13 @@ const draft = (id: string, corporateNumber = ACME) =>
     {
       plan: 'kokona',
       accounts: 10,
-      contractor: { kind: 'corporation', name: `株式会社${id}`, corporateNumber, accountManager: { name: '山田 太郎', email: `${id}@example.jp` }, agent: null },
+      contractor: {
+        kind: 'corporation',
+        name: `株式会社${id}`,
+        corporateNumber,
+        accountManager: { name: '山田 太郎', email: `${id}@example.jp` },
+        agent: null,
+      },
     },
     RECEIVED_ON,
   );
@@ -94,7 +107,11 @@ const notice = (unitId: string, day = '2024-02-01', discriminator?: string): Not
 };
 
 const none = { outbox: [], wakeUps: [] };
-const deferred = (u: Unit): Unit => ({ ...u, status: 'deferred', application: { status: 'deferred', reason: 'credit check', expectedOn: date('2024-02-20'), decidedOn: RECEIVED_ON } });
+const deferred = (u: Unit): Unit => ({
+  ...u,
+  status: 'deferred',
+  application: { status: 'deferred', reason: 'credit check', expectedOn: date('2024-02-20'), decidedOn: RECEIVED_ON },
+});
 const accepted = (u: Unit): Unit => ({ ...u, application: { status: 'accepted', decidedOn: RECEIVED_ON }, startDate: date('2024-02-15') });
 
 function unitRepositoryContract(name: string, make: MakeStore) {
@@ -216,7 +233,9 @@ function unitRepositoryContract(name: string, make: MakeStore) {
       const v2 = await s.units.save(a, { outbox: [], wakeUps: [], reserveRefs: ['a-l1'] });
       const n = notice('a');
       for (const taken of ['b', 'a-l1']) {
-        const err = await s.units.save({ ...v2, accounts: 20 }, { outbox: [n], wakeUps: [date('2024-03-01')], reserveRefs: ['a-l2', taken] }).catch((e: unknown) => e);
+        const err = await s.units
+          .save({ ...v2, accounts: 20 }, { outbox: [n], wakeUps: [date('2024-03-01')], reserveRefs: ['a-l2', taken] })
+          .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(DomainError);
         expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { ref: taken } });
       }
@@ -276,7 +295,16 @@ function unitRepositoryContract(name: string, make: MakeStore) {
     it('lists units by status, by next cancellation deadline (strictly before a date when asked), up to a limit', async () => {
       const running = async (id: string, termEnd: string) => {
         const u = await s.units.create(draft(id));
-        const line = { id, kind: 'basic' as const, accounts: 10, startDate: date('2024-02-15'), started: true, termEnd: date(termEnd), endedOn: null, userNames: [] };
+        const line = {
+          id,
+          kind: 'basic' as const,
+          accounts: 10,
+          startDate: date('2024-02-15'),
+          started: true,
+          termEnd: date(termEnd),
+          endedOn: null,
+          userNames: [],
+        };
         return s.units.save({ ...accepted(u), status: 'active', lines: [line] }, none);
       };
       const a = await running('a', '2025-05-31'); // deadline 2025-04-30
@@ -504,8 +532,12 @@ function outageContract(name: string, make: MakeStore) {
       const saved = await s.outages.save({ ...o, thresholdNoticeOn: date('2025-05-06') }, { outbox: [outageNotice('a')] });
       expect(saved.version).toBe(2);
       expect((await s.outbox.get(outageNotice('a').id))?.state).toBe('pending');
-      await expect(s.outages.save({ ...o, description: 'stale' }, { outbox: [outageNotice('b')] })).rejects.toBeInstanceOf(ConcurrentModificationError);
-      await expect(s.outages.save({ ...saved, description: 'dup' }, { outbox: [outageNotice('a'), outageNotice('c')] })).rejects.toBeInstanceOf(ConcurrentModificationError);
+      await expect(s.outages.save({ ...o, description: 'stale' }, { outbox: [outageNotice('b')] })).rejects.toBeInstanceOf(
+        ConcurrentModificationError,
+      );
+      await expect(
+        s.outages.save({ ...saved, description: 'dup' }, { outbox: [outageNotice('a'), outageNotice('c')] }),
+      ).rejects.toBeInstanceOf(ConcurrentModificationError);
       expect(await s.outbox.get(outageNotice('b').id)).toBeNull();
       expect(await s.outbox.get(outageNotice('c').id)).toBeNull();
       expect(await s.outages.get('o1')).toEqual(saved);
@@ -524,17 +556,31 @@ function outageContract(name: string, make: MakeStore) {
 
     it('writes compensation records once, updates them only from the expected status, all or nothing', async () => {
       await s.outages.create(outage('o1', 1_000));
-      expect(await s.outages.writeCompensations({ added: [record('o1', 'u2', 1), record('o1', 'u1', 1)], updated: [], outbox: [outageNotice('n1')] })).toBe(true);
+      expect(
+        await s.outages.writeCompensations({
+          added: [record('o1', 'u2', 1), record('o1', 'u1', 1)],
+          updated: [],
+          outbox: [outageNotice('n1')],
+        }),
+      ).toBe(true);
       expect((await s.outages.compensations('o1')).map((r) => r.id)).toEqual(['o1.u1.1', 'o1.u2.1']);
       // Added again: a condition fails, nothing of the change is written.
-      expect(await s.outages.writeCompensations({ added: [record('o1', 'u1', 1), record('o1', 'u3', 1)], updated: [], outbox: [outageNotice('n2')] })).toBe(false);
+      expect(
+        await s.outages.writeCompensations({
+          added: [record('o1', 'u1', 1), record('o1', 'u3', 1)],
+          updated: [],
+          outbox: [outageNotice('n2')],
+        }),
+      ).toBe(false);
       expect(await s.outages.getCompensation('o1.u3.1')).toBeNull();
       expect(await s.outbox.get(outageNotice('n2').id)).toBeNull();
       // Updated from the wrong status: refused; from the right one: written.
       const paid = { ...record('o1', 'u1', 1, 'paid_out'), paidOutOn: date('2025-06-01') };
       expect(await s.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'void' }], outbox: [] })).toBe(false);
       expect((await s.outages.getCompensation('o1.u1.1'))?.status).toBe('pending_payout');
-      expect(await s.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'pending_payout' }], outbox: [] })).toBe(true);
+      expect(
+        await s.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'pending_payout' }], outbox: [] }),
+      ).toBe(true);
       expect(await s.outages.getCompensation('o1.u1.1')).toEqual(paid);
       // An existing notice id cancels the change.
       expect(await s.outages.writeCompensations({ added: [record('o1', 'u4', 1)], updated: [], outbox: [outageNotice('n1')] })).toBe(false);
@@ -543,7 +589,15 @@ function outageContract(name: string, make: MakeStore) {
     });
 
     it('records a maintenance once (its ref taken: VALIDATION_FAILED)', async () => {
-      const m = { id: 'm1', startsAt: 1_000 as Instant, endsAt: 2_000 as Instant, scope: 'all' as const, description: '定期保守', announcedOn: date('2025-05-01'), recipients: 3 };
+      const m = {
+        id: 'm1',
+        startsAt: 1_000 as Instant,
+        endsAt: 2_000 as Instant,
+        scope: 'all' as const,
+        description: '定期保守',
+        announcedOn: date('2025-05-01'),
+        recipients: 3,
+      };
       await s.outages.createMaintenance(m);
       await expect(s.outages.createMaintenance({ ...m, description: 'again' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     });
@@ -555,7 +609,13 @@ fullStoreContracts('memory adapter (shared/adapters/memory)', async () => memory
 
 storeContracts('in-memory test doubles (test/fakes)', async () => {
   const units = new InMemoryUnitRepository({ outbox: new InMemoryOutboxRepository() });
-  return { units, agenda: units.agenda, runLog: new InMemoryRunLog(), outbox: units.outbox, outages: new MemoryOutageRepository(units.outbox) };
+  return {
+    units,
+    agenda: units.agenda,
+    runLog: new InMemoryRunLog(),
+    outbox: units.outbox,
+    outages: new MemoryOutageRepository(units.outbox),
+  };
 });
 
 describe('on DynamoDB Local', () => {
@@ -601,8 +661,16 @@ const ttlClock = { now: Date.now() };
 
 const failure = (at: string): JobFailure => ({ code: 'READY_TIMEOUT', message: 'not ready', at, retries: 0 });
 const job = (unitId: string, id: string, day = '2024-02-01') =>
-  ({ kind: 'desktop', id: `D#${unitId}#${id}`, unitId, date: date(day), action: 'create', lineId: unitId }) as unknown as import('#domain/effects.ts').OutboxItem;
-const mailEvent = (type: MailEvent['type'], messageId: string, at: string): MailEvent => ({ type, noticeId: null, messageId, at, recipients: ['a@example.jp'] }) as MailEvent;
+  ({
+    kind: 'desktop',
+    id: `D#${unitId}#${id}`,
+    unitId,
+    date: date(day),
+    action: 'create',
+    lineId: unitId,
+  }) as unknown as import('#domain/effects.ts').OutboxItem;
+const mailEvent = (type: MailEvent['type'], messageId: string, at: string): MailEvent =>
+  ({ type, noticeId: null, messageId, at, recipients: ['a@example.jp'] }) as MailEvent;
 
 const deposit = (id: string, over: Partial<Deposit> = {}): Deposit => ({
   id,
@@ -713,7 +781,11 @@ function fullStoreContracts(name: string, make: MakeFullStore) {
     it('past their retention: a job (400 days), a wake-up (400 days after its date) and an idempotency key (30 days) read as gone', async () => {
       const a = await s.units.create(draft('t'));
       const j = job('t', 'a');
-      await s.units.save(a, { outbox: [j], wakeUps: [date('2024-03-01')], idempotency: { key: 'k1', requestHash: 'h', result: { ok: 1 } } });
+      await s.units.save(a, {
+        outbox: [j],
+        wakeUps: [date('2024-03-01')],
+        idempotency: { key: 'k1', requestHash: 'h', result: { ok: 1 } },
+      });
       expect(await s.units.getIdempotency('k1')).toMatchObject({ key: 'k1', requestHash: 'h', result: { ok: 1 } });
       ttlClock.now += 31 * 86_400_000;
       expect(await s.units.getIdempotency('k1')).toBeNull();
@@ -739,7 +811,12 @@ function fullStoreContracts(name: string, make: MakeFullStore) {
     });
 
     it('lists accounts by line (not a line whose id only starts the same) and by unit in number order; wipes passwords; a spent one goes after 400 days', async () => {
-      await s.accounts.putAll([acct('l1', 2, { sealedPassword: 'p2' }), acct('l1', 1, { sealedPassword: 'p1' }), acct('l10', 3), acct('l2', 11)]);
+      await s.accounts.putAll([
+        acct('l1', 2, { sealedPassword: 'p2' }),
+        acct('l1', 1, { sealedPassword: 'p1' }),
+        acct('l10', 3),
+        acct('l2', 11),
+      ]);
       expect((await s.accounts.listByLine('u', 'l1')).map((a) => a.number)).toEqual([1, 2]);
       expect((await s.accounts.listByUnit('u')).map((a) => a.number)).toEqual([1, 2, 3, 11]);
       expect(await s.accounts.listByUnit('other')).toEqual([]);
@@ -755,7 +832,13 @@ function fullStoreContracts(name: string, make: MakeFullStore) {
     });
 
     it("kits: one per hash, the unit's latest, fetched once, revoked only while open", async () => {
-      const kit = (hash: string, issuedAt: string) => ({ hash, unitId: 'u', expiresOn: date('2024-02-15'), state: 'open' as const, issuedAt });
+      const kit = (hash: string, issuedAt: string) => ({
+        hash,
+        unitId: 'u',
+        expiresOn: date('2024-02-15'),
+        state: 'open' as const,
+        issuedAt,
+      });
       await s.kits.put(kit('h1', '2024-02-01T01:00:00Z'));
       await expect(s.kits.put(kit('h1', '2024-02-01T02:00:00Z'))).rejects.toThrow();
       expect(await s.kits.current('u')).toEqual(kit('h1', '2024-02-01T01:00:00Z'));
@@ -812,7 +895,17 @@ function fullStoreContracts(name: string, make: MakeFullStore) {
 
     it('keeps the latest drift report', async () => {
       expect(await s.drift.latest()).toBeNull();
-      const report = (id: string, at: string): DriftReport => ({ id, at, date: date(at.slice(0, 10)), trigger: 'schedule', drift: 1, counts: { orphan: 1 }, repaired: {}, items: [{ ws: 'x' }], orphansSince: { 'ws-1': date('2024-02-01') } });
+      const report = (id: string, at: string): DriftReport => ({
+        id,
+        at,
+        date: date(at.slice(0, 10)),
+        trigger: 'schedule',
+        drift: 1,
+        counts: { orphan: 1 },
+        repaired: {},
+        items: [{ ws: 'x' }],
+        orphansSince: { 'ws-1': date('2024-02-01') },
+      });
       await s.drift.save(report('r1', '2024-02-01T01:05:00+09:00'));
       await s.drift.save(report('r2', '2024-02-02T01:05:00+09:00'));
       expect(await s.drift.latest()).toEqual(report('r2', '2024-02-02T01:05:00+09:00'));

@@ -7,8 +7,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
-import { simulate } from '#local/simulator.ts';
+import { describe, expect, it } from 'vitest';
 import { compareResults, formatReport } from './compare.ts';
 import { CURRENT_STAGE, scenarioDays, scenarioPairs, timeoutFor, simulateOnBothStores } from './support.ts';
 

@@ -7,7 +7,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ScenarioError, simulate } from '#local/simulator.ts';
 import { compareResults, formatReport } from './compare.ts';
 import { CURRENT_STAGE, readJson, scenarioDays, scenarioPairs, timeoutFor, simulateOnBothStores } from './support.ts';

@@ -70,7 +70,10 @@ import {
 } from '#use-cases/ports.ts';
 
 const copy = <T>(x: T): T => structuredClone(x);
-const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 /** The time TTL is set and judged by (ms). */
 export type TtlClock = () => number;
 /** True when a TTL (epoch seconds) has passed, as table.ts `expired`. */
@@ -302,13 +305,20 @@ export class MemoryOutboxRepository implements OutboxRepository {
       ...(s.progress ? { progress: copy(s.progress) } : {}),
       ...(s.failure ? { failure: copy(s.failure) } : {}),
       ...(s.retries ? { retries: s.retries } : {}),
-      ...(s.delivery ? { delivery: { status: s.delivery.status, events: [...s.delivery.events.values()].map(copy).sort(byKey((e) => e.at)) } } : {}),
+      ...(s.delivery
+        ? { delivery: { status: s.delivery.status, events: [...s.delivery.events.values()].map(copy).sort(byKey((e) => e.at)) } }
+        : {}),
     };
   }
 }
 
 function refTakenError(id: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`, { field: 'ref', ref: id }, 'rule');
+  return new DomainError(
+    'VALIDATION_FAILED',
+    `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`,
+    { field: 'ref', ref: id },
+    'rule',
+  );
 }
 
 /** The next cancellation deadline of a unit (Art 18) as the listing orders by it; none: after every date. */
@@ -361,7 +371,8 @@ export class MemoryUnitRepository implements UnitRepository {
     const refs = effects.reserveRefs ?? [];
     const now = this.ttlNow();
     const wake = () => {
-      for (const d of new Set(effects.wakeUps)) this.agenda.wake(d, unit.id, expiresAfter(Math.max(now, jstMidnightMs(d)), RETENTION_DAYS.agenda));
+      for (const d of new Set(effects.wakeUps))
+        this.agenda.wake(d, unit.id, expiresAfter(Math.max(now, jstMidnightMs(d)), RETENTION_DAYS.agenda));
     };
     // The transaction's size as DynamoDB counts it: key, refs, unit, FIFO entry, invoice entries, outbox
     // items (≤ 100); past that the wake-ups are written first, on their own, as the adapter does.
@@ -388,9 +399,21 @@ export class MemoryUnitRepository implements UnitRepository {
     if (items + wakeUps <= MAX_TRANSACTION_ITEMS) wake();
     for (const o of effects.outbox) this.outbox.put(o, now);
     if (effects.idempotency)
-      this.idempotency.set(effects.idempotency.key, { record: copy(effects.idempotency), expiresAt: expiresAfter(now, RETENTION_DAYS.idempotency) });
+      this.idempotency.set(effects.idempotency.key, {
+        record: copy(effects.idempotency),
+        expiresAt: expiresAfter(now, RETENTION_DAYS.idempotency),
+      });
     for (const inv of effects.invoices ?? [])
-      this.invoiceIndex.set(inv.id, { id: inv.id, unitId: inv.unitId, issueDate: inv.issueDate, kind: inv.kind, dueDate: inv.dueDate, total: inv.total, balance: balance(inv), paidOn: inv.paidOn });
+      this.invoiceIndex.set(inv.id, {
+        id: inv.id,
+        unitId: inv.unitId,
+        issueDate: inv.issueDate,
+        kind: inv.kind,
+        dueDate: inv.dueDate,
+        total: inv.total,
+        balance: balance(inv),
+        paidOn: inv.paidOn,
+      });
     this.afterSave(next);
     return copy(next);
   }
@@ -407,7 +430,9 @@ export class MemoryUnitRepository implements UnitRepository {
 
   async listInvoices(filter: { status: InvoiceStatus; today: LocalDate }, limit = 100): Promise<InvoiceSummary[]> {
     const want = (i: InvoiceSummary) =>
-      filter.status === 'paid' ? i.balance === 0 : i.balance > 0 && (filter.status === 'overdue' ? i.dueDate < filter.today : i.dueDate >= filter.today);
+      filter.status === 'paid'
+        ? i.balance === 0
+        : i.balance > 0 && (filter.status === 'overdue' ? i.dueDate < filter.today : i.dueDate >= filter.today);
     return [...this.invoiceIndex.values()]
       .filter(want)
       .sort((a, b) => (`${a.dueDate}#${a.id}` < `${b.dueDate}#${b.id}` ? -1 : 1))
@@ -435,7 +460,11 @@ export class MemoryUnitRepository implements UnitRepository {
   async listUnits(filter: { status?: UnitStatus; deadlineBefore?: LocalDate }, limit = 100): Promise<Unit[]> {
     const key = (u: Unit) => `${nextDeadline(u)}#${u.id}`;
     return [...this.units.values()]
-      .filter((u) => (filter.status === undefined || u.status === filter.status) && (filter.deadlineBefore === undefined || key(u) < filter.deadlineBefore))
+      .filter(
+        (u) =>
+          (filter.status === undefined || u.status === filter.status) &&
+          (filter.deadlineBefore === undefined || key(u) < filter.deadlineBefore),
+      )
       .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
       .slice(0, limit)
       .map(copy);
@@ -466,7 +495,8 @@ export class MemoryOutageRepository implements OutageRepository {
   }
 
   async create(draft: Omit<Outage, 'version'>): Promise<Outage> {
-    if (this.outages.has(draft.id)) throw new DomainError('VALIDATION_FAILED', `outage ${draft.id} already exists`, { field: 'ref', ref: draft.id }, 'rule');
+    if (this.outages.has(draft.id))
+      throw new DomainError('VALIDATION_FAILED', `outage ${draft.id} already exists`, { field: 'ref', ref: draft.id }, 'rule');
     const o: Outage = { ...copy(draft), version: 1 };
     this.outages.set(o.id, o);
     return copy(o);
@@ -522,13 +552,15 @@ export class MemoryOutageRepository implements OutageRepository {
   }
 
   async createMaintenance(m: Maintenance): Promise<void> {
-    if (this.maintenances.has(m.id)) throw new DomainError('VALIDATION_FAILED', `maintenance ${m.id} already exists`, { field: 'ref', ref: m.id }, 'rule');
+    if (this.maintenances.has(m.id))
+      throw new DomainError('VALIDATION_FAILED', `maintenance ${m.id} already exists`, { field: 'ref', ref: m.id }, 'rule');
     this.maintenances.set(m.id, copy(m));
   }
 
   /** The notices' conditional puts: a duplicate within the write is a ValidationException, an existing id cancels the write. */
   private checkOutbox(items: readonly OutboxItem[], cancelled: () => Error | null): boolean {
-    if (new Set(items.map((x) => x.id)).size !== items.length) throw new Error('ValidationException: transaction request cannot include multiple operations on one item');
+    if (new Set(items.map((x) => x.id)).size !== items.length)
+      throw new Error('ValidationException: transaction request cannot include multiple operations on one item');
     if (items.some((x) => this.outbox.has(x.id))) {
       const e = cancelled();
       if (e) throw e;
@@ -576,7 +608,10 @@ export class MemoryAccountRepository implements AccountRepository {
   async putAll(records: readonly AccountRecord[]): Promise<void> {
     for (const r of records) {
       const accounts = this.byUnit.get(r.unitId) ?? new Map<string, { record: AccountRecord; expiresAt?: number }>();
-      accounts.set(accountKey(r), { record: withoutUndefined(r), ...(r.deleted ? { expiresAt: expiresAfter(this.ttlNow(), RETENTION_DAYS.spentAccount) } : {}) });
+      accounts.set(accountKey(r), {
+        record: withoutUndefined(r),
+        ...(r.deleted ? { expiresAt: expiresAfter(this.ttlNow(), RETENTION_DAYS.spentAccount) } : {}),
+      });
       this.byUnit.set(r.unitId, accounts);
     }
   }
@@ -726,7 +761,8 @@ export class MemoryAuditLog implements AuditLog, AuditReader {
       const r = page(`AUDIT#${m}`, start, q.limit - items.length);
       items.push(...r.items);
       start = r.last;
-      if (items.length >= q.limit) return { items, next: start ? encodeCursor({ m, k: start }) : m > first ? encodeCursor({ m: addMonths(m, -1) }) : null };
+      if (items.length >= q.limit)
+        return { items, next: start ? encodeCursor({ m, k: start }) : m > first ? encodeCursor({ m: addMonths(m, -1) }) : null };
       if (!start) m = addMonths(m, -1);
     }
     return { items, next: null };
@@ -767,7 +803,8 @@ export class MemoryPayerRepository implements PayerRepository {
   async register(id: string, unitId: string, names: readonly string[], allocate: (n: number) => string | null): Promise<Payer> {
     if (!this.payers.has(id)) {
       const account = allocate(++this.accountsHandedOut);
-      if (!account) throw new DomainError('VALIDATION_FAILED', 'the range of virtual accounts (config bank.virtualAccounts) is used up', { payer: id });
+      if (!account)
+        throw new DomainError('VALIDATION_FAILED', 'the range of virtual accounts (config bank.virtualAccounts) is used up', { payer: id });
       // An account already handed out cancels the registration, as the adapter's conditional puts (this number stays unused).
       if (!this.accounts.has(account)) {
         this.payers.set(id, { id, virtualAccount: account, units: new Set(), names: new Set() });
@@ -843,7 +880,10 @@ export class MemoryDepositRepository implements DepositRepository {
   }
 
   /** By status (the adapter's order when unfiltered), then value date and id; a page that fills `limit` carries a cursor. */
-  async list(filter: { status?: StoredDepositStatus }, page: { limit: number; next?: string }): Promise<{ items: Deposit[]; next: string | null }> {
+  async list(
+    filter: { status?: StoredDepositStatus },
+    page: { limit: number; next?: string },
+  ): Promise<{ items: Deposit[]; next: string | null }> {
     const statuses = filter.status ? [filter.status] : DEPOSIT_STATUSES;
     let cursor: { s: number; k?: string } = page.next ? decodeDepositCursor(page.next) : { s: 0 };
     const items: Deposit[] = [];

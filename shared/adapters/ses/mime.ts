@@ -74,7 +74,11 @@ export function encodeAddress(address: string): string {
 
 /** Base64 of bytes in lines of 76 characters (RFC 2045 §6.8). */
 function base64Lines(bytes: Uint8Array): string {
-  return (Buffer.from(bytes).toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
+  return (
+    Buffer.from(bytes)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join(CRLF);
 }
 
 /** Base64 of the UTF-8 bytes in lines of 76 characters (RFC 2045 §6.8). */
@@ -90,7 +94,11 @@ function headerName(name: string): string {
 /** A parameter value that may not be ASCII: `name="v"`, or RFC 2231 `name*=UTF-8''%XX`. */
 function fileParams(param: string, value: string): string {
   if (/^[\x20-\x7e]*$/.test(value) && !/["\\]/.test(value)) return `${param}="${value}"`;
-  const pct = [...Buffer.from(value, 'utf8')].map((b) => (/[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const pct = [...Buffer.from(value, 'utf8')]
+    .map((b) =>
+      /[A-Za-z0-9._-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
   return `${param}*=UTF-8''${pct}`;
 }
 
@@ -101,8 +109,13 @@ function contentType(type: string): string {
 
 /** The raw message; `boundary` only for tests (default: random). */
 export function buildMime(mail: MimeMail, boundary = `--_kokona_${randomBytes(12).toString('hex')}`): Buffer {
-  const head: string[] = [`From: ${encodeAddress(mail.from)}`, `To: ${encodeAddress(mail.to)}`, `Subject: ${unstructured('Subject', mail.subject)}`];
-  for (const [name, value] of Object.entries(mail.headers ?? {})) if (value !== '') head.push(`${headerName(name)}: ${unstructured(name, value)}`);
+  const head: string[] = [
+    `From: ${encodeAddress(mail.from)}`,
+    `To: ${encodeAddress(mail.to)}`,
+    `Subject: ${unstructured('Subject', mail.subject)}`,
+  ];
+  for (const [name, value] of Object.entries(mail.headers ?? {}))
+    if (value !== '') head.push(`${headerName(name)}: ${unstructured(name, value)}`);
   head.push('MIME-Version: 1.0');
   const files = mail.attachments ?? [];
   const alt = files.length ? `${boundary}_alt` : boundary;
