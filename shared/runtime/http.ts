@@ -2,7 +2,7 @@
  * HTTP edge: the error map (DETAILS X3), body/query parsing with zod, bearer-token auth and JSON
  * responses for API Gateway HTTP API payload v2 events. Domain errors are mapped in ONE place.
  */
-import type { MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
@@ -57,21 +57,35 @@ export function errorResult(code: ErrorCode, status: number, message: string, de
 export function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: async (request) => {
-      const e = request.error as (Error & { statusCode?: number; expose?: boolean }) | null;
+      const e = request.error;
+      // http-errors' statusCode on the router's own 404/405 (a route table miss).
+      const routerStatus = e && 'statusCode' in e ? (e as { statusCode?: unknown }).statusCode : undefined;
       if (e instanceof DomainError) {
         request.response = json(e.status, { code: e.code, message: e.message, details: e.details }, errorHeaders(e));
       } else if (e?.name === 'TimeoutError') {
         // The function ran out of time (an overloaded store): say so, and when to retry. Not an input error.
         logger.warn('request timed out', { requestId: requestContext()?.requestId });
-        request.response = json(503, { code: 'SERVICE_UNAVAILABLE', message: 'the request ran out of time: retry later', details: {} }, { 'retry-after': '5' });
+        request.response = json(
+          503,
+          { code: 'SERVICE_UNAVAILABLE', message: 'the request ran out of time: retry later', details: {} },
+          { 'retry-after': '5' },
+        );
       } else if (e?.name === 'StoreThrottledError') {
         // DynamoDB stayed throttled through the adapter's jittered retries: nothing was changed, try again shortly.
         logger.warn('store throttled', { error: e });
-        request.response = json(503, { code: 'STORE_BUSY', message: 'the store is busy; nothing was changed, retry after the delay', details: {} }, { 'retry-after': '2' });
+        request.response = json(
+          503,
+          { code: 'STORE_BUSY', message: 'the store is busy; nothing was changed, retry after the delay', details: {} },
+          { 'retry-after': '2' },
+        );
       } else if (e?.name === 'TransactionTooLargeError') {
         request.response = json(422, { code: 'CHANGE_TOO_LARGE', message: e.message, details: {} });
-      } else if (e && (e.statusCode === 404 || e.statusCode === 405)) {
-        request.response = errorResult('NOT_FOUND', 404, `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`);
+      } else if (routerStatus === 404 || routerStatus === 405) {
+        request.response = errorResult(
+          'NOT_FOUND',
+          404,
+          `no route ${request.event.requestContext?.http?.method ?? ''} ${request.event.rawPath ?? ''}`,
+        );
       } else {
         logger.error('unhandled error', { error: e, requestId: requestContext()?.requestId });
         request.response = json(500, { code: 'INTERNAL', message: 'internal error', details: { requestId: requestContext()?.requestId } });
@@ -92,7 +106,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function bodyText(ev: HttpEvent): string {
   if (ev.body === undefined || ev.body === null || ev.body === '') return '';
   const bytes = ev.isBase64Encoded ? Buffer.from(ev.body, 'base64') : Buffer.from(ev.body, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`, { limit: MAX_BODY_BYTES });
+  if (bytes.length > MAX_BODY_BYTES)
+    throw new DomainError('PAYLOAD_TOO_LARGE', `the body is larger than ${MAX_BODY_BYTES} bytes`, { limit: MAX_BODY_BYTES });
   const ct = ev.headers?.['content-type'] ?? ev.headers?.['Content-Type'];
   if (ct !== undefined) {
     const [type, ...params] = ct.split(';').map((p) => p.trim().toLowerCase());
@@ -130,7 +145,10 @@ export function readJsonBody<S extends z.ZodType>(ev: HttpEvent, schema: S): z.i
   const r = schema.safeParse(body);
   if (!r.success) {
     const f = fields(r.error);
-    throw new DomainError('VALIDATION_FAILED', `the body does not match the schema: ${f.join(', ') || '(the body)'}`, { fields: f, issues: issues(r.error) });
+    throw new DomainError('VALIDATION_FAILED', `the body does not match the schema: ${f.join(', ') || '(the body)'}`, {
+      fields: f,
+      issues: issues(r.error),
+    });
   }
   return r.data;
 }
@@ -145,7 +163,10 @@ export function parseBody<S extends z.ZodType>(schema: S): MiddlewareObj<HttpEve
 }
 
 /** Validates path parameters and the query string. */
-export function parseParams<P extends z.ZodType, Q extends z.ZodType>(params: P | null, query: Q | null): MiddlewareObj<HttpEvent, HttpResult> {
+export function parseParams<P extends z.ZodType, Q extends z.ZodType>(
+  params: P | null,
+  query: Q | null,
+): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     before: async (request) => {
       const ev = request.event;
@@ -159,7 +180,10 @@ export function parseParams<P extends z.ZodType, Q extends z.ZodType>(params: P 
         const r = query.safeParse(ev.queryStringParameters ?? {});
         if (!r.success) {
           const f = fields(r.error);
-          throw new DomainError('VALIDATION_FAILED', `the query string does not match the schema: ${f.join(', ')}`, { fields: f, issues: issues(r.error) });
+          throw new DomainError('VALIDATION_FAILED', `the query string does not match the schema: ${f.join(', ')}`, {
+            fields: f,
+            issues: issues(r.error),
+          });
         }
         out.query = r.data;
       }
@@ -168,11 +192,46 @@ export function parseParams<P extends z.ZodType, Q extends z.ZodType>(params: P 
   };
 }
 
+/** What a schema validates to; `undefined` where the route has no such part. */
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** A route's validated request: path parameters, query string and body, each typed by its schema. */
+export interface RouteRequest<P, Q, B> {
+  readonly params: Parsed<P>;
+  readonly query: Parsed<Q>;
+  readonly body: Parsed<B>;
+  readonly event: HttpEvent;
+}
+
+/**
+ * One API route: path parameters (a mismatch is 404 NOT_FOUND), then the query string, then the
+ * JSON body (each 400 VALIDATION_FAILED with the fields named), then `handle` with all three typed
+ * from their schemas — a route module never casts what it reads.
+ */
+export function route<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(schemas: { readonly params?: P; readonly query?: Q; readonly body?: B }, handle: (req: RouteRequest<P, Q, B>) => Promise<HttpResult>) {
+  const chain = middy<HttpEvent, HttpResult>().use(parseParams(schemas.params ?? null, schemas.query ?? null));
+  if (schemas.body) chain.use(parseBody(schemas.body));
+  return chain.handler(async (event) => {
+    const parsed = event.parsed ?? {};
+    // The only place the parsed parts meet their types: the middlewares above validated each one
+    // with exactly these schemas (zod's output), or the request was refused before this line.
+    return handle({ params: parsed.params as Parsed<P>, query: parsed.query as Parsed<Q>, body: parsed.body as Parsed<B>, event });
+  });
+}
+
 /**
  * Every route requires auth. `iam`: API Gateway has verified the SigV4 signature (the authorizer
  * context is present). `token`: a bearer token, compared in constant time (local runs).
  */
-export function requireAuth(mode: 'iam' | 'token', token?: string, isPublic: (ev: HttpEvent) => boolean = () => false): MiddlewareObj<HttpEvent, HttpResult> {
+export function requireAuth(
+  mode: 'iam' | 'token',
+  token?: string,
+  isPublic: (ev: HttpEvent) => boolean = () => false,
+): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     before: async (request) => {
       const ev = request.event;

@@ -5,10 +5,11 @@
  *    item done with the message id.
  * A crash between 3's send and mark resends once (at-least-once, like SES itself).
  */
+import { leaseOutboxItem } from './lease.ts';
 import type { Config } from '#domain/config.ts';
 import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
 import { formatJst } from '#domain/calendar.ts';
-import { DeliveryInProgressError, type AuditLog, type Clock, type Mail, type Mailer, type OutboxRepository, type Telemetry } from './ports.ts';
+import { type AuditLog, type Clock, type Mail, type Mailer, type OutboxRepository, type Telemetry } from './ports.ts';
 import { archiveInvoiceDocument, invoiceOfNotice, pdfFileName, type DocumentDeps } from './invoice-documents.ts';
 
 export interface DeliverNoticeDeps extends Partial<DocumentDeps> {
@@ -24,14 +25,10 @@ export interface DeliverNoticeDeps extends Partial<DocumentDeps> {
 export const DELIVERY_LEASE_MS = 60_000;
 
 export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): Promise<'sent' | 'already-sent' | 'unknown'> {
-  const entry = await deps.outbox.get(outboxId);
-  if (!entry || entry.item.kind !== 'notice') return 'unknown';
-  if (entry.state === 'done') return 'already-sent';
-  if (!(await deps.outbox.claim(outboxId, DELIVERY_LEASE_MS))) {
-    if ((await deps.outbox.get(outboxId))?.state === 'done') return 'already-sent';
-    throw new DeliveryInProgressError(outboxId);
-  }
-  const notice = entry.item;
+  const lease = await leaseOutboxItem(deps.outbox, outboxId, 'notice', DELIVERY_LEASE_MS);
+  if (lease === 'already-done') return 'already-sent';
+  if (lease === 'unknown' || lease === 'failed') return 'unknown'; // a notice is never `failed`: it is retried until sent
+  const notice = lease.taken.item;
   const body = renderNotice(notice, { serviceName: 'ココナワーク', operatorName: deps.config.issuer.name });
   try {
     // MONEY-IN V4, A1: an invoice mail carries its PDF; both are archived write-once at issue.
@@ -43,7 +40,13 @@ export async function deliverNotice(deps: DeliverNoticeDeps, outboxId: string): 
       await archiveInvoiceDocument(docs, invoice, 'pdf', pdf);
       attachments = [{ filename: pdfFileName(invoice), contentType: 'application/pdf', content: pdf }];
     }
-    const { messageId, raw } = await deps.mailer.send({ from: deps.config.mail.from, to: notice.to.email, ...body, headers: noticeHeaders(notice), ...(attachments ? { attachments } : {}) });
+    const { messageId, raw } = await deps.mailer.send({
+      from: deps.config.mail.from,
+      to: notice.to.email,
+      ...body,
+      headers: noticeHeaders(notice),
+      ...(attachments ? { attachments } : {}),
+    });
     if (invoice && docs && raw) await archiveInvoiceDocument(docs, invoice, 'eml', raw);
     if (await deps.outbox.complete(outboxId, { messageId, sentAt: new Date().toISOString() })) {
       deps.telemetry?.count('NoticesSent');

@@ -11,13 +11,13 @@
  * kit:     new initial passwords for the unit's accounts, then the kit mail (W3, operator reissue).
  * A permanent failure (W5) marks the job failed with the AWS code and mails the operator once.
  */
+import { leaseOutboxItem } from './lease.ts';
 import { randomInt } from 'node:crypto';
 import { formatJst, jstDate } from '#domain/calendar.ts';
 import { classifyFailure, firstAccountOf, lineUserNames } from '#domain/desktops.ts';
 import { noticeId, type DesktopJob, type Notice } from '#domain/effects.ts';
 import type { Line, Unit } from '#domain/unit.ts';
 import {
-  DeliveryInProgressError,
   type AccountRecord,
   type AccountRepository,
   type AuditLog,
@@ -104,16 +104,9 @@ async function inParallel<T>(xs: readonly T[], n: number, f: (x: T) => Promise<v
 export type ProvisionOutcome = 'done' | 'already-done' | 'unknown' | 'waiting' | 'failed';
 
 export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): Promise<ProvisionOutcome> {
-  const entry = await deps.outbox.get(outboxId);
-  if (!entry || entry.item.kind !== 'desktop') return 'unknown';
-  if (entry.state === 'done') return 'already-done';
-  if (entry.state === 'failed') return 'failed'; // W5: never retried blindly; an operator reopens it
-  if (!(await deps.outbox.claim(outboxId, JOB_LEASE_MS))) {
-    const now = await deps.outbox.get(outboxId);
-    if (now?.state === 'done') return 'already-done';
-    if (now?.state === 'failed') return 'failed';
-    throw new DeliveryInProgressError(outboxId);
-  }
+  const lease = await leaseOutboxItem(deps.outbox, outboxId, 'desktop', JOB_LEASE_MS);
+  if (typeof lease === 'string') return lease; // unknown, already done, or failed (W5: an operator reopens it)
+  const entry = lease.taken;
   const job = entry.item;
   const progress = { startedAt: Date.now(), checks: 0, ...(entry.progress ?? {}) } as { startedAt: number; checks: number };
   let step: Step;

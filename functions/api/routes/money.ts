@@ -1,12 +1,11 @@
 /** POST /bank-files, GET /deposits, GET /deposits/{id}, POST /deposits/{id}/match, GET /invoices/{id}/pdf, GET /archive, GET /archive/{key}. */
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type { LocalDate } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
 import { getDeposit, importBankFile, listDeposits, matchDeposit } from '#use-cases/deposits.ts';
 import { invoicePdf, readArchived, searchArchive } from '#use-cases/invoice-documents.ts';
-import { json, parseBody, parseParams, type HttpEvent, type HttpResult } from '#runtime/http.ts';
+import { json, route, type HttpEvent, type HttpResult } from '#runtime/http.ts';
 import { ArchiveKeyParam, ArchiveQuery, DepositIdParam, DepositsQuery, InvoiceIdParam, MatchBody } from '#runtime/schemas.ts';
-import type { ArchiveQuery as ArchiveQueryT } from '#use-cases/ports.ts';
 import type { ApiDeps } from '../deps.ts';
 import { principal } from '../auth.ts';
 import { authorize } from '#use-cases/authz.ts';
@@ -27,55 +26,57 @@ function binary(status: number, body: Uint8Array, contentType: string, filename:
 export const makeImportBankFile = (deps: ApiDeps) =>
   middy<HttpEvent, HttpResult>().handler(async (ev) => {
     authorize(principal(ev), 'deposits.import'); // before the body is looked at: a viewer's upload is 403 whatever it holds
-    const raw = ev.body === undefined || ev.body === null ? Buffer.alloc(0) : ev.isBase64Encoded ? Buffer.from(ev.body, 'base64') : Buffer.from(ev.body, 'latin1');
-    if (raw.length === 0) throw new DomainError('BANK_FILE_INVALID', 'the body is empty: send the bank file as it is', { record: 0, reason: 'empty body' });
-    if (raw.length > MAX_BANK_FILE_BYTES) throw new DomainError('BANK_FILE_INVALID', `the file is larger than ${MAX_BANK_FILE_BYTES} bytes: split it`, { record: 0, reason: 'too large' });
+    const raw =
+      ev.body === undefined || ev.body === null
+        ? Buffer.alloc(0)
+        : ev.isBase64Encoded
+          ? Buffer.from(ev.body, 'base64')
+          : Buffer.from(ev.body, 'latin1');
+    if (raw.length === 0)
+      throw new DomainError('BANK_FILE_INVALID', 'the body is empty: send the bank file as it is', { record: 0, reason: 'empty body' });
+    if (raw.length > MAX_BANK_FILE_BYTES)
+      throw new DomainError('BANK_FILE_INVALID', `the file is larger than ${MAX_BANK_FILE_BYTES} bytes: split it`, {
+        record: 0,
+        reason: 'too large',
+      });
     return json(200, await importBankFile(deps, new Uint8Array(raw), principal(ev)));
   });
 
 export const makeListDeposits = (deps: ApiDeps) =>
-  middy<HttpEvent, HttpResult>()
-    .use(parseParams(null, DepositsQuery))
-    .handler(async (ev) => {
-      const q = ev.parsed!.query as z.infer<typeof DepositsQuery>;
-      return json(200, await listDeposits(deps, principal(ev), { status: q.status }, { limit: Number(q.limit ?? 50), next: q.next }));
-    });
+  route({ query: DepositsQuery }, async ({ query, event }) =>
+    json(200, await listDeposits(deps, principal(event), { status: query.status }, { limit: Number(query.limit ?? 50), next: query.next })),
+  );
 
 export const makeGetDeposit = (deps: ApiDeps) =>
-  middy<HttpEvent, HttpResult>()
-    .use(parseParams(DepositIdParam, null))
-    .handler(async (ev) => json(200, await getDeposit(deps, principal(ev), (ev.parsed!.params as z.infer<typeof DepositIdParam>).id)));
+  route({ params: DepositIdParam }, async ({ params, event }) => json(200, await getDeposit(deps, principal(event), params.id)));
 
 export const makeMatchDeposit = (deps: ApiDeps) =>
-  middy<HttpEvent, HttpResult>()
-    .use(parseParams(DepositIdParam, null))
-    .use(parseBody(MatchBody))
-    .handler(async (ev) => {
-      const id = (ev.parsed!.params as z.infer<typeof DepositIdParam>).id;
-      return json(200, await matchDeposit(deps, id, ev.parsed!.body as z.infer<typeof MatchBody>, principal(ev)));
-    });
+  route({ params: DepositIdParam, body: MatchBody }, async ({ params, body, event }) =>
+    json(200, await matchDeposit(deps, params.id, body, principal(event))),
+  );
 
 export const makeInvoicePdf = (deps: ApiDeps) =>
-  middy<HttpEvent, HttpResult>()
-    .use(parseParams(InvoiceIdParam, null))
-    .handler(async (ev) => {
-      const id = (ev.parsed!.params as z.infer<typeof InvoiceIdParam>).id;
-      return binary(200, await invoicePdf(deps, principal(ev), id), 'application/pdf', `invoice-${id}.pdf`);
-    });
+  route({ params: InvoiceIdParam }, async ({ params, event }) =>
+    binary(200, await invoicePdf(deps, principal(event), params.id), 'application/pdf', `invoice-${params.id}.pdf`),
+  );
 
 export const makeSearchArchive = (deps: ApiDeps) =>
-  middy<HttpEvent, HttpResult>()
-    .use(parseParams(null, ArchiveQuery))
-    .handler(async (ev) => {
-      const { limit, next, ...q } = ev.parsed!.query as z.infer<typeof ArchiveQuery>;
-      const page = await searchArchive(deps, principal(ev), q as ArchiveQueryT, { limit: Number(limit ?? 50), next });
-      return json(200, { items: page.items.map((d) => ({ ...d, href: `/archive/${d.key}` })), next: page.next });
-    });
+  route({ query: ArchiveQuery }, async ({ query, event }) => {
+    const { limit, next, from, to, ...q } = query;
+    const dates = { ...(from ? { from: from as LocalDate } : {}), ...(to ? { to: to as LocalDate } : {}) };
+    const page = await searchArchive(deps, principal(event), { ...q, ...dates }, { limit: Number(limit ?? 50), next });
+    return json(200, { items: page.items.map((d) => ({ ...d, href: `/archive/${d.key}` })), next: page.next });
+  });
 
 export const makeReadArchived = (deps: ApiDeps) =>
-  middy<HttpEvent, HttpResult>()
-    .use(parseParams(ArchiveKeyParam, null))
-    .handler(async (ev) => {
-      const r = await readArchived(deps, principal(ev), (ev.parsed!.params as z.infer<typeof ArchiveKeyParam>).key);
-      return { ...binary(200, r.body, r.doc.contentType, r.doc.key), headers: { 'content-type': r.doc.contentType, 'content-disposition': `attachment; filename="${r.doc.key}"`, 'x-content-sha256': r.doc.sha256 } };
-    });
+  route({ params: ArchiveKeyParam }, async ({ params, event }) => {
+    const r = await readArchived(deps, principal(event), params.key);
+    return {
+      ...binary(200, r.body, r.doc.contentType, r.doc.key),
+      headers: {
+        'content-type': r.doc.contentType,
+        'content-disposition': `attachment; filename="${r.doc.key}"`,
+        'x-content-sha256': r.doc.sha256,
+      },
+    };
+  });
