@@ -27,7 +27,6 @@
  * Progress (seeding, catch-up, simulation) goes to stderr.
  * `--json` prints one JSON object instead of the table.
  */
-import { system } from '#use-cases/authz.ts';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';

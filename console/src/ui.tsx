@@ -16,7 +16,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The effect re-runs when a dependency or the refresh counter changes (the caller's list).
   }, [...deps, n]);
   return { ...state, reload: useCallback(() => setN((x) => x + 1), []) };
 }

@@ -3,7 +3,7 @@
  * (HH:00), not the invocation time, so a delayed or retried run judges the right hour (O3).
  */
 import middy from '@middy/core';
-import { parseInstant, type Instant } from '#domain/calendar.ts';
+import { parseInstant } from '#domain/calendar.ts';
 import { watchOutages, type OutageDeps } from '#use-cases/outages.ts';
 import { owedDays } from '#use-cases/run-day.ts';
 import type { RunLog, Telemetry } from '#use-cases/ports.ts';
@@ -21,7 +21,7 @@ export type OutageWatchDeps = OutageDeps & { readonly runLog?: RunLog; readonly 
 
 export const makeHandler = (deps: OutageWatchDeps) =>
   middy<OutageWatchEvent, Awaited<ReturnType<typeof watchOutages>>>().handler(async (event) => {
-    const t = (parseInstant(event.scheduledTime) ?? deps.clock.now()) as Instant;
+    const t = (parseInstant(event.scheduledTime) ?? deps.clock.now());
     if (deps.runLog && deps.telemetry) {
       const owed = await owedDays({ runLog: deps.runLog }, t);
       deps.telemetry.count('DailyRunOwedDays', owed);

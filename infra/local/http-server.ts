@@ -28,7 +28,14 @@ export function toEvent(req: IncomingMessage, body: Buffer, requestId?: string):
 }
 
 /** An API Gateway HTTP API (payload 2.0) event, as API Gateway would build it (header names lower-cased, body base64). */
-export function apiEvent(r: { method: string; url: string; headers?: Record<string, string>; body?: Buffer | string; sourceIp?: string; requestId?: string }): APIGatewayProxyEventV2 {
+export function apiEvent(r: {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  sourceIp?: string;
+  requestId?: string;
+}): APIGatewayProxyEventV2 {
   let url: URL;
   try {
     url = new URL(r.url, 'http://localhost');
@@ -54,7 +61,13 @@ export function apiEvent(r: { method: string; url: string; headers?: Record<stri
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: r.sourceIp ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: r.sourceIp ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: r.requestId ?? `local-${now}-${Math.random().toString(36).slice(2, 8)}`,
       routeKey: '$default',
       stage: '$default',
@@ -69,41 +82,57 @@ export function apiEvent(r: { method: string; url: string; headers?: Record<stri
 const context = { functionName: 'api-local', awsRequestId: 'local', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
 export function startApiServer(handler: LambdaHandler, opts: { port: number; extra?: Extra }): Promise<Server> {
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const requestId = requestIdOf(req);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const c of req) {
-        size += (c as Buffer).length;
-        if (size > READ_LIMIT) break;
-        chunks.push(c as Buffer);
-      }
-    } catch {
-      res.destroy();
-      return;
-    }
-    if (size > READ_LIMIT) {
-      res
-        .writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, connection: 'close' })
-        .end(JSON.stringify({ code: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${MAX_BODY_BYTES} bytes`, details: { limit: MAX_BODY_BYTES } }));
-      req.destroy();
-      return;
-    }
-    const body = Buffer.concat(chunks);
-    try {
-      const extra = opts.extra ? await opts.extra(req, body.toString('utf8')) : null;
-      if (extra) {
-        if (extra.raw) res.writeHead(extra.status, { 'x-request-id': requestId, ...extra.headers }).end(extra.raw);
-        else res.writeHead(extra.status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...extra.headers }).end(JSON.stringify(extra.body));
+  // Every failure is answered inside (the catch below): the request's promise never rejects unhandled.
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const requestId = requestIdOf(req);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const c of req) {
+          size += (c as Buffer).length;
+          if (size > READ_LIMIT) break;
+          chunks.push(c as Buffer);
+        }
+      } catch {
+        res.destroy();
         return;
       }
-      const r = await handler(toEvent(req, body, requestId), context);
-      res.writeHead(r.statusCode ?? 200, { 'x-request-id': requestId, ...(r.headers as Record<string, string>) }).end(r.isBase64Encoded ? Buffer.from(r.body ?? '', 'base64') : (r.body ?? ''));
-    } catch (e) {
-      console.error(`request ${requestId} failed:`, e);
-      res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': requestId }).end(JSON.stringify({ code: 'INTERNAL', message: 'internal error', details: { requestId } }));
-    }
+      if (size > READ_LIMIT) {
+        res
+          .writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, connection: 'close' })
+          .end(
+            JSON.stringify({
+              code: 'PAYLOAD_TOO_LARGE',
+              message: `the body is larger than ${MAX_BODY_BYTES} bytes`,
+              details: { limit: MAX_BODY_BYTES },
+            }),
+          );
+        req.destroy();
+        return;
+      }
+      const body = Buffer.concat(chunks);
+      try {
+        const extra = opts.extra ? await opts.extra(req, body.toString('utf8')) : null;
+        if (extra) {
+          if (extra.raw) res.writeHead(extra.status, { 'x-request-id': requestId, ...extra.headers }).end(extra.raw);
+          else
+            res
+              .writeHead(extra.status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...extra.headers })
+              .end(JSON.stringify(extra.body));
+          return;
+        }
+        const r = await handler(toEvent(req, body, requestId), context);
+        res
+          .writeHead(r.statusCode ?? 200, { 'x-request-id': requestId, ...(r.headers as Record<string, string>) })
+          .end(r.isBase64Encoded ? Buffer.from(r.body ?? '', 'base64') : (r.body ?? ''));
+      } catch (e) {
+        console.error(`request ${requestId} failed:`, e);
+        res
+          .writeHead(500, { 'content-type': 'application/json', 'x-request-id': requestId })
+          .end(JSON.stringify({ code: 'INTERNAL', message: 'internal error', details: { requestId } }));
+      }
+    })();
   });
   return new Promise((res, rej) => {
     server.once('error', rej);

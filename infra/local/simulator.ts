@@ -79,7 +79,6 @@ export function parseScenario(raw: unknown): { from: LocalDate; to: LocalDate; c
   return { from, to, config: s.config ?? {}, events };
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const path = (v: unknown) => encodeURIComponent(String(v));
 
 /** Maps a scenario event onto an API request (S5b: only the known fields are passed on). */

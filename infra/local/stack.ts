@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArchive } from '#adapters/archive/local-archive.ts';
 import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { validConfig, type Config } from '#domain/config.ts';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { meterReads, type ReadMeter } from '#adapters/dynamodb/read-meter.ts';
@@ -116,8 +116,6 @@ export interface EmbeddedStackOptions {
   /** npm start: keep the mail inbox here across restarts (replayed into the sink at start). */
   readonly mailDir?: string;
 }
-
-type ApiHandler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const ctx = { functionName: 'local', awsRequestId: 'local', getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
 
@@ -266,7 +264,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       deposits: store.deposits,
       archive,
       documents,
-    }) as unknown as ApiHandler;
+    });
     const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle, telemetry, audit: store.audit });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, runLog: store.runLog });

@@ -5,7 +5,6 @@
  * events are the operator's evidence of what happened next, and a hard bounce of a notice to a customer
  * tells the operator once (`notice_bounced`).
  */
-import type { LocalDate } from './calendar.ts';
 import type { Config } from './config.ts';
 import type { Notice } from './effects.ts';
 import { operatorNotice } from './notices.ts';
@@ -64,7 +63,7 @@ export function isCustomerNotice(n: Notice): boolean {
 export function bouncedNoticeAlert(n: Notice, e: MailEvent, config: Config): Notice {
   return operatorNotice(
     'notice_bounced',
-    n.date as LocalDate,
+    n.date,
     config,
     {
       noticeId: n.id,

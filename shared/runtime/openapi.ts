@@ -798,7 +798,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     operationId: 'searchArchive',
     summary: 'Search the write-once archive (A2): 取引年月日 from/to, 金額 min/max, 取引先 (partial), any combination (AND), paged',
     tag: 'money',
-    query: ArchiveQuery as unknown as z.ZodObject,
+    query: ArchiveQuery,
     response: { status: 200, description: 'A page of archived documents, each with its SHA-256 and href', schema: ArchiveList },
     errors: { 400: [queryShape], 401: unauthorized },
   },
@@ -1157,7 +1157,7 @@ function parameters(route: ApiRoute): Json[] {
   const out: Json[] = [];
   for (const [where, obj] of [['path', route.params], ['query', route.query], ['header', route.headers]] as const) {
     if (!obj) continue;
-    for (const [name, field] of Object.entries(obj.shape as Record<string, z.ZodType>)) {
+    for (const [name, field] of Object.entries(obj.shape)) {
       out.push({ name, in: where, required: where === 'path' || !field.safeParse(undefined).success, schema: jsonSchema(field, 'input') });
     }
   }

@@ -108,7 +108,7 @@ export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): 
   if (typeof lease === 'string') return lease; // unknown, already done, or failed (W5: an operator reopens it)
   const entry = lease.taken;
   const job = entry.item;
-  const progress = { startedAt: Date.now(), checks: 0, ...(entry.progress ?? {}) } as { startedAt: number; checks: number };
+  const progress = { startedAt: Date.now(), checks: 0, ...(entry.progress ?? {}) };
   let step: Step;
   try {
     step = await carryOut(deps, job, progress.startedAt);

@@ -4,7 +4,7 @@
  * Local never expires); transactions refused before DynamoDB's 100 items; an old layout migrated.
  */
 import { DeleteTableCommand, DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
 import { DynamoAgenda } from '#adapters/dynamodb/dynamo-agenda.ts';

@@ -6,6 +6,7 @@
  * DynamoDB adapters on the shared DynamoDB Local, every test in a table of its own. The Agenda and the outbox have no write of their own in
  * the ports: they are written by UnitRepository.save, so the suites write through it.
  */
+import type { OutboxItem } from '#domain/effects.ts';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -668,9 +669,9 @@ const job = (unitId: string, id: string, day = '2024-02-01') =>
     date: date(day),
     action: 'create',
     lineId: unitId,
-  }) as unknown as import('#domain/effects.ts').OutboxItem;
+  }) as unknown as OutboxItem;
 const mailEvent = (type: MailEvent['type'], messageId: string, at: string): MailEvent =>
-  ({ type, noticeId: null, messageId, at, recipients: ['a@example.jp'] }) as MailEvent;
+  ({ type, noticeId: null, messageId, at, recipients: ['a@example.jp'] });
 
 const deposit = (id: string, over: Partial<Deposit> = {}): Deposit => ({
   id,
@@ -715,7 +716,7 @@ function fullStoreContracts(name: string, make: MakeFullStore) {
       ttlClock.now = Date.parse('2024-02-01T10:00:00+09:00');
       s = await make();
     });
-    async function seed(...items: import('#domain/effects.ts').OutboxItem[]): Promise<void> {
+    async function seed(...items: OutboxItem[]): Promise<void> {
       const u = (await s.units.get('o')) ?? (await s.units.create(draft('o')));
       await s.units.save(u, { outbox: items, wakeUps: [] });
     }

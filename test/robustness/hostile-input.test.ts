@@ -184,7 +184,7 @@ describe('each class of the attack, pinned', () => {
 // ── property-based ───────────────────────────────────────────────────────────────────────────────
 
 type Json = Record<string, any>;
-const doc = buildOpenApi() as Json;
+const doc: Json = buildOpenApi();
 const resolve = (s: Json): Json => (s?.$ref ? resolve(doc.components.schemas[(s.$ref as string).split('/').pop()!]) : s);
 
 const HOSTILE_STRINGS = [

@@ -166,7 +166,7 @@ export class AwsDirectoryGateway implements DirectoryGateway {
       await this.ds.send(new ResetUserPasswordCommand({ DirectoryId: this.directoryId, UserName: userName, NewPassword: password }));
     } catch (e) {
       const name = (e as Error).name;
-      const answered = typeof e === 'object' && e !== null && '$metadata' in e ? { $metadata: (e as { $metadata: unknown }).$metadata } : {};
+      const answered = typeof e === 'object' && e !== null && '$metadata' in e ? { $metadata: (e).$metadata } : {};
       throw Object.assign(new Error(`ResetUserPassword ${userName}: ${(e as Error).message}`), { name, ...answered });
     }
   }

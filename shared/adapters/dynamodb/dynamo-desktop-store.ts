@@ -1,5 +1,5 @@
 /** W3, W9, W10 on the single table: accounts as their own items, kit links, the audit trail and drift reports. */
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AccountRecord,
   AccountRepository,
@@ -20,8 +20,8 @@ async function batchWrite(db: DynamoDBDocumentClient, table: string, requests: R
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} item(s) unprocessed`);
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
-      const r = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending as never } }));
-      pending = (r.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
+      const r = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (r.UnprocessedItems?.[table] ?? []);
     }
   }
 }

@@ -263,7 +263,7 @@ async function batchWriteAll(db: DynamoDBDocumentClient, table: string, requests
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(2000, 25 * 2 ** attempt)));
     if (attempt > 10) throw new Error(`DynamoDB left ${pending.length} agenda write(s) unprocessed after ${attempt} attempts`);
     const r = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-    pending = (r.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
+    pending = (r.UnprocessedItems?.[table] ?? []);
   }
 }
 

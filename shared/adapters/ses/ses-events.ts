@@ -35,7 +35,7 @@ const TYPES: Record<string, MailEventType> = { Delivery: 'delivery', Bounce: 'bo
 function unwrap(body: unknown): SesEvent | null {
   if (!body || typeof body !== 'object') return null;
   const b = body as Record<string, unknown>;
-  if (b.detail && typeof b.detail === 'object') return b.detail as SesEvent;
+  if (b.detail && typeof b.detail === 'object') return b.detail;
   if (typeof b.Message === 'string') {
     try {
       return JSON.parse(b.Message) as SesEvent;
@@ -43,7 +43,7 @@ function unwrap(body: unknown): SesEvent | null {
       return null;
     }
   }
-  return b as SesEvent;
+  return b;
 }
 
 /** The MailEvent of an SES event, or null when it is no event of the four kinds recorded. */
