@@ -4,7 +4,7 @@ import { makeSesClient } from '#adapters/ses/client.ts';
 import { buildRawMessage, SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { date } from '#domain/calendar.ts';
 import { noticeId, type Notice } from '#domain/effects.ts';
-import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
+import { noticeHeaders, renderNotice } from '#notices/render.ts';
 import type { Mail } from '#use-cases/ports.ts';
 import { MailSinkClient, parseMailHeaders, startMailSink, type MailSink } from '#local/mail-sink.ts';
 

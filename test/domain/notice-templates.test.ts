@@ -15,7 +15,7 @@ import {
   formatJapaneseDateTime,
   noticeHeaders,
   renderNotice,
-} from '#domain/notice-templates.ts';
+} from '#notices/render.ts';
 import type { Line, Unit } from '#domain/unit.ts';
 
 const ctx = { serviceName: 'ココナワーク', operatorName: 'NTTテクノクロス株式会社' };
