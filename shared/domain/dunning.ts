@@ -78,7 +78,12 @@ export function endUnit(unit: Unit, end: LocalDate, status: 'cancelled' | 'termi
 export function terminationStep(u: Unit, date: LocalDate, config: Config): Step {
   if (!on(terminationTimeline(u, config), date).some((a) => a.step === 'terminate')) return { unit: u, outbox: [] };
   const unit = endUnit(u, date, 'terminated');
-  return { unit, outbox: [unitNotice(unit, 'terminated', date, agentOrManager(unit), config, { accounts: accountsInService(unit, date), terminatedOn: date })] };
+  return {
+    unit,
+    outbox: [
+      unitNotice(unit, 'terminated', date, agentOrManager(unit), config, { accounts: accountsInService(unit, date), terminatedOn: date }),
+    ],
+  };
 }
 
 /** Overdue notices, suspensions, warnings, termination notices and the termination's data-retrieval reminders due on `date`. */
@@ -116,11 +121,17 @@ export function dunningStep(u: Unit, date: LocalDate, config: Config): Step {
   // termination_notice at S+20 while still suspended (D6); the termination date becomes known then (Q4).
   for (const a of on(terminationTimeline(unit, config), date))
     if (a.step === 'termination_notice')
-      outbox.push(unitNotice(unit, 'termination_notice', date, agentOrManager(unit), config, { accounts: accountsInService(unit, date), terminationOn: a.terminationOn }));
+      outbox.push(
+        unitNotice(unit, 'termination_notice', date, agentOrManager(unit), config, {
+          accounts: accountsInService(unit, date),
+          terminationOn: a.terminationOn,
+        }),
+      );
   // From the day it is known (Q3: that day is not past); dropped when a cancellation ends the unit first (Q5).
   for (const a of on(dataRetrievalTimeline(unit, config), date))
     if (a.reason === 'termination')
-      outbox.push(unitNotice(unit, 'data_retrieval_reminder', date, 'account_manager', config, {
+      outbox.push(
+        unitNotice(unit, 'data_retrieval_reminder', date, 'account_manager', config, {
           endDate: a.end,
           reason: 'termination',
           target: unitTarget(unit, date),

@@ -49,7 +49,13 @@ export interface DesktopJob {
 
 export type OutboxItem = Notice | DesktopJob;
 
-export function noticeId(n: { readonly unitId: string | null; readonly type: NoticeType; readonly date: LocalDate; readonly role: Role; readonly discriminator?: string | undefined }): string {
+export function noticeId(n: {
+  readonly unitId: string | null;
+  readonly type: NoticeType;
+  readonly date: LocalDate;
+  readonly role: Role;
+  readonly discriminator?: string | undefined;
+}): string {
   return ['N', n.unitId ?? '-', n.type, n.date, n.role, ...(n.discriminator ? [n.discriminator] : [])].join('#');
 }
 

@@ -16,8 +16,7 @@ export interface UnitNoticeBase {
 
 /** A notice about the whole contract (its accounts in service) or about one additional contract (its accounts). */
 export type NoticeTarget =
-  | { readonly kind: 'unit'; readonly accounts: number }
-  | { readonly kind: 'line'; readonly line: string; readonly accounts: number };
+  { readonly kind: 'unit'; readonly accounts: number } | { readonly kind: 'line'; readonly line: string; readonly accounts: number };
 
 /** An invoice a notice names: its id, issue date and whether it is a late-interest invoice. */
 export interface InvoiceMention {

@@ -91,7 +91,9 @@ function footer(ctx: NoticeContext): string[] {
 const RULE = '――――――――――――――――――――';
 
 /** Characters a Japanese monospace font draws two columns wide (the East Asian wide ranges and the usual ambiguous ones). */
-const AMBIGUOUS_WIDE = new Set([0xd7, 0xf7, 0x2015, 0x2018, 0x2019, 0x201c, 0x201d, 0x203b, 0x2025, 0x2026, 0x25a0, 0x25a1, 0x25b2, 0x25cb, 0x25cf]);
+const AMBIGUOUS_WIDE = new Set([
+  0xd7, 0xf7, 0x2015, 0x2018, 0x2019, 0x201c, 0x201d, 0x203b, 0x2025, 0x2026, 0x25a0, 0x25a1, 0x25b2, 0x25cb, 0x25cf,
+]);
 
 /** The width of `s` in a monospace font, CJK characters counting two. */
 export function displayWidth(s: string): number {
@@ -175,7 +177,9 @@ function tableHtml(t: Table): string {
     case 'grid':
       rows = [
         `<tr>${t.columns.map((c) => `<th scope="col">${e(c.label)}</th>`).join('')}</tr>`,
-        ...t.rows.map((r) => `<tr>${t.columns.map((c, i) => `<td${c.align === 'right' ? RIGHT : ''}>${e(r[i] ?? '')}</td>`).join('')}</tr>`),
+        ...t.rows.map(
+          (r) => `<tr>${t.columns.map((c, i) => `<td${c.align === 'right' ? RIGHT : ''}>${e(r[i] ?? '')}</td>`).join('')}</tr>`,
+        ),
       ];
       break;
     case 'amounts':

@@ -14,6 +14,7 @@ import { date, jstInstant, type LocalDate } from '#domain/calendar.ts';
 import { DELIVERY_RANK, type DeliveryStatus, type MailEvent } from '#domain/mail-events.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
+import { decodeOutboxItem } from '#domain/notice-decode.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
 import type { ApplicationStatus, Unit, UnitStatus } from '#domain/unit.ts';
 import { balance } from '#domain/invoices.ts';
@@ -210,7 +211,7 @@ export class InMemoryOutboxRepository implements OutboxRepository {
     return this.sorted()
       .filter((s) => s.state === 'pending' && (after === undefined || `${s.item.date}#${s.item.id}` > after))
       .slice(0, limit)
-      .map((s) => copy(s.item));
+      .map((s) => decodeOutboxItem(copy(s.item)));
   }
 
   private now(): number {
@@ -224,7 +225,7 @@ export class InMemoryOutboxRepository implements OutboxRepository {
 
   private entry(s: StoredOutbox): OutboxEntry {
     return {
-      item: copy(s.item),
+      item: decodeOutboxItem(copy(s.item)),
       state: s.state,
       attempts: s.attempts,
       ...(s.result ? { result: copy(s.result) } : {}),

@@ -18,7 +18,8 @@ function kitParagraphs(url: string, expiresOn: LocalDate): string[] {
 
 function userNameTable(names: readonly string[], total: number): Table | null {
   if (names.length === 0) return null;
-  const caption = total > names.length ? `ユーザ名（全${total}件のうち先頭${names.length}件。全件は本サービス利用キットに記載）` : 'ユーザ名';
+  const caption =
+    total > names.length ? `ユーザ名（全${total}件のうち先頭${names.length}件。全件は本サービス利用キットに記載）` : 'ユーザ名';
   return { kind: 'list', caption, columns: ['ユーザ名'], rows: names.map((u) => [u]) };
 }
 
@@ -46,7 +47,12 @@ export const accountKit: Template<'account_kit'> = (n) => {
     lead: [
       'ご依頼により、本サービス利用キットを再発行いたしました。全アカウントの初期パスワードを新たに設定いたしましたので、以前の初期パスワードおよび以前のリンクはご利用いただけません。',
     ],
-    tables: [fields('ご契約内容', [['契約番号', n.unitId ?? undefined], ['アカウント数', String(n.data.accounts)]])],
+    tables: [
+      fields('ご契約内容', [
+        ['契約番号', n.unitId ?? undefined],
+        ['アカウント数', String(n.data.accounts)],
+      ]),
+    ],
     closing: kitParagraphs(n.data.kitUrl, n.data.kitExpiresOn),
   };
 };
@@ -70,8 +76,13 @@ export const applicationDeferred: Template<'application_deferred'> = (n) => {
     lead: [
       '誠に恐縮ではございますが、下記のお申し込みにつきましては、約款第6条第2項に基づき、承諾を延期させていただくこととなりました。延期の理由と承諾の見込み時期は下記のとおりです。',
     ],
-    tables: [fields('お申し込み内容', [...contractRows(n, n.data.accounts), ['延期の理由', nonEmpty(n.data.reason)], ['承諾予定日', ja(n.data.expectedOn)]])],
+    tables: [
+      fields('お申し込み内容', [
+        ...contractRows(n, n.data.accounts),
+        ['延期の理由', nonEmpty(n.data.reason)],
+        ['承諾予定日', ja(n.data.expectedOn)],
+      ]),
+    ],
     closing: ['承諾の準備が整い次第、あらためてご連絡いたします。お待たせして申し訳ございませんが、何卒よろしくお願い申し上げます。'],
   };
 };
-

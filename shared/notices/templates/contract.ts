@@ -146,4 +146,3 @@ export const dataRetrievalReminder: Template<'data_retrieval_reminder'> = (n) =>
     ],
   };
 };
-

@@ -113,7 +113,9 @@ export const invoiceIssued: Template<'invoice_issued'> = (n) => {
     ],
     closing: [
       `お支払期日${due ? `（${due}）` : ''}までに、${inv.payTo ? '上記のお振込先へお振り込みください' : '当社指定の方法によりお支払いください'}。なお、約款第28条第3項により、振込手数料はお客様のご負担となります。`,
-      ...(inv.payTo?.dedicated ? ['お振込先の口座番号は貴社専用の番号です。ご請求ごとに変わることはございません。請求書のPDFを添付しております。'] : ['請求書のPDFを添付しております。']),
+      ...(inv.payTo?.dedicated
+        ? ['お振込先の口座番号は貴社専用の番号です。ご請求ごとに変わることはございません。請求書のPDFを添付しております。']
+        : ['請求書のPDFを添付しております。']),
       ...(late
         ? []
         : [
@@ -123,4 +125,3 @@ export const invoiceIssued: Template<'invoice_issued'> = (n) => {
     ],
   };
 };
-

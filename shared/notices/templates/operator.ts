@@ -6,9 +6,7 @@ import type { Template } from './common.ts';
 /** W5: a desktop job failed permanently (to the operator; never retried by itself). */
 export const desktopJobFailed: Template<'desktop_job_failed'> = (n) => ({
   title: '仮想デスクトップ処理失敗のお知らせ',
-  lead: [
-    '次の仮想デスクトップ処理が、自動では解消できない理由により失敗しました。この処理は自動では再実行されません。',
-  ],
+  lead: ['次の仮想デスクトップ処理が、自動では解消できない理由により失敗しました。この処理は自動では再実行されません。'],
   tables: [
     fields('失敗した処理', [
       ['処理番号', nonEmpty(n.data.job)],
@@ -82,4 +80,3 @@ export const depositCancelled: Template<'deposit_cancelled'> = (n) => {
     closing: ['翌日の日次処理から、これらのご請求には約款どおりの督促の規定が適用されます。'],
   };
 };
-

@@ -107,4 +107,3 @@ export const maintenanceNotice: Template<'maintenance_notice'> = (n) => {
     ],
   };
 };
-
