@@ -74,7 +74,7 @@ export function unitNotice<T extends UnitNoticeType>(
     // The one place the two halves meet: TypeScript cannot see that base + the fields of T make T's data.
     data: { ...base, ...data } as unknown as NoticeDataOf<T>,
     ...(opts.refs ? { refs: opts.refs } : {}),
-  } as Notice<T>;
+  };
 }
 
 /** A notice to the operator about no unit in particular (O3: `unit: null`, `to: operator`). */
@@ -95,5 +95,5 @@ export function operatorNotice<T extends OperatorNoticeType>(
     to: { name: 'ココナワーク運用担当', email: config.mail.operatorAddress },
     data,
     ...(opts.refs ? { refs: opts.refs } : {}),
-  } as Notice<T>;
+  };
 }

@@ -1,6 +1,6 @@
 /** Formatting the values of a notice in Japanese: dates, instants in Japan time, yen, hours. Pure. */
 import { daysBetween, formatJst, parseInstant, parts, type LocalDate } from '#domain/calendar.ts';
-import { formatYen, type Yen } from '#domain/money.ts';
+import { formatYen } from '#domain/money.ts';
 
 /** Escapes the five HTML-significant characters; every interpolated value goes through it. */
 export function escapeHtml(s: string): string {
@@ -21,7 +21,7 @@ export function formatJapaneseDateTime(s: unknown): string | null {
 
 /** 720000 → `720,000円`. */
 export function formatYenJa(n: number): string {
-  return `${formatYen(n as Yen)}円`;
+  return `${formatYen(n)}円`;
 }
 
 /** A date in Japanese, or undefined. */
