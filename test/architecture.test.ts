@@ -6,12 +6,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-type Layer = 'domain' | 'use-cases' | 'adapters' | 'runtime' | 'functions' | 'infra-local' | 'infra-cdk' | 'test' | 'other';
+type Layer = 'domain' | 'notices' | 'use-cases' | 'adapters' | 'runtime' | 'functions' | 'infra-local' | 'infra-cdk' | 'test' | 'other';
 
 const ROOT = join(import.meta.dirname, '..');
 
 function layerOfPath(p: string): Layer {
   if (p.startsWith('shared/domain/')) return 'domain';
+  if (p.startsWith('shared/notices/')) return 'notices';
   if (p.startsWith('shared/use-cases/')) return 'use-cases';
   if (p.startsWith('shared/adapters/')) return 'adapters';
   if (p.startsWith('shared/runtime/')) return 'runtime';
@@ -24,6 +25,7 @@ function layerOfPath(p: string): Layer {
 
 const ALIASES: Record<string, string> = {
   '#domain/': 'shared/domain/',
+  '#notices/': 'shared/notices/',
   '#use-cases/': 'shared/use-cases/',
   '#adapters/': 'shared/adapters/',
   '#runtime/': 'shared/runtime/',
@@ -42,12 +44,14 @@ export function target(fromFile: string, spec: string): string {
 const ALLOWED: Record<Layer, (t: string, tl: Layer) => boolean> = {
   // Pure: only the domain itself — no SDK, no zod, no node built-ins.
   domain: (_t, tl) => tl === 'domain',
-  // Use cases: the domain, their ports; no adapters, no SDK.
-  'use-cases': (t, tl) => tl === 'domain' || tl === 'use-cases' || (t.startsWith('pkg:') && !t.startsWith('pkg:@aws-sdk')),
+  // Presentation (the mails): pure like the domain, and reads it; the domain never reads it.
+  notices: (_t, tl) => tl === 'domain' || tl === 'notices',
+  // Use cases: the domain, the mails, their ports; no adapters, no SDK.
+  'use-cases': (t, tl) => tl === 'domain' || tl === 'notices' || tl === 'use-cases' || (t.startsWith('pkg:') && !t.startsWith('pkg:@aws-sdk')),
   // Adapters: implement ports (ports.ts only from use-cases), may use SDKs; never call a use case.
-  adapters: (t, tl) => tl === 'domain' || tl === 'adapters' || t === 'shared/use-cases/ports.ts' || t.startsWith('pkg:'),
+  adapters: (t, tl) => tl === 'domain' || tl === 'notices' || tl === 'adapters' || t === 'shared/use-cases/ports.ts' || t.startsWith('pkg:'),
   runtime: (t, tl) => tl === 'domain' || tl === 'runtime' || t === 'shared/use-cases/ports.ts' || t.startsWith('pkg:'),
-  functions: (_t, tl) => ['domain', 'use-cases', 'adapters', 'runtime', 'functions'].includes(tl) || _t.startsWith('pkg:'),
+  functions: (_t, tl) => ['domain', 'notices', 'use-cases', 'adapters', 'runtime', 'functions'].includes(tl) || _t.startsWith('pkg:'),
   'infra-local': (_t, tl) => tl !== 'infra-cdk' && tl !== 'test',
   'infra-cdk': (_t, tl) => tl !== 'infra-local' && tl !== 'test',
   test: () => true,
@@ -97,6 +101,9 @@ describe('architecture: imports follow the layer direction', () => {
     ['shared/adapters/ses/ses-mailer.ts', "import { deliverNotice } from '#use-cases/deliver-notice.ts';"],
     ['shared/domain/unit.ts', "export { x } from '../use-cases/ports.ts';"],
     ['functions/api/handler.ts', "import { startEmbeddedStack } from '#local/stack.ts';"],
+    ['shared/domain/billing.ts', "import { renderNotice } from '#notices/render.ts';"],
+    ['shared/notices/render.ts', "import type { Mailer } from '#use-cases/ports.ts';"],
+    ['shared/notices/layout.ts', "import { readFileSync } from 'node:fs';"],
   ])('detects %s: %s', (file, text) => {
     expect(violations([{ file, text }])).toHaveLength(1);
   });
@@ -107,6 +114,8 @@ describe('architecture: imports follow the layer direction', () => {
         { file: 'shared/use-cases/x.ts', text: "import { firstTermEnd } from '#domain/terms.ts';\nimport type { Clock } from './ports.ts';" },
         { file: 'shared/adapters/x/y.ts', text: "import type { Mailer } from '#use-cases/ports.ts';\nimport { SESClient } from '@aws-sdk/client-ses';" },
         { file: 'shared/domain/x.ts', text: "import { addDays } from './calendar.ts';" },
+        { file: 'shared/notices/x.ts', text: "import type { Notice } from '#domain/effects.ts';" },
+        { file: 'shared/use-cases/y.ts', text: "import { renderNotice } from '#notices/render.ts';" },
       ]),
     ).toEqual([]);
   });

@@ -110,9 +110,15 @@ export function accept(unit: Unit, startDate: LocalDate, today: LocalDate, confi
     lines: [{ id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, firstAccount: 1 }],
   };
   const names = code ? lineUserNames(next, next.lines[0]!).slice(0, MAIL_USER_NAMES) : [];
-  const data: Record<string, unknown> = { startDate, userNames: names, userNamesTotal: unit.accounts };
-  if (extras.kit) Object.assign(data, { kitUrl: extras.kit.url, kitExpiresOn: extras.kit.expiresOn });
-  const outbox: OutboxItem[] = [unitNotice(next, 'application_accepted', today, 'account_manager', config, data)];
+  const outbox: OutboxItem[] = [
+    unitNotice(next, 'application_accepted', today, 'account_manager', config, {
+      accounts: unit.accounts,
+      startDate,
+      userNames: names,
+      userNamesTotal: unit.accounts,
+      ...(extras.kit ? { kit: { url: extras.kit.url, expiresOn: extras.kit.expiresOn } } : {}),
+    }),
+  ];
   if (startDate === today) {
     const started = startUnit(next, today, config);
     next = started.unit;
@@ -131,7 +137,7 @@ export function reject(unit: Unit, reason: string, today: LocalDate, config: Con
     history: [...unit.history, { date: today, status: 'rejected' }],
     application: { status: 'rejected', reason, decidedOn: today },
   };
-  return { unit: next, outbox: [unitNotice(next, 'application_rejected', today, 'account_manager', config, { reason })], wakeUps: [] };
+  return { unit: next, outbox: [unitNotice(next, 'application_rejected', today, 'account_manager', config, { accounts: unit.accounts, reason })], wakeUps: [] };
 }
 
 /** Art 6-2, 6-3: a deferral (承諾延期) with its reason and expected date; it stops blocking later applications (P8). */
@@ -145,6 +151,6 @@ export function defer(unit: Unit, reason: string, expectedOn: LocalDate, today: 
   };
   // Deferred twice on the same day: the discriminator keeps both notices distinct.
   const disc = unit.application.status === 'deferred' && unit.application.decidedOn === today ? `${unit.version}` : undefined;
-  const notice = unitNotice(next, 'application_deferred', today, 'account_manager', config, { reason, expectedOn });
+  const notice = unitNotice(next, 'application_deferred', today, 'account_manager', config, { accounts: unit.accounts, reason, expectedOn });
   return { unit: next, outbox: [disc ? { ...notice, id: `${notice.id}#${disc}` } : notice], wakeUps: [] };
 }

@@ -2,13 +2,19 @@
 import type { LocalDate } from './calendar.ts';
 import type { Config } from './config.ts';
 import type { Notice, OutboxItem } from './effects.ts';
-import { buildInvoice, feesDue, invoiceId, invoiceRef, type Invoice } from './invoices.ts';
+import { buildInvoice, feesDue, invoiceId, invoiceIdParts, invoiceRef, type Invoice } from './invoices.ts';
 import { unitNotice } from './notices.ts';
 import type { Unit } from './unit.ts';
 
 /** The qualified invoice mailed to the payer: the agent when the contract has one, else the account manager. */
 export function invoiceIssuedNotice(unit: Unit, inv: Invoice, date: LocalDate, config: Config): Notice {
-  return unitNotice(unit, 'invoice_issued', date, inv.payer === 'agent' ? 'agent' : 'account_manager', config, { invoice: inv }, {
+  // Late-interest lines name the invoice they are about: its issue date goes with the notice.
+  const sourceIssueDates: Record<string, LocalDate> = {};
+  for (const l of inv.lines) {
+    const issued = l.invoice && (unit.invoices.find((i) => i.id === l.invoice)?.issueDate ?? invoiceIdParts(l.invoice)?.issueDate);
+    if (l.invoice && issued) sourceIssueDates[l.invoice] = issued;
+  }
+  return unitNotice(unit, 'invoice_issued', date, inv.payer === 'agent' ? 'agent' : 'account_manager', config, { invoice: inv, sourceIssueDates }, {
     discriminator: inv.id,
     refs: { invoice: invoiceRef(inv) },
   });

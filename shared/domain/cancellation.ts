@@ -16,7 +16,7 @@ import type { Config } from './config.ts';
 import type { OutboxItem, Transition } from './effects.ts';
 import { DomainError, invalid, notFound } from './errors.ts';
 import { dataRetrievalNotice } from './lifecycle.ts';
-import { unitNotice } from './notices.ts';
+import { unitNotice, unitTarget } from './notices.ts';
 import { cancellationDeadline, renewal } from './terms.ts';
 import { dataRetrievalTimeline } from './timelines.ts';
 import { basicLine, inService, isLive, type Cancellation, type Line, type Unit } from './unit.ts';
@@ -104,7 +104,7 @@ export function cancel(unit: Unit, req: CancellationRequest, today: LocalDate, c
       today,
       'account_manager',
       config,
-      { endDate: end, ...(lineId && line ? { line: lineId, accounts: line.accounts } : {}) },
+      { endDate: end, target: lineId && line ? { kind: 'line', line: lineId, accounts: line.accounts } : unitTarget(next, today) },
       lineId ? { lineId } : {},
     ),
   ];

@@ -9,7 +9,8 @@ import { addDays, type LocalDate } from './calendar.ts';
 import type { Config } from './config.ts';
 import { desktopJobId, type DesktopAction, type DesktopJob, type OutboxItem, type Step } from './effects.ts';
 import { balance, invoiceRef, overdue, type Invoice } from './invoices.ts';
-import { agentOrManager, unitNotice } from './notices.ts';
+import { accountsInService, agentOrManager, unitNotice, unitTarget } from './notices.ts';
+import { GRACE_DAYS } from './interest.ts';
 import { dataRetrievalTimeline, dunningTimeline, on, terminationTimeline } from './timelines.ts';
 import { hasDesktops, isLive, type Line, type Unit } from './unit.ts';
 
@@ -44,7 +45,16 @@ function overdueNotice(u: Unit, inv: Invoice, date: LocalDate, config: Config): 
     date,
     inv.payer === 'agent' ? 'agent' : 'account_manager',
     config,
-    { invoice: inv.id, issueDate: inv.issueDate, dueDate: inv.dueDate, total: inv.total, balance: balance(inv) },
+    {
+      invoice: inv.id,
+      issueDate: inv.issueDate,
+      dueDate: inv.dueDate,
+      total: inv.total,
+      balance: balance(inv),
+      lateInterest: inv.kind === 'late_interest',
+      // Art 31 (L2, L8): a fees invoice paid in full within GRACE_DAYS of its due date bears no interest.
+      interestFreeUntil: inv.kind === 'late_interest' ? null : addDays(inv.dueDate, GRACE_DAYS),
+    },
     { discriminator: inv.id, refs: { invoice: invoiceRef(inv) } },
   );
 }
@@ -68,7 +78,12 @@ export function endUnit(unit: Unit, end: LocalDate, status: 'cancelled' | 'termi
 export function terminationStep(u: Unit, date: LocalDate, config: Config): Step {
   if (!on(terminationTimeline(u, config), date).some((a) => a.step === 'terminate')) return { unit: u, outbox: [] };
   const unit = endUnit(u, date, 'terminated');
-  return { unit, outbox: [unitNotice(unit, 'terminated', date, agentOrManager(unit), config, { terminatedOn: date })] };
+  return {
+    unit,
+    outbox: [
+      unitNotice(unit, 'terminated', date, agentOrManager(unit), config, { accounts: accountsInService(unit, date), terminatedOn: date }),
+    ],
+  };
 }
 
 /** Overdue notices, suspensions, warnings, termination notices and the termination's data-retrieval reminders due on `date`. */
@@ -85,6 +100,7 @@ export function dunningStep(u: Unit, date: LocalDate, config: Config): Step {
     unit = { ...unit, status: 'suspended', suspendedOn: date, history: [...unit.history, { date, status: 'suspended' }] };
     outbox.push(
       unitNotice(unit, 'suspended', date, agentOrManager(unit), config, {
+        accounts: accountsInService(unit, date),
         suspendedOn: date,
         terminationOn: addDays(date, config.terminateAfterDays),
       }),
@@ -98,17 +114,28 @@ export function dunningStep(u: Unit, date: LocalDate, config: Config): Step {
   if (warned.length > 0)
     outbox.push(
       unitNotice(unit, 'suspension_warning', date, agentOrManager(unit), config, {
-        invoices: warned.map((i) => i.id),
+        invoices: warned.map((i) => ({ id: i.id, issueDate: i.issueDate, lateInterest: i.kind === 'late_interest' })),
         suspensionOn: addDays(warned[0]!.dueDate, config.suspendAfterDays),
       }),
     );
   // termination_notice at S+20 while still suspended (D6); the termination date becomes known then (Q4).
   for (const a of on(terminationTimeline(unit, config), date))
     if (a.step === 'termination_notice')
-      outbox.push(unitNotice(unit, 'termination_notice', date, agentOrManager(unit), config, { terminationOn: a.terminationOn }));
+      outbox.push(
+        unitNotice(unit, 'termination_notice', date, agentOrManager(unit), config, {
+          accounts: accountsInService(unit, date),
+          terminationOn: a.terminationOn,
+        }),
+      );
   // From the day it is known (Q3: that day is not past); dropped when a cancellation ends the unit first (Q5).
   for (const a of on(dataRetrievalTimeline(unit, config), date))
     if (a.reason === 'termination')
-      outbox.push(unitNotice(unit, 'data_retrieval_reminder', date, 'account_manager', config, { endDate: a.end, reason: 'termination' }));
+      outbox.push(
+        unitNotice(unit, 'data_retrieval_reminder', date, 'account_manager', config, {
+          endDate: a.end,
+          reason: 'termination',
+          target: unitTarget(unit, date),
+        }),
+      );
   return { unit, outbox };
 }

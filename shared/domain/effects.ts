@@ -1,53 +1,33 @@
 import type { LocalDate } from './calendar.ts';
+import type { NoticeDataOf, NoticeType } from './notice-data.ts';
 import type { Unit } from './unit.ts';
 
-/** Every notice of RULES.md. */
-export type NoticeType =
-  | 'application_accepted'
-  | 'application_rejected'
-  | 'application_deferred'
-  | 'contact_changed'
-  | 'renewal_reminder'
-  | 'renewed'
-  | 'cancellation_accepted'
-  | 'data_retrieval_reminder'
-  | 'invoice_issued'
-  | 'payment_overdue'
-  | 'suspension_warning'
-  | 'suspended'
-  | 'service_resumed'
-  | 'termination_notice'
-  | 'terminated'
-  | 'outage_threshold_reached'
-  | 'compensation_statement'
-  | 'maintenance_notice'
-  /** To the operator: a notice under the terms hard-bounced (its delivery events, shared/domain/mail-events.ts). */
-  | 'notice_bounced'
-  | 'deposit_cancelled'
-  | 'account_kit'
-  | 'desktop_job_failed';
+export type { NoticeDataMap, NoticeDataOf, NoticeType } from './notice-data.ts';
 
 export type Role = 'account_manager' | 'agent' | 'operator' | 'previous_account_manager';
 
-/** A notice to send, written to the outbox in the same write as the state change (X6 headers come from it). */
-export interface Notice {
+/** A notice of type `T` to send, written to the outbox in the same write as the state change (X6 headers come from it). */
+export interface NoticeOf<T extends NoticeType> {
   readonly kind: 'notice';
   /** Deterministic: unit + type + date + role (+ discriminator). */
   readonly id: string;
-  readonly type: NoticeType;
+  readonly type: T;
   readonly unitId: string | null;
   readonly lineId?: string;
   /** Business date of the notice. */
   readonly date: LocalDate;
   readonly role: Role;
   readonly to: { readonly name: string; readonly email: string };
-  /** What the template needs; never a password. */
-  readonly data: Readonly<Record<string, unknown>>;
+  /** What the template needs (notice-data.ts), computed where the rule fires; never a password. */
+  readonly data: NoticeDataOf<T>;
   /** What the notice is about, beyond the unit (X6 headers; the simulator's `invoice`/`outage`/`maintenance`). */
   readonly refs?: { readonly invoice?: string; readonly outage?: string; readonly maintenance?: string };
   /** Set on a resend (POST /notices/{id}/resend): the notice it sends again, to the address registered now. */
   readonly resendOf?: string;
 }
+
+/** A notice: the union over its types, so `n.type === 'renewed'` narrows `n.data` to the renewed notice's data. */
+export type Notice<T extends NoticeType = NoticeType> = { [K in T]: NoticeOf<K> }[T];
 
 /** kit: new initial passwords for the unit's accounts and a new kit link (operator reissue, W3). */
 export type DesktopAction = 'create' | 'suspend' | 'resume' | 'delete' | 'kit';
@@ -69,7 +49,13 @@ export interface DesktopJob {
 
 export type OutboxItem = Notice | DesktopJob;
 
-export function noticeId(n: Pick<Notice, 'unitId' | 'type' | 'date' | 'role'> & { discriminator?: string }): string {
+export function noticeId(n: {
+  readonly unitId: string | null;
+  readonly type: NoticeType;
+  readonly date: LocalDate;
+  readonly role: Role;
+  readonly discriminator?: string | undefined;
+}): string {
   return ['N', n.unitId ?? '-', n.type, n.date, n.role, ...(n.discriminator ? [n.discriminator] : [])].join('#');
 }
 

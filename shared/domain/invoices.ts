@@ -4,7 +4,7 @@
  * daily run: first-term fees the month after a line's start month, renewal fees in the renewed term's
  * first month, every line of a unit due that day on one invoice.
  */
-import { addDays, addMonths, compareDates, daysInMonth, endOfMonth, firstOfMonth, localDate, monthOf, monthsBetween, type LocalDate } from './calendar.ts';
+import { addDays, addMonths, compareDates, daysInMonth, endOfMonth, firstOfMonth, localDate, monthOf, monthsBetween, parseLocalDate, type LocalDate } from './calendar.ts';
 import type { Config, PaymentDue } from './config.ts';
 import { percentOfFloor, type Yen } from './money.ts';
 import type { Line, Unit } from './unit.ts';
@@ -80,6 +80,13 @@ export interface Invoice {
 
 export const invoiceId = (unitId: string, issueDate: LocalDate, kind: InvoiceKind) => `${unitId}.${issueDate}.${kind}`;
 /** How the simulator and the notices name an invoice within its unit: `2024-03-01/fees`. */
+/** The issue date and kind an invoice id names (`<unit>.<issueDate>.<kind>`, `invoiceId`), or null for any other text. */
+export function invoiceIdParts(id: string): { readonly issueDate: LocalDate; readonly kind: InvoiceKind } | null {
+  const m = /^.+\.(\d{4}-\d{2}-\d{2})\.(fees|late_interest)$/.exec(id);
+  const issueDate = m ? parseLocalDate(m[1]) : null;
+  return m && issueDate ? { issueDate, kind: m[2] as InvoiceKind } : null;
+}
+
 export const invoiceRef = (i: Pick<Invoice, 'issueDate' | 'kind'>) => `${i.issueDate}/${i.kind}`;
 
 /** Payments that count: a payment voided by a bank cancellation (B5) does not. */

@@ -12,8 +12,8 @@ import { desktopJob, dunningStep, endUnit, terminationStep } from './dunning.ts'
 import type { Config } from './config.ts';
 import type { OutboxItem, Transition } from './effects.ts';
 import { annualFee } from './invoices.ts';
-import { unitNotice } from './notices.ts';
-import { additionalTermEnd, firstTermEnd, renewal } from './terms.ts';
+import { accountsInService, unitNotice, unitTarget } from './notices.ts';
+import { additionalTermEnd, cancellationDeadline, firstTermEnd, renewal } from './terms.ts';
 import {
   cancellationEndTimeline,
   dataRetrievalTimeline,
@@ -107,9 +107,11 @@ export function unitDay(unit: Unit, date: LocalDate, config: Config): Transition
       const lines = u.lines.filter((l) => isLive(l) && l.termEnd === next.to);
       outbox.push(
         unitNotice(u, 'renewed', date, 'account_manager', config, {
+          accounts: accountsInService(u, date),
           termFrom: next.from,
           termTo: next.to,
           annualFee: annualFee(u, lines, config),
+          nextDeadline: cancellationDeadline(next.to),
         }),
       );
     }
@@ -162,7 +164,13 @@ export function reminders(u: Unit, date: LocalDate, config: Config): OutboxItem[
       config,
     );
     out.push(
-      unitNotice(u, 'renewal_reminder', date, 'account_manager', config, { termEnd: a.termEnd, deadline: a.deadline, renewalFee: fee }),
+      unitNotice(u, 'renewal_reminder', date, 'account_manager', config, {
+        accounts: accountsInService(u, date),
+        termEnd: a.termEnd,
+        deadline: a.deadline,
+        renewedTerm: renewal(a.termEnd),
+        renewalFee: fee,
+      }),
     );
   }
   const due = on(dataRetrievalTimeline(u, config), date).filter((a) => a.reason === 'cancellation' && compareDates(a.knownOn, date) < 0);
@@ -172,15 +180,20 @@ export function reminders(u: Unit, date: LocalDate, config: Config): OutboxItem[
 
 /** A cancellation's data_retrieval_reminder (the unit's, or a line's with its accounts). */
 export function dataRetrievalNotice(u: Unit, a: DataRetrievalAction, config: Config): OutboxItem {
-  if (a.lineId === null) return unitNotice(u, 'data_retrieval_reminder', a.date, 'account_manager', config, { endDate: a.end });
-  const accounts = u.lines.find((l) => l.id === a.lineId)?.accounts;
+  if (a.lineId === null)
+    return unitNotice(u, 'data_retrieval_reminder', a.date, 'account_manager', config, {
+      endDate: a.end,
+      reason: 'cancellation',
+      target: unitTarget(u, a.date),
+    });
+  const line = u.lines.find((l) => l.id === a.lineId);
   return unitNotice(
     u,
     'data_retrieval_reminder',
     a.date,
     'account_manager',
     config,
-    { endDate: a.end, line: a.lineId, accounts },
+    { endDate: a.end, reason: 'cancellation', target: { kind: 'line', line: a.lineId, accounts: line?.accounts ?? 0 } },
     { lineId: a.lineId },
   );
 }

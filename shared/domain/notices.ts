@@ -1,8 +1,15 @@
 /** Building notices: who receives what (RULES §1: the account manager unless said otherwise; DETAILS I6, D1, M3). */
-import type { LocalDate } from './calendar.ts';
+import { compareDates, type LocalDate } from './calendar.ts';
 import type { Config } from './config.ts';
-import { noticeId, type Notice, type NoticeType, type Role } from './effects.ts';
+import { noticeId, type Notice, type NoticeDataOf, type Role } from './effects.ts';
+import type { NoticeTarget, UnitNoticeBase, UnitNoticeType } from './notice-data.ts';
 import type { Person, Unit } from './unit.ts';
+
+/** A unit notice's own data: what the rule computes, without the contractor and plan `unitNotice` adds. */
+export type UnitNoticeFields<T extends UnitNoticeType> = Omit<NoticeDataOf<T>, keyof UnitNoticeBase>;
+
+/** The notice types to the operator about no unit in particular. */
+export type OperatorNoticeType = 'outage_threshold_reached' | 'notice_bounced' | 'deposit_cancelled';
 
 export interface NoticeOptions {
   readonly lineId?: string;
@@ -29,15 +36,31 @@ export function agentOrManager(unit: Unit): Role {
   return unit.contractor.agent ? 'agent' : 'account_manager';
 }
 
-export function unitNotice(
+/**
+ * The accounts a notice of `date` shows (アカウント数): those of the lines in service that day — the basic
+ * contract and every started additional contract not ended before it — and, before the start (or with
+ * no line), the accounts applied for. Additional contracts never change `unit.accounts` (the application's).
+ */
+export function accountsInService(unit: Unit, date: LocalDate): number {
+  const lines = unit.lines.filter((l) => l.started && (l.endedOn === null || compareDates(l.endedOn, date) >= 0));
+  return lines.length === 0 ? unit.accounts : lines.reduce((n, l) => n + l.accounts, 0);
+}
+
+/** The whole contract as a notice's target, with its accounts in service on `date`. */
+export function unitTarget(unit: Unit, date: LocalDate): NoticeTarget {
+  return { kind: 'unit', accounts: accountsInService(unit, date) };
+}
+
+export function unitNotice<T extends UnitNoticeType>(
   unit: Unit,
-  type: NoticeType,
+  type: T,
   date: LocalDate,
   role: Role,
   config: Config,
-  data: Record<string, unknown> = {},
+  data: UnitNoticeFields<T>,
   opts: NoticeOptions = {},
-): Notice {
+): Notice<T> {
+  const base: UnitNoticeBase = { contractorName: unit.contractor.name, plan: config.plans[unit.plan]?.displayName ?? unit.plan };
   const disc = [opts.lineId, opts.discriminator].filter(Boolean).join('#') || undefined;
   return {
     kind: 'notice',
@@ -48,13 +71,20 @@ export function unitNotice(
     date,
     role,
     to: opts.to ?? recipient(unit, role, config),
-    data: { contractorName: unit.contractor.name, plan: config.plans[unit.plan]?.displayName ?? unit.plan, accounts: unit.accounts, ...data },
+    // The one place the two halves meet: TypeScript cannot see that base + the fields of T make T's data.
+    data: { ...base, ...data } as unknown as NoticeDataOf<T>,
     ...(opts.refs ? { refs: opts.refs } : {}),
   };
 }
 
 /** A notice to the operator about no unit in particular (O3: `unit: null`, `to: operator`). */
-export function operatorNotice(type: NoticeType, date: LocalDate, config: Config, data: Record<string, unknown>, opts: Pick<NoticeOptions, 'discriminator' | 'refs'> = {}): Notice {
+export function operatorNotice<T extends OperatorNoticeType>(
+  type: T,
+  date: LocalDate,
+  config: Config,
+  data: NoticeDataOf<T>,
+  opts: Pick<NoticeOptions, 'discriminator' | 'refs'> = {},
+): Notice<T> {
   return {
     kind: 'notice',
     id: noticeId({ unitId: null, type, date, role: 'operator', discriminator: opts.discriminator }),

@@ -13,7 +13,7 @@ import { balance, livePayments, buildInvoice, invoiceId, invoiceRef, overdue, ty
 import { lineDesktopJobs } from './dunning.ts';
 import { invoiceIssuedNotice } from './billing.ts';
 import type { Yen } from './money.ts';
-import { unitNotice } from './notices.ts';
+import { accountsInService, unitNotice } from './notices.ts';
 import type { Unit } from './unit.ts';
 
 export interface PaymentInput {
@@ -56,7 +56,7 @@ export function recordPayment(unit: Unit, id: string, p: PaymentInput, today: Lo
   // Resumption (D4): a suspended unit whose overdue invoices are all paid; never an ended one (L7).
   if (next.status === 'suspended' && !next.invoices.some((i) => overdue(i, today))) {
     next = { ...next, status: 'active', suspendedOn: null, history: [...next.history, { date: today, status: 'active' }] };
-    outbox.push(unitNotice(next, 'service_resumed', today, 'account_manager', config, { resumedOn: today }));
+    outbox.push(unitNotice(next, 'service_resumed', today, 'account_manager', config, { accounts: accountsInService(next, today), resumedOn: today }));
     outbox.push(...lineDesktopJobs(next, 'resume', today, config));
   }
   return { unit: next, outbox, invoice: paid };

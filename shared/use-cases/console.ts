@@ -6,7 +6,7 @@
 import { addDays, addMonths, compareDates, daysBetween, firstOfMonth, formatJst, monthOf, type Instant, type LocalDate } from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import { DomainError, invalid, notFound } from '#domain/errors.ts';
-import { renderNotice } from '#domain/notice-templates.ts';
+import { renderNotice } from '#notices/render.ts';
 import { cancellationDeadline, renewal } from '#domain/terms.ts';
 import type { Unit } from '#domain/unit.ts';
 import { authorize, authorizeUnit, visible, type Principal } from './authz.ts';

@@ -7,7 +7,7 @@
  */
 import { leaseOutboxItem } from './lease.ts';
 import type { Config } from '#domain/config.ts';
-import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
+import { noticeHeaders, renderNotice } from '#notices/render.ts';
 import { formatJst } from '#domain/calendar.ts';
 import { type AuditLog, type Clock, type Mail, type Mailer, type OutboxRepository, type Telemetry } from './ports.ts';
 import { archiveInvoiceDocument, invoiceOfNotice, pdfFileName, type DocumentDeps } from './invoice-documents.ts';

@@ -34,13 +34,13 @@ const draft = (id: string) =>
 
 const notice = (unitId: string, n: number): Notice => ({
   kind: 'notice',
-  id: noticeId({ unitId, type: 'invoice_issued', date: date('2025-04-01'), role: 'account_manager', discriminator: String(n) }),
-  type: 'invoice_issued',
+  id: noticeId({ unitId, type: 'service_resumed', date: date('2025-04-01'), role: 'account_manager', discriminator: String(n) }),
+  type: 'service_resumed',
   unitId,
   date: date('2025-04-01'),
   role: 'account_manager',
   to: { name: '山田 太郎', email: 'a@example.jp' },
-  data: {},
+  data: { contractorName: '株式会社サンプル', plan: 'ココナワーク', accounts: 5, resumedOn: date('2025-04-01') },
 });
 
 const throttledTransaction = () =>

@@ -5,7 +5,7 @@ import { buildRawMessage, SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { buildMime, encodeAddress, encodeWords } from '#adapters/ses/mime.ts';
 import { date } from '#domain/calendar.ts';
 import { noticeId, type Notice } from '#domain/effects.ts';
-import { noticeHeaders, renderNotice } from '#domain/notice-templates.ts';
+import { noticeHeaders, renderNotice } from '#notices/render.ts';
 import type { Mail } from '#use-cases/ports.ts';
 import { MailSinkClient, parseMailHeaders, startMailSink, type MailSink } from '#local/mail-sink.ts';
 
@@ -24,8 +24,9 @@ function acceptedNotice(unitId: string): Notice {
       contractorName: '株式会社サンプル',
       plan: 'ココナワーク',
       accounts: 5,
-      startDate: '2024-02-15',
+      startDate: date('2024-02-15'),
       userNames: ['u01', 'u02', 'u03', 'u04', 'u05'].map((u) => `${unitId}-${u}`),
+      userNamesTotal: 5,
     },
   };
 }
@@ -166,7 +167,7 @@ describe('SesMailer → local SES sink (aws-ses-v2-local)', () => {
 
   it('an operator notice arrives without X-Kokona-Unit (an empty header is not sent)', async () => {
     const base = { unitId: null, type: 'outage_threshold_reached' as const, date: date('2025-05-06'), role: 'operator' as const };
-    const n: Notice = { kind: 'notice', id: noticeId({ ...base, discriminator: 'o1' }), ...base, to: { name: '運用担当', email: 'operator@kokona-work.example' }, data: { outage: 'o1' } };
+    const n: Notice = { kind: 'notice', id: noticeId({ ...base, discriminator: 'o1' }), ...base, to: { name: '運用担当', email: 'operator@kokona-work.example' }, data: { outage: 'o1', knownAt: '2025-05-01T09:00:00+09:00', hours: 120, cause: 'operator_fault', scope: 'all', description: '' } };
     await mailer.send(mailOf(n));
     const [got] = await inbox.list();
     expect(got?.headers).not.toHaveProperty('x-kokona-unit');

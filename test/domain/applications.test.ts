@@ -72,7 +72,7 @@ describe('applications (Art 5, 6, 11, 12; DETAILS P)', () => {
     expect(t.outbox).toHaveLength(1);
     const n = t.outbox[0]!;
     expect(n).toMatchObject({ kind: 'notice', type: 'application_accepted', role: 'account_manager', date: '2024-02-01', to: contractor.accountManager });
-    expect(n.kind === 'notice' && n.data.userNames).toHaveLength(10);
+    expect(n.kind === 'notice' && n.type === 'application_accepted' && n.data.userNames).toHaveLength(10);
     expect(JSON.stringify(n)).not.toMatch(/password/i);
   });
 

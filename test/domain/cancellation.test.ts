@@ -217,9 +217,9 @@ describe('accepted cancellations (Art 18; C1, C2, C7, C8, C9, Q3)', () => {
     expect(t.unit.cancellation).toBeNull();
     expect(t.unit.lines.find((l) => l.id === 'acme-2')?.cancellation).toEqual({ end: '2025-02-28', requestedOn: '2024-08-01' });
     const n = t.outbox[0];
-    expect(n?.kind === 'notice' && { lineId: n.lineId, data: { line: n.data.line, accounts: n.data.accounts } }).toEqual({
+    expect(n?.kind === 'notice' && n.type === 'cancellation_accepted' && { lineId: n.lineId, target: n.data.target }).toEqual({
       lineId: 'acme-2',
-      data: { line: 'acme-2', accounts: 3 },
+      target: { kind: 'line', line: 'acme-2', accounts: 3 },
     });
   });
 

@@ -17,7 +17,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { date, type LocalDate } from '#domain/calendar.ts';
 import { withCheckDigit } from '#domain/corporate-number.ts';
-import { formatYenJa } from '#domain/notice-templates.ts';
+import { formatYenJa } from '#notices/format.ts';
 import { LocalArchive } from '#adapters/archive/local-archive.ts';
 import { transferFile } from '#use-cases/deposits.ts';
 import { apiEvent } from '#local/http-server.ts';

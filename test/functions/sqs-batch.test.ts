@@ -26,7 +26,7 @@ const notice = (unitId: string): Notice => ({
   date: date('2024-02-01'),
   role: 'account_manager',
   to: { name: '山田 太郎', email: `${unitId}@example.jp` },
-  data: { startDate: '2024-02-15' },
+  data: { contractorName: '株式会社サンプル', plan: 'ココナワーク', accounts: 5, startDate: date('2024-02-15'), userNames: [], userNamesTotal: 5 },
 });
 
 /** SES that refuses mail to the addresses in `refuse`. */

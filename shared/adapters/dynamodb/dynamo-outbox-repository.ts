@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_RANK, type DeliveryStatus, type MailEvent } from '#domain/mail-events.ts';
 import type { OutboxItem } from '#domain/effects.ts';
+import { decodeOutboxItem } from '#domain/notice-decode.ts';
 import type { JobFailure, OutboxEntry, OutboxRepository } from '#use-cases/ports.ts';
 import { outboxRecord, queryAll, queryShards } from './query.ts';
 import { GSI1, GSI2, expired, keys, shardedKey } from './table.ts';
@@ -232,7 +233,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
       'gsi1sk',
       limit,
     );
-    return items.map((i) => i.item as OutboxItem);
+    return items.map((i) => decodeOutboxItem(i.item));
   }
 
   async noticesOfUnit(unitId: string, limit = 500): Promise<OutboxEntry[]> {
@@ -248,7 +249,7 @@ export class DynamoOutboxRepository implements OutboxRepository {
       limit,
     );
     return items.map((r) => ({
-      item: r.item as OutboxItem,
+      item: decodeOutboxItem(r.item),
       state: r.state as OutboxEntry['state'],
       attempts: Number(r.attempts ?? 0),
       result: r.result as Record<string, unknown> | undefined,
@@ -261,7 +262,7 @@ function entryOf(i: Record<string, unknown>): OutboxEntry {
     a.at < b.at ? -1 : a.at > b.at ? 1 : 0,
   );
   return {
-    item: i.item as OutboxItem,
+    item: decodeOutboxItem(i.item),
     state: i.state as OutboxEntry['state'],
     attempts: Number(i.attempts ?? 0),
     result: i.result as OutboxEntry['result'],

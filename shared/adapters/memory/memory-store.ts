@@ -25,6 +25,7 @@
  * ~70 % of the wall time. It is one process's memory: nothing survives a restart, so `npm start`
  * stays on DynamoDB Local. test/fakes extends these classes with fault-injection hooks.
  */
+import { decodeOutboxItem } from '#domain/notice-decode.ts';
 import { createHash } from 'node:crypto';
 import type { LocalDate } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
@@ -284,7 +285,12 @@ export class MemoryOutboxRepository implements OutboxRepository {
       .filter((s) => s.item.kind === 'notice' && s.item.unitId === unitId)
       .reverse()
       .slice(0, limit)
-      .map((s) => ({ item: copy(s.item), state: s.state, attempts: s.attempts, ...(s.result ? { result: copy(s.result) } : {}) }));
+      .map((s) => ({
+        item: decodeOutboxItem(copy(s.item)),
+        state: s.state,
+        attempts: s.attempts,
+        ...(s.result ? { result: copy(s.result) } : {}),
+      }));
   }
 
   /** The wall clock of the leases (a test double may move it). */
@@ -298,7 +304,8 @@ export class MemoryOutboxRepository implements OutboxRepository {
 
   private entry(s: StoredOutbox): OutboxEntry {
     return {
-      item: copy(s.item),
+      // Decoded at the boundary like the DynamoDB adapter's (a malformed notice fails here, clearly).
+      item: decodeOutboxItem(copy(s.item)),
       state: s.state,
       attempts: s.attempts,
       ...(s.result ? { result: copy(s.result) } : {}),

@@ -7,8 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { formatJapaneseDate, formatYenJa, GRID_LINE_COLUMNS, invoiceLineRow } from '#domain/notice-templates.ts';
-import type { Invoice } from '#domain/invoices.ts';
+import { formatJapaneseDate, formatYenJa } from '#notices/format.ts';
+import { GRID_LINE_COLUMNS, invoiceLineRow } from '#notices/templates/invoices.ts';
+import { invoiceIdParts, type Invoice } from '#domain/invoices.ts';
 import type { LocalDate } from '#domain/calendar.ts';
 import type { InvoiceDocuments } from '#use-cases/ports.ts';
 
@@ -129,7 +130,7 @@ function layout(doc: PDFKit.PDFDocument, inv: Invoice): void {
   row(cols.map((c) => c.label), y + 3, 7.5);
   y += 16;
   inv.lines.forEach((l, i) => {
-    const h = row(invoiceLineRow(l, i, inv.taxRatePercent), y, 7.5);
+    const h = row(invoiceLineRow(l, i, inv.taxRatePercent, l.invoice === undefined ? undefined : invoiceIdParts(l.invoice)?.issueDate), y, 7.5);
     y += h + 4;
     doc.moveTo(M, y - 2).lineTo(M + W, y - 2).lineWidth(0.3).stroke().lineWidth(1);
   });

@@ -8,28 +8,58 @@ import { noticeId, type Notice, type NoticeType, type OutboxItem, type Role } fr
 import { buildInvoice, feesDue, type Invoice, type InvoiceLine } from '#domain/invoices.ts';
 import { reminders } from '#domain/lifecycle.ts';
 import type { Yen } from '#domain/money.ts';
-import {
-  displayWidth,
-  escapeHtml,
-  formatJapaneseDate,
-  formatJapaneseDateTime,
-  noticeHeaders,
-  renderNotice,
-} from '#domain/notice-templates.ts';
+import { decodeNotice, MalformedNoticeError } from '#domain/notice-decode.ts';
+import { escapeHtml, formatJapaneseDate, formatJapaneseDateTime } from '#notices/format.ts';
+import { displayWidth } from '#notices/layout.ts';
+import { noticeHeaders, renderNotice } from '#notices/render.ts';
 import type { Line, Unit } from '#domain/unit.ts';
+
+const config = DEFAULT_CONFIG;
+const d = date;
 
 const ctx = { serviceName: 'ココナワーク', operatorName: 'NTTテクノクロス株式会社' };
 
-function notice(type: NoticeType, data: Notice['data'], over: Partial<Notice> = {}): Notice {
+/**
+ * A notice of `type` with `data` as stored (dates as text, the shapes written before the data was typed
+ * accepted too), read through the storage boundary's decoder like every stored notice.
+ */
+function notice(type: NoticeType, data: Record<string, unknown>, over: Partial<Omit<Notice, 'data'>> = {}): Notice {
   const base = { unitId: 'acme', type, date: date('2024-02-01'), role: 'account_manager' as Role, ...over };
-  return {
-    kind: 'notice',
-    id: noticeId(base),
-    to: { name: '山田 太郎', email: 'yamada@example.co.jp' },
-    data,
-    ...base,
-  };
+  return decodeNotice({ kind: 'notice', id: noticeId(base), to: { name: '山田 太郎', email: 'yamada@example.co.jp' }, data, ...base });
 }
+
+const unitBase = { contractorName: '株式会社サンプル', plan: 'ココナワーク' };
+const sampleInvoice = buildInvoice(unitFixture(), 'fees', date('2024-03-01'), feesDue(unitFixture(), date('2024-03-01'), DEFAULT_CONFIG), DEFAULT_CONFIG);
+
+/** Complete data of every notice type (what the rules compute), for the tests of every template. */
+const SAMPLE: Record<NoticeType, Record<string, unknown>> = {
+  application_accepted: { ...unitBase, accounts: 5, startDate: '2024-02-15', userNames: [], userNamesTotal: 5 },
+  application_rejected: { ...unitBase, accounts: 5, reason: '技術上著しく困難なため' },
+  application_deferred: { ...unitBase, accounts: 5, reason: '設備増強中のため', expectedOn: '2024-03-01' },
+  contact_changed: { ...unitBase, previous: '山田 太郎', current: '佐藤 花子', changedOn: '2024-02-01' },
+  renewal_reminder: { ...unitBase, accounts: 10, termEnd: '2025-02-28', deadline: '2025-01-31', renewedTerm: { from: '2025-03-01', to: '2026-02-28' }, renewalFee: 720000 },
+  renewed: { ...unitBase, accounts: 10, termFrom: '2025-03-01', termTo: '2026-02-28', annualFee: 720000, nextDeadline: '2026-01-31' },
+  cancellation_accepted: { ...unitBase, endDate: '2025-02-28', target: { kind: 'unit', accounts: 10 } },
+  data_retrieval_reminder: { ...unitBase, endDate: '2025-02-28', reason: 'cancellation', target: { kind: 'unit', accounts: 10 } },
+  invoice_issued: { ...unitBase, invoice: sampleInvoice, sourceIssueDates: {} },
+  payment_overdue: { ...unitBase, invoice: sampleInvoice.id, issueDate: '2024-03-01', dueDate: '2024-04-30', total: 792000, balance: 792000, lateInterest: false, interestFreeUntil: '2024-05-10' },
+  suspension_warning: { ...unitBase, invoices: [{ id: sampleInvoice.id, issueDate: '2024-03-01', lateInterest: false }], suspensionOn: '2024-05-30' },
+  suspended: { ...unitBase, accounts: 10, suspendedOn: '2024-05-30', terminationOn: '2024-06-29' },
+  service_resumed: { ...unitBase, accounts: 10, resumedOn: '2024-06-03' },
+  termination_notice: { ...unitBase, accounts: 10, terminationOn: '2024-06-29' },
+  terminated: { ...unitBase, accounts: 10, terminatedOn: '2024-06-29' },
+  outage_threshold_reached: { outage: 'o1', knownAt: '2025-05-01T09:00:00+09:00', hours: 120, cause: 'operator_fault', scope: 'all', description: '認証基盤の障害' },
+  compensation_statement: { ...unitBase, outage: 'o1', knownAt: '2025-05-01T09:00:00+09:00', endedAt: '2025-05-06T10:30:00+09:00', hours: 121.5, days: 5, annualFee: 720000, amount: 9863, record: 'o1.acme.1' },
+  maintenance_notice: { ...unitBase, maintenance: 'm1', startsAt: '2025-06-01T01:00:00+09:00', endsAt: '2025-06-01T05:00:00+09:00', description: 'サーバ設備の定期保守' },
+  notice_bounced: { noticeId: 'N#acme#renewed#2025-03-01#account_manager', noticeType: 'renewed', noticeUnit: 'acme', noticeDate: '2025-03-01', recipient: 'yamada@example.co.jp', bounceSubType: 'General', diagnostic: null, bouncedAt: '2025-03-01T00:10:00Z' },
+  deposit_cancelled: { deposit: 'd1', valueDate: '2024-04-01', inquiry: '000123', remitter: 'ｻﾝﾌﾟﾙ', amount: 792000, payments: [] },
+  account_kit: { kitUrl: 'https://backoffice.example/kit/TOKEN', kitExpiresOn: '2024-02-29', accounts: 5 },
+  desktop_job_failed: { job: 'D#acme#acme#create#2024-02-15', action: 'create', code: 'X', message: 'failed' },
+};
+
+/** A notice of `type` with its sample data, `data` overriding some of it. */
+const sample = (type: NoticeType, data: Record<string, unknown> = {}, over: Partial<Omit<Notice, 'data'>> = {}) =>
+  notice(type, { ...SAMPLE[type], ...data }, over);
 
 const userNames = ['acme-user01', 'acme-user02', 'acme-user03', 'acme-user04', 'acme-user05'];
 const application = { contractorName: '株式会社サンプル', plan: 'ココナワーク', accounts: 5 };
@@ -179,7 +209,7 @@ describe('HTML', () => {
 
 describe('noticeHeaders (X6)', () => {
   it('names type, unit, line, date, role and id in ASCII', () => {
-    const n = notice('invoice_issued', { total: 792000 }, { lineId: 'acme-add1', date: date('2024-03-01') });
+    const n = sample('invoice_issued', {}, { lineId: 'acme-add1', date: date('2024-03-01') });
     const h = noticeHeaders(n);
     expect(h).toEqual({
       'X-Kokona-Notice': 'invoice_issued',
@@ -193,21 +223,21 @@ describe('noticeHeaders (X6)', () => {
   });
 
   it('has no line header without a line, and an empty unit for operator notices', () => {
-    const h = noticeHeaders(notice('outage_threshold_reached', {}, { unitId: null, role: 'operator' }));
+    const h = noticeHeaders(sample('outage_threshold_reached', {}, { unitId: null, role: 'operator' }));
     expect(h).not.toHaveProperty('X-Kokona-Line');
     expect(h['X-Kokona-Unit']).toBe('');
     expect(h['X-Kokona-Role']).toBe('operator');
   });
 
   it('refuses values that are not printable ASCII (no header injection)', () => {
-    expect(() => noticeHeaders(notice('renewed', {}, { unitId: 'acme\r\nBcc: x@example.com' }))).toThrow(/ASCII/);
-    expect(() => noticeHeaders(notice('renewed', {}, { unitId: '顧客' }))).toThrow(/ASCII/);
+    expect(() => noticeHeaders(sample('renewed', {}, { unitId: 'acme\r\nBcc: x@example.com' }))).toThrow(/ASCII/);
+    expect(() => noticeHeaders(sample('renewed', {}, { unitId: '顧客' }))).toThrow(/ASCII/);
   });
 });
 
 describe('every notice type', () => {
   it.each(ALL_TYPES)('%s renders a subject, text and HTML addressed to the recipient', (type) => {
-    const m = renderNotice(notice(type, { contractorName: '株式会社サンプル' }), ctx);
+    const m = renderNotice(sample(type), ctx);
     expect(m.subject).toMatch(/^【ココナワーク】.+（契約番号 acme）$/);
     expect(m.text).toContain('山田 太郎 様');
     expect(m.text).toContain('契約番号：acme');
@@ -218,13 +248,13 @@ describe('every notice type', () => {
   });
 
   it('subjects differ by type', () => {
-    const subjects = ALL_TYPES.map((t) => renderNotice(notice(t, {}), ctx).subject);
+    const subjects = ALL_TYPES.map((t) => renderNotice(sample(t), ctx).subject);
     expect(new Set(subjects).size).toBe(ALL_TYPES.length);
   });
 
   it('an operator notice has no contract number and no customer greeting', () => {
     const m = renderNotice(
-      notice('outage_threshold_reached', { outage: 'o1', knownAt: '2025-05-01T00:00:00Z', hours: 120 }, { unitId: null, role: 'operator' }),
+      sample('outage_threshold_reached', { outage: 'o1', knownAt: '2025-05-01T00:00:00Z', hours: 120 }, { unitId: null, role: 'operator' }),
       ctx,
     );
     expect(m.subject).toBe('【ココナワーク】障害継続時間が損害賠償の基準に達しました');
@@ -234,52 +264,33 @@ describe('every notice type', () => {
   });
 
   it('the agent is thanked for the sale and the contractor name is not put above its name', () => {
-    const m = renderNotice(notice('suspension_warning', { contractorName: '株式会社サンプル' }, { role: 'agent' }), ctx);
+    const m = renderNotice(sample('suspension_warning', {}, { role: 'agent' }), ctx);
     expect(m.text.startsWith('山田 太郎 様\n')).toBe(true);
     expect(m.text).toContain('販売にご協力いただき');
     expect(m.text).toContain('  契約者：株式会社サンプル');
   });
 });
 
-describe('generic data formatting', () => {
-  const m = renderNotice(
-    notice('invoice_issued', {
-      issueDate: '2024-03-01',
-      dueDate: '2024-04-30',
-      taxableSubtotal: 720000,
-      tax: 72000,
-      total: 792000,
-      paid: false,
-      lines: [{ line: 'acme', from: '2024-03-01', to: '2025-02-28', months: 12, amount: 720000 }],
-      userNames: ['u1', 'u2'],
-    }),
-    ctx,
-  );
-
-  it('dates in Japanese, yen with commas and 円, booleans in words', () => {
-    expect(m.text).toContain('  issueDate：2024年3月1日');
-    expect(m.text).toContain('  dueDate：2024年4月30日');
-    expect(m.text).toContain('  taxableSubtotal：720,000円');
-    expect(m.text).toContain('  tax：72,000円');
-    expect(m.text).toContain('  total：792,000円');
-    expect(m.text).toContain('  paid：いいえ');
+describe('stored notices (the storage boundary)', () => {
+  it('data that does not have the shape of its type is refused with a clear error, never rendered', () => {
+    expect(() => notice('invoice_issued', { ...unitBase, total: 792000 })).toThrow(MalformedNoticeError);
+    expect(() => notice('invoice_issued', { ...unitBase, total: 792000 })).toThrow(/invoice_issued: data.invoice is not a record/);
+    expect(() => notice('renewed', {})).toThrow(/renewed: data.contractorName is not a string/);
   });
 
-  it('arrays become numbered lists / HTML tables with a column per key', () => {
-    expect(m.text).toContain('■ lines');
-    expect(m.text).toContain('  1. acme ／ 2024年3月1日 ／ 2025年2月28日 ／ 12 ／ 720,000円');
-    expect(m.text).toContain('■ ユーザ名');
-    expect(m.text).toContain('  2. u2');
-    expect(m.html).toContain('<th scope="col">amount</th>');
-    expect(m.html).toContain('<td>720,000円</td>');
+  it('notices stored before the data was typed are upgraded: the fields the rule computes now are derived once, at the boundary', () => {
+    const legacy = notice('renewal_reminder', { ...unitBase, accounts: 10, termEnd: '2025-02-28', renewalFee: 720000 });
+    expect(legacy.type === 'renewal_reminder' && legacy.data).toMatchObject({ deadline: '2025-01-31', renewedTerm: { from: '2025-03-01', to: '2026-02-28' } });
+    const warning = notice('suspension_warning', { ...unitBase, invoices: ['acme.2024-06-15.late_interest'], suspensionOn: '2024-05-30' });
+    expect(warning.type === 'suspension_warning' && warning.data.invoices).toEqual([{ id: 'acme.2024-06-15.late_interest', issueDate: '2024-06-15', lateInterest: true }]);
+    const line = notice('cancellation_accepted', { ...unitBase, endDate: '2024-12-31', line: 'acme-add1', accounts: 3 });
+    expect(line.type === 'cancellation_accepted' && line.data.target).toEqual({ kind: 'line', line: 'acme-add1', accounts: 3 });
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 // The templates of every notice type, with the data the domain puts in them
 
-const config = DEFAULT_CONFIG;
-const d = date;
 
 /** RULES §12 example 1: kokona, 10 accounts, started 2024-02-15, first term to 2025-02-28. */
 function basicLine(over: Partial<Line> = {}): Line {
@@ -332,7 +343,7 @@ function unitFixture(over: Partial<Unit> = {}): Unit {
 const notices = (items: readonly OutboxItem[]) => items.filter((i): i is Notice => i.kind === 'notice');
 
 /** A unit notice with the base data `unitNotice` adds (contractorName, plan display name, accounts). */
-function unitData(type: NoticeType, data: Record<string, unknown>, over: Partial<Notice> = {}): Notice {
+function unitData(type: NoticeType, data: Record<string, unknown>, over: Partial<Omit<Notice, 'data'>> = {}): Notice {
   return notice(type, { contractorName: '株式会社アクメ', plan: 'ココナワーク', accounts: 10, ...data }, { unitId: 'acme', ...over });
 }
 
@@ -397,7 +408,7 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
 
   it('is built from the real invoice of RULES §12 example 1', () => {
     expect(inv).toMatchObject({ taxableSubtotal: 720000, tax: 72000, nonTaxable: 0, total: 792000, dueDate: '2024-04-30' });
-    expect(n.data['invoice']).toBe(inv);
+    expect(n.type === 'invoice_issued' && n.data.invoice).toBe(inv);
   });
 
   it('subject and lead name the qualified invoice', () => {
@@ -569,12 +580,6 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
     expect(t.html).toContain('A&#38;B &#60;商事&#62; 御中');
     expect(t.text).toContain('A&B <商事> 御中');
   });
-
-  it('without an Invoice in the data, falls back to listing the data', () => {
-    const t = renderNotice(notice('invoice_issued', { contractorName: '株式会社アクメ', total: 792000 }), ctx);
-    expect(t.subject).toBe('【ココナワーク】ご請求書発行のお知らせ（契約番号 acme）');
-    expect(t.text).toContain('  total：792,000円');
-  });
 });
 
 describe('renewal_reminder / renewed (Art 14, 18)', () => {
@@ -649,6 +654,20 @@ describe('cancellation_accepted / data_retrieval_reminder (Art 18, 45-7)', () =>
     expect(term.text).toContain('利用停止中');
     expect(term.text).not.toContain('termination');
     expectWellFormed(term);
+  });
+});
+
+describe('アカウント数 after an addition', () => {
+  it('a notice shows the accounts in service: the basic contract and every started additional contract (unit.accounts stays the application’s)', () => {
+    const added: Line = { ...basicLine({ id: 'acme-add1', kind: 'additional', accounts: 3, startDate: d('2024-07-10') }) };
+    const unit = unitFixture({ lines: [basicLine(), added] });
+    expect(unit.accounts).toBe(10);
+    const [n] = notices(reminders(unit, d('2025-01-01'), config));
+    expect(n?.type === 'renewal_reminder' && n.data.accounts).toBe(13);
+    expect(renderNotice(n!, ctx).text).toContain('  アカウント数：13');
+    // Not yet started: not counted.
+    const pending = unitFixture({ lines: [basicLine(), { ...added, started: false }] });
+    expect(renderNotice(notices(reminders(pending, d('2025-01-01'), config))[0]!, ctx).text).toContain('  アカウント数：10');
   });
 });
 
@@ -778,11 +797,10 @@ describe('outages and maintenance (Art 34, 35)', () => {
     expectWellFormed(m, ['o1']);
   });
 
-  it('outage scopes by plan or units, and missing fields are left out', () => {
-    const plan = renderNotice(notice('outage_threshold_reached', { outage: 'o2', scope: { plan: 'kokona' } }, { unitId: null, role: 'operator' }), ctx);
+  it('outage scopes by plan or units', () => {
+    const plan = renderNotice(sample('outage_threshold_reached', { outage: 'o2', scope: { plan: 'kokona' } }, { unitId: null, role: 'operator' }), ctx);
     expect(plan.text).toContain('  影響範囲：プラン「kokona」のご契約');
-    expect(plan.text).not.toContain('検知日時');
-    const units = renderNotice(notice('outage_threshold_reached', { scope: { units: ['acme', 'beta'] }, hours: 121.5 }, { unitId: null, role: 'operator' }), ctx);
+    const units = renderNotice(sample('outage_threshold_reached', { scope: { units: ['acme', 'beta'] }, hours: 121.5 }, { unitId: null, role: 'operator' }), ctx);
     expect(units.text).toContain('  影響範囲：指定のご契約（acme、beta）');
     expect(units.text).toContain('  継続時間：121時間30分');
     expect(units.text).not.toMatch(/undefined|NaN/);
@@ -822,14 +840,14 @@ describe('outages and maintenance (Art 34, 35)', () => {
     expect(m.text).toContain('  メンテナンス番号：m1');
     expect(m.text).toContain('約款第34条');
     expectWellFormed(m, ['acme', 'm1']);
-    const overnight = renderNotice(unitData('maintenance_notice', { startsAt: '2025-06-01T13:00:00Z', endsAt: '2025-06-01T17:00:00Z' }), ctx);
+    const overnight = renderNotice(unitData('maintenance_notice', { maintenance: 'm2', startsAt: '2025-06-01T13:00:00Z', endsAt: '2025-06-01T17:00:00Z' }), ctx);
     expect(overnight.text).toContain('  作業日時：2025年6月1日 22時00分～2025年6月2日 2時00分');
   });
 });
 
 describe('every template', () => {
-  it.each(ALL_TYPES)('%s degrades gracefully without data: no holes in the text', (type) => {
-    const m = renderNotice(notice(type, {}), ctx);
+  it.each(Object.keys(SAMPLE) as NoticeType[])('%s renders its data with no holes in the text', (type) => {
+    const m = renderNotice(sample(type, {}, type === 'outage_threshold_reached' || type === 'notice_bounced' || type === 'deposit_cancelled' || type === 'desktop_job_failed' ? { role: 'operator' } : {}), ctx);
     for (const body of [m.subject, m.text, m.html]) expect(body).not.toMatch(/undefined|NaN|\[object|（）/);
     for (const s of sentences(m.text)) expect(s).toMatch(POLITE);
   });
@@ -837,7 +855,7 @@ describe('every template', () => {
   it.each(ALL_TYPES)('%s escapes the data in HTML', (type) => {
     const hostile = '<img src=x onerror="alert(1)">&';
     const m = renderNotice(
-      notice(type, { contractorName: hostile, plan: hostile, previous: hostile, current: hostile, description: hostile, userNames: [hostile], reason: hostile }),
+      sample(type, { contractorName: hostile, plan: hostile, previous: hostile, current: hostile, description: hostile, userNames: [hostile], reason: hostile }),
       ctx,
     );
     expect(m.html).not.toContain('<img');
