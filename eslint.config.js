@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'coverage/', 'docs/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'coverage/', 'docs/', 'console/dist/', '.screenshots/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -442,7 +442,7 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
     expect(rows).toHaveLength(3); // header, rule, one line
     const [header, rule, line] = rows as [string, string, string];
     for (const col of ['項番', '期間', '内容', '数量', '単価', '金額', '税区分']) expect(header).toContain(col);
-    expect(rule).toMatch(/^  -+( +-+)+$/);
+    expect(rule).toMatch(/^ {2}-+( +-+)+$/);
     expect(line).toContain('2024年3月1日～2025年2月28日');
     expect(line).toContain('ココナワーク 基本契約 初回契約期間利用料');
     expect(line).toContain('10アカウント×12か月');
@@ -458,9 +458,9 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
   it('gives the amount per tax rate, the tax at that rate and the total, right-aligned', () => {
     const rows = section(m.text, '税率ごとに区分した合計額');
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toMatch(/^  10%対象（税抜） +720,000円$/);
-    expect(rows[1]).toMatch(/^  消費税（10%） +72,000円$/);
-    expect(rows[2]).toMatch(/^  合計 +792,000円$/);
+    expect(rows[0]).toMatch(/^ {2}10%対象（税抜） +720,000円$/);
+    expect(rows[1]).toMatch(/^ {2}消費税（10%） +72,000円$/);
+    expect(rows[2]).toMatch(/^ {2}合計 +792,000円$/);
     expect(new Set(rows.map(displayWidth)).size).toBe(1);
     expect(m.text).not.toContain('非課税');
   });
@@ -487,7 +487,7 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
     expect(section(m.text, 'お振込先')).toEqual([
       '  金融機関：みずほ銀行（0001）',
       '  支店：東京営業部（100）',
-      expect.stringMatching(/^  口座種別：/),
+      expect.stringMatching(/^ {2}口座種別：/),
       '  口座番号：1234567',
       '  口座名義：ｴﾇﾃｲﾃｲﾃｸﾉｸﾛｽ(ｶ',
     ]);
@@ -521,9 +521,9 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
     expect(rows[3]).toContain('追加契約 初回契約期間利用料');
     expect(rows[3]).toContain('2アカウント×12か月');
     expect(rows[3]).toContain('144,000円');
-    expect(t.text).toMatch(/^  10%対象（税抜） +864,000円$/m);
-    expect(t.text).toMatch(/^  消費税（10%） +86,400円$/m);
-    expect(t.text).toMatch(/^  合計 +950,400円$/m);
+    expect(t.text).toMatch(/^ {2}10%対象（税抜） +864,000円$/m);
+    expect(t.text).toMatch(/^ {2}消費税（10%） +86,400円$/m);
+    expect(t.text).toMatch(/^ {2}合計 +950,400円$/m);
     expectWellFormed(t, ['acme', two.id, 'T8700110005901']);
   });
 
@@ -566,7 +566,7 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
     expect(rows[2]).toContain('45日');
     expect(rows[2]).toContain('14,158円');
     expect(rows[2]).toMatch(/非課税$/);
-    expect(section(t.text, '税率ごとに区分した合計額')).toEqual([expect.stringMatching(/^  非課税（延滞利息） +14,158円$/), expect.stringMatching(/^  合計 +14,158円$/)]);
+    expect(section(t.text, '税率ごとに区分した合計額')).toEqual([expect.stringMatching(/^ {2}非課税（延滞利息） +14,158円$/), expect.stringMatching(/^ {2}合計 +14,158円$/)]);
     expect(t.text).not.toContain('10%対象');
     expect(t.text).toContain('振込手数料はお客様のご負担');
     expectWellFormed(t, ['acme', li.id, 'T8700110005901']);
@@ -782,7 +782,7 @@ describe('outages and maintenance (Art 34, 35)', () => {
       notice(
         'outage_threshold_reached',
         { outage: 'o1', knownAt: '2025-05-01T00:00:00Z', hours: 120, cause: 'operator_fault', scope: 'all', description: '認証基盤の障害' },
-        { unitId: null, role: 'operator', to: { name: 'ココナワーク運用担当', email: 'operator@kokona-work.example' }, refs: { outage: 'o1' } } as Partial<Notice>,
+        { unitId: null, role: 'operator', to: { name: 'ココナワーク運用担当', email: 'operator@kokona-work.example' }, refs: { outage: 'o1' } },
       ),
       ctx,
     );
