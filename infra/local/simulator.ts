@@ -301,6 +301,7 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
     mailRatePerSecond: Infinity, // the test clock does not wait for SES's quota
     faults: opts.faults,
     mailEvents: false, // delivery evidence changes no Result: left out for speed
+    invoiceDocuments: false, // nor do the invoice PDF and the archive
   });
   try {
     const results: EventResult[] = [];

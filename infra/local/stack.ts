@@ -107,6 +107,11 @@ export interface EmbeddedStackOptions {
   readonly mailEvents?: boolean;
   /** The write-once archive folder (MONEY-IN A1); a fresh temporary folder when absent. */
   readonly archiveDir?: string;
+  /**
+   * Invoice mails carry their PDF and are archived write-once (default true). The simulator and the bench
+   * leave it out: the PDF and the archive change no Result and cost ~0.1 s of rendering per invoice.
+   */
+  readonly invoiceDocuments?: boolean;
   /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
   readonly faults?: (db: DynamoDBDocumentClient) => void;
   /** Local users of the console and the API (each role); `apiToken` is always an operator. */
@@ -270,7 +275,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, runLog: store.runLog });
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry, archive, documents, audit: store.audit, clock: opts.clock }));
+    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry, ...(opts.invoiceDocuments === false ? {} : { archive, documents }), audit: store.audit, clock: opts.clock }));
     consumeWith(queues.mailEvents, makeSesEvents({ config, outbox: store.outbox, publisher, telemetry }));
     if (opts.mailEvents ?? true) onMailEvent = (e) => void queues.mailEvents.send([{ source: 'aws.ses', 'detail-type': 'SES event', detail: e }]);
     consumeWith(
