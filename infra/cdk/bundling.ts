@@ -96,14 +96,22 @@ export const FONT_SOURCE = join(PROJECT_ROOT, 'node_modules/@expo-google-fonts/n
 export const FONT_LICENCE = join(PROJECT_ROOT, 'node_modules/@expo-google-fonts/noto-sans-jp/LICENSE_FONT');
 
 /**
- * The invoice renderer (PDFKit, fontkit), built by esbuild on its own into a file beside index.mjs
- * and imported by shared/adapters/pdf/invoice-pdf.ts on the first PDF only. index.mjs learns its name
- * through `define` (INVOICE_PDF_CHUNK); a cold start does not load it, so it is reported on its own
- * line ("lazily loaded") and not counted in BUNDLE_LIMIT_BYTES.
+ * The invoice renderer (PDFKit, fontkit), built by esbuild on its own into pdf/invoice-pdf.mjs beside
+ * index.mjs and imported by shared/adapters/pdf/invoice-pdf.ts on the first PDF only. index.mjs learns
+ * its path through `define` (INVOICE_PDF_CHUNK); a cold start does not load it, so it is reported on
+ * its own line ("lazily loaded") and not counted in BUNDLE_LIMIT_BYTES.
+ * PDFKit loads its default font's metrics (Helvetica, loaded though never drawn) with
+ * `createRequire(import.meta.url)('#standard-fonts/Helvetica')`, which esbuild cannot follow: the
+ * pdf/ folder gets a package.json mapping `#standard-fonts/*` (as pdfkit's own does) to copies of
+ * pdfkit's standard-font modules (js/standard-fonts, ~190 KB of AFM data on disk; only Helvetica is loaded, with the renderer). Without it the
+ * deployed renderer failed on its first PDF (the bundle had no package.json; tests ran the source).
  */
 export const PDF_CHUNK = {
   entry: join(PROJECT_ROOT, 'shared/adapters/pdf/invoice-pdf-render.ts'),
-  file: 'invoice-pdf.mjs',
+  dir: 'pdf',
+  file: 'pdf/invoice-pdf.mjs',
+  standardFonts: join(PROJECT_ROOT, 'node_modules/pdfkit/js/standard-fonts'),
+  packageJson: { private: true, imports: { '#standard-fonts/*': './standard-fonts/*.cjs' } },
   /** fontkit's WOFF2 decoder (brotli, ~475 KB): never called with the TrueType font, replaced by a stub that throws. */
   alias: { 'brotli/decompress.js': './infra/cdk/stubs/brotli-decompress.ts' },
 } as const;
@@ -117,8 +125,8 @@ const DEFINE = { INVOICE_PDF_CHUNK: JSON.stringify(`./${PDF_CHUNK.file}`) };
 /** POSIX shell quoting for the afterBundling commands. */
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The esbuild command line for the renderer file: the options of esbuildOptions/pdfChunkOptions, spelled for the CLI. */
-export function pdfChunkCommand(outFile: string): string {
+/** The esbuild command line for the renderer file: the options of pdfChunkOptions, spelled for the CLI. */
+function pdfChunkEsbuild(outFile: string): string {
   const args = [
     '--bundle',
     PDF_CHUNK.entry,
@@ -137,6 +145,17 @@ export function pdfChunkCommand(outFile: string): string {
     '--log-level=warning',
   ];
   return `cd ${sh(PROJECT_ROOT)} && ${sh(join(PROJECT_ROOT, 'node_modules/.bin/esbuild'))} ${args.map(sh).join(' ')}`;
+}
+
+/** The shell commands that write the renderer's folder (pdf/) into a bundle directory `out` (afterBundling, bundle report, tests). */
+export function pdfChunkCommands(out: string): string[] {
+  const dir = join(out, PDF_CHUNK.dir);
+  return [
+    pdfChunkEsbuild(join(out, PDF_CHUNK.file)),
+    `mkdir -p ${sh(join(dir, 'standard-fonts'))}`,
+    `cp -R ${sh(PDF_CHUNK.standardFonts)}/. ${sh(join(dir, 'standard-fonts'))}/`,
+    `printf '%s\\n' ${sh(JSON.stringify(PDF_CHUNK.packageJson))} > ${sh(join(dir, 'package.json'))}`,
+  ];
 }
 
 /** The renderer file's options for esbuild's API (bundle report, test/infra/bundles.test.ts). */
@@ -170,7 +189,7 @@ export function lambdaBundling(name?: FunctionName): BundlingOptions {
             beforeBundling: () => [],
             beforeInstall: () => [],
             afterBundling: (_in: string, out: string) => [
-              pdfChunkCommand(join(out, PDF_CHUNK.file)),
+              ...pdfChunkCommands(out),
               `mkdir -p "${out}/fonts"`,
               `cp "${FONT_SOURCE}" "${out}/fonts/NotoSansJP-Regular.ttf"`,
               `cp "${FONT_LICENCE}" "${out}/fonts/OFL.txt"`,
