@@ -37,25 +37,38 @@ const BANNER = "import { createRequire } from 'module';const require = createReq
  *  - middy, Powertools (logger, metrics, tracer, batch): bundled — small, ESM, tree-shaken, and not in
  *    the runtime (a Powertools layer would pin a second version beside package-lock.json).
  *  - nodemailer: replaced by shared/adapters/ses/mime.ts (a 100-line MIME builder; was 125 KB).
- *  - pdfkit: bundled only into the functions that render invoices (api, mailer); its font is a file
- *    beside the bundle (ASSETS), reported on its own line and not counted in the 250 KB. pdfkit itself
- *    still puts both over the limit (OVER_BUDGET).
+ *  - pdfkit + fontkit (invoice PDFs, api and mailer): bundled, but into a file of their own,
+ *    pdf/invoice-pdf.mjs beside index.mjs (PDF_CHUNK), imported on the first PDF only — a cold start
+ *    never loads them (~420 KB minified, reported on its own line, not counted). No smaller library
+ *    embeds a subset of a Japanese TrueType font; the font itself is a file beside the bundle (ASSETS).
+ *  - brotli (fontkit's WOFF2 decoder, ~475 KB): replaced by a stub that throws (alias, renderer only):
+ *    the invoice font is TrueType, so it is never called; test/infra/bundles.test.ts renders with the
+ *    built renderer and gets the source's bytes.
+ *  - iconv-lite (~266 KB of code-page tables, api and bank-import): replaced by shared/domain/
+ *    jis-x0201.ts, an exact 50-line codec for the only characters a 全銀 file holds (ASCII and half-width
+ *    kana); any other byte refuses the file (BANK_FILE_INVALID with the record). Not TextDecoder
+ *    ('shift_jis'): it would decode kanji a 全銀 file cannot hold, and there is no encoder.
+ *  - semver (~28 KB in every function): replaced by a stub that throws (STUBBED): only aws-xray-sdk-
+ *    core's AWS SDK v2 patcher (captureAWS) requires it; the functions capture v3 clients.
+ *  - aws-xray-sdk-core (~68 KB, with cls-hooked ~8 KB, under Powertools' Tracer): bundled — the
+ *    handler and AWS-call subsegments are the tracing the stacks promise; no smaller library does it.
  * Every function must stay ≤ BUNDLE_LIMIT_BYTES minified, OVER_BUDGET excepted (test/infra/bundles.test.ts).
  */
 export const BUNDLE_LIMIT_BYTES = 250 * 1024;
 
 /**
- * Known exceptions, measured with `npm run bundle-report` after merging issues 9–14 into issue 15
- * (KB minified): api 1654.8, mailer 1172.6, bank-import 524.5. test/infra/bundles.test.ts asserts each
- * is over the limit and under its ceiling here, so that growth is caught and a fix fails the test until
- * the entry is removed. What makes them big:
- *  - api, mailer: the invoice PDF renderer — brotli (~475 KB, fontkit's WOFF2 decoder, unused with the
- *    TTF font), fontkit (~228 KB), pdfkit (~128 KB) and their small dependencies (~885 KB in all);
- *  - api, bank-import: iconv-lite's code-page tables (~266 KB) for cp932 bank files;
- *  - and without those the api is still ~504 KB, the mailer ~288 KB, bank-import ~257 KB (zod, the
- *    domain, Powertools' tracer with aws-xray-sdk-core ~68 KB).
- * Not fixed in this merge (left open): lazy-load the PDF renderer into its own chunk, alias brotli to
- * a stub, decode cp932 with Node's TextDecoder('shift_jis').
+ * Known exceptions. After merging issues 9–14 the api was 1654.8 KB, the mailer 1172.6 and bank-import
+ * 524.5 (the PDF renderer with brotli, iconv-lite); with the decisions above the mailer and bank-import
+ * are within the limit and the api is ~462 KB. test/infra/bundles.test.ts asserts each exception is
+ * over the limit and under its ceiling here, so that growth is caught and a fix fails the test until
+ * the entry is removed. What keeps the api big (KB minified, `npm run bundle-report -- --top 8`):
+ *  - zod ~102: the classic build (method chains) does not tree-shake; the request schemas would have
+ *    to move to zod/mini, and the OpenAPI document would be served from docs/openapi.json rather than
+ *    generated at runtime (measured: −38 KB, shared/runtime/openapi.ts and zod's JSON Schema code);
+ *  - aws-xray-sdk-core + cls-hooked ~76, Powertools ~43, middy: as in every function;
+ *  - the domain and adapters behind its 60 routes (~200, notice-templates.ts alone 36): reaching
+ *    250 KB needs route groups loaded on demand, i.e. esbuild code splitting, which NodejsFunction's
+ *    `--outfile` rules out (a lambda.Function with local esbuild bundling would allow it).
  */
 export const OVER_BUDGET: Partial<Record<FunctionName, { readonly maxBytes: number; readonly reason: string }>> = {
   api: { maxBytes: 470 * 1024, reason: 'zod with the runtime OpenAPI generator, the whole domain behind 60 routes, the X-Ray SDK' },
@@ -103,7 +116,7 @@ export const FONT_LICENCE = join(PROJECT_ROOT, 'node_modules/@expo-google-fonts/
  * PDFKit loads its default font's metrics (Helvetica, loaded though never drawn) with
  * `createRequire(import.meta.url)('#standard-fonts/Helvetica')`, which esbuild cannot follow: the
  * pdf/ folder gets a package.json mapping `#standard-fonts/*` (as pdfkit's own does) to copies of
- * pdfkit's standard-font modules (js/standard-fonts, ~190 KB of AFM data on disk; only Helvetica is loaded, with the renderer). Without it the
+ * pdfkit's standard-font modules (js/standard-fonts, ~105 KB of AFM data; only Helvetica is loaded, with the renderer). Without it the
  * deployed renderer failed on its first PDF (the bundle had no package.json; tests ran the source).
  */
 export const PDF_CHUNK = {

@@ -42,7 +42,8 @@ export function encodeJisX0201(text: string): Uint8Array {
     const c = text.charCodeAt(i);
     if (c < 0x80) out[i] = c;
     else if (c >= KANA_CODE && c <= KANA_LAST_CODE) out[i] = c - KANA_CODE + KANA_BYTE;
-    else if (c === 0xa5) out[i] = 0x5c; // ¥
+    else if (c === 0xa5)
+      out[i] = 0x5c; // ¥
     else throw new NotJisX0201(i, `"${text[i]}" (U+${hex(c, 4)})`);
   }
   return out;

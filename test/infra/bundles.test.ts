@@ -15,7 +15,15 @@ import { describe, expect, it } from 'vitest';
 import type { Invoice } from '#domain/invoices.ts';
 import { envSchemas, type FunctionName } from '#runtime/env.ts';
 import { renderInvoicePdf } from '#adapters/pdf/invoice-pdf-render.ts';
-import { BUNDLE_LIMIT_BYTES, FONT_SOURCE, OVER_BUDGET, PDF_CHUNK, esbuildOptions, pdfChunkCommands, pdfChunkOptions } from '../../infra/cdk/bundling.ts';
+import {
+  BUNDLE_LIMIT_BYTES,
+  FONT_SOURCE,
+  OVER_BUDGET,
+  PDF_CHUNK,
+  esbuildOptions,
+  pdfChunkCommands,
+  pdfChunkOptions,
+} from '../../infra/cdk/bundling.ts';
 
 describe('Lambda bundles', () => {
   for (const name of Object.keys(envSchemas) as FunctionName[]) {
@@ -46,9 +54,28 @@ describe('the invoice renderer, a file of its own beside index.mjs (PDF_CHUNK)',
     dueDate: '2024-03-31',
     issuer: { name: 'ココナワーク株式会社', address: '東京都千代田区1-1-1', registrationNumber: 'T1234567890123' },
     recipient: { name: '株式会社アクメ', attention: '経理部 山田 太郎 様' },
-    payTo: { bankName: 'みずほ銀行', bankCode: '0001', branchName: '東京', branchCode: '100', accountType: '普通', accountNumber: '1234567', holderKana: 'ｺｺﾅﾜｰｸ(ｶ' },
+    payTo: {
+      bankName: 'みずほ銀行',
+      bankCode: '0001',
+      branchName: '東京',
+      branchCode: '100',
+      accountType: '普通',
+      accountNumber: '1234567',
+      holderKana: 'ｺｺﾅﾜｰｸ(ｶ',
+    },
     lines: [
-      { line: 'L1', type: 'monthly_fee', from: '2024-03-01', to: '2024-03-31', months: 1, accounts: 3, unitPrice: 5000, amount: 15000, taxable: true, description: '月額利用料' },
+      {
+        line: 'L1',
+        type: 'monthly_fee',
+        from: '2024-03-01',
+        to: '2024-03-31',
+        months: 1,
+        accounts: 3,
+        unitPrice: 5000,
+        amount: 15000,
+        taxable: true,
+        description: '月額利用料',
+      },
     ],
     taxRatePercent: 10,
     taxableSubtotal: 15000,
@@ -62,7 +89,9 @@ describe('the invoice renderer, a file of its own beside index.mjs (PDF_CHUNK)',
       const r = await build({ ...esbuildOptions(name), outfile: `/virtual/${name}/index.mjs`, write: false, metafile: true });
       const inputs = Object.keys(Object.entries(r.metafile.outputs).find(([k]) => k.endsWith('.mjs'))![1].inputs);
       expect(inputs.filter((p) => /node_modules\/(pdfkit|fontkit|brotli|iconv-lite|semver)\//.test(p))).toEqual([]);
-      expect(Buffer.from(r.outputFiles.find((f) => f.path.endsWith('.mjs'))!.contents).toString('utf8')).toContain(`import(new URL("./${PDF_CHUNK.file}",import.meta.url)`);
+      expect(Buffer.from(r.outputFiles.find((f) => f.path.endsWith('.mjs'))!.contents).toString('utf8')).toContain(
+        `import(new URL("./${PDF_CHUNK.file}",import.meta.url)`,
+      );
     }
   }, 60_000);
 

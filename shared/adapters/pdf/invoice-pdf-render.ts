@@ -52,13 +52,20 @@ function layout(doc: PDFKit.PDFDocument, inv: Invoice): void {
   doc.fontSize(20).text(late ? '請求書（延滞利息）' : '請求書（適格請求書）', M, M, { width: W, align: 'center' });
   doc.fontSize(9).text(`請求書番号：${inv.id}`, M, M + 34, { width: W, align: 'right' });
   doc.text(`発行日：${jaDate(inv.issueDate)}`, { width: W, align: 'right' });
-  if (inv.voidedOn) doc.fillColor('#c00').text(`この請求書は${jaDate(inv.voidedOn)}に無効となりました（入金取消による）。`, { width: W, align: 'right' }).fillColor('#000');
+  if (inv.voidedOn)
+    doc
+      .fillColor('#c00')
+      .text(`この請求書は${jaDate(inv.voidedOn)}に無効となりました（入金取消による）。`, { width: W, align: 'right' })
+      .fillColor('#000');
 
   // Recipient (left) and issuer (right)
   const top = M + 70;
   doc.fontSize(13).text(`${inv.recipient.name} 御中`, M, top, { width: W * 0.55 });
   doc.fontSize(9).text(inv.recipient.attention, { width: W * 0.55 });
-  doc.moveTo(M, doc.y + 2).lineTo(M + W * 0.55, doc.y + 2).stroke();
+  doc
+    .moveTo(M, doc.y + 2)
+    .lineTo(M + W * 0.55, doc.y + 2)
+    .stroke();
   const ix = M + W * 0.6;
   doc.fontSize(9).text('発行者（適格請求書発行事業者）', ix, top, { width: W * 0.4 });
   doc.fontSize(10).text(inv.issuer.name, { width: W * 0.4 });
@@ -91,13 +98,17 @@ function layout(doc: PDFKit.PDFDocument, inv: Invoice): void {
       doc.fontSize(9).text(k, M + 8, y + 5 + i * 14, { width: 90 });
       doc.text(v, M + 100, y + 5 + i * 14, { width: W - 110 });
     });
-    doc.fontSize(8).text('振込手数料は貴社ご負担にてお願いいたします（約款第28条第3項）。', M + 8, y + 6 + rows.length * 14, { width: W - 16 });
+    doc
+      .fontSize(8)
+      .text('振込手数料は貴社ご負担にてお願いいたします（約款第28条第3項）。', M + 8, y + 6 + rows.length * 14, { width: W - 16 });
     y += rows.length * 14 + 28;
   }
 
   // Lines
   const widths = [22, 112, 171, 62, 54, 60, 34];
-  const xs = widths.reduce<number[]>((acc, w, i) => [...acc, (acc[i - 1] ?? M) + (i ? widths[i - 1]! : 0)], []).map((x, i) => (i === 0 ? M : x));
+  const xs = widths
+    .reduce<number[]>((acc, w, i) => [...acc, (acc[i - 1] ?? M) + (i ? widths[i - 1]! : 0)], [])
+    .map((x, i) => (i === 0 ? M : x));
   const cols = GRID_LINE_COLUMNS;
   const row = (cells: readonly string[], yy: number, size: number) => {
     let h = 0;
@@ -112,12 +123,21 @@ function layout(doc: PDFKit.PDFDocument, inv: Invoice): void {
   doc.fontSize(10).text(late ? '延滞利息の明細' : 'ご請求明細', M, y);
   y += 14;
   doc.rect(M, y, W, 14).fillAndStroke('#eeeeee', '#000').fillColor('#000');
-  row(cols.map((c) => c.label), y + 3, 7.5);
+  row(
+    cols.map((c) => c.label),
+    y + 3,
+    7.5,
+  );
   y += 16;
   inv.lines.forEach((l, i) => {
     const h = row(invoiceLineRow(l, i, inv.taxRatePercent), y, 7.5);
     y += h + 4;
-    doc.moveTo(M, y - 2).lineTo(M + W, y - 2).lineWidth(0.3).stroke().lineWidth(1);
+    doc
+      .moveTo(M, y - 2)
+      .lineTo(M + W, y - 2)
+      .lineWidth(0.3)
+      .stroke()
+      .lineWidth(1);
   });
 
   // Totals per tax rate
