@@ -30,6 +30,8 @@ import {
   BUNDLE_LIMIT_BYTES,
   FONT_LICENCE,
   FONT_SOURCE,
+  OPENAPI_FILE,
+  OPENAPI_SOURCE,
   PDF_CHUNK,
   PDF_FUNCTIONS,
   PROJECT_ROOT,
@@ -92,6 +94,7 @@ async function buildOne(name: FunctionName, rule: Rule): Promise<Built> {
     // … and the invoice renderer, built by the very commands the deploy runs.
     for (const c of pdfChunkCommands(dir)) execFileSync('bash', ['-c', c], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
+  if (name === 'api') copyFileSync(OPENAPI_SOURCE, join(dir, OPENAPI_FILE));
   return {
     js: js.contents.byteLength,
     gzip: gzipSync(js.contents).byteLength,

@@ -46,6 +46,17 @@ describe('Lambda bundles', () => {
   }
 });
 
+describe('the api serves docs/openapi.json, a file beside index.mjs', () => {
+  it('carries no OpenAPI generator (shared/runtime/openapi.ts) and reads ./openapi.json', async () => {
+    const r = await build({ ...esbuildOptions('api'), outfile: '/virtual/api/index.mjs', write: false, metafile: true });
+    const inputs = Object.keys(Object.entries(r.metafile.outputs).find(([k]) => k.endsWith('.mjs'))![1].inputs);
+    expect(inputs.filter((p) => /shared\/runtime\/openapi\.ts/.test(p))).toEqual([]);
+    expect(Buffer.from(r.outputFiles.find((f) => f.path.endsWith('.mjs'))!.contents).toString('utf8')).toContain(
+      'new URL("./openapi.json",import.meta.url)',
+    );
+  }, 60_000);
+});
+
 describe('the invoice renderer, a file of its own beside index.mjs (PDF_CHUNK)', () => {
   const invoice = {
     id: 'INV-2024-03-acme',
