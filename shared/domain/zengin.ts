@@ -11,6 +11,7 @@
  */
 import { localDate, parseLocalDate, type LocalDate } from './calendar.ts';
 import { DomainError } from './errors.ts';
+import { NotJisX0201 } from './jis-x0201.ts';
 
 export const RECORD_BYTES = 200;
 
@@ -135,9 +136,16 @@ class Record200 {
   int(from: number, to: number, what: string): number {
     return Number(this.num(from, to, what));
   }
-  /** A C field, decoded, trailing spaces removed (0x5C is ¥ in JIS X 0201). */
+  /** A C field, decoded, trailing spaces removed (0x5C is ¥ in JIS X 0201). A byte the decoder refuses refuses the file. */
   text(from: number, to: number): string {
-    return this.decode(this.bytes.subarray(from - 1, to)).replace(/\\/g, '¥').replace(/[ \u3000]+$/u, '');
+    let s: string;
+    try {
+      s = this.decode(this.bytes.subarray(from - 1, to));
+    } catch (e) {
+      if (!(e instanceof NotJisX0201)) throw e;
+      throw new BankFileError(this.n, `byte ${from + e.at} (field bytes ${from}–${to}): ${e.message}`);
+    }
+    return s.replace(/\\/g, '¥').replace(/[ \u3000]+$/u, '');
   }
   date(from: number, to: number, what: string): LocalDate {
     const d = warekiDate(this.num(from, to, what));

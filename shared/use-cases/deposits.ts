@@ -12,11 +12,11 @@
  */
 import { authorize, type Principal } from './authz.ts';
 import { createHash } from 'node:crypto';
-import iconv from 'iconv-lite';
 import { compareDates, formatJst, type LocalDate } from '#domain/calendar.ts';
 import { allocate, cancellationTarget, depositIdentity, isVirtualAccount, nthVirtualAccount, outcome, payerKana, payerOf, type OpenInvoice } from '#domain/deposits.ts';
 import { DomainError, invalid, notFound } from '#domain/errors.ts';
 import { balance, invoiceId, type Invoice } from '#domain/invoices.ts';
+import { encodeJisX0201, decodeJisX0201 } from '#domain/jis-x0201.ts';
 import { normaliseName } from '#domain/kana.ts';
 import { operatorNotice } from '#domain/notices.ts';
 import * as payments from '#domain/payments.ts';
@@ -38,9 +38,12 @@ export interface Actor {
 }
 const SYSTEM: Actor = { id: 'bank-import', role: 'system' };
 
-/** CP932 (JIS X 0201 for the half-width kana of a 全銀 file). */
-export const decodeCp932 = (b: Uint8Array) => iconv.decode(Buffer.from(b.buffer, b.byteOffset, b.byteLength), 'cp932');
-export const encodeCp932 = (s: string) => new Uint8Array(iconv.encode(s.replace(/¥/g, '\\'), 'cp932'));
+/**
+ * The CP932 a 全銀 file is written in: only its single-byte part, JIS X 0201 (ASCII and half-width
+ * kana); a byte or character outside it is refused (parseBankFile: BANK_FILE_INVALID with the record).
+ */
+export const decodeCp932 = decodeJisX0201;
+export const encodeCp932 = encodeJisX0201;
 
 /** A valid 振込入金通知 (`01`) file (the simulator, tests, `npm run bank-file`). */
 export const transferFile = (spec: TransferFileSpec, opts: { crlf?: boolean } = {}) => formatTransferFile(spec, encodeCp932, opts);

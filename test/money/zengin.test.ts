@@ -1,6 +1,8 @@
 /** 全銀 files (MONEY-IN §1, B1): golden files of both formats, CP932 kana, 和暦 dates, every malformed case refused with its record. */
 import { describe, expect, it } from 'vitest';
 import { date } from '#domain/calendar.ts';
+import iconv from 'iconv-lite';
+import { NotJisX0201 } from '#domain/jis-x0201.ts';
 import { BankFileError, parseBankFile, warekiDate } from '#domain/zengin.ts';
 import { decodeCp932, encodeCp932, transferFile } from '#use-cases/deposits.ts';
 
@@ -177,4 +179,27 @@ describe('malformed files are refused whole, with the record number (B1)', () =>
     refuse(join([...good(), good()[8]!]), 10, /follow the end record/);
   });
   it('an empty file', () => refuse(new Uint8Array(0), 1, /empty/));
+  it('a byte outside JIS X 0201 in a text field (a CP932 kanji lead byte): refused, not guessed', () => {
+    const r = good();
+    r[1] = Uint8Array.from(r[1]!);
+    r[1]!.set([0x8a, 0xbf], 90); // 漢 in CP932, inside the 振込依頼人名 (bytes 82–129)
+    refuse(join(r), 2, /byte 91 .*0x8A is not JIS X 0201/);
+  });
+});
+
+describe('the JIS X 0201 codec (replaces iconv-lite for 全銀 files)', () => {
+  it('decodes and encodes every byte it accepts exactly as CP932 (iconv-lite) does', () => {
+    const accepted = [...Array(256).keys()].filter((b) => b < 0x80 || (b >= 0xa1 && b <= 0xdf));
+    expect(accepted).toHaveLength(128 + 63);
+    const bytes = Uint8Array.from(accepted);
+    const text = iconv.decode(Buffer.from(bytes), 'cp932');
+    expect(decodeCp932(bytes)).toBe(text);
+    expect(Buffer.from(encodeCp932(text)).equals(iconv.encode(text, 'cp932'))).toBe(true);
+    expect(encodeCp932('¥')).toEqual(Uint8Array.of(0x5c));
+  });
+  it('refuses every other byte and any character it cannot write in one byte', () => {
+    for (let b = 0x80; b < 0x100; b++) if (b < 0xa1 || b > 0xdf) expect(() => decodeCp932(Uint8Array.of(0x41, b))).toThrow(NotJisX0201);
+    expect(() => encodeCp932('ﾔﾏﾀﾞ 太郎')).toThrow(/"太" \(U\+592A\) is not JIS X 0201/);
+    expect(() => encodeCp932('ヤマダ')).toThrow(NotJisX0201);
+  });
 });
