@@ -17,10 +17,18 @@ import { transferFile } from '#use-cases/deposits.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, date: { type: 'string' }, crlf: { type: 'boolean', default: false }, config: { type: 'string' }, inquiry: { type: 'string', default: '1' } },
+  options: {
+    out: { type: 'string' },
+    date: { type: 'string' },
+    crlf: { type: 'boolean', default: false },
+    config: { type: 'string' },
+    inquiry: { type: 'string', default: '1' },
+  },
 });
 function fail(msg: string): never {
-  console.error(`bank-file: ${msg}\nusage: npm run bank-file -- [--out file] [--date YYYY-MM-DD] [--crlf] [--config config.json] [--inquiry N] AMOUNT:REMITTER[:ACCOUNT[:YYYY-MM-DD]] …`);
+  console.error(
+    `bank-file: ${msg}\nusage: npm run bank-file -- [--out file] [--date YYYY-MM-DD] [--crlf] [--config config.json] [--inquiry N] AMOUNT:REMITTER[:ACCOUNT[:YYYY-MM-DD]] …`,
+  );
   process.exit(2);
 }
 const config = validConfig(values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : JSON.parse(process.env.CONFIG_JSON ?? '{}'));
@@ -36,16 +44,25 @@ for (const p of positionals) {
   if (!/^\d{7}$/.test(account)) fail(`${p}: ACCOUNT must be 7 digits`);
   const valueDate = day ? parseLocalDate(day) : created;
   if (!valueDate) fail(`${p}: the date must be YYYY-MM-DD`);
-  byAccount.set(account, [...(byAccount.get(account) ?? []), { inquiry: inquiry++, valueDate, amount: Number(amount), remitter: toHalfWidthKana(remitter) }]);
+  byAccount.set(account, [
+    ...(byAccount.get(account) ?? []),
+    { inquiry: inquiry++, valueDate, amount: Number(amount), remitter: toHalfWidthKana(remitter) },
+  ]);
 }
 const bytes = transferFile(
   {
     createdOn: created,
     accounts: [...byAccount].map(([accountNumber, deposits]) => ({
       bankCode: config.bank.code,
-      bankName: toHalfWidthKana(config.bank.name).replace(/[^\x20-\x7e\uff61-\uff9f]/g, '').slice(0, 15) || 'BANK',
+      bankName:
+        toHalfWidthKana(config.bank.name)
+          .replace(/[^\x20-\x7e\uff61-\uff9f]/g, '')
+          .slice(0, 15) || 'BANK',
       branchCode: config.bank.branchCode,
-      branchName: toHalfWidthKana(config.bank.branchName).replace(/[^\x20-\x7e\uff61-\uff9f]/g, '').slice(0, 15) || 'BRANCH',
+      branchName:
+        toHalfWidthKana(config.bank.branchName)
+          .replace(/[^\x20-\x7e\uff61-\uff9f]/g, '')
+          .slice(0, 15) || 'BRANCH',
       accountNumber,
       accountName: config.bank.holderKana,
       deposits,

@@ -80,7 +80,12 @@ export function benchSpecs(n: number, spike: LocalDate, random = rng(1)): SeedSp
     else
       do start = addDays(from, Math.floor(random() * 366));
       while (parts(start).month === 3 && parts(start).year === y);
-    specs.push({ id: `b${String(i).padStart(6, '0')}`, plan: random() < 0.7 ? 'kokona' : 'self', accounts: 5 + Math.floor(random() * 20), start });
+    specs.push({
+      id: `b${String(i).padStart(6, '0')}`,
+      plan: random() < 0.7 ? 'kokona' : 'self',
+      accounts: 5 + Math.floor(random() * 20),
+      start,
+    });
   }
   return specs;
 }
@@ -170,12 +175,23 @@ class StoreCounter {
         }
         if (WRITES.has(op)) this.counts[op] = (this.counts[op] ?? 0) + 1;
         // Items written (a transaction or batch counts each of its items; a failed request none).
-        const written = op === 'TransactWriteItems' ? (input.TransactItems ?? []).filter((t: Record<string, unknown>) => !t.ConditionCheck).length : op === 'BatchWriteItem' ? Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce((n, l) => n + l.length, 0) : WRITES.has(op) ? 1 : 0;
+        const written =
+          op === 'TransactWriteItems'
+            ? (input.TransactItems ?? []).filter((t: Record<string, unknown>) => !t.ConditionCheck).length
+            : op === 'BatchWriteItem'
+              ? Object.values((input.RequestItems ?? {}) as Record<string, unknown[]>).reduce((n, l) => n + l.length, 0)
+              : WRITES.has(op)
+                ? 1
+                : 0;
         this.itemsWritten += written;
         // An invoice issued: its index entry is written, new, in the unit's transaction.
         if (op === 'TransactWriteItems')
           for (const t of (input.TransactItems ?? []) as { Put?: { Item?: Record<string, any> } }[])
-            if (String(t.Put?.Item?.pk).startsWith('INVOICE#') && t.Put?.Item?.summary?.issueDate === this.day && t.Put.Item.summary.balance === t.Put.Item.summary.total)
+            if (
+              String(t.Put?.Item?.pk).startsWith('INVOICE#') &&
+              t.Put?.Item?.summary?.issueDate === this.day &&
+              t.Put.Item.summary.balance === t.Put.Item.summary.total
+            )
               this.invoiceIds.add(String(t.Put.Item.pk));
         // A notice is sent once its outbox item is marked done.
         if (op === 'UpdateItem' && String(input.Key?.pk).startsWith('OUTBOX#N#') && String(input.UpdateExpression).includes(':done'))
@@ -233,7 +249,9 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
     mails: writes.counts.noticesSent ?? 0,
     invoices: writes.invoiceIds.size,
     invoicesPerSecond: round(writes.invoiceIds.size / (((lifecycleAt || t1) - t0) / 1000), 1),
-    itemsReadPerInvoice: writes.invoiceIds.size ? round((reads.items - (writes.itemsReadByKey.OUTBOX ?? 0)) / writes.invoiceIds.size, 2) : null,
+    itemsReadPerInvoice: writes.invoiceIds.size
+      ? round((reads.items - (writes.itemsReadByKey.OUTBOX ?? 0)) / writes.invoiceIds.size, 2)
+      : null,
     deadLetters: deadLetters(stack) - deadBefore,
     writeCapacityUnits: round(writes.writeUnits, 1),
     queueMessages: queueMessages.n - sentBefore,
@@ -300,7 +318,11 @@ export function generateScenario(units: number, years: number, random = rng(7)) 
   const events: Record<string, unknown>[] = [];
   for (let i = 0; i < units; i++) {
     const ref = `s${String(i).padStart(5, '0')}`;
-    const input = { plan: random() < 0.7 ? 'kokona' : 'self', accounts: 5 + Math.floor(random() * 20), contractor: contractorOf(ref, 500_000 + i) };
+    const input = {
+      plan: random() < 0.7 ? 'kokona' : 'self',
+      accounts: 5 + Math.floor(random() * 20),
+      contractor: contractorOf(ref, 500_000 + i),
+    };
     const applied = addDays(from, Math.floor(random() * 90));
     const startDate = addDays(applied, Math.floor(random() * 21));
     events.push({ on: applied, type: 'apply', ref, ...input }, { on: applied, type: 'accept', ref, startDate });
@@ -344,7 +366,8 @@ export function generateScenario(units: number, years: number, random = rng(7)) 
           pays.delete(id);
         }
       for (const inv of u.invoices ?? [])
-        if (inv.kind === 'fees' && balance(inv) > 0 && !pays.has(inv.id)) pays.set(inv.id, addDays(inv.issueDate, 3 + Math.floor(random() * 18)));
+        if (inv.kind === 'fees' && balance(inv) > 0 && !pays.has(inv.id))
+          pays.set(inv.id, addDays(inv.issueDate, 3 + Math.floor(random() * 18)));
     }
   }
   return { from, to, events };
@@ -365,16 +388,38 @@ interface SimulationFigures {
 }
 
 /** The generated scenario through the simulator on `store`, with a progress bar (stderr). */
-async function runSimulation(units: number, years: number, store: 'memory' | 'dynamodb', log: (s: string) => void, dynamoEndpoint?: string): Promise<SimulationFigures> {
+async function runSimulation(
+  units: number,
+  years: number,
+  store: 'memory' | 'dynamodb',
+  log: (s: string) => void,
+  dynamoEndpoint?: string,
+): Promise<SimulationFigures> {
   const scenario = generateScenario(units, years);
-  log(`simulating ${units} units over ${years} years on the ${store} store (${scenario.events.length} events, ${daysBetween(scenario.from, scenario.to) + 1} daily runs) …`);
+  log(
+    `simulating ${units} units over ${years} years on the ${store} store (${scenario.events.length} events, ${daysBetween(scenario.from, scenario.to) + 1} daily runs) …`,
+  );
   const progress = new Progress({ label: `simulating (${store})`, total: daysBetween(scenario.from, scenario.to) + 1, unit: 'days' });
   const t0 = performance.now();
-  const result = await withBoundedFetch(16, () => simulate(scenario, { store, dynamoEndpoint, onDay: (day, done) => progress.update(done, day) }));
+  const result = await withBoundedFetch(16, () =>
+    simulate(scenario, { store, dynamoEndpoint, onDay: (day, done) => progress.update(done, day) }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const failedEvents = result.events.filter((e) => !e.ok).length;
-  progress.finish(`${units} units × ${years} years on the ${store} store: ${scenario.events.length} events (${failedEvents} refused), ${result.notices.length} notices`);
-  return { units, years, store, events: scenario.events.length, failedEvents, notices: result.notices.length, seconds: round(seconds, 1), unitYearsPerSecond: round((units * years) / seconds, 1), result };
+  progress.finish(
+    `${units} units × ${years} years on the ${store} store: ${scenario.events.length} events (${failedEvents} refused), ${result.notices.length} notices`,
+  );
+  return {
+    units,
+    years,
+    store,
+    events: scenario.events.length,
+    failedEvents,
+    notices: result.notices.length,
+    seconds: round(seconds, 1),
+    unitYearsPerSecond: round((units * years) / seconds, 1),
+    result,
+  };
 }
 
 const writeRequests = (d: DayFigures) => Object.entries(d.writesByOperation).reduce((n, [k, v]) => (k === 'noticesSent' ? n : n + v), 0);
@@ -398,7 +443,8 @@ async function main(): Promise<void> {
   const simUnits = Number(values['sim-units']);
   const simYears = Number(values['sim-years']);
   const concurrency = Number(values.concurrency);
-  if (!(n >= 1 && simUnits >= 0 && simYears >= 1 && concurrency >= 1)) throw new Error('--units ≥ 1, --sim-units ≥ 0, --sim-years ≥ 1, --concurrency ≥ 1');
+  if (!(n >= 1 && simUnits >= 0 && simYears >= 1 && concurrency >= 1))
+    throw new Error('--units ≥ 1, --sim-units ≥ 0, --sim-years ≥ 1, --concurrency ≥ 1');
   if (javaVersion() === null) throw new Error(JAVA_HELP);
   const log = (s: string) => (values.json ? process.stderr : process.stdout).write(`${s}\n`);
 
@@ -461,7 +507,14 @@ async function main(): Promise<void> {
     }
 
     let simulation: SimulationFigures | null = null;
-    let storeComparison: { units: number; years: number; memorySeconds: number; dynamodbSeconds: number; speedup: number; identical: boolean } | null = null;
+    let storeComparison: {
+      units: number;
+      years: number;
+      memorySeconds: number;
+      dynamodbSeconds: number;
+      speedup: number;
+      identical: boolean;
+    } | null = null;
     if (simUnits > 0) {
       simulation = await runSimulation(simUnits, simYears, 'memory', log);
       if (values.json) log(`  ${JSON.stringify(simulation)}`);
@@ -491,7 +544,12 @@ async function main(): Promise<void> {
       sqsMessages: spike.queueMessages / due,
       workspacesCalls: spike.workspacesCalls / due,
     };
-    const deployed: Deployed = { lifecycleConcurrency: 20, lifecycleBatch: 10, provisionerConcurrency: 2, mailRatePerSecond: startedConfig.mail.sendRatePerSecond };
+    const deployed: Deployed = {
+      lifecycleConcurrency: 20,
+      lifecycleBatch: 10,
+      provisionerConcurrency: 2,
+      mailRatePerSecond: startedConfig.mail.sendRatePerSecond,
+    };
     const projection = project(spike.dueItems, perDue, deployed);
 
     const rate = startedConfig.mail.sendRatePerSecond;
@@ -535,8 +593,22 @@ function printTable(o: {
   days: Record<string, DayFigures>;
   readAmplification: number;
   simulation: SimulationFigures | null;
-  storeComparison: { units: number; years: number; memorySeconds: number; dynamodbSeconds: number; speedup: number; identical: boolean } | null;
-  projection: { measuredPerDue: MeasuredPerDue; deployed: Deployed; dueUnits: number; stages: readonly { name: string; unitsPerSecond: number; formula: string; setting: string }[]; bottleneck: { name: string; setting: string }; seconds: number };
+  storeComparison: {
+    units: number;
+    years: number;
+    memorySeconds: number;
+    dynamodbSeconds: number;
+    speedup: number;
+    identical: boolean;
+  } | null;
+  projection: {
+    measuredPerDue: MeasuredPerDue;
+    deployed: Deployed;
+    dueUnits: number;
+    stages: readonly { name: string; unitsPerSecond: number; formula: string; setting: string }[];
+    bottleneck: { name: string; setting: string };
+    seconds: number;
+  };
 }): void {
   const rows = Object.entries(o.days).map(([name, d]) => [
     `${name} ${d.date}`,
@@ -555,13 +627,30 @@ function printTable(o: {
     String(d.itemsWritten),
     d.writeAmplification.toFixed(2),
   ]);
-  const head = ['day', 'due', 'items read', 'read requests', 'items/due', 'run items/due', 's (all)', 's (lifecycle)', 'due/s', 'mails', 'invoices', 'invoices/s', 'items/invoice', 'items written', 'written/due'];
+  const head = [
+    'day',
+    'due',
+    'items read',
+    'read requests',
+    'items/due',
+    'run items/due',
+    's (all)',
+    's (lifecycle)',
+    'due/s',
+    'mails',
+    'invoices',
+    'invoices/s',
+    'items/invoice',
+    'items written',
+    'written/due',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\n${o.units} units seeded: ${o.seed.items} items in ${o.seed.seconds} s (${o.seed.itemsPerSecond} items/s)\n`);
   console.log(line(head));
   for (const r of rows) console.log(line(r));
-  for (const [name, d] of Object.entries(o.days)) if (d.deadLetters > 0) console.log(`WARNING: ${d.deadLetters} message(s) dead-lettered on the ${name} day: the figures are not valid`);
+  for (const [name, d] of Object.entries(o.days))
+    if (d.deadLetters > 0) console.log(`WARNING: ${d.deadLetters} message(s) dead-lettered on the ${name} day: the figures are not valid`);
   console.log(`\nread amplification (worse day): ${o.readAmplification}`);
   if (o.simulation)
     console.log(
@@ -580,11 +669,17 @@ function printTable(o: {
   console.log(
     `  counted per due unit here: ${f(m.readUnits)} RRU, ${f(m.writeUnits)} WRU, ${f(m.lifecycleRequests)} DynamoDB round trips in the worker, ${f(m.sqsMessages)} SQS messages, ${f(m.mails)} SES mails, ${f(m.workspacesCalls)} WorkSpaces calls`,
   );
-  console.log(`  configured: lifecycle maxConcurrency ${p.deployed.lifecycleConcurrency}, provisioner ${p.deployed.provisionerConcurrency}, mail.sendRatePerSecond ${p.deployed.mailRatePerSecond}`);
+  console.log(
+    `  configured: lifecycle maxConcurrency ${p.deployed.lifecycleConcurrency}, provisioner ${p.deployed.provisionerConcurrency}, mail.sendRatePerSecond ${p.deployed.mailRatePerSecond}`,
+  );
   for (const st of p.stages)
-    console.log(`  ${st.name.padEnd(18)} ${Number.isFinite(st.unitsPerSecond) ? `${f(st.unitsPerSecond)} units/s`.padStart(16) : 'unbounded'.padStart(16)}  = ${st.formula}`);
+    console.log(
+      `  ${st.name.padEnd(18)} ${Number.isFinite(st.unitsPerSecond) ? `${f(st.unitsPerSecond)} units/s`.padStart(16) : 'unbounded'.padStart(16)}  = ${st.formula}`,
+    );
   const mins = p.seconds / 60;
-  console.log(`  → the peak day finishes in ${p.seconds < 120 ? `${Math.ceil(p.seconds)} s` : `${mins.toFixed(1)} min`}; bottleneck: ${p.bottleneck.name}; moved by: ${p.bottleneck.setting}`);
+  console.log(
+    `  → the peak day finishes in ${p.seconds < 120 ? `${Math.ceil(p.seconds)} s` : `${mins.toFixed(1)} min`}; bottleneck: ${p.bottleneck.name}; moved by: ${p.bottleneck.setting}`,
+  );
   for (const note of o.notes) console.log(`\n${note}`);
 }
 

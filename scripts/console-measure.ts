@@ -26,7 +26,14 @@ const size = {
 };
 
 const users = [{ id: 'operator', role: 'operator' as const, name: '計測', password: 'pw', token: 'tok' }];
-const stack = await startEmbeddedStack({ clock: settableClock({ pinned: date('2025-03-01') }), ports: { api: 0 }, users, consoleDir: join(ROOT, 'console/dist'), provisionDelayMs: 0, mailRatePerSecond: Infinity });
+const stack = await startEmbeddedStack({
+  clock: settableClock({ pinned: date('2025-03-01') }),
+  ports: { api: 0 },
+  users,
+  consoleDir: join(ROOT, 'console/dist'),
+  provisionDelayMs: 0,
+  mailRatePerSecond: Infinity,
+});
 try {
   const t0 = Date.now();
   const ids = Array.from({ length: UNITS }, (_, i) => i);
@@ -36,14 +43,34 @@ try {
         stack.store.units.create(
           newApplication(
             `u${String(n).padStart(5, '0')}`,
-            { plan: 'kokona', accounts: 5 + (n % 20), contractor: { kind: 'corporation', name: `株式会社テスト${n}`, corporateNumber: withCheckDigit(String(100000000000 + n)), accountManager: { name: '担当', email: `am${n}@example.jp` }, agent: null } },
+            {
+              plan: 'kokona',
+              accounts: 5 + (n % 20),
+              contractor: {
+                kind: 'corporation',
+                name: `株式会社テスト${n}`,
+                corporateNumber: withCheckDigit(String(100000000000 + n)),
+                accountManager: { name: '担当', email: `am${n}@example.jp` },
+                agent: null,
+              },
+            },
             date('2025-03-01'),
           ),
         ),
       ),
     );
   const seedMs = Date.now() - t0;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
   const page = await browser.newPage();
   await page.goto(`${stack.urls.api}/console/`);
   await page.getByLabel('ユーザー名').fill('operator');
@@ -62,7 +89,9 @@ try {
   const rows = await page.locator('[data-testid="units"] tbody tr').count();
   await browser.close();
   runs.sort((a, b) => a - b);
-  console.log(JSON.stringify({ ...size, units: UNITS, seedMs, rowsShown: rows, firstRenderMs: { min: runs[0], median: runs[2], max: runs[4] } }));
+  console.log(
+    JSON.stringify({ ...size, units: UNITS, seedMs, rowsShown: rows, firstRenderMs: { min: runs[0], median: runs[2], max: runs[4] } }),
+  );
 } finally {
   await stack.stop();
 }

@@ -26,7 +26,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   } else {
     mkdirSync(dirname(OPENAPI_PATH), { recursive: true });
     writeFileSync(OPENAPI_PATH, text);
-    const paths = Object.values((JSON.parse(text) as { paths: Record<string, object> }).paths).reduce((n, p) => n + Object.keys(p).length, 0);
+    const paths = Object.values((JSON.parse(text) as { paths: Record<string, object> }).paths).reduce(
+      (n, p) => n + Object.keys(p).length,
+      0,
+    );
     console.log(`wrote docs/openapi.json (${paths} operations)`);
   }
 }

@@ -47,9 +47,11 @@ const ALLOWED: Record<Layer, (t: string, tl: Layer) => boolean> = {
   // Presentation (the mails): pure like the domain, and reads it; the domain never reads it.
   notices: (_t, tl) => tl === 'domain' || tl === 'notices',
   // Use cases: the domain, the mails, their ports; no adapters, no SDK.
-  'use-cases': (t, tl) => tl === 'domain' || tl === 'notices' || tl === 'use-cases' || (t.startsWith('pkg:') && !t.startsWith('pkg:@aws-sdk')),
+  'use-cases': (t, tl) =>
+    tl === 'domain' || tl === 'notices' || tl === 'use-cases' || (t.startsWith('pkg:') && !t.startsWith('pkg:@aws-sdk')),
   // Adapters: implement ports (ports.ts only from use-cases), may use SDKs; never call a use case.
-  adapters: (t, tl) => tl === 'domain' || tl === 'notices' || tl === 'adapters' || t === 'shared/use-cases/ports.ts' || t.startsWith('pkg:'),
+  adapters: (t, tl) =>
+    tl === 'domain' || tl === 'notices' || tl === 'adapters' || t === 'shared/use-cases/ports.ts' || t.startsWith('pkg:'),
   runtime: (t, tl) => tl === 'domain' || tl === 'runtime' || t === 'shared/use-cases/ports.ts' || t.startsWith('pkg:'),
   functions: (_t, tl) => ['domain', 'notices', 'use-cases', 'adapters', 'runtime', 'functions'].includes(tl) || _t.startsWith('pkg:'),
   'infra-local': (_t, tl) => tl !== 'infra-cdk' && tl !== 'test',
@@ -111,8 +113,14 @@ describe('architecture: imports follow the layer direction', () => {
   it('allows the right direction', () => {
     expect(
       violations([
-        { file: 'shared/use-cases/x.ts', text: "import { firstTermEnd } from '#domain/terms.ts';\nimport type { Clock } from './ports.ts';" },
-        { file: 'shared/adapters/x/y.ts', text: "import type { Mailer } from '#use-cases/ports.ts';\nimport { SESClient } from '@aws-sdk/client-ses';" },
+        {
+          file: 'shared/use-cases/x.ts',
+          text: "import { firstTermEnd } from '#domain/terms.ts';\nimport type { Clock } from './ports.ts';",
+        },
+        {
+          file: 'shared/adapters/x/y.ts',
+          text: "import type { Mailer } from '#use-cases/ports.ts';\nimport { SESClient } from '@aws-sdk/client-ses';",
+        },
         { file: 'shared/domain/x.ts', text: "import { addDays } from './calendar.ts';" },
         { file: 'shared/notices/x.ts', text: "import type { Notice } from '#domain/effects.ts';" },
         { file: 'shared/use-cases/y.ts', text: "import { renderNotice } from '#notices/render.ts';" },

@@ -18,7 +18,9 @@ export interface Session {
 /** Where the API is and how people sign in (config.json beside index.html; absent locally). */
 export interface ConsoleConfig {
   readonly apiUrl: string;
-  readonly auth: { readonly mode: 'local' } | { readonly mode: 'cognito'; readonly domain: string; readonly clientId: string; readonly redirectUri: string };
+  readonly auth:
+    | { readonly mode: 'local' }
+    | { readonly mode: 'cognito'; readonly domain: string; readonly clientId: string; readonly redirectUri: string };
 }
 
 export class ApiError extends Error {
@@ -79,7 +81,11 @@ export async function loadConfig(): Promise<ConsoleConfig> {
 
 /** npm start: user name + password → the user's token. */
 export async function localSignIn(config: ConsoleConfig, user: string, password: string): Promise<Session> {
-  const r = await fetch(`${config.apiUrl}/_local/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password }) });
+  const r = await fetch(`${config.apiUrl}/_local/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user, password }),
+  });
   const body = (await r.json()) as Session & { code?: string; message?: string };
   if (!r.ok) throw new ApiError(r.status, body.code ?? 'UNAUTHORIZED', body.message ?? '', {});
   return body;
@@ -97,13 +103,30 @@ export async function cognitoSignIn(c: Extract<ConsoleConfig['auth'], { mode: 'c
   const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
   sessionStorage.setItem('pkce', verifier);
   const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
-  const q = new URLSearchParams({ response_type: 'code', client_id: c.clientId, redirect_uri: c.redirectUri, scope: 'openid email profile', code_challenge_method: 'S256', code_challenge: challenge });
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: c.clientId,
+    redirect_uri: c.redirectUri,
+    scope: 'openid email profile',
+    code_challenge_method: 'S256',
+    code_challenge: challenge,
+  });
   location.assign(`https://${c.domain}/oauth2/authorize?${q}`);
 }
 
 export async function cognitoCallback(c: Extract<ConsoleConfig['auth'], { mode: 'cognito' }>, code: string): Promise<Session> {
-  const body = new URLSearchParams({ grant_type: 'authorization_code', client_id: c.clientId, code, redirect_uri: c.redirectUri, code_verifier: sessionStorage.getItem('pkce') ?? '' });
-  const r = await fetch(`https://${c.domain}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    client_id: c.clientId,
+    code,
+    redirect_uri: c.redirectUri,
+    code_verifier: sessionStorage.getItem('pkce') ?? '',
+  });
+  const r = await fetch(`https://${c.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   if (!r.ok) throw new ApiError(r.status, 'UNAUTHORIZED', 'sign-in failed', {});
   const t = (await r.json()) as { id_token: string };
   const claims = JSON.parse(atob(t.id_token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;

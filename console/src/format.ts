@@ -19,7 +19,9 @@ export function formatInstant(t: string | null | undefined): string {
 /** 792000 → ¥792,000 */
 export function yen(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
-  const s = Math.abs(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const s = Math.abs(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${n < 0 ? '-' : ''}¥${s}`;
 }
 
@@ -38,11 +40,22 @@ export const UNIT_STATUS: Record<string, string> = {
   rejected: '却下',
   deferred: '保留',
 };
-export const APPLICATION_STATUS: Record<string, string> = { received: '受付済み', deferred: '保留中', accepted: '承諾済み', rejected: '却下' };
+export const APPLICATION_STATUS: Record<string, string> = {
+  received: '受付済み',
+  deferred: '保留中',
+  accepted: '承諾済み',
+  rejected: '却下',
+};
 export const INVOICE_STATUS: Record<string, string> = { open: '未入金（期日前）', overdue: '延滞', paid: '入金済み' };
 export const INVOICE_KIND: Record<string, string> = { fees: '利用料金', late_interest: '遅延損害金' };
 export const LINE_KIND: Record<string, string> = { basic: '基本契約', additional: '追加契約' };
-export const ROLE: Record<string, string> = { operator: 'オペレーター', viewer: '閲覧者', agent: '販売代理店', system: 'システム', customer: 'お客様' };
+export const ROLE: Record<string, string> = {
+  operator: 'オペレーター',
+  viewer: '閲覧者',
+  agent: '販売代理店',
+  system: 'システム',
+  customer: 'お客様',
+};
 export const CAUSE: Record<string, string> = {
   operator_fault: '当社の責による障害',
   maintenance: '保守作業',

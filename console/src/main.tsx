@@ -1,7 +1,18 @@
 /** The operator console: sign-in, the shell (navigation, business date, test clock) and the hash router. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, cognitoCallback, cognitoSignIn, configure, loadConfig, localSignIn, ok, setSession, type ConsoleConfig, type Session } from './api.ts';
+import {
+  api,
+  cognitoCallback,
+  cognitoSignIn,
+  configure,
+  loadConfig,
+  localSignIn,
+  ok,
+  setSession,
+  type ConsoleConfig,
+  type Session,
+} from './api.ts';
 import { formatDate, ROLE } from './format.ts';
 import { ErrorBox, Field, useLoad } from './ui.tsx';
 import { TodayPage } from './pages/today.tsx';
@@ -109,7 +120,14 @@ function Clock({ role, onChange }: { role: string; onChange: () => void }) {
           }}
         >
           <Field label="テストクロック：進める日付">
-            <input type="date" name="clock-to" value={to} min={clock.data.today} onInput={(e) => setTo((e.target as HTMLInputElement).value)} required />
+            <input
+              type="date"
+              name="clock-to"
+              value={to}
+              min={clock.data.today}
+              onInput={(e) => setTo((e.target as HTMLInputElement).value)}
+              required
+            />
           </Field>
           <button type="submit" disabled={busy}>
             {busy ? 'デイリーラン実行中…' : '日付を進める'}
@@ -185,7 +203,11 @@ function App({ config }: { config: ConsoleConfig }) {
         <div class="brand">ココナワーク 管理コンソール</div>
         <nav aria-label="メイン">
           {NAV.filter((n) => n.roles.includes(role)).map((n) => (
-            <a key={n.path} href={`#${n.path}`} aria-current={current === n.path.replace(/^\/$/, '/') || (n.path !== '/' && current.startsWith(n.path)) ? 'page' : undefined}>
+            <a
+              key={n.path}
+              href={`#${n.path}`}
+              aria-current={current === n.path.replace(/^\/$/, '/') || (n.path !== '/' && current.startsWith(n.path)) ? 'page' : undefined}
+            >
               {n.label}
             </a>
           ))}

@@ -61,12 +61,25 @@ export function Section({ title, children, id }: { title: string; children: Comp
 }
 
 /** A labelled vertical bar chart (SVG), with the numbers as a table for screen readers. */
-export function BarChart({ title, labels, series, format }: { title: string; labels: string[]; series: { name: string; values: number[]; color: string }[]; format: (n: number) => string }) {
+export function BarChart({
+  title,
+  labels,
+  series,
+  format,
+}: {
+  title: string;
+  labels: string[];
+  series: { name: string; values: number[]; color: string }[];
+  format: (n: number) => string;
+}) {
   const h = 120;
   const bw = 14;
   const group = bw * series.length + 10;
   const scaled = series.map((s) => scale(s.values, h));
-  const shared = scale(series.flatMap((s) => s.values), h);
+  const shared = scale(
+    series.flatMap((s) => s.values),
+    h,
+  );
   const unify = series.length > 1;
   return (
     <figure class="chart">

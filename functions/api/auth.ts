@@ -41,17 +41,31 @@ const rank = (r: Role) => ROLES.indexOf(r);
 export function principalFromClaims(claims: Record<string, unknown>): Principal | 'no-role' {
   const raw = claims['cognito:groups'];
   const groups = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
-  const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter((s) => s.startsWith('kokona/')).map((s) => s.slice(7)) : [];
+  const scopes =
+    typeof claims.scope === 'string'
+      ? claims.scope
+          .split(' ')
+          .filter((s) => s.startsWith('kokona/'))
+          .map((s) => s.slice(7))
+      : [];
   const roles = [...groups, ...scopes].filter((g): g is Role => (ROLES as readonly string[]).includes(g)).sort((a, b) => rank(a) - rank(b));
   const role = roles[0];
   if (!role) return 'no-role';
   const email = typeof claims.email === 'string' ? claims.email : undefined;
   const id = String(claims.sub ?? claims.client_id ?? 'unknown');
-  return { id, role, name: String(claims['cognito:username'] ?? claims.username ?? email ?? id), ...(role === 'agent' && email ? { agentEmail: email } : {}) };
+  return {
+    id,
+    role,
+    name: String(claims['cognito:username'] ?? claims.username ?? email ?? id),
+    ...(role === 'agent' && email ? { agentEmail: email } : {}),
+  };
 }
 
 export function localUsers(auth: Extract<AuthConfig, { mode: 'token' }>): LocalUser[] {
-  return [...(auth.token ? [{ id: 'operator', role: 'operator' as const, name: 'オペレーター', token: auth.token }] : []), ...(auth.users ?? [])];
+  return [
+    ...(auth.token ? [{ id: 'operator', role: 'operator' as const, name: 'オペレーター', token: auth.token }] : []),
+    ...(auth.users ?? []),
+  ];
 }
 
 /** `isPublic`: routes whose own token is the credential (the account kit link): no principal, no 401. */

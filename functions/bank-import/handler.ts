@@ -17,10 +17,16 @@ export interface BankFileStore {
 }
 
 /** An S3 "Object Created" event through EventBridge (the bucket's events go there), or an S3 notification. */
-export type BankFileEvent = S3Event | { readonly 'detail-type': string; readonly detail: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string } } };
+export type BankFileEvent =
+  | S3Event
+  | {
+      readonly 'detail-type': string;
+      readonly detail: { readonly bucket: { readonly name: string }; readonly object: { readonly key: string } };
+    };
 
 function objects(event: BankFileEvent): { bucket: string; key: string }[] {
-  if ('Records' in event) return event.Records.map((r) => ({ bucket: r.s3.bucket.name, key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')) }));
+  if ('Records' in event)
+    return event.Records.map((r) => ({ bucket: r.s3.bucket.name, key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')) }));
   return [{ bucket: event.detail.bucket.name, key: event.detail.object.key }];
 }
 
@@ -38,7 +44,11 @@ export const makeHandler = (deps: MoneyDeps & { files: BankFileStore }) =>
         imported++;
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
-        await deps.files.writeResult(bucket, `results/${key.replace(/^incoming\//, '')}.json`, { code: e.code, message: e.message, details: e.details });
+        await deps.files.writeResult(bucket, `results/${key.replace(/^incoming\//, '')}.json`, {
+          code: e.code,
+          message: e.message,
+          details: e.details,
+        });
         logger.warn('bank file refused', { key, code: e.code, details: e.details });
         refused++;
       }

@@ -12,22 +12,24 @@ const s3 = tracer.captureAWSv3Client(new S3Client({}));
 
 export const handler = observed(
   makeHandler({
-  config: configFrom(env.CONFIG_JSON),
-  clock: systemClock,
-  units: store.units,
-  payers: store.payers,
-  deposits: store.deposits,
-  audit: store.audit,
-  outbox: store.outbox,
-  publisher: awsPublisher(env),
-  files: {
-    async read(bucket, key) {
-      const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      return r.Body!.transformToByteArray();
+    config: configFrom(env.CONFIG_JSON),
+    clock: systemClock,
+    units: store.units,
+    payers: store.payers,
+    deposits: store.deposits,
+    audit: store.audit,
+    outbox: store.outbox,
+    publisher: awsPublisher(env),
+    files: {
+      async read(bucket, key) {
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return r.Body!.transformToByteArray();
+      },
+      async writeResult(bucket, key, result) {
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(result, null, 1), ContentType: 'application/json' }),
+        );
+      },
     },
-    async writeResult(bucket, key, result) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(result, null, 1), ContentType: 'application/json' }));
-    },
-  },
-}),
+  }),
 );

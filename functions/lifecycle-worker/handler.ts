@@ -5,4 +5,5 @@ import { advanceUnitTo } from '#use-cases/run-day.ts';
 import type { CoreDeps, UnitDayMessage } from '#use-cases/ports.ts';
 import { sqsBatch } from '../sqs.ts';
 
-export const makeHandler = (deps: CoreDeps) => middy<SQSEvent, SQSBatchResponse>().handler(sqsBatch<UnitDayMessage>((m) => advanceUnitTo(deps, m)));
+export const makeHandler = (deps: CoreDeps) =>
+  middy<SQSEvent, SQSBatchResponse>().handler(sqsBatch<UnitDayMessage>((m) => advanceUnitTo(deps, m)));

@@ -5,4 +5,5 @@ import { deliverNotice, type DeliverNoticeDeps } from '#use-cases/deliver-notice
 import type { OutboxMessage } from '#use-cases/ports.ts';
 import { sqsBatch } from '../sqs.ts';
 
-export const makeHandler = (deps: DeliverNoticeDeps) => middy<SQSEvent, SQSBatchResponse>().handler(sqsBatch<OutboxMessage>((m) => deliverNotice(deps, m.outboxId)));
+export const makeHandler = (deps: DeliverNoticeDeps) =>
+  middy<SQSEvent, SQSBatchResponse>().handler(sqsBatch<OutboxMessage>((m) => deliverNotice(deps, m.outboxId)));

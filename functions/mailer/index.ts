@@ -13,7 +13,9 @@ const env = parseEnv('mailer');
 const config = configFrom(env.CONFIG_JSON);
 const db = awsDocumentClient();
 const store = awsStore(env.TABLE_NAME, db);
-const ses = new SesMailer(tracer.captureAWSv3Client(makeSesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' })), { configurationSet: env.SES_CONFIGURATION_SET });
+const ses = new SesMailer(tracer.captureAWSv3Client(makeSesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' })), {
+  configurationSet: env.SES_CONFIGURATION_SET,
+});
 
 export const handler = observed(
   makeHandler({

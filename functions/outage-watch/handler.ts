@@ -21,7 +21,7 @@ export type OutageWatchDeps = OutageDeps & { readonly runLog?: RunLog; readonly 
 
 export const makeHandler = (deps: OutageWatchDeps) =>
   middy<OutageWatchEvent, Awaited<ReturnType<typeof watchOutages>>>().handler(async (event) => {
-    const t = (parseInstant(event.scheduledTime) ?? deps.clock.now());
+    const t = parseInstant(event.scheduledTime) ?? deps.clock.now();
     if (deps.runLog && deps.telemetry) {
       const owed = await owedDays({ runLog: deps.runLog }, t);
       deps.telemetry.count('DailyRunOwedDays', owed);

@@ -5,4 +5,5 @@ import { provisionDesktops, type ProvisionDeps } from '#use-cases/provision-desk
 import type { OutboxMessage } from '#use-cases/ports.ts';
 import { sqsBatch } from '../sqs.ts';
 
-export const makeHandler = (deps: ProvisionDeps) => middy<SQSEvent, SQSBatchResponse>().handler(sqsBatch<OutboxMessage>((m) => provisionDesktops(deps, m.outboxId)));
+export const makeHandler = (deps: ProvisionDeps) =>
+  middy<SQSEvent, SQSBatchResponse>().handler(sqsBatch<OutboxMessage>((m) => provisionDesktops(deps, m.outboxId)));

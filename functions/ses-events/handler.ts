@@ -14,7 +14,7 @@ export const makeHandler = (deps: MailEventDeps) =>
     sqsBatch<unknown>(async (body) => {
       const event = parseSesEvent(body);
       if (!event) {
-        logger.warn('not an SES delivery event: dropped', { keys: Object.keys((body ?? {})) });
+        logger.warn('not an SES delivery event: dropped', { keys: Object.keys(body ?? {}) });
         return 'ignored';
       }
       const outcome = await recordMailEvent(deps, event);

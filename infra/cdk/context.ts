@@ -104,7 +104,8 @@ export function resolveDeployContext(lookup: Lookup, opts: { readonly targetAcco
       missing.push(key);
       return undefined;
     }
-    if (!placeholders.success) throw new ContextError(`\`${key}\` is missing and cdk.json has no valid \`offlinePlaceholders\` to fall back on`);
+    if (!placeholders.success)
+      throw new ContextError(`\`${key}\` is missing and cdk.json has no valid \`offlinePlaceholders\` to fall back on`);
     filled.push(key);
     return pick(placeholders.data);
   }
@@ -151,11 +152,15 @@ export function resolveDeployContext(lookup: Lookup, opts: { readonly targetAcco
   // The same checks every function makes at cold start: a typo fails the synth, not the first invocation.
   problems.push(...unknownKeys(override).map((k) => `config: unknown key ${k}`), ...configProblems(config).map((p) => `config: ${p}`));
   if (sesIdentity && !identityCovers(sesIdentity, config.mail.from)) {
-    problems.push(`config.mail.from (${config.mail.from}) is not covered by the SES identity ${sesIdentity.value}: SES would refuse every notice`);
+    problems.push(
+      `config.mail.from (${config.mail.from}) is not covered by the SES identity ${sesIdentity.value}: SES would refuse every notice`,
+    );
   }
   const configJson = JSON.stringify(withWorkspaces);
   if (Buffer.byteLength(configJson) > MAX_CONFIG_JSON_BYTES) {
-    problems.push(`config is ${Buffer.byteLength(configJson)} bytes as JSON; Lambda environments hold 4 KB in all (limit here ${MAX_CONFIG_JSON_BYTES})`);
+    problems.push(
+      `config is ${Buffer.byteLength(configJson)} bytes as JSON; Lambda environments hold 4 KB in all (limit here ${MAX_CONFIG_JSON_BYTES})`,
+    );
   }
   if (problems.length > 0 || !sesIdentity || !alarm.success) throw new ContextError(problems.join('\n  - '));
 

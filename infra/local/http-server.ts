@@ -99,15 +99,13 @@ export function startApiServer(handler: LambdaHandler, opts: { port: number; ext
         return;
       }
       if (size > READ_LIMIT) {
-        res
-          .writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, connection: 'close' })
-          .end(
-            JSON.stringify({
-              code: 'PAYLOAD_TOO_LARGE',
-              message: `the body is larger than ${MAX_BODY_BYTES} bytes`,
-              details: { limit: MAX_BODY_BYTES },
-            }),
-          );
+        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, connection: 'close' }).end(
+          JSON.stringify({
+            code: 'PAYLOAD_TOO_LARGE',
+            message: `the body is larger than ${MAX_BODY_BYTES} bytes`,
+            details: { limit: MAX_BODY_BYTES },
+          }),
+        );
         req.destroy();
         return;
       }

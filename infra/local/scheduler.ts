@@ -13,10 +13,16 @@ export function scheduleDaily(run: (event: { scheduledTime: string }) => Promise
   const arm = () => {
     const at = nextDailyRun(Date.now() as Instant);
     // setTimeout caps at ~24.8 days; re-arm at most hourly so clock changes are noticed.
-    timer = setTimeout(() => {
-      if (Date.now() >= at) void run({ scheduledTime: formatJst(at) }).catch(onError).finally(arm);
-      else arm();
-    }, Math.min(at - Date.now(), 3_600_000));
+    timer = setTimeout(
+      () => {
+        if (Date.now() >= at)
+          void run({ scheduledTime: formatJst(at) })
+            .catch(onError)
+            .finally(arm);
+        else arm();
+      },
+      Math.min(at - Date.now(), 3_600_000),
+    );
   };
   arm();
   return () => clearTimeout(timer);
@@ -24,14 +30,20 @@ export function scheduleDaily(run: (event: { scheduledTime: string }) => Promise
 
 /** The next HH:00 strictly after `now` (the hourly outage watcher, `cron(0 * * * ? *)`). */
 export function nextHour(now: Instant): Instant {
-  return (Math.floor(now / 3_600_000) + 1) * 3_600_000 as Instant; // JST is a whole-hour offset from UTC
+  return ((Math.floor(now / 3_600_000) + 1) * 3_600_000) as Instant; // JST is a whole-hour offset from UTC
 }
 
 export function scheduleHourly(run: (event: { scheduledTime: string }) => Promise<unknown>, onError: (e: unknown) => void): () => void {
   let timer: NodeJS.Timeout | undefined;
   const arm = () => {
     const at = nextHour(Date.now() as Instant);
-    timer = setTimeout(() => void run({ scheduledTime: formatJst(at) }).catch(onError).finally(arm), Math.max(0, at - Date.now()));
+    timer = setTimeout(
+      () =>
+        void run({ scheduledTime: formatJst(at) })
+          .catch(onError)
+          .finally(arm),
+      Math.max(0, at - Date.now()),
+    );
   };
   arm();
   return () => clearTimeout(timer);

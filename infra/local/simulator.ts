@@ -7,7 +7,18 @@
  */
 import type { Context } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
-import { addDays, compareDates, daysBetween, formatJst, jstDate, jstInstant, parseInstant, parseLocalDate, type Instant, type LocalDate } from '#domain/calendar.ts';
+import {
+  addDays,
+  compareDates,
+  daysBetween,
+  formatJst,
+  jstDate,
+  jstInstant,
+  parseInstant,
+  parseLocalDate,
+  type Instant,
+  type LocalDate,
+} from '#domain/calendar.ts';
 import { validConfig } from '#domain/config.ts';
 import { closeDay } from '#domain/lifecycle.ts';
 import type { CompensationRecord } from '#domain/outages.ts';
@@ -66,7 +77,8 @@ export function parseScenario(raw: unknown): { from: LocalDate; to: LocalDate; c
     }
     if (at === null) throw new ScenarioError(`event ${index} has no usable "on" (date) or "at" (timestamp)`);
     const day = jstDate(at);
-    if (compareDates(day, from) < 0 || compareDates(day, to) > 0) throw new ScenarioError(`event ${index} (${day}) is outside [${from}, ${to}] (DETAILS S1)`);
+    if (compareDates(day, from) < 0 || compareDates(day, to) > 0)
+      throw new ScenarioError(`event ${index} (${day}) is outside [${from}, ${to}] (DETAILS S1)`);
     return { index, at, day, event: ev };
   });
   // Time order, then file order (P9).
@@ -88,23 +100,38 @@ function request(e: Record<string, unknown>, at: Instant): { method: string; url
     case 'apply':
       return { method: 'POST', url: '/applications', body: { ref: e.ref, plan: e.plan, accounts: e.accounts, contractor: e.contractor } };
     case 'accept':
-      return need('ref') ? { method: 'POST', url: `/applications/${path(e.ref)}/accept`, body: { startDate: e.startDate } } : { code: 'VALIDATION_FAILED' };
+      return need('ref')
+        ? { method: 'POST', url: `/applications/${path(e.ref)}/accept`, body: { startDate: e.startDate } }
+        : { code: 'VALIDATION_FAILED' };
     case 'reject':
-      return need('ref') ? { method: 'POST', url: `/applications/${path(e.ref)}/reject`, body: { reason: e.reason } } : { code: 'VALIDATION_FAILED' };
+      return need('ref')
+        ? { method: 'POST', url: `/applications/${path(e.ref)}/reject`, body: { reason: e.reason } }
+        : { code: 'VALIDATION_FAILED' };
     case 'defer':
-      return need('ref') ? { method: 'POST', url: `/applications/${path(e.ref)}/defer`, body: { reason: e.reason, expectedOn: e.expectedOn } } : { code: 'VALIDATION_FAILED' };
+      return need('ref')
+        ? { method: 'POST', url: `/applications/${path(e.ref)}/defer`, body: { reason: e.reason, expectedOn: e.expectedOn } }
+        : { code: 'VALIDATION_FAILED' };
     case 'add_accounts':
       return need('ref', 'line')
         ? { method: 'POST', url: `/units/${path(e.ref)}/lines`, body: { ref: e.line, accounts: e.accounts, startDate: e.startDate } }
         : { code: 'VALIDATION_FAILED' };
     case 'cancel':
-      return need('ref') ? { method: 'POST', url: `/units/${path(e.ref)}/cancellations`, body: { end: e.end, line: e.line } } : { code: 'VALIDATION_FAILED' };
+      return need('ref')
+        ? { method: 'POST', url: `/units/${path(e.ref)}/cancellations`, body: { end: e.end, line: e.line } }
+        : { code: 'VALIDATION_FAILED' };
     case 'change_contact':
-      return need('ref') ? { method: 'PATCH', url: `/units/${path(e.ref)}/contact`, body: e.accountManager } : { code: 'VALIDATION_FAILED' };
+      return need('ref')
+        ? { method: 'PATCH', url: `/units/${path(e.ref)}/contact`, body: e.accountManager }
+        : { code: 'VALIDATION_FAILED' };
     case 'pay': {
       const inv = e.invoice as Record<string, unknown> | undefined;
-      if (!need('ref') || typeof inv !== 'object' || inv === null || typeof inv.issueDate !== 'string' || typeof inv.kind !== 'string') return { code: 'VALIDATION_FAILED' };
-      return { method: 'POST', url: `/invoices/${path(`${e.ref}.${inv.issueDate}.${inv.kind}`)}/payments`, body: { amount: e.amount, paidOn: e.paidOn } };
+      if (!need('ref') || typeof inv !== 'object' || inv === null || typeof inv.issueDate !== 'string' || typeof inv.kind !== 'string')
+        return { code: 'VALIDATION_FAILED' };
+      return {
+        method: 'POST',
+        url: `/invoices/${path(`${e.ref}.${inv.issueDate}.${inv.kind}`)}/payments`,
+        body: { amount: e.amount, paidOn: e.paidOn },
+      };
     }
     case 'outage_start':
       // knownAt is the event's instant (Art 35-1).
@@ -112,12 +139,26 @@ function request(e: Record<string, unknown>, at: Instant): { method: string; url
       return {
         method: 'POST',
         url: '/outages',
-        body: { ref: e.ref, knownAt: formatJst(at), scope: e.scope, cause: e.cause, grossNegligence: e.grossNegligence, description: e.description, ignoreUnknownUnits: true },
+        body: {
+          ref: e.ref,
+          knownAt: formatJst(at),
+          scope: e.scope,
+          cause: e.cause,
+          grossNegligence: e.grossNegligence,
+          description: e.description,
+          ignoreUnknownUnits: true,
+        },
       };
     case 'outage_end':
-      return need('ref') ? { method: 'PATCH', url: `/outages/${path(e.ref)}`, body: { endedAt: formatJst(at) } } : { code: 'VALIDATION_FAILED' };
+      return need('ref')
+        ? { method: 'PATCH', url: `/outages/${path(e.ref)}`, body: { endedAt: formatJst(at) } }
+        : { code: 'VALIDATION_FAILED' };
     case 'maintenance':
-      return { method: 'POST', url: '/maintenances', body: { ref: e.ref, scope: e.scope, startsAt: e.startsAt, endsAt: e.endsAt, description: e.description, ignoreUnknownUnits: true } };
+      return {
+        method: 'POST',
+        url: '/maintenances',
+        body: { ref: e.ref, scope: e.scope, startsAt: e.startsAt, endsAt: e.endsAt, description: e.description, ignoreUnknownUnits: true },
+      };
     default:
       return { code: 'VALIDATION_FAILED' };
   }
@@ -145,7 +186,15 @@ async function callApi(stack: EmbeddedStack, te: TimedEvent, r: { method: string
   await stack.drain();
   const body = JSON.parse(res.body ?? '{}') as Record<string, unknown> & { code?: string; details?: { earliest?: string } };
   if ((res.statusCode ?? 500) < 300) return { result: { index: te.index, ok: true } as EventResult, body };
-  return { result: { index: te.index, ok: false, code: body.code ?? 'INTERNAL', ...(body.details?.earliest ? { earliest: body.details.earliest } : {}) } as EventResult, body };
+  return {
+    result: {
+      index: te.index,
+      ok: false,
+      code: body.code ?? 'INTERNAL',
+      ...(body.details?.earliest ? { earliest: body.details.earliest } : {}),
+    } as EventResult,
+    body,
+  };
 }
 
 /**
@@ -197,7 +246,8 @@ async function depositEvent(stack: EmbeddedStack, te: TimedEvent, book: DepositB
   const invoices: string[] = [];
   for (const i of e.invoices as unknown[]) {
     const inv = i as Record<string, unknown> | null;
-    if (typeof inv !== 'object' || inv === null || typeof inv.issueDate !== 'string' || typeof inv.kind !== 'string') return fail('VALIDATION_FAILED');
+    if (typeof inv !== 'object' || inv === null || typeof inv.issueDate !== 'string' || typeof inv.kind !== 'string')
+      return fail('VALIDATION_FAILED');
     invoices.push(`${e.unit}.${inv.issueDate}.${inv.kind}`);
   }
   return (await callApi(stack, te, { method: 'POST', url: `/deposits/${path(id)}/match`, body: { unit: e.unit, invoices } })).result;
@@ -212,7 +262,11 @@ async function applyEvent(stack: EmbeddedStack, te: TimedEvent, book: DepositBoo
       method: r.method,
       url: r.url,
       // Each pay event is one payment: its own Idempotency-Key (required by the API).
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(te.event.type === 'pay' ? { 'idempotency-key': `event-${te.index}` } : {}) },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        ...(te.event.type === 'pay' ? { 'idempotency-key': `event-${te.index}` } : {}),
+      },
       body: r.body === undefined ? undefined : JSON.stringify(r.body),
     }),
     ctx,
@@ -220,7 +274,12 @@ async function applyEvent(stack: EmbeddedStack, te: TimedEvent, book: DepositBoo
   await stack.drain();
   if ((res.statusCode ?? 500) < 300) return { index: te.index, ok: true };
   const body = JSON.parse(res.body ?? '{}') as { code?: string; details?: { earliest?: string } };
-  return { index: te.index, ok: false, code: body.code ?? 'INTERNAL', ...(body.details?.earliest ? { earliest: body.details.earliest } : {}) };
+  return {
+    index: te.index,
+    ok: false,
+    code: body.code ?? 'INTERNAL',
+    ...(body.details?.earliest ? { earliest: body.details.earliest } : {}),
+  };
 }
 
 /**
@@ -265,7 +324,8 @@ class DesktopRecorder {
         const failed = new Set((out.FailedRequests ?? []).map((f: { WorkspaceId: string }) => f.WorkspaceId));
         for (const r of inp.TerminateWorkspaceRequests ?? []) if (!failed.has(r.WorkspaceId)) add('delete', this.owner.get(r.WorkspaceId));
       }
-      if (c.op === 'ModifyWorkspaceState') add(inp.WorkspaceState === 'ADMIN_MAINTENANCE' ? 'suspend' : 'resume', this.owner.get(inp.WorkspaceId));
+      if (c.op === 'ModifyWorkspaceState')
+        add(inp.WorkspaceState === 'ADMIN_MAINTENANCE' ? 'suspend' : 'resume', this.owner.get(inp.WorkspaceId));
     }
   }
 }
@@ -313,7 +373,11 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
     const events = scenario.events;
     const totalDays = daysBetween(scenario.from, scenario.to) + 1;
     let daysDone = 0;
-    for (let day = scenario.from; compareDates(day, scenario.to) <= 0; day = addDays(day, 1), opts.onDay?.(addDays(day, -1), ++daysDone, totalDays)) {
+    for (
+      let day = scenario.from;
+      compareDates(day, scenario.to) <= 0;
+      day = addDays(day, 1), opts.onDay?.(addDays(day, -1), ++daysDone, totalDays)
+    ) {
       const dailyAt = jstInstant(day, 0, 5);
       const runEvent = async (te: TimedEvent) => {
         clock.set(te.at);
@@ -358,7 +422,9 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
     }
 
     const units = (await stack.store.units.listUnits({}, 1_000_000)).map((u) => closeDay(u, scenario.to));
-    const compensations = (await Promise.all((await stack.store.outages.list({})).map((o) => stack.store.outages.compensations(o.id)))).flat();
+    const compensations = (
+      await Promise.all((await stack.store.outages.list({})).map((o) => stack.store.outages.compensations(o.id)))
+    ).flat();
     const result = buildResult(scenario.to, results, units, await stack.mail.list(), desktops, compensations);
     // SIMULATION "Deposits": only scenarios with deposit events have the section (other Results stay as they were).
     if (!scenario.events.some((e) => e.event.type === 'deposit' || e.event.type === 'match_deposit')) return result;
@@ -398,7 +464,13 @@ function buildResult(
       if (h['x-kokona-invoice']) extra.invoice = h['x-kokona-invoice'];
       if (h['x-kokona-outage']) extra.outage = h['x-kokona-outage'];
       if (h['x-kokona-maintenance']) extra.maintenance = h['x-kokona-maintenance'];
-      return { date: h['x-kokona-date'] ?? '', unit: h['x-kokona-unit'] || null, type: h['x-kokona-notice'] ?? '', to: h['x-kokona-role'] ?? '', ...extra };
+      return {
+        date: h['x-kokona-date'] ?? '',
+        unit: h['x-kokona-unit'] || null,
+        type: h['x-kokona-notice'] ?? '',
+        to: h['x-kokona-role'] ?? '',
+        ...extra,
+      };
     })
     .filter((n) => n.date !== '' && n.date <= to)
     .sort((a, b) => cmp([a.date, a.unit ?? '', a.type, a.to], [b.date, b.unit ?? '', b.type, b.to]));

@@ -143,7 +143,11 @@ function consumeWith<T>(queue: InProcessQueue<T>, handler: (e: SQSEvent, c: Cont
 }
 
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'ap-northeast-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const want = tableDefinition(tableName);
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -177,7 +181,9 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
 async function enableTtl(client: DynamoDBClient, tableName: string): Promise<void> {
   const { TimeToLiveDescription: ttl } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   if (ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING') return;
-  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
+  await client.send(
+    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
+  );
 }
 
 export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
@@ -186,7 +192,8 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
   const started: { stop(): Promise<void> }[] = [];
   try {
     const inMemory = opts.store === 'memory';
-    if (inMemory && (opts.dataDir || opts.meter || opts.faults)) throw new Error('the memory store cannot persist (dataDir), meter reads (meter) or inject DynamoDB faults (faults)');
+    if (inMemory && (opts.dataDir || opts.meter || opts.faults))
+      throw new Error('the memory store cannot persist (dataDir), meter reads (meter) or inject DynamoDB faults (faults)');
     let dynamo: DynamoLocal | null = null;
     if (!opts.dynamoEndpoint && !inMemory) {
       dynamo = await startDynamoLocal({ port: opts.ports?.dynamodb, dbPath: opts.dataDir });
@@ -224,7 +231,12 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     const queues = {
       lifecycle: new InProcessQueue<UnitDayMessage>({ name: 'lifecycle', ...queueOpts }),
       mail: new InProcessQueue<OutboxMessage>({ name: 'mail', concurrency: 4, ...queueOpts }),
-      desktops: new InProcessQueue<OutboxMessage>({ name: 'desktops', concurrency: 2, delayScale: opts.queueDelayScale ?? 1000, ...queueOpts }),
+      desktops: new InProcessQueue<OutboxMessage>({
+        name: 'desktops',
+        concurrency: 2,
+        delayScale: opts.queueDelayScale ?? 1000,
+        ...queueOpts,
+      }),
       mailEvents: new InProcessQueue<unknown>({ name: 'mail-events', concurrency: 4, ...queueOpts }),
     };
     const publisher = new QueueOutboxPublisher(queues.mail, queues.desktops);
@@ -249,7 +261,10 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       : undefined;
 
     const region = 'ap-northeast-1';
-    const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region }), { ...config.workspaces, desktops: config.desktops });
+    const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region }), {
+      ...config.workspaces,
+      desktops: config.desktops,
+    });
     const directory = new AwsDirectoryGateway(
       new DsDataClient({ endpoint: emulator.url, region }),
       makeDirectoryServiceClient({ endpoint: emulator.url, region }),
@@ -270,14 +285,35 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       archive,
       documents,
     });
-    const dailyRun = makeDailyRun({ clock: opts.clock, agenda: store.agenda, runLog: store.runLog, outbox: store.outbox, publisher, lifecycleQueue: queues.lifecycle, telemetry, audit: store.audit });
+    const dailyRun = makeDailyRun({
+      clock: opts.clock,
+      agenda: store.agenda,
+      runLog: store.runLog,
+      outbox: store.outbox,
+      publisher,
+      lifecycleQueue: queues.lifecycle,
+      telemetry,
+      audit: store.audit,
+    });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, runLog: store.runLog });
     const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
-    consumeWith(queues.mail, makeMailer({ config, outbox: store.outbox, mailer, telemetry, ...(opts.invoiceDocuments === false ? {} : { archive, documents }), audit: store.audit, clock: opts.clock }));
+    consumeWith(
+      queues.mail,
+      makeMailer({
+        config,
+        outbox: store.outbox,
+        mailer,
+        telemetry,
+        ...(opts.invoiceDocuments === false ? {} : { archive, documents }),
+        audit: store.audit,
+        clock: opts.clock,
+      }),
+    );
     consumeWith(queues.mailEvents, makeSesEvents({ config, outbox: store.outbox, publisher, telemetry }));
-    if (opts.mailEvents ?? true) onMailEvent = (e) => void queues.mailEvents.send([{ source: 'aws.ses', 'detail-type': 'SES event', detail: e }]);
+    if (opts.mailEvents ?? true)
+      onMailEvent = (e) => void queues.mailEvents.send([{ source: 'aws.ses', 'detail-type': 'SES event', detail: e }]);
     consumeWith(
       queues.desktops,
       makeProvisioner({
@@ -296,7 +332,15 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         recheck: queues.desktops,
       }),
     );
-    const reconcile = makeReconciler({ config, clock: opts.clock, units: store.units, accounts: store.accounts, drift: store.drift, desktops, telemetry });
+    const reconcile = makeReconciler({
+      config,
+      clock: opts.clock,
+      units: store.units,
+      accounts: store.accounts,
+      drift: store.drift,
+      desktops,
+      telemetry,
+    });
     /** The reconciler (after the daily run on AWS), then whatever it queued. */
     const runReconcile = async () => {
       const r = await reconcile({}, ctx);
@@ -329,12 +373,20 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
         port: opts.ports.api,
         // Local-only operator hook for `npm run daily -- --date D` (same token).
         extra: async (req, body) => {
-          if (opts.consoleDir && req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/console'))) return serveStatic(opts.consoleDir, req.url === '/' ? '/console/' : req.url, '/console/');
+          if (opts.consoleDir && req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/console')))
+            return serveStatic(opts.consoleDir, req.url === '/' ? '/console/' : req.url, '/console/');
           if (req.method === 'POST' && req.url === '/_local/sign-in') return localSignIn(opts.users ?? [], body);
           if (req.url !== '/_local/daily' && !req.url?.startsWith('/_local/')) return null;
-          if (req.url !== '/_local/daily') return { status: 404, body: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}`, details: {} } };
-          if (req.method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here`, details: { allow: ['POST'] } } };
-          if (!tokenMatches(req.headers.authorization, opts.apiToken ?? 'local-token')) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'missing or invalid credentials', details: {} } };
+          if (req.url !== '/_local/daily')
+            return { status: 404, body: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}`, details: {} } };
+          if (req.method !== 'POST')
+            return {
+              status: 405,
+              headers: { allow: 'POST' },
+              body: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed here`, details: { allow: ['POST'] } },
+            };
+          if (!tokenMatches(req.headers.authorization, opts.apiToken ?? 'local-token'))
+            return { status: 401, body: { code: 'UNAUTHORIZED', message: 'missing or invalid credentials', details: {} } };
           let event: unknown;
           try {
             event = body.trim() === '' ? {} : JSON.parse(body);
@@ -342,7 +394,15 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
             return { status: 400, body: { code: 'VALIDATION_FAILED', message: 'the body is not valid JSON', details: {} } };
           }
           const parsed = DailyRunBody.safeParse(event);
-          if (!parsed.success) return { status: 400, body: { code: 'VALIDATION_FAILED', message: 'the body does not match the schema', details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } } };
+          if (!parsed.success)
+            return {
+              status: 400,
+              body: {
+                code: 'VALIDATION_FAILED',
+                message: 'the body does not match the schema',
+                details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+              },
+            };
           try {
             return { status: 200, body: await runDaily(parsed.data) };
           } catch (e) {

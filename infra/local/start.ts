@@ -52,7 +52,9 @@ if (values.today !== undefined) {
   }
 }
 const saved = existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { pinned: string | null; offsetDays: number }) : null;
-const base = settableClock(pinned ? { pinned } : { pinned: saved?.pinned ? parseLocalDate(saved.pinned) : null, offsetDays: saved?.offsetDays ?? 0 });
+const base = settableClock(
+  pinned ? { pinned } : { pinned: saved?.pinned ? parseLocalDate(saved.pinned) : null, offsetDays: saved?.offsetDays ?? 0 },
+);
 const saveClock = () => writeFileSync(clockFile, JSON.stringify(base.state()));
 const clock = { ...base, setToday: (d: Parameters<typeof base.setToday>[0]) => (base.setToday(d), saveClock()) };
 saveClock();
@@ -98,7 +100,9 @@ const stack = await startEmbeddedStack({
   },
 });
 const stateFile = resolve(home, 'stack.json');
-writeFileSync(stateFile, JSON.stringify({ pid: process.pid, urls: stack.urls, token: apiToken, today: values.today ?? null }, null, 2), { mode: 0o600 });
+writeFileSync(stateFile, JSON.stringify({ pid: process.pid, urls: stack.urls, token: apiToken, today: values.today ?? null }, null, 2), {
+  mode: 0o600,
+});
 chmodSync(stateFile, 0o600);
 
 // Catch up at start-up (a missed 00:05 loses nothing), then every day at 00:05 JST.
@@ -201,7 +205,7 @@ function launchers(): number[] {
   const self = stat(process.pid);
   if (!self) return [];
   const chain: number[] = [];
-  for (let pid = self.ppid; pid > 1; ) {
+  for (let pid = self.ppid; pid > 1;) {
     const s = stat(pid);
     if (!s || s.pgrp !== self.pgrp) break;
     chain.push(pid);

@@ -19,7 +19,8 @@ export function serveStatic(dir: string, url: string, prefix: string): ExtraResu
   const path = decodeURIComponent(new URL(url, 'http://x').pathname).slice(prefix.length);
   const file = normalize(join(root, path || 'index.html'));
   const target = file.startsWith(root) && existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');
-  if (!existsSync(target)) return { status: 404, body: { code: 'NOT_FOUND', message: 'the console is not built (npm run console:build)', details: {} } };
+  if (!existsSync(target))
+    return { status: 404, body: { code: 'NOT_FOUND', message: 'the console is not built (npm run console:build)', details: {} } };
   const hashed = target.includes(`${join(root, 'assets')}`);
   return {
     status: 200,
@@ -28,7 +29,8 @@ export function serveStatic(dir: string, url: string, prefix: string): ExtraResu
       'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
       'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self'; object-src 'none'; base-uri 'none'",
+      'content-security-policy':
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self'; object-src 'none'; base-uri 'none'",
     },
   };
 }

@@ -70,8 +70,7 @@ export interface EmulatedUser {
 }
 
 /** A WorkSpace as the emulator stores it (the DescribeWorkspaces shape). */
-export type EmulatedWorkspace = Workspace &
-  Required<Pick<Workspace, 'WorkspaceId' | 'DirectoryId' | 'UserName' | 'BundleId' | 'State'>>;
+export type EmulatedWorkspace = Workspace & Required<Pick<Workspace, 'WorkspaceId' | 'DirectoryId' | 'UserName' | 'BundleId' | 'State'>>;
 
 /** One request received; `error` is the `__type` answered, if any. */
 export interface EmulatorCall {
@@ -138,7 +137,11 @@ const DESCRIBED_REQUEST_MEMBERS = [
   'WorkspaceProperties',
 ] as const;
 /** Transitional states and the state each settles into after the delay. */
-const SETTLES_INTO: Partial<Record<WorkspaceState, WorkspaceState>> = { PENDING: 'AVAILABLE', TERMINATING: 'TERMINATED', STOPPING: 'STOPPED' };
+const SETTLES_INTO: Partial<Record<WorkspaceState, WorkspaceState>> = {
+  PENDING: 'AVAILABLE',
+  TERMINATING: 'TERMINATED',
+  STOPPING: 'STOPPED',
+};
 /** ModifyWorkspaceState: the states each target can be reached from. */
 const REACHABLE_FROM: Record<string, readonly WorkspaceState[]> = {
   ADMIN_MAINTENANCE: ['AVAILABLE', 'STOPPED'],
@@ -289,8 +292,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       return ['ResourceLimitExceeded', `The WorkSpaces quota of this account (${maxWorkspaces}) is reached.`];
     }
     const taken = [...byId.values()].some(
-      ({ workspace: w }) =>
-        w.State !== 'TERMINATED' && w.DirectoryId === directory && w.UserName.toLowerCase() === user.toLowerCase(),
+      ({ workspace: w }) => w.State !== 'TERMINATED' && w.DirectoryId === directory && w.UserName.toLowerCase() === user.toLowerCase(),
     );
     return taken ? ['ResourceExists.WorkSpace', 'A WorkSpace already exists for the specified user.'] : undefined;
   }
@@ -309,7 +311,14 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       const workspace = { ...described, WorkspaceId: newWorkspaceId(), State: 'PENDING' } as EmulatedWorkspace;
       const tags = Array.isArray(request.Tags) ? (request.Tags as { Key: string; Value?: string }[]) : [];
       const fails = failNext > 0 ? (failNext--, true) : undefined;
-      byId.set(workspace.WorkspaceId, { seq: nextSeq++, workspace, settlesAt: now + delayMs, visibleAt: now + describeDelayMs, tags, ...(fails ? { fails } : {}) });
+      byId.set(workspace.WorkspaceId, {
+        seq: nextSeq++,
+        workspace,
+        settlesAt: now + delayMs,
+        visibleAt: now + describeDelayMs,
+        tags,
+        ...(fails ? { fails } : {}),
+      });
       changed();
       pending.push(workspace);
     }
@@ -378,13 +387,21 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       const id = isObject(item) && typeof item.WorkspaceId === 'string' ? item.WorkspaceId : undefined;
       const stored = id === undefined ? undefined : visible(id);
       if (!stored) {
-        failed.push({ WorkspaceId: id, ErrorCode: 'ResourceNotFound.WorkSpace', ErrorMessage: `The WorkSpace ${String(id)} could not be found.` });
+        failed.push({
+          WorkspaceId: id,
+          ErrorCode: 'ResourceNotFound.WorkSpace',
+          ErrorMessage: `The WorkSpace ${String(id)} could not be found.`,
+        });
         continue;
       }
       const w = stored.workspace;
       const mode = (w.WorkspaceProperties as { RunningMode?: string } | undefined)?.RunningMode ?? 'ALWAYS_ON';
       if (mode !== 'AUTO_STOP' || !['AVAILABLE', 'IMPAIRED', 'UNHEALTHY', 'ERROR'].includes(w.State)) {
-        failed.push({ WorkspaceId: id, ErrorCode: 'InvalidResourceState', ErrorMessage: `The WorkSpace ${id} (${mode}, ${w.State}) cannot be stopped.` });
+        failed.push({
+          WorkspaceId: id,
+          ErrorCode: 'InvalidResourceState',
+          ErrorMessage: `The WorkSpace ${id} (${mode}, ${w.State}) cannot be stopped.`,
+        });
         continue;
       }
       stored.workspace = { ...w, State: 'STOPPING' };
@@ -406,11 +423,13 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     const directoryId = requiredString(input, 'DirectoryId');
     const name = requiredString(input, 'UserName');
     const password = requiredString(input, 'NewPassword');
-    if (!DS_DIRECTORY_ID.test(directoryId)) throw validationError('directoryId', directoryId, 'Member must satisfy regular expression pattern: ^d-[0-9a-f]{10}$');
+    if (!DS_DIRECTORY_ID.test(directoryId))
+      throw validationError('directoryId', directoryId, 'Member must satisfy regular expression pattern: ^d-[0-9a-f]{10}$');
     const user = users.get(userKey(directoryId, name));
     if (!user) throw new ServiceError('UserDoesNotExistException', `The user ${name} does not exist.`);
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(password)).length;
-    if (password.length < 8 || password.length > 127 || classes < 3) throw new ServiceError('InvalidPasswordException', 'The new password does not meet the password policy.');
+    if (password.length < 8 || password.length > 127 || classes < 3)
+      throw new ServiceError('InvalidPasswordException', 'The new password does not meet the password policy.');
     user.password = password;
     user.Enabled = true;
     changed();
@@ -419,11 +438,16 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
 
   /** The Directory Service Data API (REST-JSON): /Users/<Op>?DirectoryId=… */
   function dataApi(op: string, directoryId: string | null, input: JsonObject): object {
-    if (!directoryId || !DS_DIRECTORY_ID.test(directoryId)) throw new ServiceError('ValidationException', 'DirectoryId must match d-[0-9a-f]{10}', { Reason: 'INVALID_DIRECTORY_TYPE' });
+    if (!directoryId || !DS_DIRECTORY_ID.test(directoryId))
+      throw new ServiceError('ValidationException', 'DirectoryId must match d-[0-9a-f]{10}', { Reason: 'INVALID_DIRECTORY_TYPE' });
     const nameOf = () => {
       const name = input.SAMAccountName;
       if (typeof name !== 'string' || !SAM_ACCOUNT_NAME.test(name))
-        throw new ServiceError('ValidationException', `SAMAccountName must be 1 to 20 characters of [\\w\\-.], got ${JSON.stringify(name)}`, { Reason: 'INVALID_ATTRIBUTE_VALUE' });
+        throw new ServiceError(
+          'ValidationException',
+          `SAMAccountName must be 1 to 20 characters of [\\w\\-.], got ${JSON.stringify(name)}`,
+          { Reason: 'INVALID_ATTRIBUTE_VALUE' },
+        );
       return name;
     };
     const existing = (name: string) => {
@@ -445,7 +469,14 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       }
       case 'DescribeUser': {
         const u = existing(nameOf());
-        return { DirectoryId: directoryId, SAMAccountName: u.SAMAccountName, SID: u.SID, Enabled: u.Enabled, GivenName: u.GivenName, Surname: u.Surname };
+        return {
+          DirectoryId: directoryId,
+          SAMAccountName: u.SAMAccountName,
+          SID: u.SID,
+          Enabled: u.Enabled,
+          GivenName: u.GivenName,
+          Surname: u.Surname,
+        };
       }
       case 'DeleteUser': {
         const u = existing(nameOf());
@@ -460,13 +491,20 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       }
       case 'ListUsers': {
         const max = input.MaxResults ?? 250;
-        if (typeof max !== 'number' || max < 1 || max > 250) throw new ServiceError('ValidationException', 'MaxResults must be 1 to 250', { Reason: 'INVALID_ATTRIBUTE_VALUE' });
+        if (typeof max !== 'number' || max < 1 || max > 250)
+          throw new ServiceError('ValidationException', 'MaxResults must be 1 to 250', { Reason: 'INVALID_ATTRIBUTE_VALUE' });
         const all = [...users.values()].filter((u) => u.DirectoryId === directoryId);
         const start = typeof input.NextToken === 'string' ? Number(Buffer.from(input.NextToken, 'base64url').toString('utf8')) || 0 : 0;
         const page = all.slice(start, start + max);
         return {
           DirectoryId: directoryId,
-          Users: page.map((u) => ({ SAMAccountName: u.SAMAccountName, SID: u.SID, Enabled: u.Enabled, GivenName: u.GivenName, Surname: u.Surname })),
+          Users: page.map((u) => ({
+            SAMAccountName: u.SAMAccountName,
+            SID: u.SID,
+            Enabled: u.Enabled,
+            GivenName: u.GivenName,
+            Surname: u.Surname,
+          })),
           ...(start + max < all.length ? { NextToken: Buffer.from(String(start + max)).toString('base64url') } : {}),
         };
       }
@@ -504,8 +542,10 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
   /** Answers one request; throws ServiceError for any refusal. */
   function dispatch(req: IncomingMessage, body: string, call: { op: string; input: unknown }, url: URL): object {
     const rest = url.pathname.startsWith('/Users/');
-    const operation = req.method === 'POST' && (rest || Object.hasOwn(operations, call.op)) ? (rest ? null : operations[call.op]) : undefined;
-    if (operation === undefined) throw new ServiceError('UnknownOperationException', `Unknown operation: ${call.op || '(no X-Amz-Target)'}`);
+    const operation =
+      req.method === 'POST' && (rest || Object.hasOwn(operations, call.op)) ? (rest ? null : operations[call.op]) : undefined;
+    if (operation === undefined)
+      throw new ServiceError('UnknownOperationException', `Unknown operation: ${call.op || '(no X-Amz-Target)'}`);
     let input: unknown;
     try {
       input = JSON.parse(body || '{}');
@@ -565,7 +605,9 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       const error = e instanceof ServiceError ? e : new ServiceError('InternalServerException', String(e));
       call.error = error.type;
       const status = rest ? error.status : error.type === 'InternalServerException' ? 500 : 400;
-      const payload = rest ? { message: error.message, ...error.members } : { __type: error.type, message: error.message, ...error.members };
+      const payload = rest
+        ? { message: error.message, ...error.members }
+        : { __type: error.type, message: error.message, ...error.members };
       res.writeHead(status, { ...headers, 'x-amzn-errortype': error.type }).end(JSON.stringify(payload));
     }
   }
@@ -632,7 +674,13 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       addForeign(directoryId, bundleId, userName) {
         const sid = `S-1-5-21-${randomInt(1e9)}`;
         users.set(userKey(directoryId, userName), { DirectoryId: directoryId, SAMAccountName: userName, SID: sid, Enabled: true });
-        const workspace = { WorkspaceId: newWorkspaceId(), DirectoryId: directoryId, BundleId: bundleId, UserName: userName, State: 'AVAILABLE' } as EmulatedWorkspace;
+        const workspace = {
+          WorkspaceId: newWorkspaceId(),
+          DirectoryId: directoryId,
+          BundleId: bundleId,
+          UserName: userName,
+          State: 'AVAILABLE',
+        } as EmulatedWorkspace;
         byId.set(workspace.WorkspaceId, { seq: nextSeq++, workspace, settlesAt: 0, tags: [] });
         changed();
         return workspace.WorkspaceId;

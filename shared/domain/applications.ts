@@ -24,10 +24,14 @@ export function checkApplication(input: ApplicationInput, config: Config): void 
   if (!plan) throw invalid(`unknown plan: ${input.plan}`, { field: 'plan', plans: Object.keys(config.plans) });
   if (!Number.isInteger(input.accounts) || input.accounts < 1) throw invalid('accounts must be an integer ≥ 1', { field: 'accounts' });
   if (!(ELIGIBLE_KINDS as readonly string[]).includes(input.contractor.kind))
-    throw new DomainError('INELIGIBLE_APPLICANT', `a ${input.contractor.kind} cannot contract (Art 11): corporations and public bodies only`, {
-      kind: input.contractor.kind,
-      eligible: ELIGIBLE_KINDS,
-    });
+    throw new DomainError(
+      'INELIGIBLE_APPLICANT',
+      `a ${input.contractor.kind} cannot contract (Art 11): corporations and public bodies only`,
+      {
+        kind: input.contractor.kind,
+        eligible: ELIGIBLE_KINDS,
+      },
+    );
   if (!isValidCorporateNumber(input.contractor.corporateNumber))
     throw new DomainError('INVALID_CORPORATE_NUMBER', 'the corporate number must be 13 digits with a valid check digit', {
       corporateNumber: input.contractor.corporateNumber,
@@ -107,7 +111,9 @@ export function accept(unit: Unit, startDate: LocalDate, today: LocalDate, confi
     history: unit.application.status === 'deferred' ? [...unit.history, { date: today, status: 'pending' }] : unit.history,
     application: { status: 'accepted', decidedOn: today },
     startDate,
-    lines: [{ id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, firstAccount: 1 }],
+    lines: [
+      { id: unit.id, kind: 'basic', accounts: unit.accounts, startDate, started: false, termEnd: null, endedOn: null, firstAccount: 1 },
+    ],
   };
   const names = code ? lineUserNames(next, next.lines[0]!).slice(0, MAIL_USER_NAMES) : [];
   const outbox: OutboxItem[] = [
@@ -137,7 +143,11 @@ export function reject(unit: Unit, reason: string, today: LocalDate, config: Con
     history: [...unit.history, { date: today, status: 'rejected' }],
     application: { status: 'rejected', reason, decidedOn: today },
   };
-  return { unit: next, outbox: [unitNotice(next, 'application_rejected', today, 'account_manager', config, { accounts: unit.accounts, reason })], wakeUps: [] };
+  return {
+    unit: next,
+    outbox: [unitNotice(next, 'application_rejected', today, 'account_manager', config, { accounts: unit.accounts, reason })],
+    wakeUps: [],
+  };
 }
 
 /** Art 6-2, 6-3: a deferral (承諾延期) with its reason and expected date; it stops blocking later applications (P8). */
@@ -151,6 +161,10 @@ export function defer(unit: Unit, reason: string, expectedOn: LocalDate, today: 
   };
   // Deferred twice on the same day: the discriminator keeps both notices distinct.
   const disc = unit.application.status === 'deferred' && unit.application.decidedOn === today ? `${unit.version}` : undefined;
-  const notice = unitNotice(next, 'application_deferred', today, 'account_manager', config, { accounts: unit.accounts, reason, expectedOn });
+  const notice = unitNotice(next, 'application_deferred', today, 'account_manager', config, {
+    accounts: unit.accounts,
+    reason,
+    expectedOn,
+  });
   return { unit: next, outbox: [disc ? { ...notice, id: `${notice.id}#${disc}` } : notice], wakeUps: [] };
 }

@@ -14,10 +14,18 @@ export function invoiceIssuedNotice(unit: Unit, inv: Invoice, date: LocalDate, c
     const issued = l.invoice && (unit.invoices.find((i) => i.id === l.invoice)?.issueDate ?? invoiceIdParts(l.invoice)?.issueDate);
     if (l.invoice && issued) sourceIssueDates[l.invoice] = issued;
   }
-  return unitNotice(unit, 'invoice_issued', date, inv.payer === 'agent' ? 'agent' : 'account_manager', config, { invoice: inv, sourceIssueDates }, {
-    discriminator: inv.id,
-    refs: { invoice: invoiceRef(inv) },
-  });
+  return unitNotice(
+    unit,
+    'invoice_issued',
+    date,
+    inv.payer === 'agent' ? 'agent' : 'account_manager',
+    config,
+    { invoice: inv, sourceIssueDates },
+    {
+      discriminator: inv.id,
+      refs: { invoice: invoiceRef(inv) },
+    },
+  );
 }
 
 /** On a 1st: every fee line of the unit due that day on ONE invoice, never issued twice (deterministic id). */

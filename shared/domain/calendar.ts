@@ -91,7 +91,7 @@ export function monthOf(d: LocalDate): YearMonth {
 
 export function addMonths(ym: YearMonth, k: number): YearMonth {
   const idx = ym.year * 12 + (ym.month - 1) + k;
-  return { year: Math.floor(idx / 12), month: (idx % 12 + 12) % 12 + 1 };
+  return { year: Math.floor(idx / 12), month: (((idx % 12) + 12) % 12) + 1 };
 }
 
 /** Months from a to b (b − a), by calendar month. */

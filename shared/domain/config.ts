@@ -134,7 +134,14 @@ export function buildConfig(override: unknown = {}): Config {
   const merged = mergeConfig(DEFAULT_CONFIG, override);
   const plans: Record<string, PlanConfig> = {};
   for (const [name, p] of Object.entries(merged.plans as Record<string, Partial<PlanConfig>>)) {
-    plans[name] = { monthlyPrice: 0 as Yen, minAccounts: 1, desktops: name === 'kokona', displayName: name, maxAccountsPerLine: 2000, ...p };
+    plans[name] = {
+      monthlyPrice: 0 as Yen,
+      minAccounts: 1,
+      desktops: name === 'kokona',
+      displayName: name,
+      maxAccountsPerLine: 2000,
+      ...p,
+    };
   }
   return { ...merged, plans };
 }
@@ -152,18 +159,29 @@ export function configProblems(c: Config): string[] {
     if (!isInt(plan.monthlyPrice, 0)) p.push(`plans.${name}.monthlyPrice must be an integer number of yen ≥ 0`);
     if (!isInt(plan.minAccounts, 1)) p.push(`plans.${name}.minAccounts must be an integer ≥ 1`);
     if (typeof plan.desktops !== 'boolean') p.push(`plans.${name}.desktops must be true or false`);
-    if (!isInt(plan.maxAccountsPerLine, 1) || plan.maxAccountsPerLine > 1_000_000) p.push(`plans.${name}.maxAccountsPerLine must be an integer from 1 to 1000000`);
-    else if (isInt(plan.minAccounts, 1) && plan.maxAccountsPerLine < plan.minAccounts) p.push(`plans.${name}.maxAccountsPerLine must not be below minAccounts`);
+    if (!isInt(plan.maxAccountsPerLine, 1) || plan.maxAccountsPerLine > 1_000_000)
+      p.push(`plans.${name}.maxAccountsPerLine must be an integer from 1 to 1000000`);
+    else if (isInt(plan.minAccounts, 1) && plan.maxAccountsPerLine < plan.minAccounts)
+      p.push(`plans.${name}.maxAccountsPerLine must not be below minAccounts`);
   }
   if (typeof c.taxRatePercent !== 'number' || !(c.taxRatePercent >= 0) || !/^\d+(\.\d+)?$/.test(String(c.taxRatePercent)))
     p.push('taxRatePercent must be a non-negative decimal number');
-  if (!isValidRegistrationNumber(c.issuer?.registrationNumber)) p.push('issuer.registrationNumber must be "T" + a valid 13-digit corporate number (Art 30)');
+  if (!isValidRegistrationNumber(c.issuer?.registrationNumber))
+    p.push('issuer.registrationNumber must be "T" + a valid 13-digit corporate number (Art 30)');
   if (typeof c.issuer?.name !== 'string' || c.issuer.name === '') p.push('issuer.name is required');
   if (!(typeof c.mail?.sendRatePerSecond === 'number' && c.mail.sendRatePerSecond > 0)) p.push('mail.sendRatePerSecond must be > 0');
-  for (const k of ['from', 'operatorAddress'] as const) if (typeof c.mail?.[k] !== 'string' || !c.mail[k].includes('@')) p.push(`mail.${k} must be an e-mail address`);
+  for (const k of ['from', 'operatorAddress'] as const)
+    if (typeof c.mail?.[k] !== 'string' || !c.mail[k].includes('@')) p.push(`mail.${k} must be an e-mail address`);
   if (!isDays(c.renewalReminderDays)) p.push('renewalReminderDays must be an array of whole days ≥ 0');
   if (!isDays(c.dataRetrievalReminderDays)) p.push('dataRetrievalReminderDays must be an array of whole days ≥ 0');
-  for (const k of ['desktopDeletionDelayDays', 'overdueNoticeDays', 'suspendAfterDays', 'suspensionNoticeDays', 'terminateAfterDays', 'terminationNoticeDays'] as const)
+  for (const k of [
+    'desktopDeletionDelayDays',
+    'overdueNoticeDays',
+    'suspendAfterDays',
+    'suspensionNoticeDays',
+    'terminateAfterDays',
+    'terminationNoticeDays',
+  ] as const)
     if (!isInt(c[k], 0)) p.push(`${k} must be a whole number of days ≥ 0`);
   if (c.suspensionNoticeDays > c.suspendAfterDays) p.push('suspensionNoticeDays must not exceed suspendAfterDays');
   if (c.terminationNoticeDays > c.terminateAfterDays) p.push('terminationNoticeDays must not exceed terminateAfterDays');
@@ -173,23 +191,28 @@ export function configProblems(c: Config): string[] {
   if (!b || !digits(b.code, 4)) p.push('bank.code must be the 4-digit 銀行コード');
   if (!b || !digits(b.branchCode, 3)) p.push('bank.branchCode must be the 3-digit 支店コード');
   if (!b || !digits(b.accountNumber, 7)) p.push('bank.accountNumber must be a 7-digit account number');
-  for (const k of ['name', 'branchName', 'holderKana'] as const) if (!b || typeof b[k] !== 'string' || b[k] === '') p.push(`bank.${k} is required`);
+  for (const k of ['name', 'branchName', 'holderKana'] as const)
+    if (!b || typeof b[k] !== 'string' || b[k] === '') p.push(`bank.${k} is required`);
   const range = b?.virtualAccounts as Record<string, unknown> | undefined;
   if (!range || !digits(range.from, 7) || !digits(range.to, 7) || (range.from as string) > (range.to as string))
     p.push('bank.virtualAccounts must be { "from": 7 digits, "to": 7 digits } with from ≤ to');
   else if (b && typeof b.accountNumber === 'string' && b.accountNumber >= (range.from as string) && b.accountNumber <= (range.to as string))
     p.push('bank.accountNumber must lie outside bank.virtualAccounts');
-  if (!isInt(c.archive?.retentionYears, 1) || c.archive.retentionYears > 100) p.push('archive.retentionYears must be a whole number of years from 1 to 100');
+  if (!isInt(c.archive?.retentionYears, 1) || c.archive.retentionYears > 100)
+    p.push('archive.retentionYears must be a whole number of years from 1 to 100');
   const d = c.desktops;
   if (d.runningMode !== 'AUTO_STOP' && d.runningMode !== 'ALWAYS_ON') p.push('desktops.runningMode must be "AUTO_STOP" or "ALWAYS_ON"');
-  if (!isInt(d.autoStopTimeoutMinutes, 60) || d.autoStopTimeoutMinutes % 60 !== 0) p.push('desktops.autoStopTimeoutMinutes must be a multiple of 60');
-  if (d.volumeEncryptionKey !== null && (typeof d.volumeEncryptionKey !== 'string' || d.volumeEncryptionKey === '')) p.push('desktops.volumeEncryptionKey must be a KMS key ARN or alias, or null');
+  if (!isInt(d.autoStopTimeoutMinutes, 60) || d.autoStopTimeoutMinutes % 60 !== 0)
+    p.push('desktops.autoStopTimeoutMinutes must be a multiple of 60');
+  if (d.volumeEncryptionKey !== null && (typeof d.volumeEncryptionKey !== 'string' || d.volumeEncryptionKey === ''))
+    p.push('desktops.volumeEncryptionKey must be a KMS key ARN or alias, or null');
   if (!isInt(d.readyTimeoutMinutes, 1)) p.push('desktops.readyTimeoutMinutes must be a whole number of minutes ≥ 1');
   if (!isInt(d.maxRecreate, 0) || d.maxRecreate > 10) p.push('desktops.maxRecreate must be an integer from 0 to 10');
   if (!isInt(d.recheckSeconds, 0) || d.recheckSeconds > 900) p.push('desktops.recheckSeconds must be an integer from 0 to 900');
   if (!isInt(d.orphanGraceDays, 0)) p.push('desktops.orphanGraceDays must be a whole number of days ≥ 0');
   if (!isInt(c.kit.retrievalDays, 1)) p.push('kit.retrievalDays must be a whole number of days ≥ 1');
-  if (typeof c.kit.baseUrl !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(c.kit.baseUrl)) p.push('kit.baseUrl must be an http(s) URL');
+  if (typeof c.kit.baseUrl !== 'string' || !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(c.kit.baseUrl))
+    p.push('kit.baseUrl must be an http(s) URL');
   if (!isInt(c.kit.fetchesPerMinute, 1)) p.push('kit.fetchesPerMinute must be an integer ≥ 1');
   const due = c.paymentDue as Record<string, unknown>;
   const dueOk = 'days' in due ? isInt(due.days, 0) : isInt(due.monthsAfter, 0) && (due.day === 'end' || isInt(due.day, 1));
@@ -204,7 +227,15 @@ export function unknownKeys(override: Record<string, unknown>): string[] {
     issuer: ['name', 'registrationNumber', 'address'],
     mail: ['from', 'operatorAddress', 'sendRatePerSecond'],
     workspaces: ['directoryId', 'bundleId', 'registrationCode'],
-    desktops: ['runningMode', 'autoStopTimeoutMinutes', 'volumeEncryptionKey', 'readyTimeoutMinutes', 'maxRecreate', 'recheckSeconds', 'orphanGraceDays'],
+    desktops: [
+      'runningMode',
+      'autoStopTimeoutMinutes',
+      'volumeEncryptionKey',
+      'readyTimeoutMinutes',
+      'maxRecreate',
+      'recheckSeconds',
+      'orphanGraceDays',
+    ],
     kit: ['retrievalDays', 'baseUrl', 'fetchesPerMinute'],
     paymentDue: ['monthsAfter', 'day', 'days'],
     bank: ['code', 'name', 'branchCode', 'branchName', 'accountNumber', 'holderKana', 'virtualAccounts'],
@@ -217,11 +248,15 @@ export function unknownKeys(override: Record<string, unknown>): string[] {
     if (!isPlainObject(v) || !sub) continue;
     if (sub === 'plans') {
       for (const [plan, pv] of Object.entries(v))
-        if (isPlainObject(pv)) for (const pk of Object.keys(pv)) if (!['monthlyPrice', 'minAccounts', 'desktops', 'displayName', 'maxAccountsPerLine'].includes(pk)) out.push(`plans.${plan}.${pk}`);
+        if (isPlainObject(pv))
+          for (const pk of Object.keys(pv))
+            if (!['monthlyPrice', 'minAccounts', 'desktops', 'displayName', 'maxAccountsPerLine'].includes(pk))
+              out.push(`plans.${plan}.${pk}`);
     } else
       for (const [sk, sv] of Object.entries(v)) {
         if (!sub.includes(sk)) out.push(`${k}.${sk}`);
-        else if (k === 'bank' && sk === 'virtualAccounts' && isPlainObject(sv)) for (const rk of Object.keys(sv)) if (rk !== 'from' && rk !== 'to') out.push(`bank.virtualAccounts.${rk}`);
+        else if (k === 'bank' && sk === 'virtualAccounts' && isPlainObject(sv))
+          for (const rk of Object.keys(sv)) if (rk !== 'from' && rk !== 'to') out.push(`bank.virtualAccounts.${rk}`);
       }
   }
   return out;

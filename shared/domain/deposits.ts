@@ -22,7 +22,9 @@ export function payerKana(unit: Pick<Unit, 'contractor'>): string | undefined {
 }
 
 /** B2: a deposit's identity (銀行コード, 支店コード, 口座番号, 勘定日, 照会番号, 金額) — and whether it is a cancellation. */
-export function depositIdentity(d: Pick<BankDeposit, 'bankCode' | 'branchCode' | 'accountNumber' | 'valueDate' | 'inquiry' | 'amount' | 'cancels'>): string {
+export function depositIdentity(
+  d: Pick<BankDeposit, 'bankCode' | 'branchCode' | 'accountNumber' | 'valueDate' | 'inquiry' | 'amount' | 'cancels'>,
+): string {
   return [d.bankCode, d.branchCode, d.accountNumber, d.valueDate, d.inquiry, d.amount, d.cancels ? 'C' : 'D'].join('|');
 }
 
@@ -96,7 +98,8 @@ function exactGroup(amount: number, inv: readonly OpenInvoice[]): number[] | nul
 export function allocate(amount: number, invoices: readonly OpenInvoice[]): Allocation {
   if (!Number.isInteger(amount) || amount <= 0) throw invalid('a deposit amount must be a positive integer (yen)', { amount });
   const inv = invoices.filter((i) => i.balance > 0).sort(dueOrder);
-  const pay = (list: readonly OpenInvoice[], amounts?: number[]) => list.map((i, k) => ({ invoiceId: i.id, unitId: i.unitId, amount: amounts?.[k] ?? i.balance }));
+  const pay = (list: readonly OpenInvoice[], amounts?: number[]) =>
+    list.map((i, k) => ({ invoiceId: i.id, unitId: i.unitId, amount: amounts?.[k] ?? i.balance }));
   if (inv.length === 0) return { payments: [], credit: amount };
   const one = inv.find((i) => i.balance === amount);
   if (one) return { payments: pay([one]), credit: 0 };
@@ -116,7 +119,10 @@ export function allocate(amount: number, invoices: readonly OpenInvoice[]): Allo
 }
 
 /** B7 / SIMULATION "Deposits": credit when money is left over, partial when a payment leaves its invoice unpaid, else matched. */
-export function outcome(applied: readonly { readonly amount: number; readonly balanceBefore: number }[], credit: number): 'matched' | 'partial' | 'credit' {
+export function outcome(
+  applied: readonly { readonly amount: number; readonly balanceBefore: number }[],
+  credit: number,
+): 'matched' | 'partial' | 'credit' {
   if (credit > 0) return 'credit';
   if (applied.some((p) => p.amount < p.balanceBefore)) return 'partial';
   return 'matched';

@@ -119,7 +119,17 @@ export interface DriftItem {
 }
 
 /** States in which a desktop is on its way somewhere (a job is at work): never drift. */
-const MOVING = new Set(['PENDING', 'STARTING', 'STOPPING', 'REBOOTING', 'REBUILDING', 'RESTORING', 'UPDATING', 'MAINTENANCE', 'TERMINATING']);
+const MOVING = new Set([
+  'PENDING',
+  'STARTING',
+  'STOPPING',
+  'REBOOTING',
+  'REBUILDING',
+  'RESTORING',
+  'UPDATING',
+  'MAINTENANCE',
+  'TERMINATING',
+]);
 const GONE = new Set(['TERMINATING', 'TERMINATED']);
 
 /**
@@ -144,12 +154,21 @@ export function desktopDrift(
     const base = { workspaceId: d.workspaceId, userName: d.userName, unitId: d.unitId, lineId: d.lineId };
     if (!a) out.push({ ...base, kind: 'missing' });
     else if (MOVING.has(a.state)) continue;
-    else if (d.want === 'ADMIN_MAINTENANCE' && (a.state === 'AVAILABLE' || a.state === 'STOPPED')) out.push({ ...base, kind: 'should_be_suspended', state: a.state });
+    else if (d.want === 'ADMIN_MAINTENANCE' && (a.state === 'AVAILABLE' || a.state === 'STOPPED'))
+      out.push({ ...base, kind: 'should_be_suspended', state: a.state });
     else if (d.want === 'AVAILABLE' && a.state === 'ADMIN_MAINTENANCE') out.push({ ...base, kind: 'should_be_available', state: a.state });
   }
   for (const a of byId.values()) {
     if (ours.has(a.workspaceId)) continue;
-    if (a.unitTag) out.push({ kind: 'orphan', workspaceId: a.workspaceId, userName: a.userName, unitId: a.unitTag, since: orphansSince[a.workspaceId] ?? today, state: a.state });
+    if (a.unitTag)
+      out.push({
+        kind: 'orphan',
+        workspaceId: a.workspaceId,
+        userName: a.userName,
+        unitId: a.unitTag,
+        since: orphansSince[a.workspaceId] ?? today,
+        state: a.state,
+      });
     else out.push({ kind: 'foreign', workspaceId: a.workspaceId, userName: a.userName, unitId: null, state: a.state });
   }
   return out;

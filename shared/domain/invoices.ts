@@ -4,7 +4,19 @@
  * daily run: first-term fees the month after a line's start month, renewal fees in the renewed term's
  * first month, every line of a unit due that day on one invoice.
  */
-import { addDays, addMonths, compareDates, daysInMonth, endOfMonth, firstOfMonth, localDate, monthOf, monthsBetween, parseLocalDate, type LocalDate } from './calendar.ts';
+import {
+  addDays,
+  addMonths,
+  compareDates,
+  daysInMonth,
+  endOfMonth,
+  firstOfMonth,
+  localDate,
+  monthOf,
+  monthsBetween,
+  parseLocalDate,
+  type LocalDate,
+} from './calendar.ts';
 import type { Config, PaymentDue } from './config.ts';
 import { percentOfFloor, type Yen } from './money.ts';
 import type { Line, Unit } from './unit.ts';
@@ -100,7 +112,16 @@ export function balance(inv: Invoice): Yen {
 /** V1: the payer's virtual account at the configured bank, or the operator's ordinary account. */
 export function payToOf(unit: Pick<Unit, 'virtualAccount'>, config: Config): PayTo {
   const b = config.bank;
-  return { bankCode: b.code, bankName: b.name, branchCode: b.branchCode, branchName: b.branchName, accountType: '普通', accountNumber: unit.virtualAccount ?? b.accountNumber, holderKana: b.holderKana, dedicated: unit.virtualAccount !== undefined };
+  return {
+    bankCode: b.code,
+    bankName: b.name,
+    branchCode: b.branchCode,
+    branchName: b.branchName,
+    accountType: '普通',
+    accountNumber: unit.virtualAccount ?? b.accountNumber,
+    holderKana: b.holderKana,
+    dedicated: unit.virtualAccount !== undefined,
+  };
 }
 
 export const unpaid = (i: Invoice): boolean => balance(i) > 0;
@@ -157,7 +178,8 @@ export function feesDue(unit: Unit, date: LocalDate, config: Config): InvoiceLin
   for (const l of unit.lines) {
     if (!l.started) continue;
     const m = monthOf(l.startDate);
-    if (m.year === prevMonth.year && m.month === prevMonth.month && firstTermMonths(l) > 0) out.push(feeLine(unit, l, 'first_term', config));
+    if (m.year === prevMonth.year && m.month === prevMonth.month && firstTermMonths(l) > 0)
+      out.push(feeLine(unit, l, 'first_term', config));
     if (l.termStart === date && l.termStart !== l.startDate && l.endedOn === null) out.push(feeLine(unit, l, 'renewal', config));
   }
   return out;

@@ -21,7 +21,17 @@ const toHalf = new Map<string, string>();
   [...FULL].forEach((c, i) => toHalf.set(c, c === 'ヴ' ? 'ｳﾞ' : half[i]!));
   [...VOICED].forEach((c, i) => toHalf.set(c, toHalf.get(VOICED_BASE[i]!)! + 'ﾞ'));
   [...SEMI].forEach((c, i) => toHalf.set(c, toHalf.get(SEMI_BASE[i]!)! + 'ﾟ'));
-  toHalf.set('ヰ', 'ｲ').set('ヱ', 'ｴ').set('ー', 'ｰ').set('゛', 'ﾞ').set('゜', 'ﾟ').set('・', '･').set('「', '｢').set('」', '｣').set('、', '､').set('。', '｡');
+  toHalf
+    .set('ヰ', 'ｲ')
+    .set('ヱ', 'ｴ')
+    .set('ー', 'ｰ')
+    .set('゛', 'ﾞ')
+    .set('゜', 'ﾟ')
+    .set('・', '･')
+    .set('「', '｢')
+    .set('」', '｣')
+    .set('、', '､')
+    .set('。', '｡');
 }
 const smallToFull = new Map([...SMALL].map((c, i) => [c, SMALL_FULL[i]!] as const));
 
@@ -113,5 +123,9 @@ export function normaliseName(name: string): string {
 
 /** Katakana (half- or full-width), with spaces, long-vowel marks and the symbols banks allow: a valid `nameKana`. */
 export function isKanaName(s: string): boolean {
-  return /^[\u30A0-\u30FF\uFF61-\uFF9F\u3000 A-Za-z0-9Ａ-Ｚａ-ｚ０-９().,\-/（）．，－／]+$/u.test(s) && /[\u30A1-\u30FA\uFF66-\uFF9D]/u.test(s) && normaliseName(s) !== '';
+  return (
+    /^[\u30A0-\u30FF\uFF61-\uFF9F\u3000 A-Za-z0-9Ａ-Ｚａ-ｚ０-９().,\-/（）．，－／]+$/u.test(s) &&
+    /[\u30A1-\u30FA\uFF66-\uFF9D]/u.test(s) &&
+    normaliseName(s) !== ''
+  );
 }

@@ -32,7 +32,14 @@ export interface MailEvent {
 export type DeliveryStatus = 'sent' | 'delivered' | 'soft_bounced' | 'complained' | 'bounced' | 'rejected';
 
 /** Higher wins: an event arriving late never hides a worse one (a delivery after a complaint stays a complaint). */
-export const DELIVERY_RANK: Readonly<Record<DeliveryStatus, number>> = { sent: 0, delivered: 1, soft_bounced: 1, complained: 2, bounced: 3, rejected: 3 };
+export const DELIVERY_RANK: Readonly<Record<DeliveryStatus, number>> = {
+  sent: 0,
+  delivered: 1,
+  soft_bounced: 1,
+  complained: 2,
+  bounced: 3,
+  rejected: 3,
+};
 
 export function statusOf(e: MailEvent): DeliveryStatus {
   switch (e.type) {

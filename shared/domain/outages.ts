@@ -10,7 +10,15 @@ import { annualFee as feeOf } from './invoices.ts';
 import { announcedTermination } from './timelines.ts';
 import { inService, type Line, type Unit, type UnitStatus } from './unit.ts';
 
-export const OUTAGE_CAUSES = ['operator_fault', 'maintenance', 'disaster', 'public_interest', 'overload_emergency', 'customer_side', 'workspaces_provider'] as const;
+export const OUTAGE_CAUSES = [
+  'operator_fault',
+  'maintenance',
+  'disaster',
+  'public_interest',
+  'overload_emergency',
+  'customer_side',
+  'workspaces_provider',
+] as const;
 export type OutageCause = (typeof OUTAGE_CAUSES)[number];
 export type OutageScope = 'all' | { readonly plan: string } | { readonly units: readonly string[] };
 
@@ -56,7 +64,8 @@ export interface CompensationRecord {
 export function compensability(cause: OutageCause, grossNegligence: boolean): { compensable: boolean; reason: string | null } {
   if (cause === 'operator_fault') return { compensable: true, reason: null };
   if (cause === 'customer_side') return { compensable: false, reason: 'customer-side cause (Art 33-1): never compensated' };
-  if (cause === 'workspaces_provider') return { compensable: false, reason: 'WorkSpaces provider outage (Art 45-3, 45-4): never compensated' };
+  if (cause === 'workspaces_provider')
+    return { compensable: false, reason: 'WorkSpaces provider outage (Art 45-3, 45-4): never compensated' };
   return grossNegligence
     ? { compensable: true, reason: null }
     : { compensable: false, reason: `${cause} (Art 33-2, 34): compensated only with the operator's gross negligence` };
@@ -104,12 +113,17 @@ export function statusAt(unit: Unit, t: Instant): UnitStatus | null {
 /** The lines in service at an instant (the annual fee counts these, O1). */
 export function linesAt(unit: Unit, t: Instant): Line[] {
   return unit.lines.filter(
-    (l) => l.started && (l.startedAt ?? jstInstant(l.startDate, 0, 5)) <= t && (l.endedOn === null || t < jstInstant(addDays(l.endedOn, 1), 0)),
+    (l) =>
+      l.started && (l.startedAt ?? jstInstant(l.startDate, 0, 5)) <= t && (l.endedOn === null || t < jstInstant(addDays(l.endedOn, 1), 0)),
   );
 }
 
 /** Art 35-3: floor(days × annual fee / 365) on the tax-exclusive fees of the lines active at knownAt. */
-export function compensationFor(unit: Unit, o: Outage, config: Config): { hours: number; days: number; annualFee: number; amount: number } | null {
+export function compensationFor(
+  unit: Unit,
+  o: Outage,
+  config: Config,
+): { hours: number; days: number; annualFee: number; amount: number } | null {
   if (o.endedAt === null || !inScope(unit, o.scope) || statusAt(unit, o.knownAt) !== 'active') return null;
   const { hours, days } = duration(o.knownAt, o.endedAt);
   const annualFee = feeOf(unit, linesAt(unit, o.knownAt), config);
@@ -130,10 +144,21 @@ export function reconcile(
   const owed = verdict(o, config).compensable ? compensationFor(unit, o, config) : null;
   const live = existing.filter((r) => r.status !== 'void');
   const keep = live.find((r) => owed && r.days === owed.days && r.amount === owed.amount && Math.abs(r.hours - owed.hours) < 1e-9);
-  const voided = live.filter((r) => r !== keep && r.status === 'pending_payout').map((r) => ({ ...r, status: 'void' as const, voidedOn: today }));
+  const voided = live
+    .filter((r) => r !== keep && r.status === 'pending_payout')
+    .map((r) => ({ ...r, status: 'void' as const, voidedOn: today }));
   const added: CompensationRecord[] =
     owed && !keep && !live.some((r) => r.status === 'paid_out')
-      ? [{ id: `${o.id}.${unit.id}.${existing.length + 1}`, outage: o.id, unit: unit.id, ...owed, status: 'pending_payout', createdOn: today }]
+      ? [
+          {
+            id: `${o.id}.${unit.id}.${existing.length + 1}`,
+            outage: o.id,
+            unit: unit.id,
+            ...owed,
+            status: 'pending_payout',
+            createdOn: today,
+          },
+        ]
       : [];
   return { voided, added };
 }
@@ -143,7 +168,13 @@ export function reconcile(
  * while the outage is open, once, for an outage whose cause can be compensated.
  */
 export function thresholdNoticeDue(o: Outage, tick: Instant, config: Config): boolean {
-  return o.endedAt === null && o.thresholdNoticeOn === null && o.knownAt <= tick && compensability(o.cause, o.grossNegligence).compensable && thresholdReached(o, tick, config);
+  return (
+    o.endedAt === null &&
+    o.thresholdNoticeOn === null &&
+    o.knownAt <= tick &&
+    compensability(o.cause, o.grossNegligence).compensable &&
+    thresholdReached(o, tick, config)
+  );
 }
 
 /**

@@ -24,16 +24,24 @@ export interface PaymentInput {
 }
 
 /** Precedence (L6) after the unit is found: amount ≤ 0 / paidOn in the future → invoice → paidOn before issue → balance. */
-export function recordPayment(unit: Unit, id: string, p: PaymentInput, today: LocalDate, config: Config): { unit: Unit; outbox: OutboxItem[]; invoice: Invoice } {
+export function recordPayment(
+  unit: Unit,
+  id: string,
+  p: PaymentInput,
+  today: LocalDate,
+  config: Config,
+): { unit: Unit; outbox: OutboxItem[]; invoice: Invoice } {
   if (!Number.isInteger(p.amount) || p.amount <= 0) throw invalid('amount must be a positive integer (yen)', { field: 'amount' });
   if (compareDates(p.paidOn, today) > 0) throw invalid('paidOn must not be after today', { field: 'paidOn', today });
   const invoices = unit.invoices;
   const inv = invoices.find((i) => i.id === id);
   if (!inv) throw notFound('invoice', id);
   if (inv.voidedOn) throw invalid('the invoice is void (its cause was cancelled by the bank)', { invoice: id, voidedOn: inv.voidedOn });
-  if (compareDates(p.paidOn, inv.issueDate) < 0) throw invalid('paidOn must not be before the issue date', { field: 'paidOn', issueDate: inv.issueDate });
+  if (compareDates(p.paidOn, inv.issueDate) < 0)
+    throw invalid('paidOn must not be before the issue date', { field: 'paidOn', issueDate: inv.issueDate });
   const bal = balance(inv);
-  if (p.amount > bal) throw new DomainError('PAYMENT_EXCEEDS_BALANCE', `the payment exceeds the balance of ${bal} yen`, { balance: bal, amount: p.amount });
+  if (p.amount > bal)
+    throw new DomainError('PAYMENT_EXCEEDS_BALANCE', `the payment exceeds the balance of ${bal} yen`, { balance: bal, amount: p.amount });
 
   const payment = { amount: p.amount as Yen, paidOn: p.paidOn, recordedOn: today, ...(p.deposit ? { deposit: p.deposit } : {}) };
   const payments = [...inv.payments, payment];
@@ -43,7 +51,8 @@ export function recordPayment(unit: Unit, id: string, p: PaymentInput, today: Lo
   const live = livePayments({ payments });
   const fullyPaidOn = live.map((x) => x.paidOn).reduce((a, b) => (compareDates(a, b) >= 0 ? a : b));
   // Art 31: interest only on fees invoices (L2), fixed when fully paid (L1).
-  const interest = settled && inv.kind === 'fees' ? lateInterest({ total: inv.total, dueDate: inv.dueDate, payments: live }, fullyPaidOn) : (0 as Yen);
+  const interest =
+    settled && inv.kind === 'fees' ? lateInterest({ total: inv.total, dueDate: inv.dueDate, payments: live }, fullyPaidOn) : (0 as Yen);
   const paid: Invoice = { ...inv, payments, paidOn: settled ? fullyPaidOn : null, interest };
   let next: Unit = { ...unit, invoices: invoices.map((i) => (i.id === id ? paid : i)) };
   const outbox: OutboxItem[] = [];
@@ -56,14 +65,22 @@ export function recordPayment(unit: Unit, id: string, p: PaymentInput, today: Lo
   // Resumption (D4): a suspended unit whose overdue invoices are all paid; never an ended one (L7).
   if (next.status === 'suspended' && !next.invoices.some((i) => overdue(i, today))) {
     next = { ...next, status: 'active', suspendedOn: null, history: [...next.history, { date: today, status: 'active' }] };
-    outbox.push(unitNotice(next, 'service_resumed', today, 'account_manager', config, { accounts: accountsInService(next, today), resumedOn: today }));
+    outbox.push(
+      unitNotice(next, 'service_resumed', today, 'account_manager', config, { accounts: accountsInService(next, today), resumedOn: today }),
+    );
     outbox.push(...lineDesktopJobs(next, 'resume', today, config));
   }
   return { unit: next, outbox, invoice: paid };
 }
 
 /** L3, L4, L5, I4: the late-interest invoice of `issueDate` (= paidOn), one line per source invoice. */
-function addLateInterest(unit: Unit, source: Invoice, issueDate: LocalDate, today: LocalDate, config: Config): { unit: Unit; outbox: OutboxItem[] } {
+function addLateInterest(
+  unit: Unit,
+  source: Invoice,
+  issueDate: LocalDate,
+  today: LocalDate,
+  config: Config,
+): { unit: Unit; outbox: OutboxItem[] } {
   const line: InvoiceLine = {
     line: unit.id,
     type: 'late_interest',
@@ -115,7 +132,10 @@ export function voidDepositPayments(unit: Unit, depositId: string, today: LocalD
     return after;
   });
   next = next.map((inv) =>
-    inv.kind === 'late_interest' && !inv.voidedOn && inv.lines.length > 0 && inv.lines.every((l) => l.invoice !== undefined && reopened.get(l.invoice) === inv.issueDate)
+    inv.kind === 'late_interest' &&
+    !inv.voidedOn &&
+    inv.lines.length > 0 &&
+    inv.lines.every((l) => l.invoice !== undefined && reopened.get(l.invoice) === inv.issueDate)
       ? { ...inv, voidedOn: today }
       : inv,
   );

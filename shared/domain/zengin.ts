@@ -86,11 +86,17 @@ export function splitRecords(input: Uint8Array): Uint8Array[] {
     if (bytes.includes(0x0a)) {
       const at = bytes.indexOf(0x0a);
       const rec = Math.floor(at / RECORD_BYTES) + 1;
-      throw new BankFileError(rec, `record ${rec} is ${at - (rec - 1) * RECORD_BYTES - (bytes[at - 1] === 0x0d ? 1 : 0)} bytes, expected ${RECORD_BYTES}`);
+      throw new BankFileError(
+        rec,
+        `record ${rec} is ${at - (rec - 1) * RECORD_BYTES - (bytes[at - 1] === 0x0d ? 1 : 0)} bytes, expected ${RECORD_BYTES}`,
+      );
     }
     if (bytes.length % RECORD_BYTES !== 0) {
       const last = Math.ceil(bytes.length / RECORD_BYTES);
-      throw new BankFileError(last, `the file is ${bytes.length} bytes, not a multiple of ${RECORD_BYTES}: a record at or before record ${last} is short or long`);
+      throw new BankFileError(
+        last,
+        `the file is ${bytes.length} bytes, not a multiple of ${RECORD_BYTES}: a record at or before record ${last} is short or long`,
+      );
     }
     for (let i = 0; i < bytes.length; i += RECORD_BYTES) out.push(bytes.subarray(i, i + RECORD_BYTES));
     return out;
@@ -101,7 +107,8 @@ export function splitRecords(input: Uint8Array): Uint8Array[] {
     if (end < 0) end = bytes.length;
     const lineEnd = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
     const rec = bytes.subarray(start, lineEnd);
-    if (rec.length !== RECORD_BYTES) throw new BankFileError(out.length + 1, `record ${out.length + 1} is ${rec.length} bytes, expected ${RECORD_BYTES}`);
+    if (rec.length !== RECORD_BYTES)
+      throw new BankFileError(out.length + 1, `record ${out.length + 1} is ${rec.length} bytes, expected ${RECORD_BYTES}`);
     out.push(rec);
     start = end + 1;
   }
@@ -161,17 +168,38 @@ const account7 = (digits: string) => digits.replace(/^0+(?=\d{7})/, '').padStart
 
 function header(r: Record200, expectKind: BankFileKind | null): BankAccountHeader {
   // コード区分 1 is EBCDIC; so is a file whose first byte is not an ASCII digit (EBCDIC '1' = 0xF1).
-  if (r.type !== '1') throw new BankFileError(r.n, r.n === 1 && r.type.charCodeAt(0) >= 0x80 ? 'EBCDIC files are not supported (コード区分 1): ask the bank for JIS' : `expected a header record (データ区分 1), found "${r.type}"`);
+  if (r.type !== '1')
+    throw new BankFileError(
+      r.n,
+      r.n === 1 && r.type.charCodeAt(0) >= 0x80
+        ? 'EBCDIC files are not supported (コード区分 1): ask the bank for JIS'
+        : `expected a header record (データ区分 1), found "${r.type}"`,
+    );
   const kind = r.num(2, 3, '種別コード');
-  if (kind !== '01' && kind !== '03') throw new BankFileError(r.n, `種別コード ${kind} is not supported (01 振込入金通知 or 03 入出金取引明細)`);
-  if (expectKind && kind !== expectKind) throw new BankFileError(r.n, `種別コード ${kind} differs from the file's first header (${expectKind})`);
+  if (kind !== '01' && kind !== '03')
+    throw new BankFileError(r.n, `種別コード ${kind} is not supported (01 振込入金通知 or 03 入出金取引明細)`);
+  if (expectKind && kind !== expectKind)
+    throw new BankFileError(r.n, `種別コード ${kind} differs from the file's first header (${expectKind})`);
   const code = r.num(4, 4, 'コード区分');
   if (code === '1') throw new BankFileError(r.n, 'EBCDIC files are not supported (コード区分 1): ask the bank for JIS');
   if (code !== '0') throw new BankFileError(r.n, `コード区分 ${code} is unknown (0 JIS)`);
   const createdOn = r.date(5, 10, '作成日');
-  const common = { kind, createdOn, bankCode: r.num(23, 26, '銀行コード'), bankName: r.text(27, 41), branchCode: r.num(42, 44, '支店コード'), branchName: r.text(45, 59) } as const;
-  if (kind === '01') return { ...common, accountType: r.num(60, 60, '預金種目'), accountNumber: r.num(61, 67, '口座番号'), accountName: r.text(68, 107) };
-  return { ...common, accountType: r.num(63, 63, '預金種目'), accountNumber: account7(r.num(64, 73, '口座番号')), accountName: r.text(74, 113) };
+  const common = {
+    kind,
+    createdOn,
+    bankCode: r.num(23, 26, '銀行コード'),
+    bankName: r.text(27, 41),
+    branchCode: r.num(42, 44, '支店コード'),
+    branchName: r.text(45, 59),
+  } as const;
+  if (kind === '01')
+    return { ...common, accountType: r.num(60, 60, '預金種目'), accountNumber: r.num(61, 67, '口座番号'), accountName: r.text(68, 107) };
+  return {
+    ...common,
+    accountType: r.num(63, 63, '預金種目'),
+    accountNumber: account7(r.num(64, 73, '口座番号')),
+    accountName: r.text(74, 113),
+  };
 }
 
 /** Parses and checks a whole file (B1). Throws BankFileError with the record number and the reason. */
@@ -195,8 +223,13 @@ export function parseBankFile(bytes: Uint8Array, decode: Decoder): BankFile {
       if (kind === '01') {
         const amount = r.int(20, 29, '金額');
         const cancels = r.num(128, 128, '取消区分') === '1';
-        if (cancels) (sums.out++, (sums.outAmount += amount));
-        else (sums.in++, (sums.inAmount += amount));
+        if (cancels) {
+          sums.out++;
+          sums.outAmount += amount;
+        } else {
+          sums.in++;
+          sums.inAmount += amount;
+        }
         deposits.push({
           record: r.n,
           bankCode: h.bankCode,
@@ -217,9 +250,13 @@ export function parseBankFile(bytes: Uint8Array, decode: Decoder): BankFile {
         const txType = r.num(23, 24, '取引区分');
         const amount = r.int(25, 36, '取引金額');
         const valueDate = r.date(10, 15, '勘定日');
-        if (direction === '1') (sums.in++, (sums.inAmount += amount));
-        else if (direction === '2') (sums.out++, (sums.outAmount += amount));
-        else throw new BankFileError(r.n, `入払区分 ${direction} is unknown (1 入金, 2 出金)`);
+        if (direction === '1') {
+          sums.in++;
+          sums.inAmount += amount;
+        } else if (direction === '2') {
+          sums.out++;
+          sums.outAmount += amount;
+        } else throw new BankFileError(r.n, `入払区分 ${direction} is unknown (1 入金, 2 出金)`);
         if (direction === '1' && (txType === '11' || txType === '14'))
           deposits.push({
             record: r.n,
@@ -263,7 +300,8 @@ export function parseBankFile(bytes: Uint8Array, decode: Decoder): BankFile {
     i++;
   }
   const end = recs[i];
-  if (accounts.length === 0) throw new BankFileError(1, end ? 'the file has no account (header record) before its end record' : 'the file has no header record');
+  if (accounts.length === 0)
+    throw new BankFileError(1, end ? 'the file has no account (header record) before its end record' : 'the file has no header record');
   if (!end) throw new BankFileError(recs.length + 1, 'the file ends without an end record (データ区分 9)');
   if (kind === '03') {
     // レコード総件数: counted with or without the end record itself (banks differ).
@@ -350,8 +388,13 @@ export function formatTransferFile(spec: TransferFileSpec, encode: Encoder, opts
       put(r, 128, 128, d.cancels ? '1' : '0');
       put(r, 129, 148, d.edi ?? '');
       records.push(r);
-      if (d.cancels) (sums.out++, (sums.outAmount += d.amount));
-      else (sums.in++, (sums.inAmount += d.amount));
+      if (d.cancels) {
+        sums.out++;
+        sums.outAmount += d.amount;
+      } else {
+        sums.in++;
+        sums.inAmount += d.amount;
+      }
     }
     const t = rec();
     put(t, 1, 37, `8${n(sums.in, 6)}${n(sums.inAmount, 12)}${n(sums.out, 6)}${n(sums.outAmount, 12)}`);

@@ -49,7 +49,11 @@ export function loggedPublisher(inner: OutboxPublisher): OutboxPublisher {
       try {
         await inner.publish(items);
       } catch (error) {
-        logger.warn('outbox publish failed: the items stay pending for the relay sweep', { outboxIds: items.map((i) => i.id).slice(0, 20), count: items.length, error });
+        logger.warn('outbox publish failed: the items stay pending for the relay sweep', {
+          outboxIds: items.map((i) => i.id).slice(0, 20),
+          count: items.length,
+          error,
+        });
         throw error;
       }
     },

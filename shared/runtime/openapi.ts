@@ -55,7 +55,9 @@ const APPLICATION_STATUSES = ['received', 'deferred', 'accepted', 'rejected'] as
 
 const PersonView = z.strictObject({ name: z.string(), email: z.string() });
 const AgentView = z.strictObject({ name: z.string(), email: z.string(), nameKana: z.string().optional() });
-const CancellationView = z.strictObject({ end: LocalDateSchema, requestedOn: LocalDateSchema }).meta({ description: 'An accepted cancellation (Art 18): service ends at the end of `end`' });
+const CancellationView = z
+  .strictObject({ end: LocalDateSchema, requestedOn: LocalDateSchema })
+  .meta({ description: 'An accepted cancellation (Art 18): service ends at the end of `end`' });
 const RenewalView = z.strictObject({ from: LocalDateSchema, to: LocalDateSchema }).meta({ description: 'The next renewal term (Art 14)' });
 
 /** The JSON of a unit as the API returns it (functions/api/views.ts `unitView`). */
@@ -173,7 +175,7 @@ export const InvoiceView = z
         dedicated: z.boolean(),
       })
       .optional()
-      .meta({ description: '振込先 (MONEY-IN V1): the payer\'s virtual account' }),
+      .meta({ description: "振込先 (MONEY-IN V1): the payer's virtual account" }),
     voidedOn: LocalDateSchema.optional().meta({ description: 'a late-interest invoice voided by a bank cancellation (B5)' }),
     paidOn: LocalDateSchema.nullable(),
     /** Late interest fixed at full payment (Art 31, DETAILS L1). */
@@ -204,7 +206,14 @@ export const BalanceView = z.strictObject({
   outstanding: Yen,
   overdue: Yen,
   invoices: z.array(
-    z.strictObject({ id: z.string(), ref: z.string(), dueDate: LocalDateSchema, total: Yen, balance: Yen, status: z.enum(INVOICE_STATUSES) }),
+    z.strictObject({
+      id: z.string(),
+      ref: z.string(),
+      dueDate: LocalDateSchema,
+      total: Yen,
+      balance: Yen,
+      status: z.enum(INVOICE_STATUSES),
+    }),
   ),
 });
 
@@ -232,7 +241,15 @@ export const OutageView = z
     knownAt: JstTimestamp,
     endedAt: JstTimestamp.nullable(),
     scope: OutageScopeSchema,
-    cause: z.enum(['operator_fault', 'maintenance', 'disaster', 'public_interest', 'overload_emergency', 'customer_side', 'workspaces_provider']),
+    cause: z.enum([
+      'operator_fault',
+      'maintenance',
+      'disaster',
+      'public_interest',
+      'overload_emergency',
+      'customer_side',
+      'workspaces_provider',
+    ]),
     grossNegligence: z.boolean(),
     description: z.string(),
     /** Date of the outage_threshold_reached notice, once sent (DETAILS O3). */
@@ -350,13 +367,31 @@ export const DashboardView = z.strictObject({
   counts: z.strictObject({ units: z.number().int(), active: z.number().int(), suspended: z.number().int(), pending: z.number().int() }),
   run: z.strictObject({ date: LocalDateSchema.nullable(), counts: z.record(z.string(), z.number().int()) }),
   due: z.array(z.strictObject({ date: LocalDateSchema, kind: DueKind, unit: z.string(), name: z.string(), amount: Yen.optional() })),
-  overdue: z.array(z.strictObject({ id: z.string(), unit: z.string(), name: z.string(), dueDate: LocalDateSchema, balance: Yen, days: z.number().int() })),
+  overdue: z.array(
+    z.strictObject({ id: z.string(), unit: z.string(), name: z.string(), dueDate: LocalDateSchema, balance: Yen, days: z.number().int() }),
+  ),
   overdueTotal: Yen,
   overdueByAge: z.array(z.strictObject({ label: z.string(), amount: Yen, count: z.number().int() })),
-  outages: z.array(z.strictObject({ id: z.string(), cause: z.string(), knownAt: JstTimestamp, hours: z.number().int(), pastThreshold: z.boolean(), nearThreshold: z.boolean() })),
+  outages: z.array(
+    z.strictObject({
+      id: z.string(),
+      cause: z.string(),
+      knownAt: JstTimestamp,
+      hours: z.number().int(),
+      pastThreshold: z.boolean(),
+      nearThreshold: z.boolean(),
+    }),
+  ),
   failedJobs: z.array(z.strictObject({ id: z.string(), kind: z.string(), unit: z.string().nullable(), attempts: z.number().int() })),
   bounced: z.array(z.strictObject({ id: z.string(), to: z.string(), at: z.string() })),
-  months: z.array(z.strictObject({ month: z.string().meta({ description: 'YYYY-MM' }), renewals: z.number().int(), deadlines: z.number().int(), billed: Yen })),
+  months: z.array(
+    z.strictObject({
+      month: z.string().meta({ description: 'YYYY-MM' }),
+      renewals: z.number().int(),
+      deadlines: z.number().int(),
+      billed: Yen,
+    }),
+  ),
 });
 
 export const AccountKitView = z.strictObject({
@@ -388,7 +423,13 @@ export const FailedJobList = z.strictObject({
       unit: z.string(),
       line: z.string(),
       date: LocalDateSchema,
-      failure: z.object({ code: z.string(), message: z.string(), userName: z.string().optional(), at: z.string(), retries: z.number().int() }),
+      failure: z.object({
+        code: z.string(),
+        message: z.string(),
+        userName: z.string().optional(),
+        at: z.string(),
+        retries: z.number().int(),
+      }),
       retries: z.number().int(),
     }),
   ),
@@ -511,21 +552,40 @@ export interface ApiRoute {
   readonly body?: z.ZodType;
   /** A body that is not JSON (the bank file as the bank sent it). */
   readonly bodyContentType?: string;
-  readonly response: { readonly status: 200 | 201 | 202; readonly description: string; readonly schema: z.ZodType; readonly location?: string; readonly contentType?: string };
+  readonly response: {
+    readonly status: 200 | 201 | 202;
+    readonly description: string;
+    readonly schema: z.ZodType;
+    readonly location?: string;
+    readonly contentType?: string;
+  };
   readonly errors: Partial<Record<ErrorStatus, readonly ErrorCase[]>>;
 }
 
-const unauthorized: readonly ErrorCase[] = [{ code: 'UNAUTHORIZED', when: 'no valid token: a Cognito JWT on AWS, a local user\'s bearer token on the embedded stack' }];
-const notFound: readonly ErrorCase[] = [{ code: 'NOT_FOUND', when: 'no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])' }];
+const unauthorized: readonly ErrorCase[] = [
+  { code: 'UNAUTHORIZED', when: "no valid token: a Cognito JWT on AWS, a local user's bearer token on the embedded stack" },
+];
+const notFound: readonly ErrorCase[] = [
+  { code: 'NOT_FOUND', when: 'no unit or application has this id (or the id is not 1–64 of [A-Za-z0-9_-])' },
+];
 const notActive = (when: string): ErrorCase => ({ code: 'UNIT_NOT_ACTIVE', when });
 const cancellationPending = (when: string): ErrorCase => ({ code: 'UNIT_CANCELLATION_PENDING', when });
 const invoiceNotFound: readonly ErrorCase[] = [
-  { code: 'NOT_FOUND', when: 'the unit of the invoice id does not exist, or it has no such invoice (id: <unit>.<issueDate>.<fees|late_interest>)' },
+  {
+    code: 'NOT_FOUND',
+    when: 'the unit of the invoice id does not exist, or it has no such invoice (id: <unit>.<issueDate>.<fees|late_interest>)',
+  },
 ];
 const refTaken: ErrorCase = { code: 'VALIDATION_FAILED', when: 'ref is already used by a unit or a line (DETAILS P5)' };
-const queryShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the query string does not match the schema (limit 1–200, an unknown status, a malformed date, from after to, min above max, a cursor this list did not return)' };
+const queryShape: ErrorCase = {
+  code: 'VALIDATION_FAILED',
+  when: 'the query string does not match the schema (limit 1–200, an unknown status, a malformed date, from after to, min above max, a cursor this list did not return)',
+};
 const bodyShape: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the body is not JSON or does not match the schema (details.issues)' };
-const notPending: ErrorCase = { code: 'VALIDATION_FAILED', when: 'the application is no longer pending: already accepted or rejected (DETAILS P7)' };
+const notPending: ErrorCase = {
+  code: 'VALIDATION_FAILED',
+  when: 'the application is no longer pending: already accepted or rejected (DETAILS P7)',
+};
 
 export const API_ROUTES: readonly ApiRoute[] = [
   {
@@ -535,14 +595,22 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Submit an application (Art 5, 11, 12); refusals in the order of DETAILS P2',
     tag: 'applications',
     body: ApplicationBody,
-    response: { status: 201, description: 'The application was received: a unit in status `pending`', schema: UnitView, location: '/units/{id}' },
+    response: {
+      status: 201,
+      description: 'The application was received: a unit in status `pending`',
+      schema: UnitView,
+      location: '/units/{id}',
+    },
     errors: {
       400: [bodyShape, { code: 'VALIDATION_FAILED', when: 'unknown plan, or accounts not an integer ≥ 1 (DETAILS P2, P4)' }],
       401: unauthorized,
       422: [
         { code: 'INELIGIBLE_APPLICANT', when: 'contractor.kind is neither corporation nor public_body (Art 11, DETAILS P1)' },
-        { code: 'INVALID_CORPORATE_NUMBER', when: 'the corporate number is missing, not 13 digits or has a wrong check digit (DETAILS P3)' },
-        { code: 'BELOW_MIN_ACCOUNTS', when: 'fewer accounts than the plan\'s minimum (Art 12)' },
+        {
+          code: 'INVALID_CORPORATE_NUMBER',
+          when: 'the corporate number is missing, not 13 digits or has a wrong check digit (DETAILS P3)',
+        },
+        { code: 'BELOW_MIN_ACCOUNTS', when: "fewer accounts than the plan's minimum (Art 12)" },
         refTaken,
       ],
     },
@@ -565,14 +633,24 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'applications',
     params: IdParam,
     body: AcceptBody,
-    response: { status: 200, description: 'Accepted: the unit starts on startDate (at once when it is today, DETAILS X2)', schema: UnitView },
+    response: {
+      status: 200,
+      description: 'Accepted: the unit starts on startDate (at once when it is today, DETAILS X2)',
+      schema: UnitView,
+    },
     errors: {
       400: [bodyShape],
       401: unauthorized,
       404: notFound,
       409: [
-        { code: 'EARLIER_APPLICATION_PENDING', when: 'an application received earlier is still pending (Art 6-1: accepted in order of receipt)' },
-        { code: 'APPLICANT_DELINQUENT', when: 'the applicant has an overdue invoice or a unit terminated for non-payment (Art 6-2(2), DETAILS P12)' },
+        {
+          code: 'EARLIER_APPLICATION_PENDING',
+          when: 'an application received earlier is still pending (Art 6-1: accepted in order of receipt)',
+        },
+        {
+          code: 'APPLICANT_DELINQUENT',
+          when: 'the applicant has an overdue invoice or a unit terminated for non-payment (Art 6-2(2), DETAILS P12)',
+        },
       ],
       422: [notPending, { code: 'VALIDATION_FAILED', when: 'startDate is before today (DETAILS P11)' }],
     },
@@ -627,7 +705,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'units',
     params: IdParam,
     body: AddLineBody,
-    response: { status: 201, description: 'The unit with its new line (started at once when startDate is today, DETAILS X2)', schema: UnitView },
+    response: {
+      status: 201,
+      description: 'The unit with its new line (started at once when startDate is today, DETAILS X2)',
+      schema: UnitView,
+    },
     errors: {
       400: [bodyShape],
       401: unauthorized,
@@ -655,10 +737,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
       409: [
         notActive('the unit is not active or suspended, or the line has not started or has ended (DETAILS C5)'),
         cancellationPending('the unit or the line already has an accepted cancellation (DETAILS C6)'),
-        { code: 'CANCELLATION_DEADLINE_PASSED', when: 'the deadline for that end has passed; details.earliest is the earliest month end still possible (Art 18, DETAILS C3)' },
+        {
+          code: 'CANCELLATION_DEADLINE_PASSED',
+          when: 'the deadline for that end has passed; details.earliest is the earliest month end still possible (Art 18, DETAILS C3)',
+        },
       ],
       422: [
-        { code: 'VALIDATION_FAILED', when: '`end` is neither "term_end" nor a date YYYY-MM-DD (judged after the unit and line are found, DETAILS C4)' },
+        {
+          code: 'VALIDATION_FAILED',
+          when: '`end` is neither "term_end" nor a date YYYY-MM-DD (judged after the unit and line are found, DETAILS C4)',
+        },
         { code: 'NOT_A_MONTH_END', when: '`end` is a date but not the last day of a month (Art 18-4)' },
         { code: 'VALIDATION_FAILED', when: '`end` is after the last term end that can still be cancelled (DETAILS C1)' },
       ],
@@ -713,18 +801,29 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/invoices/{id}/payments',
     operationId: 'recordPayment',
-    summary: 'Record a payment (Art 28–31); refusals in the order of DETAILS L6. The Idempotency-Key header is required: a retry with the same key and body returns the first result',
+    summary:
+      'Record a payment (Art 28–31); refusals in the order of DETAILS L6. The Idempotency-Key header is required: a retry with the same key and body returns the first result',
     tag: 'invoices',
     params: InvoiceIdParam,
     headers: z.object({ 'Idempotency-Key': IdempotencyKeyHeader }),
     body: PaymentBody,
-    response: { status: 201, description: 'The invoice after the payment (the same result again for a retry with the same Idempotency-Key)', schema: InvoiceView },
+    response: {
+      status: 201,
+      description: 'The invoice after the payment (the same result again for a retry with the same Idempotency-Key)',
+      schema: InvoiceView,
+    },
     errors: {
-      400: [bodyShape, { code: 'VALIDATION_FAILED', when: 'the Idempotency-Key header is missing or not 1–128 printable ASCII characters' }],
+      400: [
+        bodyShape,
+        { code: 'VALIDATION_FAILED', when: 'the Idempotency-Key header is missing or not 1–128 printable ASCII characters' },
+      ],
       401: unauthorized,
       404: invoiceNotFound,
       409: [
-        { code: 'PAYMENT_EXCEEDS_BALANCE', when: 'the amount exceeds the balance (interest not yet invoiced excluded, DETAILS L9); also any payment on a paid invoice' },
+        {
+          code: 'PAYMENT_EXCEEDS_BALANCE',
+          when: 'the amount exceeds the balance (interest not yet invoiced excluded, DETAILS L9); also any payment on a paid invoice',
+        },
         { code: 'IDEMPOTENCY_KEY_REUSED', when: 'this Idempotency-Key was used with a different request' },
       ],
       422: [{ code: 'VALIDATION_FAILED', when: 'paidOn is after today or before the issue date (DETAILS L5)' }],
@@ -737,21 +836,30 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'The invoice as a PDF (適格請求書, MONEY-IN V1–V4): the archived one when it was mailed, else rendered; deterministic bytes',
     tag: 'money',
     params: InvoiceIdParam,
-    response: { status: 200, description: 'application/pdf (A4, Noto Sans JP embedded as a subset)', schema: BinaryBody, contentType: 'application/pdf' },
+    response: {
+      status: 200,
+      description: 'application/pdf (A4, Noto Sans JP embedded as a subset)',
+      schema: BinaryBody,
+      contentType: 'application/pdf',
+    },
     errors: { 401: unauthorized, 404: invoiceNotFound },
   },
   {
     method: 'POST',
     path: '/bank-files',
     operationId: 'importBankFile',
-    summary: 'Import a 全銀 file (振込入金通知 01 or 入出金取引明細 03, CP932, with or without CRLF): checked whole (B1), deduplicated (B2), matched (B3–B5); no mail by itself (B7)',
+    summary:
+      'Import a 全銀 file (振込入金通知 01 or 入出金取引明細 03, CP932, with or without CRLF): checked whole (B1), deduplicated (B2), matched (B3–B5); no mail by itself (B7)',
     tag: 'money',
     body: BinaryBody,
     bodyContentType: 'application/octet-stream',
-    response: { status: 200, description: 'Counts and every deposit\'s outcome (B7)', schema: ImportResultView },
+    response: { status: 200, description: "Counts and every deposit's outcome (B7)", schema: ImportResultView },
     errors: {
       400: [
-        { code: 'BANK_FILE_INVALID', when: 'the file is refused whole: details.record (1-based) and details.reason — record length, order, trailer counts/sums, EBCDIC, a non-numeric field, a bad 和暦 date, a 勘定日 after today, an empty or too large body' },
+        {
+          code: 'BANK_FILE_INVALID',
+          when: 'the file is refused whole: details.record (1-based) and details.reason — record length, order, trailer counts/sums, EBCDIC, a non-numeric field, a bad 和暦 date, a 勘定日 after today, an empty or too large body',
+        },
       ],
       401: unauthorized,
     },
@@ -780,7 +888,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/deposits/{id}/match',
     operationId: 'matchDeposit',
-    summary: 'Match a deposit by hand (B6): pays the listed invoices of the unit in order, each up to its balance, keeps the rest as credit, learns the remitter name; audited',
+    summary:
+      'Match a deposit by hand (B6): pays the listed invoices of the unit in order, each up to its balance, keeps the rest as credit, learns the remitter name; audited',
     tag: 'money',
     params: DepositIdParam,
     body: MatchBody,
@@ -789,7 +898,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
       400: [bodyShape],
       401: unauthorized,
       404: [{ code: 'NOT_FOUND', when: 'no such deposit, unit, or invoice of that unit' }],
-      422: [{ code: 'VALIDATION_FAILED', when: 'the deposit is not unmatched (send move: true to move a matched one), cancelled, or an invoice is already paid / issued after the 勘定日 / listed twice' }],
+      422: [
+        {
+          code: 'VALIDATION_FAILED',
+          when: 'the deposit is not unmatched (send move: true to move a matched one), cancelled, or an invoice is already paid / issued after the 勘定日 / listed twice',
+        },
+      ],
     },
   },
   {
@@ -809,7 +923,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Download an archived document (the PDF or the .eml exactly as mailed); header x-content-sha256',
     tag: 'money',
     params: ArchiveKeyParam,
-    response: { status: 200, description: 'application/pdf or message/rfc822', schema: BinaryBody, contentType: 'application/octet-stream' },
+    response: {
+      status: 200,
+      description: 'application/pdf or message/rfc822',
+      schema: BinaryBody,
+      contentType: 'application/octet-stream',
+    },
     errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no archived document has this key' }] },
   },
   {
@@ -893,7 +1012,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
     errors: {
       400: [bodyShape],
       401: unauthorized,
-      422: [{ code: 'VALIDATION_FAILED', when: 'startsAt or endsAt is not an ISO-8601 timestamp, or startsAt is not before endsAt (DETAILS M2)' }],
+      422: [
+        {
+          code: 'VALIDATION_FAILED',
+          when: 'startsAt or endsAt is not an ISO-8601 timestamp, or startsAt is not before endsAt (DETAILS M2)',
+        },
+      ],
     },
   },
   {
@@ -904,13 +1028,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'notices',
     params: NoticeIdParam,
     response: { status: 200, description: 'The notice with its delivery evidence', schema: NoticeView },
-    errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'no notice has this id (ids are percent-encoded: `#` is `%23`), or it is past its retention' }] },
+    errors: {
+      401: unauthorized,
+      404: [{ code: 'NOT_FOUND', when: 'no notice has this id (ids are percent-encoded: `#` is `%23`), or it is past its retention' }],
+    },
   },
   {
     method: 'POST',
     path: '/notices/{id}/resend',
     operationId: 'resendNotice',
-    summary: 'Send a notice again to the address registered for its role now (e.g. after a hard bounce and a contact change); idempotent per address',
+    summary:
+      'Send a notice again to the address registered for its role now (e.g. after a hard bounce and a contact change); idempotent per address',
     tag: 'notices',
     params: NoticeIdParam,
     response: { status: 201, description: 'The resend (a notice of its own, `resendOf` = the original)', schema: NoticeView },
@@ -918,7 +1046,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
       401: unauthorized,
       404: [{ code: 'NOT_FOUND', when: 'no notice has this id, or its unit is gone' }],
       422: [
-        { code: 'VALIDATION_FAILED', when: 'the notice is not sent yet, or the address registered now is the one that hard-bounced it (details.reason = address_bounced)' },
+        {
+          code: 'VALIDATION_FAILED',
+          when: 'the notice is not sent yet, or the address registered now is the one that hard-bounced it (details.reason = address_bounced)',
+        },
       ],
     },
   },
@@ -936,7 +1067,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/units/{id}/desktops',
     operationId: 'listUnitDesktops',
-    summary: 'The live state of a unit\'s desktops, asked of WorkSpaces now',
+    summary: "The live state of a unit's desktops, asked of WorkSpaces now",
     tag: 'units',
     params: IdParam,
     response: { status: 200, description: 'One entry per account', schema: DesktopList },
@@ -950,7 +1081,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'console',
     query: AuditQuerySchema,
     response: { status: 200, description: 'A page of entries; `next` is the cursor of the next page (null at the end)', schema: AuditPage },
-    errors: { 400: [{ code: 'VALIDATION_FAILED', when: 'an unknown parameter, a limit outside 1–200, an instant without offset, or a cursor of another list' }], 401: unauthorized },
+    errors: {
+      400: [
+        {
+          code: 'VALIDATION_FAILED',
+          when: 'an unknown parameter, a limit outside 1–200, an instant without offset, or a cursor of another list',
+        },
+      ],
+      401: unauthorized,
+    },
   },
   {
     method: 'GET',
@@ -980,7 +1119,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/dashboard',
     operationId: 'getDashboard',
-    summary: 'The 今日 page: what is due in 7 days, overdue invoices by age, open outages near the threshold, failed jobs, the next 12 months',
+    summary:
+      'The 今日 page: what is due in 7 days, overdue invoices by age, open outages near the threshold, failed jobs, the next 12 months',
     tag: 'console',
     response: { status: 200, description: 'The dashboard of the business date', schema: DashboardView },
     errors: { 401: unauthorized },
@@ -989,7 +1129,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/kit/{token}',
     operationId: 'fetchAccountKit',
-    summary: 'The account kit, once (W3): user names, initial passwords, registration code. No operator auth: the link token is the credential; rate-limited per address',
+    summary:
+      'The account kit, once (W3): user names, initial passwords, registration code. No operator auth: the link token is the credential; rate-limited per address',
     tag: 'desktops',
     public: true,
     params: KitTokenParam,
@@ -1003,7 +1144,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/units/{id}/kit',
     operationId: 'reissueAccountKit',
-    summary: 'Reissue the account kit (W3): new initial passwords, a new link mailed to the account manager; the old link stops working. Audited',
+    summary:
+      'Reissue the account kit (W3): new initial passwords, a new link mailed to the account manager; the old link stops working. Audited',
     tag: 'desktops',
     params: IdParam,
     response: { status: 202, description: 'The new link was mailed; new passwords are being set (a desktop job)', schema: KitReissueView },
@@ -1042,7 +1184,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Run a failed desktop job again once its cause is fixed (W5). Audited',
     tag: 'desktops',
     params: JobIdParam,
-    response: { status: 202, description: 'The job is pending again', schema: z.strictObject({ id: z.string(), state: z.literal('pending') }) },
+    response: {
+      status: 202,
+      description: 'The job is pending again',
+      schema: z.strictObject({ id: z.string(), state: z.literal('pending') }),
+    },
     errors: {
       401: unauthorized,
       404: [{ code: 'NOT_FOUND', when: 'no desktop job has this id (D#<unit>#<line>#<action>#<date>, URL-encoded)' }],
@@ -1062,7 +1208,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/desktops/drift',
     operationId: 'getDesktopDrift',
-    summary: 'The reconciler\'s latest report (W9)',
+    summary: "The reconciler's latest report (W9)",
     tag: 'desktops',
     response: { status: 200, description: 'The latest report', schema: DriftReportView },
     errors: { 401: unauthorized, 404: [{ code: 'NOT_FOUND', when: 'the reconciler has not run yet' }] },
@@ -1155,7 +1301,11 @@ function schemaOrRef(schema: z.ZodType, io: 'input' | 'output'): Json {
 
 function parameters(route: ApiRoute): Json[] {
   const out: Json[] = [];
-  for (const [where, obj] of [['path', route.params], ['query', route.query], ['header', route.headers]] as const) {
+  for (const [where, obj] of [
+    ['path', route.params],
+    ['query', route.query],
+    ['header', route.headers],
+  ] as const) {
     if (!obj) continue;
     for (const [name, field] of Object.entries(obj.shape)) {
       out.push({ name, in: where, required: where === 'path' || !field.safeParse(undefined).success, schema: jsonSchema(field, 'input') });
@@ -1178,7 +1328,11 @@ function errorResponse(status: ErrorStatus, cases: readonly ErrorCase[]): Json {
 
 const errorResponse500 = {
   description: 'Unexpected failure (logged; never caused by input, DETAILS X3): `INTERNAL`',
-  content: { 'application/json': { schema: { allOf: [ref('Error'), { type: 'object', properties: { code: { type: 'string', enum: ['INTERNAL'] } } }] } } },
+  content: {
+    'application/json': {
+      schema: { allOf: [ref('Error'), { type: 'object', properties: { code: { type: 'string', enum: ['INTERNAL'] } } }] },
+    },
+  },
 };
 
 const lostRace: ErrorCase = {
@@ -1189,7 +1343,9 @@ const lostRace: ErrorCase = {
 const fixedError = (description: string, code: ApiErrorCode, headers?: Json) => ({
   description,
   ...(headers ? { headers } : {}),
-  content: { 'application/json': { schema: { allOf: [ref('Error'), { type: 'object', properties: { code: { type: 'string', enum: [code] } } }] } } },
+  content: {
+    'application/json': { schema: { allOf: [ref('Error'), { type: 'object', properties: { code: { type: 'string', enum: [code] } } }] } },
+  },
 });
 
 const gatewayResponse = (description: string) => ({ description, content: { 'application/json': { schema: ref('GatewayError') } } });
@@ -1198,7 +1354,9 @@ function operation(route: ApiRoute): Json {
   const responses: Json = {
     [route.response.status]: {
       description: route.response.description,
-      ...(route.response.location ? { headers: { Location: { description: `The new resource: ${route.response.location}`, schema: { type: 'string' } } } } : {}),
+      ...(route.response.location
+        ? { headers: { Location: { description: `The new resource: ${route.response.location}`, schema: { type: 'string' } } } }
+        : {}),
       content: { [route.response.contentType ?? 'application/json']: { schema: schemaOrRef(route.response.schema, 'output') } },
     },
   };
@@ -1207,7 +1365,10 @@ function operation(route: ApiRoute): Json {
     const cases = [...(route.errors[status] ?? []), ...(status === 409 && contended ? [lostRace] : [])];
     if (cases.length) responses[status] = errorResponse(status, cases);
   }
-  if (contended) (responses[409] as Json).headers = { 'Retry-After': { description: 'With CONCURRENT_MODIFICATION: seconds to wait before retrying', schema: { type: 'integer' } } };
+  if (contended)
+    (responses[409] as Json).headers = {
+      'Retry-After': { description: 'With CONCURRENT_MODIFICATION: seconds to wait before retrying', schema: { type: 'integer' } },
+    };
   responses[405] = { $ref: '#/components/responses/MethodNotAllowed' };
   if (route.body) {
     responses[413] = { $ref: '#/components/responses/PayloadTooLarge' };
@@ -1222,7 +1383,14 @@ function operation(route: ApiRoute): Json {
     summary: route.summary,
     tags: [route.tag],
     ...(params.length ? { parameters: params } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { [route.bodyContentType ?? 'application/json']: { schema: schemaOrRef(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { [route.bodyContentType ?? 'application/json']: { schema: schemaOrRef(route.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
     ...(route.public ? { security: [] } : {}),
   };
@@ -1242,7 +1410,7 @@ export function buildOpenApi(): Json {
       description:
         'Applications, units and their notices under the terms of service. On AWS every route requires a Cognito JWT ' +
         '(API Gateway JWT authorizer; people in the groups operator / viewer / agent, machine callers by client credentials ' +
-        'with a scope kokona/<role>); the embedded stack (`npm start`) takes a local user\'s bearer token instead. ' +
+        "with a scope kokona/<role>); the embedded stack (`npm start`) takes a local user's bearer token instead. " +
         'Errors are `{ code, message, details }` with the status of DETAILS X3; an unknown route answers 404 `NOT_FOUND`, a known path ' +
         'with another method 405 `METHOD_NOT_ALLOWED` (with Allow). Every answer carries `x-request-id` (a well-formed client ' +
         '`x-request-id` is echoed). Lists page with `limit` (1–200, default 50) and the opaque `next` of the previous page.',
@@ -1264,7 +1432,10 @@ export function buildOpenApi(): Json {
       { name: 'notices', description: 'Notices and their delivery evidence (SES events)' },
       { name: 'console', description: 'The operator console: audit trail, business clock, dashboard' },
       { name: 'desktops', description: 'Account kits, desktop jobs and the reconciler (Art 45; docs/DESKTOPS.md W1–W10)' },
-      { name: 'money', description: 'Bank files, deposits and their matching, the invoice PDF, the write-once archive (docs/MONEY-IN.md B, V, A)' },
+      {
+        name: 'money',
+        description: 'Bank files, deposits and their matching, the invoice PDF, the write-once archive (docs/MONEY-IN.md B, V, A)',
+      },
       { name: 'meta', description: 'About the API' },
     ],
     paths,
@@ -1272,20 +1443,37 @@ export function buildOpenApi(): Json {
       schemas: Object.fromEntries(COMPONENTS.map((c) => [c.name, jsonSchema(c.schema, c.io)])),
       responses: {
         Forbidden: {
-          description: '`FORBIDDEN`: the caller\'s role may not do this (viewer: no changes; agent: no decisions, payments, outages or audit) — see docs/ROLES.md',
+          description:
+            "`FORBIDDEN`: the caller's role may not do this (viewer: no changes; agent: no decisions, payments, outages or audit) — see docs/ROLES.md",
           content: { 'application/json': { schema: ref('Error') } },
         },
         TooManyRequests: gatewayResponse('API Gateway: the stage throttle was exceeded'),
         InternalError: errorResponse500,
-        MethodNotAllowed: fixedError('The path exists but not with this method (HEAD, DELETE, PUT, OPTIONS, …): `METHOD_NOT_ALLOWED`; the Allow header lists the methods', 'METHOD_NOT_ALLOWED', {
-          Allow: { description: 'The methods of this path', schema: { type: 'string' } },
-        }),
+        MethodNotAllowed: fixedError(
+          'The path exists but not with this method (HEAD, DELETE, PUT, OPTIONS, …): `METHOD_NOT_ALLOWED`; the Allow header lists the methods',
+          'METHOD_NOT_ALLOWED',
+          {
+            Allow: { description: 'The methods of this path', schema: { type: 'string' } },
+          },
+        ),
         PayloadTooLarge: fixedError('The body is larger than 1 MiB: `PAYLOAD_TOO_LARGE`', 'PAYLOAD_TOO_LARGE'),
-        UnsupportedMediaType: fixedError('The body is not application/json, or its charset is not UTF-8: `UNSUPPORTED_MEDIA_TYPE` (invalid UTF-8 bytes are 400 `VALIDATION_FAILED`)', 'UNSUPPORTED_MEDIA_TYPE'),
+        UnsupportedMediaType: fixedError(
+          'The body is not application/json, or its charset is not UTF-8: `UNSUPPORTED_MEDIA_TYPE` (invalid UTF-8 bytes are 400 `VALIDATION_FAILED`)',
+          'UNSUPPORTED_MEDIA_TYPE',
+        ),
       },
       securitySchemes: {
-        cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito access or ID token, checked by the API Gateway JWT authorizer' },
-        bearer: { type: 'http', scheme: 'bearer', description: 'Embedded stack only: a local user\'s token (.local/users.json, or .local/api-token for the operator)' },
+        cognito: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A Cognito access or ID token, checked by the API Gateway JWT authorizer',
+        },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "Embedded stack only: a local user's token (.local/users.json, or .local/api-token for the operator)",
+        },
       },
     },
   };

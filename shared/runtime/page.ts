@@ -26,7 +26,11 @@ function decode(s: string): Cursor {
   throw new DomainError('VALIDATION_FAILED', 'next is not a cursor this API gave', { fields: ['next'] });
 }
 
-export function page<T>(items: readonly T[], key: (t: T) => string, q: { readonly limit?: string; readonly next?: string }): { items: T[]; next: string | null } {
+export function page<T>(
+  items: readonly T[],
+  key: (t: T) => string,
+  q: { readonly limit?: string; readonly next?: string },
+): { items: T[]; next: string | null } {
   const limit = q.limit === undefined ? DEFAULT_LIMIT : Math.min(MAX_LIMIT, Number(q.limit));
   let from = 0;
   if (q.next !== undefined) {

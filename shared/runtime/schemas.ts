@@ -12,7 +12,10 @@ function inRange(d: LocalDate, ctx: z.core.$RefinementCtx<string>, what: string)
   const today = requestContext()?.today;
   if (!today || withinRequestRange(d, today)) return;
   const { from, to } = requestDateRange(today);
-  ctx.addIssue({ code: 'custom', message: `${what} must lie between ${from} and ${to} (10 years either side of the business date ${today})` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `${what} must lie between ${from} and ${to} (10 years either side of the business date ${today})`,
+  });
 }
 
 export const LocalDateSchema = z
@@ -31,7 +34,8 @@ export const InstantSchema = z
   .max(40)
   .superRefine((s, ctx) => {
     const t = parseInstant(s);
-    if (t === null) ctx.addIssue({ code: 'custom', message: 'an ISO-8601 timestamp YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm] with an offset within ±14:00' });
+    if (t === null)
+      ctx.addIssue({ code: 'custom', message: 'an ISO-8601 timestamp YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm] with an offset within ±14:00' });
     else inRange(jstDate(t), ctx, 'the instant');
   })
   .meta({ example: '2024-04-05T10:00:00+09:00' });
@@ -65,13 +69,19 @@ export function text(max: number, opts: { multiline?: boolean; min?: number } = 
       if (lone) return void ctx.addIssue({ code: 'custom', message: `a lone surrogate (${describe(lone[0])}) is not text` });
       const t = (opts.multiline ? s.replace(/\r\n?/g, '\n') : s).normalize('NFC').trim();
       const bad = (opts.multiline ? FORBIDDEN_MULTI : FORBIDDEN_SINGLE).exec(t);
-      if (bad) return void ctx.addIssue({ code: 'custom', message: `character ${describe(bad[0])} is not allowed (control, format, private-use or unassigned)` });
+      if (bad)
+        return void ctx.addIssue({
+          code: 'custom',
+          message: `character ${describe(bad[0])} is not allowed (control, format, private-use or unassigned)`,
+        });
       const n = [...t].length;
       if (n < min) ctx.addIssue({ code: 'custom', message: min === 1 ? 'must not be empty or blank' : `at least ${min} characters` });
       if (n > max) ctx.addIssue({ code: 'custom', message: `at most ${max} characters` });
     })
     .transform((s) => (opts.multiline ? s.replace(/\r\n?/g, '\n') : s).normalize('NFC').trim())
-    .meta({ description: `text: NFC, trimmed, ${min}–${max} characters${opts.multiline ? ', line feeds allowed' : ', one line'}, no control/format/private-use characters` });
+    .meta({
+      description: `text: NFC, trimmed, ${min}–${max} characters${opts.multiline ? ', line feeds allowed' : ', one line'}, no control/format/private-use characters`,
+    });
 }
 
 /** A name of a person or an organisation (printed on invoices and mails). */
@@ -127,12 +137,19 @@ export type ApplicationBody = z.infer<typeof ApplicationBody>;
 export const AcceptBody = z.strictObject({ startDate: LocalDateSchema });
 export const RejectBody = z.strictObject({ reason: ReasonText });
 export const DeferBody = z.strictObject({ reason: ReasonText, expectedOn: LocalDateSchema });
-export const ApplicationStatusQuery = z.strictObject({ status: z.enum(['received', 'deferred', 'accepted', 'rejected']).optional(), ...PageQuery });
+export const ApplicationStatusQuery = z.strictObject({
+  status: z.enum(['received', 'deferred', 'accepted', 'rejected']).optional(),
+  ...PageQuery,
+});
 export const IdParam = z.strictObject({ id: Ref });
 
 export const ErrorBody = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) });
 
-export const AddLineBody = z.strictObject({ ref: Ref.optional(), accounts: z.number().int().min(1).max(1_000_000), startDate: LocalDateSchema });
+export const AddLineBody = z.strictObject({
+  ref: Ref.optional(),
+  accounts: z.number().int().min(1).max(1_000_000),
+  startDate: LocalDateSchema,
+});
 /**
  * `end`: "term_end" or a month-end date. Its format is judged by the rules after the unit and line are
  * found (DETAILS C4: NOT_FOUND → VALIDATION_FAILED / NOT_A_MONTH_END), so here it is only a string.
@@ -197,7 +214,9 @@ export const OutagePatchBody = z
   })
   .refine((b) => Object.keys(b).some((k) => k !== 'ignoreUnknownUnits'), 'at least one field');
 export const OutagesQuery = z.strictObject({ open: z.enum(['true', 'false']).optional(), ...PageQuery });
-export const CompensationIdParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.\d{1,4}$/, '<outage>.<unit>.<n>') });
+export const CompensationIdParam = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}\.\d{1,4}$/, '<outage>.<unit>.<n>'),
+});
 export const MaintenanceBody = z.strictObject({
   ref: Ref.optional(),
   startsAt: InstantSchema,
@@ -250,10 +269,15 @@ export const ArchiveQuery = z
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, 'from must not be after to')
   .refine((q) => q.min === undefined || q.max === undefined || q.min <= q.max, 'min must not exceed max');
-export const ArchiveKeyParam = z.strictObject({ key: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.\d{4}-\d{2}-\d{2}\.(fees|late_interest)\.(pdf|eml)$/, 'an archive key <invoice id>.pdf|eml') });
+export const ArchiveKeyParam = z.strictObject({
+  key: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.\d{4}-\d{2}-\d{2}\.(fees|late_interest)\.(pdf|eml)$/, 'an archive key <invoice id>.pdf|eml'),
+});
 const InstantParam = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'an ISO-8601 instant with offset')
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+    'an ISO-8601 instant with offset',
+  )
   .meta({ example: '2025-03-01T00:00:00+09:00' });
 export const AuditQuerySchema = z.strictObject({
   unit: Ref.optional(),
@@ -274,7 +298,17 @@ const decoded = (v: unknown) => {
     return v;
   }
 };
-export const JobIdParam = z.strictObject({ id: z.preprocess(decoded, z.string().regex(/^D#[A-Za-z0-9_-]{1,64}#[A-Za-z0-9_-]{1,64}#(create|suspend|resume|delete|kit)#\d{4}-\d{2}-\d{2}$/, 'D#<unit>#<line>#<action>#<date>')) });
+export const JobIdParam = z.strictObject({
+  id: z.preprocess(
+    decoded,
+    z
+      .string()
+      .regex(
+        /^D#[A-Za-z0-9_-]{1,64}#[A-Za-z0-9_-]{1,64}#(create|suspend|resume|delete|kit)#\d{4}-\d{2}-\d{2}$/,
+        'D#<unit>#<line>#<action>#<date>',
+      ),
+  ),
+});
 export const DesktopJobsQuery = z.strictObject({
   status: z.literal('failed'),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -11,7 +11,16 @@ import { desktopJobId, noticeId, type DesktopJob, type Notice } from '#domain/ef
 import { DomainError, notFound } from '#domain/errors.ts';
 import type { Unit } from '#domain/unit.ts';
 import { authorize, type Principal } from './authz.ts';
-import type { AccountRepository, AuditEntry, AuditLog, CoreDeps, KitRecord, KitRepository, OutboxRepository, PasswordVault } from './ports.ts';
+import type {
+  AccountRepository,
+  AuditEntry,
+  AuditLog,
+  CoreDeps,
+  KitRecord,
+  KitRepository,
+  OutboxRepository,
+  PasswordVault,
+} from './ports.ts';
 
 export interface KitDeps {
   readonly config: CoreDeps['config'];
@@ -36,7 +45,11 @@ export const hashToken = (token: string) => createHash('sha256').update(token, '
 export const kitUrl = (baseUrl: string, token: string) => `${baseUrl.replace(/\/$/, '')}/kit/${token}`;
 
 /** W3: a new open kit for a unit (the previous one revoked). */
-export async function openKit(deps: Pick<KitDeps, 'kits' | 'clock' | 'config'>, unitId: string, startDate: LocalDate): Promise<{ url: string; kit: KitRecord }> {
+export async function openKit(
+  deps: Pick<KitDeps, 'kits' | 'clock' | 'config'>,
+  unitId: string,
+  startDate: LocalDate,
+): Promise<{ url: string; kit: KitRecord }> {
   const { token, hash } = newKitToken();
   const previous = await deps.kits.current(unitId);
   const kit: KitRecord = {
@@ -59,7 +72,12 @@ export interface AccountKit {
   readonly note: string;
 }
 
-const gone = () => new DomainError('GONE', 'this account kit link is no longer valid (already fetched, expired or replaced); ask your contact to issue a new one', {});
+const gone = () =>
+  new DomainError(
+    'GONE',
+    'this account kit link is no longer valid (already fetched, expired or replaced); ask your contact to issue a new one',
+    {},
+  );
 
 /**
  * W3: the kit, once. Unknown, fetched, revoked and expired links all answer 410 GONE (nothing tells
@@ -72,11 +90,17 @@ export async function fetchKit(deps: KitDeps, token: string, requester: { ip?: s
   const unit = await deps.units.get(kit.unitId);
   if (!unit) throw gone();
   const expected = unit.lines.filter((l) => lineHasDesktops(l, today, deps.config)).reduce((n, l) => n + l.accounts, 0);
-  const reissued = kit.issuedAt !== undefined && (await deps.outbox.get(desktopJobId({ unitId: unit.id, lineId: unit.id, action: 'kit', date: kitJobDate(kit) })))?.item;
+  const reissued =
+    kit.issuedAt !== undefined &&
+    (await deps.outbox.get(desktopJobId({ unitId: unit.id, lineId: unit.id, action: 'kit', date: kitJobDate(kit) })))?.item;
   const live = (await deps.accounts.listByUnit(unit.id)).filter((a) => !a.deleted && a.userCreated);
   const ready = live.filter((a) => a.sealedPassword && (!reissued || a.kitIssued === kit.hash));
   if (expected === 0 || ready.length < expected || ready.length < live.length)
-    throw new DomainError('KIT_NOT_READY', 'the desktops of this contract are still being prepared; open the link again later (it stays valid)', { retryAfterSeconds: 300 });
+    throw new DomainError(
+      'KIT_NOT_READY',
+      'the desktops of this contract are still being prepared; open the link again later (it stays valid)',
+      { retryAfterSeconds: 300 },
+    );
   const passwords = await deps.vault.open(ready.map((a) => a.sealedPassword!));
   const at = new Date(deps.clock.now()).toISOString();
   if (!(await deps.kits.markFetched(kit.hash, at))) throw gone();
@@ -109,20 +133,40 @@ function kitJobDate(kit: KitRecord): LocalDate {
  * W3 reissue (operator): a new link (the old one revoked at once), new initial passwords for every
  * account (a desktop job), and the kit mail to the account manager. Audited.
  */
-export async function reissueKit(deps: KitDeps, who: Principal, unitId: string): Promise<{ unit: string; expiresOn: LocalDate; mailedTo: string }> {
+export async function reissueKit(
+  deps: KitDeps,
+  who: Principal,
+  unitId: string,
+): Promise<{ unit: string; expiresOn: LocalDate; mailedTo: string }> {
   authorize(who, 'kit.reissue');
   const unit: Unit | null = await deps.units.get(unitId);
   if (!unit) throw notFound('unit', unitId);
-  if (!deps.config.plans[unit.plan]?.desktops || !unit.shortCode) throw new DomainError('UNIT_NOT_ACTIVE', `unit ${unitId} has no desktop accounts`, { unit: unitId });
+  if (!deps.config.plans[unit.plan]?.desktops || !unit.shortCode)
+    throw new DomainError('UNIT_NOT_ACTIVE', `unit ${unitId} has no desktop accounts`, { unit: unitId });
   const today = deps.clock.today();
-  if (!unit.lines.some((l) => lineHasDesktops(l, today, deps.config))) throw new DomainError('UNIT_NOT_ACTIVE', `unit ${unitId} has no account in service`, { unit: unitId });
+  if (!unit.lines.some((l) => lineHasDesktops(l, today, deps.config)))
+    throw new DomainError('UNIT_NOT_ACTIVE', `unit ${unitId} has no account in service`, { unit: unitId });
   const date = today;
   if (await deps.outbox.get(desktopJobId({ unitId, lineId: unitId, action: 'kit', date })))
-    throw new DomainError('VALIDATION_FAILED', 'the kit of this unit was already reissued today: the account manager has that link; reissue again tomorrow', { unit: unitId }, 'rule');
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'the kit of this unit was already reissued today: the account manager has that link; reissue again tomorrow',
+      { unit: unitId },
+      'rule',
+    );
   const before = await deps.kits.current(unitId);
   const { url, kit } = await openKit(deps, unitId, today);
   const accounts = unit.lines.reduce((n, l) => n + (lineHasDesktops(l, today, deps.config) ? l.accounts : 0), 0);
-  const job: DesktopJob = { kind: 'desktop', id: desktopJobId({ unitId, lineId: unitId, action: 'kit', date }), action: 'kit', unitId, lineId: unitId, date, accounts, kit: kit.hash };
+  const job: DesktopJob = {
+    kind: 'desktop',
+    id: desktopJobId({ unitId, lineId: unitId, action: 'kit', date }),
+    action: 'kit',
+    unitId,
+    lineId: unitId,
+    date,
+    accounts,
+    kit: kit.hash,
+  };
   const notice: Notice = {
     kind: 'notice',
     id: noticeId({ unitId, type: 'account_kit', date, role: 'account_manager', discriminator: kit.hash.slice(0, 16) }),

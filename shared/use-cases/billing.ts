@@ -39,11 +39,19 @@ export interface PaymentRequest {
   readonly paidOn?: string;
 }
 
-export async function recordPayment(deps: CoreDeps, who: Principal, invoiceId: string, req: PaymentRequest, idempotencyKey?: string): Promise<InvoiceView> {
+export async function recordPayment(
+  deps: CoreDeps,
+  who: Principal,
+  invoiceId: string,
+  req: PaymentRequest,
+  idempotencyKey?: string,
+): Promise<InvoiceView> {
   authorize(who, 'payments.record');
   const today = deps.clock.today();
   // The request as sent (a missing paidOn stays missing): a retry on a later day is the same request.
-  const requestHash = createHash('sha256').update(JSON.stringify({ invoiceId, amount: req.amount, paidOn: req.paidOn ?? null })).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify({ invoiceId, amount: req.amount, paidOn: req.paidOn ?? null }))
+    .digest('hex');
 
   const replay = async (): Promise<InvoiceView | null> => {
     if (!idempotencyKey) return null;
@@ -101,7 +109,17 @@ export async function listInvoices(
     if (!unit) throw notFound('unit', filter.unit);
     authorizeUnit(who, 'invoices.read', unit);
     return unit.invoices
-      .map((inv) => ({ id: inv.id, unitId: inv.unitId, issueDate: inv.issueDate, kind: inv.kind, dueDate: inv.dueDate, total: inv.total, balance: balance(inv), paidOn: inv.paidOn, status: invoiceStatus(inv, today) }))
+      .map((inv) => ({
+        id: inv.id,
+        unitId: inv.unitId,
+        issueDate: inv.issueDate,
+        kind: inv.kind,
+        dueDate: inv.dueDate,
+        total: inv.total,
+        balance: balance(inv),
+        paidOn: inv.paidOn,
+        status: invoiceStatus(inv, today),
+      }))
       .filter((i) => !filter.status || i.status === filter.status);
   }
   const statuses: InvoiceStatus[] = filter.status ? [filter.status] : ['overdue', 'open', 'paid'];
@@ -130,6 +148,13 @@ export async function unitBalance(deps: Pick<CoreDeps, 'units' | 'clock'>, who: 
     asOf: today,
     outstanding: unpaid.reduce((s, i) => s + balance(i), 0),
     overdue: unpaid.filter((i) => compareDates(i.dueDate, today) < 0).reduce((s, i) => s + balance(i), 0),
-    invoices: unpaid.map((i) => ({ id: i.id, ref: invoiceRef(i), dueDate: i.dueDate, total: i.total, balance: balance(i), status: invoiceStatus(i, today) })),
+    invoices: unpaid.map((i) => ({
+      id: i.id,
+      ref: invoiceRef(i),
+      dueDate: i.dueDate,
+      total: i.total,
+      balance: balance(i),
+      status: invoiceStatus(i, today),
+    })),
   };
 }

@@ -3,7 +3,17 @@
  * desktops, the business clock (and, on a local stack, the test clock), and the 今日 dashboard.
  * Each takes the caller's Principal and asks `authorize` first, like every other use case.
  */
-import { addDays, addMonths, compareDates, daysBetween, firstOfMonth, formatJst, monthOf, type Instant, type LocalDate } from '#domain/calendar.ts';
+import {
+  addDays,
+  addMonths,
+  compareDates,
+  daysBetween,
+  firstOfMonth,
+  formatJst,
+  monthOf,
+  type Instant,
+  type LocalDate,
+} from '#domain/calendar.ts';
 import type { Config } from '#domain/config.ts';
 import { DomainError, invalid, notFound } from '#domain/errors.ts';
 import { renderNotice } from '#notices/render.ts';
@@ -11,7 +21,16 @@ import { cancellationDeadline, renewal } from '#domain/terms.ts';
 import type { Unit } from '#domain/unit.ts';
 import { authorize, authorizeUnit, visible, type Principal } from './authz.ts';
 import { lineUserNames } from '#domain/desktops.ts';
-import type { AccountRepository, AuditQuery, AuditReader, Clock, DesktopGateway, OutageRepository, OutboxRepository, UnitRepository } from './ports.ts';
+import type {
+  AccountRepository,
+  AuditQuery,
+  AuditReader,
+  Clock,
+  DesktopGateway,
+  OutageRepository,
+  OutboxRepository,
+  UnitRepository,
+} from './ports.ts';
 
 /** Newest first; without `to`, up to the business clock's now (entries carry the business instant). */
 export async function readAudit(deps: { audit: AuditReader; clock: Clock }, who: Principal, q: AuditQuery) {
@@ -35,19 +54,37 @@ export async function unitNotices(deps: { units: UnitRepository; outbox: OutboxR
     if (e.item.kind !== 'notice') return [];
     const n = e.item;
     const body = renderNotice(n, { serviceName: 'ココナワーク', operatorName: deps.config.issuer.name });
-    return [{ id: n.id, type: n.type, date: n.date, role: n.role, to: n.to, state: e.state, attempts: e.attempts, subject: body.subject, text: body.text, html: body.html }];
+    return [
+      {
+        id: n.id,
+        type: n.type,
+        date: n.date,
+        role: n.role,
+        to: n.to,
+        state: e.state,
+        attempts: e.attempts,
+        subject: body.subject,
+        text: body.text,
+        html: body.html,
+      },
+    ];
   });
 }
 
 /** The live state of a unit's desktops (asked of WorkSpaces now; the ids from the unit's account items, W10). */
-export async function unitDesktops(deps: { units: UnitRepository; accounts: AccountRepository; desktops: DesktopGateway }, who: Principal, id: string) {
+export async function unitDesktops(
+  deps: { units: UnitRepository; accounts: AccountRepository; desktops: DesktopGateway },
+  who: Principal,
+  id: string,
+) {
   const unit = await unitFor(deps, who, id);
   const accounts = await deps.accounts.listByUnit(id);
   const byUser = new Map(accounts.filter((a) => !a.deleted).map((a) => [a.userName, a]));
   const userNames = [...new Set([...unit.lines.flatMap((l) => lineUserNames(unit, l)), ...byUser.keys()])];
   const ids = [...byUser.values()].flatMap((a) => (a.workspaceId ? [a.workspaceId] : []));
   const live = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 25) for (const d of await deps.desktops.describe(ids.slice(i, i + 25))) live.set(d.workspaceId, d.state);
+  for (let i = 0; i < ids.length; i += 25)
+    for (const d of await deps.desktops.describe(ids.slice(i, i + 25))) live.set(d.workspaceId, d.state);
   return {
     items: userNames.map((u) => {
       const ws = byUser.get(u)?.workspaceId ?? null;
@@ -69,7 +106,8 @@ export function clockInfo(deps: { clock: Clock; testClock?: TestClock }, who: Pr
 
 export async function advanceClock(deps: { clock: Clock; testClock?: TestClock }, who: Principal, to: LocalDate) {
   authorize(who, 'clock.advance');
-  if (!deps.testClock) throw new DomainError('CLOCK_NOT_SETTABLE', 'the business date follows the real date on this stack (the test clock is local only)', {});
+  if (!deps.testClock)
+    throw new DomainError('CLOCK_NOT_SETTABLE', 'the business date follows the real date on this stack (the test clock is local only)', {});
   const today = deps.clock.today();
   if (compareDates(to, today) <= 0) throw invalid(`the test clock only moves forward: today is ${today}`, { field: 'to', today });
   if (daysBetween(today, to) > 366 * 2) throw invalid('at most two years at a time', { field: 'to' });
@@ -90,7 +128,12 @@ export async function dashboard(
   const horizon = addDays(today, 7);
   const due: { date: LocalDate; kind: DueKind; unit: string; name: string; amount?: number }[] = [];
   const inWeek = (d: LocalDate | null | undefined): d is LocalDate => !!d && compareDates(d, today) >= 0 && compareDates(d, horizon) <= 0;
-  const months = Array.from({ length: 12 }, (_, i) => ({ month: firstOfMonth(addMonths(monthOf(today), i)).slice(0, 7), renewals: 0, deadlines: 0, billed: 0 }));
+  const months = Array.from({ length: 12 }, (_, i) => ({
+    month: firstOfMonth(addMonths(monthOf(today), i)).slice(0, 7),
+    renewals: 0,
+    deadlines: 0,
+    billed: 0,
+  }));
   const monthIndex = new Map(months.map((m, i) => [m.month, i]));
   const overdue: { id: string; unit: string; name: string; dueDate: LocalDate; balance: number; days: number }[] = [];
   const ages = [
@@ -137,7 +180,8 @@ export async function dashboard(
           b.count++;
         }
         const suspension = addDays(inv.dueDate, deps.config.suspendAfterDays);
-        if (u.status === 'active' && inWeek(suspension)) due.push({ date: suspension, kind: 'suspension', unit: u.id, name: u.contractor.name });
+        if (u.status === 'active' && inWeek(suspension))
+          due.push({ date: suspension, kind: 'suspension', unit: u.id, name: u.contractor.name });
       }
     }
     if (u.status === 'suspended' && u.suspendedOn) {
@@ -153,7 +197,14 @@ export async function dashboard(
   const outages = seeOutages
     ? (await deps.outages.list({ open: true })).map((o) => {
         const hours = Math.floor((now - o.knownAt) / 3_600_000);
-        return { id: o.id, cause: o.cause, knownAt: formatJst(o.knownAt), hours, pastThreshold: hours >= threshold, nearThreshold: hours >= threshold - 24 };
+        return {
+          id: o.id,
+          cause: o.cause,
+          knownAt: formatJst(o.knownAt),
+          hours,
+          pastThreshold: hours >= threshold,
+          nearThreshold: hours >= threshold - 24,
+        };
       })
     : [];
   const failedJobs = seeOutages
@@ -172,5 +223,17 @@ export async function dashboard(
     for (const e of entries) counts[e.action] = (counts[e.action] ?? 0) + 1;
     run = { date: entries.some((e) => e.action === 'daily_run.complete') ? today : null, counts };
   }
-  return { today, counts, run, due, overdue: overdue.slice(0, 50), overdueTotal: overdue.reduce((s, o) => s + o.balance, 0), overdueByAge: ages.map(({ label, amount, count }) => ({ label, amount, count })), outages, failedJobs, bounced: [] as { id: string; to: string; at: string }[], months };
+  return {
+    today,
+    counts,
+    run,
+    due,
+    overdue: overdue.slice(0, 50),
+    overdueTotal: overdue.reduce((s, o) => s + o.balance, 0),
+    overdueByAge: ages.map(({ label, amount, count }) => ({ label, amount, count })),
+    outages,
+    failedJobs,
+    bounced: [] as { id: string; to: string; at: string }[],
+    months,
+  };
 }

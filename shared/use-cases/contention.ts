@@ -37,7 +37,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * Runs `attempt` until it does not lose a race. `attempt(n)` is called with the attempt number (1-based)
  * and must re-read what it depends on each time.
  */
-export async function retryOnConflict<T>(what: string, attempt: (n: number) => Promise<T>, policy: { maxAttempts?: number; budgetMs?: number } = {}): Promise<T> {
+export async function retryOnConflict<T>(
+  what: string,
+  attempt: (n: number) => Promise<T>,
+  policy: { maxAttempts?: number; budgetMs?: number } = {},
+): Promise<T> {
   const maxAttempts = policy.maxAttempts ?? CONTENTION.maxAttempts;
   const budgetMs = policy.budgetMs ?? CONTENTION.budgetMs;
   let waited = 0;
@@ -61,7 +65,9 @@ export async function retryOnConflict<T>(what: string, attempt: (n: number) => P
       const late = deadline !== undefined && Date.now() + wait + 2 * (Date.now() - started) > deadline;
       if (n >= maxAttempts || waited + wait > budgetMs || late) {
         record(n, true);
-        throw new DomainError('CONCURRENT_MODIFICATION', `${what} is being changed by other requests: nothing was changed, retry later`, { attempts: n });
+        throw new DomainError('CONCURRENT_MODIFICATION', `${what} is being changed by other requests: nothing was changed, retry later`, {
+          attempts: n,
+        });
       }
       waited += wait;
       await sleep(wait);

@@ -27,7 +27,8 @@ export async function addLine(
     async (unit) => {
       authorizeUnit(who, 'units.change', unit);
       // P5: refs of units and lines share one namespace; the write reserves it atomically as well.
-      if (await deps.units.refTaken(id)) throw invalid(`ref ${id} is already used by a unit or line (DETAILS P5)`, { field: 'ref', ref: id });
+      if (await deps.units.refTaken(id))
+        throw invalid(`ref ${id} is already used by a unit or line (DETAILS P5)`, { field: 'ref', ref: id });
       if (!startDate) throw invalid('startDate must be a date YYYY-MM-DD', { field: 'startDate' });
       return rules.addLine(unit, { id, accounts: input.accounts, startDate }, today, deps.config);
     },
@@ -75,6 +76,8 @@ export async function listUnits(
   if (!q) return visible(who, 'units.read', await deps.units.listUnits(rest, limit));
   const needle = q.normalize('NFKC').toLowerCase();
   const hit = (u: Unit) =>
-    u.id.toLowerCase().includes(needle) || u.contractor.name.normalize('NFKC').toLowerCase().includes(needle) || u.contractor.corporateNumber.includes(needle);
+    u.id.toLowerCase().includes(needle) ||
+    u.contractor.name.normalize('NFKC').toLowerCase().includes(needle) ||
+    u.contractor.corporateNumber.includes(needle);
   return visible(who, 'units.read', (await deps.units.listUnits(rest, 100_000)).filter(hit)).slice(0, limit);
 }

@@ -13,7 +13,17 @@
 import { authorize, type Principal } from './authz.ts';
 import { createHash } from 'node:crypto';
 import { compareDates, formatJst, type LocalDate } from '#domain/calendar.ts';
-import { allocate, cancellationTarget, depositIdentity, isVirtualAccount, nthVirtualAccount, outcome, payerKana, payerOf, type OpenInvoice } from '#domain/deposits.ts';
+import {
+  allocate,
+  cancellationTarget,
+  depositIdentity,
+  isVirtualAccount,
+  nthVirtualAccount,
+  outcome,
+  payerKana,
+  payerOf,
+  type OpenInvoice,
+} from '#domain/deposits.ts';
 import { DomainError, invalid, notFound } from '#domain/errors.ts';
 import { balance, invoiceId, type Invoice } from '#domain/invoices.ts';
 import { encodeJisX0201, decodeJisX0201 } from '#domain/jis-x0201.ts';
@@ -23,7 +33,18 @@ import * as payments from '#domain/payments.ts';
 import type { Unit } from '#domain/unit.ts';
 import { BankFileError, formatTransferFile, parseBankFile, type BankDeposit, type TransferFileSpec } from '#domain/zengin.ts';
 import { changeUnit } from './commit.ts';
-import type { AuditEntry, AuditLog, CoreDeps, Deposit, DepositPayment, DepositRepository, OutboxRepository, Payer, PayerRepository, StoredDepositStatus } from './ports.ts';
+import type {
+  AuditEntry,
+  AuditLog,
+  CoreDeps,
+  Deposit,
+  DepositPayment,
+  DepositRepository,
+  OutboxRepository,
+  Payer,
+  PayerRepository,
+  StoredDepositStatus,
+} from './ports.ts';
 
 export interface MoneyDeps extends CoreDeps {
   readonly deposits: DepositRepository;
@@ -138,7 +159,9 @@ async function identify(deps: MoneyDeps, d: BankDeposit, name: string): Promise<
 
 /** The payer's unpaid invoices a payment of `paidOn` may settle (issued by then, not void). */
 async function openInvoices(deps: MoneyDeps, payer: Payer, paidOn: LocalDate): Promise<OpenInvoice[]> {
-  const units = (await Promise.all(payer.units.map((id) => deps.units.get(id)))).filter((u): u is Unit => u !== null && payerOf(u) === payer.id);
+  const units = (await Promise.all(payer.units.map((id) => deps.units.get(id)))).filter(
+    (u): u is Unit => u !== null && payerOf(u) === payer.id,
+  );
   return units.flatMap((u) =>
     (u.invoices ?? [])
       .filter((i) => balance(i) > 0 && compareDates(i.issueDate, paidOn) <= 0)
@@ -178,7 +201,14 @@ async function importDeposit(deps: MoneyDeps, d: BankDeposit, file: string): Pro
     return view(dep, d.record, (await deps.deposits.create(dep)) ? 'recorded' : 'duplicate');
   }
   const plan = allocate(d.amount, await openInvoices(deps, found.payer, d.valueDate));
-  const dep: Deposit = { ...base, status: 'pending', payer: found.payer.id, matchedBy: found.by, planned: plan.payments, credit: plan.credit };
+  const dep: Deposit = {
+    ...base,
+    status: 'pending',
+    payer: found.payer.id,
+    matchedBy: found.by,
+    planned: plan.payments,
+    credit: plan.credit,
+  };
   if (!(await deps.deposits.create(dep))) {
     const again = await deps.deposits.get(id);
     return view(again ?? dep, d.record, 'duplicate');
@@ -215,7 +245,13 @@ async function applyPlan(deps: MoneyDeps, dep: Deposit): Promise<Deposit> {
         const amount = Math.min(p.amount, bal);
         leftHere += p.amount - amount;
         if (amount === 0) continue;
-        const r = payments.recordPayment(next, p.invoiceId, { amount, paidOn: dep.valueDate, deposit: dep.id }, deps.clock.today(), deps.config);
+        const r = payments.recordPayment(
+          next,
+          p.invoiceId,
+          { amount, paidOn: dep.valueDate, deposit: dep.id },
+          deps.clock.today(),
+          deps.config,
+        );
         next = r.unit;
         outbox.push(...r.outbox);
         madeHere.push({ ...p, amount, balanceBefore: bal });
@@ -226,7 +262,13 @@ async function applyPlan(deps: MoneyDeps, dep: Deposit): Promise<Deposit> {
     leftover += leftHere;
   }
   const credit = dep.credit + leftover;
-  const status = made.length === 0 && credit === 0 ? 'unmatched' : outcome(made.map((p) => ({ amount: p.amount, balanceBefore: p.balanceBefore ?? p.amount })), credit);
+  const status =
+    made.length === 0 && credit === 0
+      ? 'unmatched'
+      : outcome(
+          made.map((p) => ({ amount: p.amount, balanceBefore: p.balanceBefore ?? p.amount })),
+          credit,
+        );
   const done: Deposit = { ...dep, status, payments: made, credit, planned: undefined, version: dep.version };
   if (!(await deps.deposits.save(done))) return (await deps.deposits.get(dep.id)) ?? done;
   return { ...done, version: dep.version + 1 };
@@ -256,7 +298,9 @@ async function voidDeposit(deps: MoneyDeps, dep: Deposit, to: 'cancelled' | 'unm
     let here: { invoiceId: string; amount: number }[] = [];
     await changeUnit(deps, unitId, (unit) => {
       const r = payments.voidDepositPayments(unit, dep.id, today);
-      here = (unit.invoices ?? []).flatMap((inv) => inv.payments.filter((p) => p.deposit === dep.id && !p.voidedOn).map((p) => ({ invoiceId: inv.id, amount: p.amount })));
+      here = (unit.invoices ?? []).flatMap((inv) =>
+        inv.payments.filter((p) => p.deposit === dep.id && !p.voidedOn).map((p) => ({ invoiceId: inv.id, amount: p.amount })),
+      );
       return { unit: r.unit, outbox: [], wakeUps: [] };
     });
     voided.push(...here);
@@ -265,7 +309,8 @@ async function voidDeposit(deps: MoneyDeps, dep: Deposit, to: 'cancelled' | 'unm
     to === 'cancelled'
       ? { ...dep, status: 'cancelled', cancelledOn: today }
       : { ...dep, status: 'unmatched', payer: null, matchedBy: null, payments: [], credit: 0 };
-  if (!(await deps.deposits.save(next))) throw new DomainError('VALIDATION_FAILED', `deposit ${dep.id} was changed meanwhile: try again`, { deposit: dep.id });
+  if (!(await deps.deposits.save(next)))
+    throw new DomainError('VALIDATION_FAILED', `deposit ${dep.id} was changed meanwhile: try again`, { deposit: dep.id });
   await deps.audit?.record({
     at: formatJst(deps.clock.now()),
     actor,
@@ -275,7 +320,13 @@ async function voidDeposit(deps: MoneyDeps, dep: Deposit, to: 'cancelled' | 'unm
     after: { status: next.status, voided },
   });
   if (to === 'cancelled') {
-    const notice = operatorNotice('deposit_cancelled', today, deps.config, { deposit: dep.id, valueDate: dep.valueDate, inquiry: dep.inquiry, remitter: dep.remitter, amount: dep.amount, payments: voided }, { discriminator: dep.id });
+    const notice = operatorNotice(
+      'deposit_cancelled',
+      today,
+      deps.config,
+      { deposit: dep.id, valueDate: dep.valueDate, inquiry: dep.inquiry, remitter: dep.remitter, amount: dep.amount, payments: voided },
+      { discriminator: dep.id },
+    );
     await deps.outbox.add([notice]);
     await deps.publisher.publish([notice]).catch(() => undefined);
   }
@@ -304,14 +355,16 @@ export async function matchDeposit(deps: MoneyDeps, id: string, req: MatchReques
     const inv = (unit.invoices ?? []).find((i) => i.id === invId);
     if (!inv) throw notFound('invoice', invId);
     if (balance(inv) === 0) throw invalid(`invoice ${invId} is already paid`, { invoice: invId });
-    if (compareDates(inv.issueDate, dep.valueDate) > 0) throw invalid(`invoice ${invId} was issued after the deposit's 勘定日 ${dep.valueDate}`, { invoice: invId });
+    if (compareDates(inv.issueDate, dep.valueDate) > 0)
+      throw invalid(`invoice ${invId} was issued after the deposit's 勘定日 ${dep.valueDate}`, { invoice: invId });
     invoices.push(inv);
   }
   if (new Set(req.invoices).size !== req.invoices.length) throw invalid('an invoice is listed twice', { field: 'invoices' });
   if (dep.status === 'cancelled') throw invalid('the deposit was cancelled by the bank', { deposit: id, status: dep.status });
   if (dep.status === 'pending') throw invalid('the deposit is being applied: try again', { deposit: id, status: dep.status });
   if (dep.status !== 'unmatched') {
-    if (!req.move) throw invalid(`the deposit is ${dep.status}, not unmatched (send "move": true to move it)`, { deposit: id, status: dep.status });
+    if (!req.move)
+      throw invalid(`the deposit is ${dep.status}, not unmatched (send "move": true to move it)`, { deposit: id, status: dep.status });
     dep = await voidDeposit(deps, dep, 'unmatched', actor);
   }
   const payer = payerOf(unit);
@@ -326,7 +379,8 @@ export async function matchDeposit(deps: MoneyDeps, id: string, req: MatchReques
     left -= a;
   }
   const pending: Deposit = { ...dep, status: 'pending', payer, matchedBy: 'operator', planned, credit: left, payments: [] };
-  if (!(await deps.deposits.save(pending))) throw new DomainError('VALIDATION_FAILED', `deposit ${id} was changed meanwhile: try again`, { deposit: id });
+  if (!(await deps.deposits.save(pending)))
+    throw new DomainError('VALIDATION_FAILED', `deposit ${id} was changed meanwhile: try again`, { deposit: id });
   const done = await applyPlan(deps, { ...pending, version: dep.version + 1 });
   await deps.audit?.record({
     at: formatJst(deps.clock.now()),
@@ -355,7 +409,12 @@ export async function getDeposit(deps: Pick<MoneyDeps, 'deposits'>, who: Princip
   return d;
 }
 
-export async function listDeposits(deps: Pick<MoneyDeps, 'deposits'>, who: Principal, filter: { status?: StoredDepositStatus }, page: { limit: number; next?: string }) {
+export async function listDeposits(
+  deps: Pick<MoneyDeps, 'deposits'>,
+  who: Principal,
+  filter: { status?: StoredDepositStatus },
+  page: { limit: number; next?: string },
+) {
   authorize(who, 'deposits.read');
   return deps.deposits.list(filter, page);
 }

@@ -6,10 +6,25 @@
 import { formatJst } from '#domain/calendar.ts';
 import { DomainError, notFound } from '#domain/errors.ts';
 import { authorize, authorizeUnit, type Principal } from './authz.ts';
-import type { AccountRepository, AuditLog, Clock, DriftReport, DriftStore, OutboxEntry, OutboxPublisher, OutboxRepository, UnitRepository } from './ports.ts';
+import type {
+  AccountRepository,
+  AuditLog,
+  Clock,
+  DriftReport,
+  DriftStore,
+  OutboxEntry,
+  OutboxPublisher,
+  OutboxRepository,
+  UnitRepository,
+} from './ports.ts';
 
 /** W10: one page of a unit's accounts, by account number. */
-export async function listAccounts(deps: { units: UnitRepository; accounts: AccountRepository }, who: Principal, unitId: string, q: { limit: number; next?: string }) {
+export async function listAccounts(
+  deps: { units: UnitRepository; accounts: AccountRepository },
+  who: Principal,
+  unitId: string,
+  q: { limit: number; next?: string },
+) {
   authorize(who, 'accounts.read');
   const unit = await deps.units.get(unitId);
   if (!unit) throw notFound('unit', unitId);
@@ -36,17 +51,27 @@ export async function listFailedJobs(deps: { outbox: OutboxRepository }, who: Pr
   authorize(who, 'desktops.read');
   const r = await deps.outbox.listFailed(q.limit, q.next);
   return {
-    items: r.items.map((e: OutboxEntry) => ({ id: e.item.id, ...(e.item.kind === 'desktop' ? { action: e.item.action, unit: e.item.unitId, line: e.item.lineId, date: e.item.date } : {}), failure: e.failure, retries: e.retries ?? 0 })),
+    items: r.items.map((e: OutboxEntry) => ({
+      id: e.item.id,
+      ...(e.item.kind === 'desktop' ? { action: e.item.action, unit: e.item.unitId, line: e.item.lineId, date: e.item.date } : {}),
+      failure: e.failure,
+      retries: e.retries ?? 0,
+    })),
     next: r.next,
   };
 }
 
 /** W5: an operator retry of a failed job (once its cause is fixed). Audited. */
-export async function retryJob(deps: { outbox: OutboxRepository; publisher: OutboxPublisher; audit: AuditLog; clock: Clock }, who: Principal, id: string): Promise<{ id: string; state: 'pending' }> {
+export async function retryJob(
+  deps: { outbox: OutboxRepository; publisher: OutboxPublisher; audit: AuditLog; clock: Clock },
+  who: Principal,
+  id: string,
+): Promise<{ id: string; state: 'pending' }> {
   authorize(who, 'desktops.manage');
   const entry = await deps.outbox.get(id);
   if (!entry || entry.item.kind !== 'desktop') throw notFound('desktop job', id);
-  if (!(await deps.outbox.reopen(id))) throw new DomainError('JOB_NOT_FAILED', `desktop job ${id} is ${entry.state}, not failed`, { state: entry.state });
+  if (!(await deps.outbox.reopen(id)))
+    throw new DomainError('JOB_NOT_FAILED', `desktop job ${id} is ${entry.state}, not failed`, { state: entry.state });
   await deps.publisher.publish([entry.item]);
   await deps.audit.record({
     at: formatJst(deps.clock.now()),

@@ -27,7 +27,12 @@ export const pdfFileName = (inv: Pick<Invoice, 'id'>) => `invoice-${inv.id}.pdf`
 export const archiveKey = (inv: Pick<Invoice, 'id'>, kind: 'pdf' | 'eml') => `${inv.id}.${kind}`;
 
 /** A1: archives one document of an issued invoice; one already archived under its key is kept as it is. */
-export async function archiveInvoiceDocument(deps: DocumentDeps, inv: Invoice, kind: 'pdf' | 'eml', body: Uint8Array): Promise<ArchivedDocument | null> {
+export async function archiveInvoiceDocument(
+  deps: DocumentDeps,
+  inv: Invoice,
+  kind: 'pdf' | 'eml',
+  body: Uint8Array,
+): Promise<ArchivedDocument | null> {
   try {
     return await deps.archive.put(
       {
@@ -57,7 +62,12 @@ export async function invoicePdf(deps: DocumentDeps & Pick<CoreDeps, 'units'>, w
   return deps.documents.pdf(inv);
 }
 
-export async function searchArchive(deps: Pick<DocumentDeps, 'archive'>, who: Principal, q: ArchiveQuery, page: { limit: number; next?: string }) {
+export async function searchArchive(
+  deps: Pick<DocumentDeps, 'archive'>,
+  who: Principal,
+  q: ArchiveQuery,
+  page: { limit: number; next?: string },
+) {
   authorize(who, 'archive.read');
   return deps.archive.search(q, page);
 }

@@ -19,7 +19,12 @@ export interface MailEventDeps {
   readonly telemetry?: Telemetry;
 }
 
-const METRIC = { delivery: 'NoticesDelivered', bounce: 'NoticesBounced', complaint: 'NoticesComplained', reject: 'NoticesRejected' } as const;
+const METRIC = {
+  delivery: 'NoticesDelivered',
+  bounce: 'NoticesBounced',
+  complaint: 'NoticesComplained',
+  reject: 'NoticesRejected',
+} as const;
 
 /**
  * Records one SES event (at-least-once: a repeat is a no-op) on its notice. 'unknown': the mail carried
@@ -72,7 +77,11 @@ export function noticeView(entry: OutboxEntry) {
 
 export type NoticeView = ReturnType<typeof noticeView>;
 
-export async function getNotice(deps: { outbox: OutboxRepository; units: UnitRepository }, who: Principal, id: string): Promise<NoticeView> {
+export async function getNotice(
+  deps: { outbox: OutboxRepository; units: UnitRepository },
+  who: Principal,
+  id: string,
+): Promise<NoticeView> {
   const access = authorize(who, 'notices.read');
   const entry = await deps.outbox.get(id);
   if (!entry || entry.item.kind !== 'notice') throw notFound('notice', id);
@@ -102,7 +111,12 @@ export async function resendNotice(
   if (!entry || entry.item.kind !== 'notice') throw notFound('notice', id);
   const original = entry.item;
   if (entry.state !== 'done')
-    throw new DomainError('VALIDATION_FAILED', `notice ${id} has not been sent yet: it is delivered by the mail queue, a resend is not needed`, { field: 'id', state: entry.state }, 'rule');
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `notice ${id} has not been sent yet: it is delivered by the mail queue, a resend is not needed`,
+      { field: 'id', state: entry.state },
+      'rule',
+    );
   let to = original.to;
   if (original.role !== 'previous_account_manager') {
     if (original.role === 'operator') to = { name: original.to.name, email: deps.config.mail.operatorAddress };
@@ -121,7 +135,12 @@ export async function resendNotice(
       'rule',
     );
   const rootId = original.resendOf ?? original.id;
-  const resend: Notice = { ...original, id: `${rootId}#R${createHash('sha256').update(to.email).digest('hex').slice(0, 10)}`, to, resendOf: rootId };
+  const resend: Notice = {
+    ...original,
+    id: `${rootId}#R${createHash('sha256').update(to.email).digest('hex').slice(0, 10)}`,
+    to,
+    resendOf: rootId,
+  };
   await deps.outbox.add([resend]);
   await deps.publisher.publish([resend]);
   const saved = await deps.outbox.get(resend.id);

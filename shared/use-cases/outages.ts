@@ -27,7 +27,17 @@ import {
 import type { Unit } from '#domain/unit.ts';
 import { authorize, system, type Principal } from './authz.ts';
 import { retryOnConflict } from './contention.ts';
-import { ConcurrentModificationError, type AuditLog, type Clock, type IdGenerator, type OutageRepository, type OutboxPublisher, type OutboxRepository, type Telemetry, type UnitRepository } from './ports.ts';
+import {
+  ConcurrentModificationError,
+  type AuditLog,
+  type Clock,
+  type IdGenerator,
+  type OutageRepository,
+  type OutboxPublisher,
+  type OutboxRepository,
+  type Telemetry,
+  type UnitRepository,
+} from './ports.ts';
 
 export interface OutageDeps {
   readonly config: Config;
@@ -42,7 +52,15 @@ export interface OutageDeps {
 }
 
 /** One audit entry of an outage change (who, what, when, before/after). */
-async function auditOutage(deps: Pick<OutageDeps, 'audit' | 'clock'>, who: Principal, action: string, target: string, before: unknown, after: unknown, unit?: string) {
+async function auditOutage(
+  deps: Pick<OutageDeps, 'audit' | 'clock'>,
+  who: Principal,
+  action: string,
+  target: string,
+  before: unknown,
+  after: unknown,
+  unit?: string,
+) {
   await deps.audit?.record({
     at: formatJst(deps.clock.now()),
     actor: { id: who.id, role: who.role },
@@ -74,7 +92,8 @@ export interface OutageInput {
 async function checkScope(deps: Pick<OutageDeps, 'units' | 'config'>, scope: OutageScope, ignoreUnknown: boolean): Promise<void> {
   if (scope === 'all') return;
   if ('plan' in scope) {
-    if (!deps.config.plans[scope.plan]) throw invalid(`scope.plan ${scope.plan} is not a plan`, { field: 'scope.plan', plans: Object.keys(deps.config.plans) });
+    if (!deps.config.plans[scope.plan])
+      throw invalid(`scope.plan ${scope.plan} is not a plan`, { field: 'scope.plan', plans: Object.keys(deps.config.plans) });
     return;
   }
   if (ignoreUnknown) return;
@@ -84,11 +103,14 @@ async function checkScope(deps: Pick<OutageDeps, 'units' | 'config'>, scope: Out
   });
   if (unknown.length > 0) {
     const sorted = scope.units.filter((u) => unknown.includes(u));
-    throw invalid(`scope.units names ${unknown.length} unknown unit(s): ${sorted.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`, {
-      field: 'scope.units',
-      unknown: sorted.slice(0, 100),
-      count: unknown.length,
-    });
+    throw invalid(
+      `scope.units names ${unknown.length} unknown unit(s): ${sorted.slice(0, 10).join(', ')}${unknown.length > 10 ? ', …' : ''}`,
+      {
+        field: 'scope.units',
+        unknown: sorted.slice(0, 100),
+        count: unknown.length,
+      },
+    );
   }
 }
 
@@ -118,7 +140,12 @@ export async function recordOutage(deps: OutageDeps, who: Principal, input: Outa
     settled: false,
     audit: [{ at: deps.clock.now(), change: { recorded: { knownAt: formatJst(knownAt), cause: input.cause, scope: input.scope } } }],
   });
-  await auditOutage(deps, who, 'outage.declare', created.id, undefined, { knownAt: formatJst(knownAt), cause: created.cause, scope: created.scope, grossNegligence: created.grossNegligence });
+  await auditOutage(deps, who, 'outage.declare', created.id, undefined, {
+    knownAt: formatJst(knownAt),
+    cause: created.cause,
+    scope: created.scope,
+    grossNegligence: created.grossNegligence,
+  });
   return created;
 }
 
@@ -135,7 +162,8 @@ export interface OutageUpdate {
 export async function updateOutage(deps: OutageDeps, who: Principal, id: string, input: OutageUpdate): Promise<Outage> {
   authorize(who, 'outages.manage');
   // Everything the request names is checked before anything is written: a refused request changes nothing.
-  if (input.cause !== undefined && !isCause(input.cause)) throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
+  if (input.cause !== undefined && !isCause(input.cause))
+    throw invalid(`unknown cause ${input.cause}`, { field: 'cause', causes: OUTAGE_CAUSES });
   if (input.scope !== undefined) await checkScope(deps, input.scope, input.ignoreUnknownUnits === true);
   let recorded: Record<string, unknown> = {};
   const saved = await retryOnConflict(`outage ${id}`, async () => {
@@ -191,15 +219,18 @@ export async function updateOutage(deps: OutageDeps, who: Principal, id: string,
 
 /** The units an outage's scope may touch (unknown refs of a unit list are ignored, O7). */
 async function candidates(deps: Pick<OutageDeps, 'units'>, scope: OutageScope): Promise<Unit[]> {
-  if (scope !== 'all' && 'units' in scope) return (await Promise.all(scope.units.map((u) => deps.units.get(u)))).filter((u): u is Unit => u !== null);
+  if (scope !== 'all' && 'units' in scope)
+    return (await Promise.all(scope.units.map((u) => deps.units.get(u)))).filter((u): u is Unit => u !== null);
   return (await deps.units.listUnits({}, 1_000_000)).filter((u) => inScope(u, scope));
 }
 
 async function pool<T>(items: readonly T[], n: number, f: (t: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (i < items.length) await f(items[i++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (i < items.length) await f(items[i++]!);
+    }),
+  );
 }
 
 /** Writes what each unit is owed (O1, O5) and marks the outage settled. Idempotent and resumable. */
@@ -213,7 +244,11 @@ export async function settleOutage(deps: OutageDeps, id: string): Promise<Outage
   for (const r of records) byUnit.set(r.unit, [...(byUnit.get(r.unit) ?? []), r]);
   // Units with records are reconsidered even when the scope no longer names them (a correction voids theirs).
   const units = new Map((await candidates(deps, o.scope)).map((u) => [u.id, u]));
-  for (const uid of byUnit.keys()) if (!units.has(uid)) { const u = await deps.units.get(uid); if (u) units.set(uid, u); }
+  for (const uid of byUnit.keys())
+    if (!units.has(uid)) {
+      const u = await deps.units.get(uid);
+      if (u) units.set(uid, u);
+    }
   const published: OutboxItem[] = [];
   await pool([...units.values()], 8, async (unit) => {
     const { voided, added } = reconcile(unit, o, byUnit.get(unit.id) ?? [], today, deps.config);
@@ -225,15 +260,34 @@ export async function settleOutage(deps: OutageDeps, id: string): Promise<Outage
         today,
         'account_manager',
         deps.config,
-        { outage: o.id, knownAt: formatJst(o.knownAt), endedAt: formatJst(o.endedAt!), hours: r.hours, days: r.days, annualFee: r.annualFee, amount: r.amount, record: r.id },
+        {
+          outage: o.id,
+          knownAt: formatJst(o.knownAt),
+          endedAt: formatJst(o.endedAt!),
+          hours: r.hours,
+          days: r.days,
+          annualFee: r.annualFee,
+          amount: r.amount,
+          record: r.id,
+        },
         { discriminator: r.id, refs: { outage: o.id } },
       ),
     );
-    if (await deps.outages.writeCompensations({ added, updated: voided.map((r) => ({ record: r, expectStatus: 'pending_payout' })), outbox })) {
+    if (
+      await deps.outages.writeCompensations({ added, updated: voided.map((r) => ({ record: r, expectStatus: 'pending_payout' })), outbox })
+    ) {
       published.push(...outbox);
       const yen = added.reduce((sum, r) => sum + r.amount, 0) - voided.reduce((sum, r) => sum + r.amount, 0);
       if (yen !== 0) deps.telemetry?.count('CompensationYen', yen);
-      await auditOutage(deps, system('settlement'), 'compensation.settle', o.id, { voided: voided.map((r) => r.id) }, { added: added.map((r) => ({ id: r.id, amount: r.amount })) }, unit.id);
+      await auditOutage(
+        deps,
+        system('settlement'),
+        'compensation.settle',
+        o.id,
+        { voided: voided.map((r) => r.id) },
+        { added: added.map((r) => ({ id: r.id, amount: r.amount })) },
+        unit.id,
+      );
     }
   });
   await deps.publisher.publish(published).catch(() => undefined);
@@ -257,13 +311,27 @@ export async function watchOutages(deps: OutageDeps, tick: Instant): Promise<{ n
       'outage_threshold_reached',
       date,
       deps.config,
-      { outage: o.id, knownAt: formatJst(o.knownAt), hours: Math.floor((tick - o.knownAt) / 3_600_000), cause: o.cause, scope: o.scope, description: o.description },
+      {
+        outage: o.id,
+        knownAt: formatJst(o.knownAt),
+        hours: Math.floor((tick - o.knownAt) / 3_600_000),
+        cause: o.cause,
+        scope: o.scope,
+        description: o.description,
+      },
       { discriminator: o.id, refs: { outage: o.id } },
     );
     try {
       await deps.outages.save({ ...o, thresholdNoticeOn: date }, { outbox: [notice] });
       await deps.publisher.publish([notice]).catch(() => undefined);
-      await auditOutage(deps, system('outage-watch'), 'outage.threshold_notice', o.id, { thresholdNoticeOn: null }, { thresholdNoticeOn: date });
+      await auditOutage(
+        deps,
+        system('outage-watch'),
+        'outage.threshold_notice',
+        o.id,
+        { thresholdNoticeOn: null },
+        { thresholdNoticeOn: date },
+      );
       notified.push(o.id);
     } catch (e) {
       if (!(e instanceof ConcurrentModificationError)) throw e; // a concurrent tick sent it
@@ -301,14 +369,19 @@ export async function listOutages(deps: Pick<OutageDeps, 'outages' | 'config'>, 
 }
 
 /** Marks a compensation paid out (idempotent for a record already paid out; a void record cannot be). */
-export async function payOutCompensation(deps: Pick<OutageDeps, 'outages' | 'clock' | 'audit'>, who: Principal, id: string): Promise<CompensationRecord> {
+export async function payOutCompensation(
+  deps: Pick<OutageDeps, 'outages' | 'clock' | 'audit'>,
+  who: Principal,
+  id: string,
+): Promise<CompensationRecord> {
   authorize(who, 'outages.manage');
   const r = await deps.outages.getCompensation(id);
   if (!r) throw notFound('compensation', id);
   if (r.status === 'paid_out') return r;
   if (r.status === 'void') throw new DomainError('VALIDATION_FAILED', `compensation ${id} is void`, { status: r.status }, 'rule');
   const paid: CompensationRecord = { ...r, status: 'paid_out', paidOutOn: deps.clock.today() };
-  if (!(await deps.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'pending_payout' }], outbox: [] }))) return (await deps.outages.getCompensation(id))!;
+  if (!(await deps.outages.writeCompensations({ added: [], updated: [{ record: paid, expectStatus: 'pending_payout' }], outbox: [] })))
+    return (await deps.outages.getCompensation(id))!;
   await auditOutage(deps, who, 'compensation.payout', id, { status: r.status }, { status: paid.status, paidOutOn: paid.paidOutOn }, r.unit);
   return paid;
 }
@@ -340,10 +413,32 @@ export async function announceMaintenance(deps: OutageDeps, who: Principal, inpu
   const startDay = jstDate(startsAt);
   const units = (await candidates(deps, input.scope)).filter((u) => maintenanceRecipient(u, input.scope, startDay, today, deps.config));
   const data = { maintenance: id, startsAt: formatJst(startsAt), endsAt: formatJst(endsAt), description: input.description ?? '' };
-  const notices = units.map((u) => unitNotice(u, 'maintenance_notice', today, 'account_manager', deps.config, data, { discriminator: id, refs: { maintenance: id } }));
-  await deps.outages.createMaintenance({ id, startsAt, endsAt, scope: input.scope, description: input.description ?? '', announcedOn: today, recipients: notices.length });
+  const notices = units.map((u) =>
+    unitNotice(u, 'maintenance_notice', today, 'account_manager', deps.config, data, { discriminator: id, refs: { maintenance: id } }),
+  );
+  await deps.outages.createMaintenance({
+    id,
+    startsAt,
+    endsAt,
+    scope: input.scope,
+    description: input.description ?? '',
+    announcedOn: today,
+    recipients: notices.length,
+  });
   await deps.outbox.add(notices);
   await deps.publisher.publish(notices).catch(() => undefined);
-  await auditOutage(deps, who, 'maintenance.announce', id, undefined, { startsAt: data.startsAt, endsAt: data.endsAt, scope: input.scope, recipients: notices.length });
-  return { id, announcedOn: today, startsAt: data.startsAt, endsAt: data.endsAt, recipients: notices.length, noticeIds: notices.length <= 100 ? notices.map((n) => n.id) : undefined };
+  await auditOutage(deps, who, 'maintenance.announce', id, undefined, {
+    startsAt: data.startsAt,
+    endsAt: data.endsAt,
+    scope: input.scope,
+    recipients: notices.length,
+  });
+  return {
+    id,
+    announcedOn: today,
+    startsAt: data.startsAt,
+    endsAt: data.endsAt,
+    recipients: notices.length,
+    noticeIds: notices.length <= 100 ? notices.map((n) => n.id) : undefined,
+  };
 }

@@ -96,9 +96,11 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
 
 async function inParallel<T>(xs: readonly T[], n: number, f: (x: T) => Promise<void>): Promise<void> {
   const queue = [...xs];
-  await Promise.all(Array.from({ length: Math.min(n, queue.length) }, async () => {
-    for (let x = queue.shift(); x !== undefined; x = queue.shift()) await f(x);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, queue.length) }, async () => {
+      for (let x = queue.shift(); x !== undefined; x = queue.shift()) await f(x);
+    }),
+  );
 }
 
 export type ProvisionOutcome = 'done' | 'already-done' | 'unknown' | 'waiting' | 'failed';
@@ -116,7 +118,8 @@ export async function provisionDesktops(deps: ProvisionDeps, outboxId: string): 
     const code = codeOf(e);
     if (e instanceof PermanentFailure) step = { kind: 'failed', code: e.code, message: e.message, userName: e.userName };
     else if (answeredByService(e) && classifyFailure(code) === 'permanent') step = { kind: 'failed', code, message: (e as Error).message };
-    else if (entry.attempts + 1 >= MAX_TRANSIENT_ATTEMPTS) step = { kind: 'failed', code: 'RETRIES_EXHAUSTED', message: `${code}: ${(e as Error).message}` };
+    else if (entry.attempts + 1 >= MAX_TRANSIENT_ATTEMPTS)
+      step = { kind: 'failed', code: 'RETRIES_EXHAUSTED', message: `${code}: ${(e as Error).message}` };
     else {
       await deps.outbox.recordAttempt(outboxId, `${code}: ${(e as Error).message}`); // releases the lease for the queue's retry
       throw e;
@@ -153,11 +156,29 @@ async function recordOutcome(deps: ProvisionDeps, job: DesktopJob, outboxId: str
 }
 
 /** W5: the job leaves the pending set for the failed list, and the operator gets one mail per failure. */
-async function failJob(deps: ProvisionDeps, job: DesktopJob, retries: number, f: { code: string; message: string; userName?: string }): Promise<void> {
+async function failJob(
+  deps: ProvisionDeps,
+  job: DesktopJob,
+  retries: number,
+  f: { code: string; message: string; userName?: string },
+): Promise<void> {
   const at = deps.clock.now();
-  const failure = { code: f.code, message: f.message.slice(0, 500), ...(f.userName ? { userName: f.userName } : {}), at: new Date(at).toISOString(), retries };
+  const failure = {
+    code: f.code,
+    message: f.message.slice(0, 500),
+    ...(f.userName ? { userName: f.userName } : {}),
+    at: new Date(at).toISOString(),
+    retries,
+  };
   if (!(await deps.outbox.fail(job.id, failure))) return;
-  await deps.audit?.record({ at: formatJst(at), actor: { id: 'system:provisioner', role: 'system' }, action: `desktops.${job.action}.failed`, unit: job.unitId, target: job.id, after: failure });
+  await deps.audit?.record({
+    at: formatJst(at),
+    actor: { id: 'system:provisioner', role: 'system' },
+    action: `desktops.${job.action}.failed`,
+    unit: job.unitId,
+    target: job.id,
+    after: failure,
+  });
   const date = jstDate(at);
   const notice: Notice = {
     kind: 'notice',
@@ -168,7 +189,13 @@ async function failJob(deps: ProvisionDeps, job: DesktopJob, retries: number, f:
     date,
     role: 'operator',
     to: { name: '運用担当者', email: deps.config.mail.operatorAddress },
-    data: { job: job.id, action: job.action, code: f.code, message: f.message.slice(0, 500), ...(f.userName ? { userName: f.userName } : {}) },
+    data: {
+      job: job.id,
+      action: job.action,
+      code: f.code,
+      message: f.message.slice(0, 500),
+      ...(f.userName ? { userName: f.userName } : {}),
+    },
   };
   await deps.outbox.add([notice]);
   await deps.publisher.publish([notice]).catch(() => undefined); // the relay sweep publishes it otherwise
@@ -200,7 +227,9 @@ async function lineAccounts(deps: ProvisionDeps, unit: Unit, line: Line): Promis
   if (stored.length >= names.length) return stored;
   const have = new Set(stored.map((a) => a.userName));
   const first = firstAccountOf(unit, line);
-  const added = names.map((userName, i) => ({ unitId: unit.id, lineId: line.id, userName, number: first + i })).filter((a) => !have.has(a.userName));
+  const added = names
+    .map((userName, i) => ({ unitId: unit.id, lineId: line.id, userName, number: first + i }))
+    .filter((a) => !have.has(a.userName));
   await deps.accounts.putAll(added);
   return [...stored, ...added].sort((a, b) => a.number - b.number);
 }
@@ -222,10 +251,14 @@ async function ensureUsers(deps: ProvisionDeps, unit: Unit, accounts: AccountRec
   const missing = accounts.filter((a) => !a.userCreated && !a.deleted);
   for (const batch of chunks(missing, 50)) {
     const passwords = batch.map(() => initialPassword());
-    await inParallel(batch.map((a, i) => [a, passwords[i]!] as const), DIRECTORY_CONCURRENCY, async ([a, pw]) => {
-      await deps.directory.createUser(a.userName, { givenName: a.userName, surname: unit.id.slice(0, 64) });
-      await deps.directory.setPassword(a.userName, pw);
-    });
+    await inParallel(
+      batch.map((a, i) => [a, passwords[i]!] as const),
+      DIRECTORY_CONCURRENCY,
+      async ([a, pw]) => {
+        await deps.directory.createUser(a.userName, { givenName: a.userName, surname: unit.id.slice(0, 64) });
+        await deps.directory.setPassword(a.userName, pw);
+      },
+    );
     const sealed = await deps.vault.seal(passwords);
     const updated = batch.map((a, i) => ({ ...a, userCreated: true, sealedPassword: sealed[i]! }));
     await deps.accounts.putAll(updated);
@@ -243,7 +276,10 @@ async function createStep(deps: ProvisionDeps, unit: Unit, accounts: AccountReco
 
   // W4: create the missing desktops, recording each batch's ids at once.
   let transient = 0;
-  for (const batch of chunks(accounts.filter((a) => !a.workspaceId && !a.deleted), WORKSPACES_BATCH)) {
+  for (const batch of chunks(
+    accounts.filter((a) => !a.workspaceId && !a.deleted),
+    WORKSPACES_BATCH,
+  )) {
     const r = await deps.desktops.create(batch.map((a) => ({ userName: a.userName, unitId: a.unitId, lineId: a.lineId })));
     if (r.created.length) deps.telemetry?.count('DesktopsCreated', r.created.length);
     if (r.failed.length) deps.telemetry?.count('DesktopsFailed', r.failed.length);
@@ -282,7 +318,12 @@ async function createStep(deps: ProvisionDeps, unit: Unit, accounts: AccountReco
   }
   if (errored.length > 0) {
     const over = errored.find((a) => (a.recreates ?? 0) >= cfg.maxRecreate);
-    if (over) throw new PermanentFailure('WORKSPACE_ERROR', `the desktop of ${over.userName} went into ERROR ${(over.recreates ?? 0) + 1} time(s) (desktops.maxRecreate ${cfg.maxRecreate})`, over.userName);
+    if (over)
+      throw new PermanentFailure(
+        'WORKSPACE_ERROR',
+        `the desktop of ${over.userName} went into ERROR ${(over.recreates ?? 0) + 1} time(s) (desktops.maxRecreate ${cfg.maxRecreate})`,
+        over.userName,
+      );
     for (const batch of chunks(errored, WORKSPACES_BATCH)) await deps.desktops.terminate(batch.map((a) => a.workspaceId!));
     await save(errored.map(({ workspaceId: _w, ...a }) => ({ ...a, recreates: (a.recreates ?? 0) + 1 })));
     return { kind: 'wait', reason: `${errored.length} desktop(s) in ERROR terminated, to be created again` };
@@ -331,14 +372,21 @@ async function resumeStep(deps: ProvisionDeps, accounts: AccountRecord[]): Promi
 async function deleteStep(deps: ProvisionDeps, accounts: AccountRecord[]): Promise<Step> {
   const desktops = await described(deps, accounts);
   const live = desktops.filter((d) => d.state !== 'TERMINATING' && d.state !== 'TERMINATED');
-  for (const batch of chunks(live.map((d) => d.workspaceId), WORKSPACES_BATCH)) {
+  for (const batch of chunks(
+    live.map((d) => d.workspaceId),
+    WORKSPACES_BATCH,
+  )) {
     const r = await deps.desktops.terminate(batch);
     const bad = r.failed.find((f) => !f.code.startsWith('ResourceNotFound') && classifyFailure(f.code) === 'permanent');
     if (bad) throw new PermanentFailure(bad.code, `TerminateWorkspaces refused ${bad.workspaceId}`);
   }
   if (desktops.length > 0) return { kind: 'wait', reason: `${desktops.length} desktop(s) not terminated yet` };
   const users = accounts.filter((a) => a.userCreated || a.workspaceId || !a.deleted);
-  await inParallel(users.filter((a) => a.userCreated), DIRECTORY_CONCURRENCY, (a) => deps.directory.deleteUser(a.userName));
+  await inParallel(
+    users.filter((a) => a.userCreated),
+    DIRECTORY_CONCURRENCY,
+    (a) => deps.directory.deleteUser(a.userName),
+  );
   await deps.accounts.putAll(users.map(({ workspaceId: _w, sealedPassword: _p, ...a }) => ({ ...a, userCreated: false, deleted: true })));
   // The outcome, not this attempt's work: a retry after a crash records the same.
   return { kind: 'done', result: { usersWithoutDesktop: accounts.length } };
@@ -351,7 +399,11 @@ async function issueKitPasswords(deps: ProvisionDeps, unit: Unit, job: DesktopJo
   const accounts = (await deps.accounts.listByUnit(unit.id)).filter((a) => a.userCreated && !a.deleted && a.kitIssued !== job.kit);
   for (const batch of chunks(accounts, 50)) {
     const passwords = batch.map(() => initialPassword());
-    await inParallel(batch.map((a, i) => [a, passwords[i]!] as const), DIRECTORY_CONCURRENCY, ([a, pw]) => deps.directory.setPassword(a.userName, pw));
+    await inParallel(
+      batch.map((a, i) => [a, passwords[i]!] as const),
+      DIRECTORY_CONCURRENCY,
+      ([a, pw]) => deps.directory.setPassword(a.userName, pw),
+    );
     const sealed = await deps.vault.seal(passwords);
     await deps.accounts.putAll(batch.map((a, i) => ({ ...a, sealedPassword: sealed[i]!, kitIssued: job.kit })));
   }

@@ -40,7 +40,13 @@ export async function reconcileDesktops(deps: ReconcileDeps, who: Principal, tri
       for (const a of await deps.accounts.listByUnit(unit.id)) {
         if (!live.has(a.lineId) || a.deleted || !a.workspaceId) continue;
         accountOf.set(a.workspaceId, a);
-        desired.push({ unitId: unit.id, lineId: a.lineId, userName: a.userName, workspaceId: a.workspaceId, want: unit.status === 'suspended' ? 'ADMIN_MAINTENANCE' : 'AVAILABLE' });
+        desired.push({
+          unitId: unit.id,
+          lineId: a.lineId,
+          userName: a.userName,
+          workspaceId: a.workspaceId,
+          want: unit.status === 'suspended' ? 'ADMIN_MAINTENANCE' : 'AVAILABLE',
+        });
       }
     }
   }
@@ -57,10 +63,12 @@ export async function reconcileDesktops(deps: ReconcileDeps, who: Principal, tri
     const batch = missing.slice(i, i + 25);
     const r = await deps.desktops.create(batch.map((m) => ({ userName: m.userName, unitId: m.unitId!, lineId: m.lineId! })));
     const byUser = new Map(batch.map((m) => [m.userName.toLowerCase(), accountOf.get(m.workspaceId!)!]));
-    await deps.accounts.putAll(r.created.flatMap((d) => {
-      const a = byUser.get(d.userName.toLowerCase());
-      return a ? [{ ...a, workspaceId: d.workspaceId }] : [];
-    }));
+    await deps.accounts.putAll(
+      r.created.flatMap((d) => {
+        const a = byUser.get(d.userName.toLowerCase());
+        return a ? [{ ...a, workspaceId: d.workspaceId }] : [];
+      }),
+    );
     repaired.created! += r.created.length;
     repaired.failed! += r.failed.length;
     for (const f of r.failed) failures.push({ workspaceId: null, userName: f.userName, code: f.code });
@@ -86,7 +94,8 @@ export async function reconcileDesktops(deps: ReconcileDeps, who: Principal, tri
   const counts: Record<string, number> = {};
   for (const i of items) counts[i.kind] = (counts[i.kind] ?? 0) + 1;
   const orphansSince: Record<string, string> = {};
-  for (const i of items) if (i.kind === 'orphan' && !orphanDue(i, today, deps.config.desktops.orphanGraceDays)) orphansSince[i.workspaceId!] = i.since!;
+  for (const i of items)
+    if (i.kind === 'orphan' && !orphanDue(i, today, deps.config.desktops.orphanGraceDays)) orphansSince[i.workspaceId!] = i.since!;
   const at = new Date(deps.clock.now()).toISOString();
   const report: DriftReport = {
     id: `${at}#${randomBytes(3).toString('hex')}`,

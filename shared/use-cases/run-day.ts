@@ -30,7 +30,12 @@ const MAX_CATCH_UP_DAYS = 366;
 
 export async function runDailyRun(deps: DailyRunDeps, date: LocalDate): Promise<DailyRunReport> {
   if (compareDates(date, deps.clock.today()) > 0)
-    throw new DomainError('VALIDATION_FAILED', `the daily run cannot run for ${date}: today is ${deps.clock.today()} (X4)`, { date }, 'rule');
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `the daily run cannot run for ${date}: today is ${deps.clock.today()} (X4)`,
+      { date },
+      'rule',
+    );
   const last = await deps.runLog.lastCompleted();
   const dates: LocalDate[] = [];
   let d = last === null ? date : addDays(last, 1);

@@ -3,7 +3,12 @@
  * reported as a conflict; the sharded index keys spread an April-1st run; TTL honoured on read (DynamoDB
  * Local never expires); transactions refused before DynamoDB's 100 items; an old layout migrated.
  */
-import { DeleteTableCommand, DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeDocumentClient } from '#adapters/dynamodb/client.ts';
@@ -27,7 +32,13 @@ const draft = (id: string) =>
     {
       plan: 'kokona',
       accounts: 10,
-      contractor: { kind: 'corporation', name: `株式会社${id}`, corporateNumber: '8700110005901', accountManager: { name: '山田 太郎', email: `${id}@example.jp` }, agent: null },
+      contractor: {
+        kind: 'corporation',
+        name: `株式会社${id}`,
+        corporateNumber: '8700110005901',
+        accountManager: { name: '山田 太郎', email: `${id}@example.jp` },
+        agent: null,
+      },
     },
     date('2024-02-01'),
   );
@@ -47,7 +58,10 @@ const throttledTransaction = () =>
   new TransactionCanceledException({
     message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ThrottlingError]',
     $metadata: {},
-    CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity for one or more global secondary indexes' }],
+    CancellationReasons: [
+      { Code: 'None' },
+      { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity for one or more global secondary indexes' },
+    ],
   });
 
 describe('DynamoDB adapters at scale', () => {
@@ -113,16 +127,26 @@ describe('DynamoDB adapters at scale', () => {
   });
 
   it('retries a plain throttling exception of a read the same way', async () => {
-    const { db, delays } = faultyClient('GetItem', 2, () => new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
+    const { db, delays } = faultyClient(
+      'GetItem',
+      2,
+      () => new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }),
+    );
     expect((await new DynamoUnitRepository(db, table).get('thr1'))?.id).toBe('thr1');
     expect(delays).toHaveLength(2);
     db.destroy();
   });
 
   it('tells a failed condition (a lost race) from a throttle', () => {
-    const conflict = new TransactionCanceledException({ message: 'x', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'ThrottlingError' }] });
+    const conflict = new TransactionCanceledException({
+      message: 'x',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'ThrottlingError' }],
+    });
     expect(isThrottle(conflict)).toBe(false);
-    expect(isThrottle(new TransactionCanceledException({ message: 'x', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] }))).toBe(false);
+    expect(
+      isThrottle(new TransactionCanceledException({ message: 'x', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }] })),
+    ).toBe(false);
     expect(isThrottle(throttledTransaction())).toBe(true);
     for (let attempt = 1; attempt <= 12; attempt++) expect(backoffDelay(attempt, { random: () => 0.999 })).toBeLessThan(2000);
   });
@@ -136,7 +160,9 @@ describe('DynamoDB adapters at scale', () => {
     expect((await units.get('big1'))?.version).toBe(1);
     expect(await new DynamoOutboxRepository(db, table).get(outbox[0]!.id)).toBeNull();
     // Wake-ups that would overflow the transaction are written beside it instead: the save goes through.
-    const wakeUps = Array.from({ length: 99 }, (_, i) => date(`2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + Math.floor(i / 12)).padStart(2, '0')}`));
+    const wakeUps = Array.from({ length: 99 }, (_, i) =>
+      date(`2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + Math.floor(i / 12)).padStart(2, '0')}`),
+    );
     const saved = await units.save(unit, { outbox: outbox.slice(0, 5), wakeUps });
     expect(saved.version).toBe(2);
     expect(await new DynamoAgenda(db, table).dueOn(wakeUps[98]!)).toEqual(['big1']);
@@ -146,12 +172,24 @@ describe('DynamoDB adapters at scale', () => {
   it('treats items past their TTL as gone (DynamoDB Local never deletes them)', async () => {
     const db = makeDocumentClient({ endpoint });
     const past = Math.floor(Date.now() / 1000) - 60;
-    await db.send(new PutCommand({ TableName: table, Item: { ...keys.idempotency('old-key'), requestHash: 'h', result: {}, expiresAt: past } }));
-    await db.send(new PutCommand({ TableName: table, Item: { ...keys.idempotency('new-key'), requestHash: 'h', result: {}, expiresAt: past + 86_400 } }));
+    await db.send(
+      new PutCommand({ TableName: table, Item: { ...keys.idempotency('old-key'), requestHash: 'h', result: {}, expiresAt: past } }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...keys.idempotency('new-key'), requestHash: 'h', result: {}, expiresAt: past + 86_400 },
+      }),
+    );
     const units = new DynamoUnitRepository(db, table);
     expect(await units.getIdempotency('old-key')).toBeNull();
     expect(await units.getIdempotency('new-key')).toMatchObject({ key: 'new-key' });
-    await db.send(new PutCommand({ TableName: table, Item: { ...keys.agenda('2020-01-01', 'ttl1'), unit: 'ttl1', date: '2020-01-01', expiresAt: past } }));
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...keys.agenda('2020-01-01', 'ttl1'), unit: 'ttl1', date: '2020-01-01', expiresAt: past },
+      }),
+    );
     await db.send(new PutCommand({ TableName: table, Item: { ...keys.agenda('2020-01-01', 'ttl2'), unit: 'ttl2', date: '2020-01-01' } }));
     expect(await new DynamoAgenda(db, table).dueOn(date('2020-01-01'))).toEqual(['ttl2']);
     // What the adapters write carries its retention from the business date (table.ts RETENTION_DAYS).
@@ -164,7 +202,14 @@ describe('DynamoDB adapters at scale', () => {
     expect(await outbox.get(n.id)).not.toBeNull();
     // Judged by the given clock (the stack's locally): 7 years and a day later it is gone.
     expect(await new DynamoOutboxRepository(db, table, () => writtenAt + (7 * 366 + 1) * 86_400_000).get(n.id)).toBeNull();
-    await db.send(new UpdateCommand({ TableName: table, Key: keys.outbox(n.id), UpdateExpression: 'SET expiresAt = :p', ExpressionAttributeValues: { ':p': past } }));
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.outbox(n.id),
+        UpdateExpression: 'SET expiresAt = :p',
+        ExpressionAttributeValues: { ':p': past },
+      }),
+    );
     expect(await new DynamoOutboxRepository(db, table).get(n.id)).toBeNull();
     db.destroy();
   });
@@ -190,7 +235,19 @@ describe('DynamoDB adapters at scale', () => {
     const units = new DynamoUnitRepository(db, t);
     for (let i = 0; i < 40; i++) await units.create(draft(`s${i}`));
     const perShard = await Promise.all(
-      INDEX_SHARD_SUFFIXES.map(async (s) => (await db.send(new QueryCommand({ TableName: t, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `APPS#received#${s}` } }))).Count ?? 0),
+      INDEX_SHARD_SUFFIXES.map(
+        async (s) =>
+          (
+            await db.send(
+              new QueryCommand({
+                TableName: t,
+                IndexName: 'gsi1',
+                KeyConditionExpression: 'gsi1pk = :pk',
+                ExpressionAttributeValues: { ':pk': `APPS#received#${s}` },
+              }),
+            )
+          ).Count ?? 0,
+      ),
     );
     expect(perShard.reduce((a, b) => a + b, 0)).toBe(40);
     expect(perShard.filter((c) => c > 0).length).toBeGreaterThanOrEqual(6);
@@ -210,8 +267,26 @@ describe('DynamoDB adapters at scale', () => {
     await units.create(draft('old2'));
     // Put them back the way version 1 wrote them, and forget the layout.
     for (const id of ['old1', 'old2'])
-      await db.send(new UpdateCommand({ TableName: t, Key: keys.unit(id), UpdateExpression: 'SET gsi1pk = :a, gsi2pk = :u', ExpressionAttributeValues: { ':a': 'APPS#received', ':u': 'UNITS#pending' } }));
-    await db.send(new PutCommand({ TableName: t, Item: { ...keys.outbox('N#old1#x'), item: notice('old1', 9), state: 'pending', gsi1pk: 'OUTBOX#pending', gsi1sk: '2025-04-01#N#old1#x' } }));
+      await db.send(
+        new UpdateCommand({
+          TableName: t,
+          Key: keys.unit(id),
+          UpdateExpression: 'SET gsi1pk = :a, gsi2pk = :u',
+          ExpressionAttributeValues: { ':a': 'APPS#received', ':u': 'UNITS#pending' },
+        }),
+      );
+    await db.send(
+      new PutCommand({
+        TableName: t,
+        Item: {
+          ...keys.outbox('N#old1#x'),
+          item: notice('old1', 9),
+          state: 'pending',
+          gsi1pk: 'OUTBOX#pending',
+          gsi1sk: '2025-04-01#N#old1#x',
+        },
+      }),
+    );
     await db.send(new PutCommand({ TableName: t, Item: { ...keys.layout(), version: 1 } }));
     expect(await units.listApplications('received')).toEqual([]); // unreadable until migrated
     expect(await migrateLayout(db, t)).toBe(3);

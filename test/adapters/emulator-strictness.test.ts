@@ -19,7 +19,10 @@ describe('WorkSpaces + Directory Service emulators: as strict as AWS, state kept
   const dir = mkdtempSync(join(tmpdir(), 'kokona-emu-'));
   const statePath = join(dir, 'emulators.json');
   let emu: WorkspacesEmulator;
-  const clients = () => ({ ws: makeWorkspacesClient({ endpoint: emu.url, region }), ds: new DsDataClient({ endpoint: emu.url, region, maxAttempts: 1 }) });
+  const clients = () => ({
+    ws: makeWorkspacesClient({ endpoint: emu.url, region }),
+    ds: new DsDataClient({ endpoint: emu.url, region, maxAttempts: 1 }),
+  });
 
   beforeAll(async () => {
     emu = await startWorkspacesEmulator({ statePath, provisionDelayMs: 0, maxWorkspaces: 2 });
@@ -33,9 +36,13 @@ describe('WorkSpaces + Directory Service emulators: as strict as AWS, state kept
 
   it('refuses a user name over 20 characters and a duplicate user (W2)', async () => {
     const { ds } = clients();
-    await expect(ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'k' + 'x'.repeat(20), GivenName: 'a', Surname: 'b' })).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(
+      ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'k' + 'x'.repeat(20), GivenName: 'a', Surname: 'b' }),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
     await ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'k00001-0001', GivenName: 'a', Surname: 'b' });
-    await expect(ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'K00001-0001', GivenName: 'a', Surname: 'b' })).rejects.toMatchObject({ name: 'ConflictException' });
+    await expect(ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'K00001-0001', GivenName: 'a', Surname: 'b' })).rejects.toMatchObject({
+      name: 'ConflictException',
+    });
     expect(emu.users().filter((u) => u.SAMAccountName.toLowerCase() === 'k00001-0001')).toHaveLength(1);
   });
 
@@ -43,7 +50,11 @@ describe('WorkSpaces + Directory Service emulators: as strict as AWS, state kept
     const { ws, ds } = clients();
     await ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'k00001-0002', GivenName: 'a', Surname: 'b' });
     await ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'k00001-0003', GivenName: 'a', Surname: 'b' });
-    const r = await ws.send(new CreateWorkspacesCommand({ Workspaces: [create('k00001-0001'), create('nobody-0001'), create('k00001-0002'), create('k00001-0003')] }));
+    const r = await ws.send(
+      new CreateWorkspacesCommand({
+        Workspaces: [create('k00001-0001'), create('nobody-0001'), create('k00001-0002'), create('k00001-0003')],
+      }),
+    );
     expect(r.PendingRequests?.map((w) => w.UserName)).toEqual(['k00001-0001', 'k00001-0002']);
     expect(r.FailedRequests?.map((f) => [f.WorkspaceRequest?.UserName, f.ErrorCode])).toEqual([
       ['nobody-0001', 'ResourceNotFound.User'],
@@ -51,17 +62,30 @@ describe('WorkSpaces + Directory Service emulators: as strict as AWS, state kept
     ]);
     const ids = Array.from({ length: 26 }, (_, i) => `ws-${String(i).padStart(9, '0')}`);
     await expect(ws.send(new DescribeWorkspacesCommand({ WorkspaceIds: ids }))).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(ws.send(new TerminateWorkspacesCommand({ TerminateWorkspaceRequests: ids.map((WorkspaceId) => ({ WorkspaceId })) }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(
+      ws.send(new TerminateWorkspacesCommand({ TerminateWorkspaceRequests: ids.map((WorkspaceId) => ({ WorkspaceId })) })),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
     expect(emu.list().filter((w) => w.State !== 'TERMINATED')).toHaveLength(2);
   });
 
   it('keeps desktops and users across a restart (the store and the emulator never disagree after npm start restarts)', async () => {
-    const before = { desktops: emu.list().map((w) => [w.WorkspaceId, w.UserName]), users: emu.users().map((u) => u.SAMAccountName).sort() };
+    const before = {
+      desktops: emu.list().map((w) => [w.WorkspaceId, w.UserName]),
+      users: emu
+        .users()
+        .map((u) => u.SAMAccountName)
+        .sort(),
+    };
     await new Promise((r) => setTimeout(r, 300)); // state is written shortly after each change
     await emu.close();
     emu = await startWorkspacesEmulator({ statePath, provisionDelayMs: 0, maxWorkspaces: 2 });
     expect(emu.list().map((w) => [w.WorkspaceId, w.UserName])).toEqual(before.desktops);
-    expect(emu.users().map((u) => u.SAMAccountName).sort()).toEqual(before.users);
+    expect(
+      emu
+        .users()
+        .map((u) => u.SAMAccountName)
+        .sort(),
+    ).toEqual(before.users);
     const { ws } = clients();
     const described = await ws.send(new DescribeWorkspacesCommand({ WorkspaceIds: before.desktops.map(([id]) => id!) }));
     expect(described.Workspaces?.map((w) => w.UserName).sort()).toEqual(['k00001-0001', 'k00001-0002']);

@@ -38,7 +38,9 @@ describe('read meter on DynamoDB Local', () => {
     // Partition P: 5 items of about 0, 3, 6, 9 and 12 KB; agenda-like partitions for the agenda reader.
     await db.send(
       new BatchWriteCommand({
-        RequestItems: { [table]: Array.from({ length: 5 }, (_, i) => ({ PutRequest: { Item: { pk: 'P', sk: String(i), x: 'y'.repeat(3000 * i) } } })) },
+        RequestItems: {
+          [table]: Array.from({ length: 5 }, (_, i) => ({ PutRequest: { Item: { pk: 'P', sk: String(i), x: 'y'.repeat(3000 * i) } } })),
+        },
       }),
     );
   });
@@ -52,7 +54,14 @@ describe('read meter on DynamoDB Local', () => {
   it('DynamoDB Local reports ConsumedCapacity when asked', async () => {
     const r = await db.send(new GetCommand({ TableName: table, Key: { pk: 'P', sk: '1' }, ReturnConsumedCapacity: 'TOTAL' }));
     expect(r.ConsumedCapacity).toEqual({ TableName: table, CapacityUnits: 0.5 });
-    const q = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'P' }, ReturnConsumedCapacity: 'TOTAL' }));
+    const q = await db.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'P' },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
     expect(q.ConsumedCapacity?.CapacityUnits).toBeGreaterThan(1);
   });
 
@@ -76,7 +85,12 @@ describe('read meter on DynamoDB Local', () => {
       // Query: every item of the partition is read and billed (a projection does not make it cheaper).
       meter.reset();
       const q = await db.send(
-        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'P' }, ProjectionExpression: 'sk' }),
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'P' },
+          ProjectionExpression: 'sk',
+        }),
       );
       expect(q.Count).toBe(5);
       expect(meter.requests).toBe(1);
@@ -99,8 +113,27 @@ describe('read meter on DynamoDB Local', () => {
 
       // BatchGet, TransactGet, Scan.
       meter.reset();
-      await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: [{ pk: 'P', sk: '0' }, { pk: 'P', sk: '1' }, { pk: 'P', sk: 'nope' }] } } }));
-      await db.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: table, Key: { pk: 'P', sk: '2' } } }, { Get: { TableName: table, Key: { pk: 'P', sk: 'nope' } } }] }));
+      await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: [
+                { pk: 'P', sk: '0' },
+                { pk: 'P', sk: '1' },
+                { pk: 'P', sk: 'nope' },
+              ],
+            },
+          },
+        }),
+      );
+      await db.send(
+        new TransactGetCommand({
+          TransactItems: [
+            { Get: { TableName: table, Key: { pk: 'P', sk: '2' } } },
+            { Get: { TableName: table, Key: { pk: 'P', sk: 'nope' } } },
+          ],
+        }),
+      );
       await db.send(new ScanCommand({ TableName: table, Limit: 3 }));
       const s = meter.snapshot();
       expect(s.byOperation.BatchGetItem).toMatchObject({ requests: 1, items: 2 });
@@ -113,7 +146,14 @@ describe('read meter on DynamoDB Local', () => {
       // Writes leave the meter alone.
       meter.reset();
       await db.send(new PutCommand({ TableName: table, Item: { pk: 'W', sk: '1' } }));
-      await db.send(new UpdateCommand({ TableName: table, Key: { pk: 'W', sk: '1' }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': 1 } }));
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: 'W', sk: '1' },
+          UpdateExpression: 'SET n = :n',
+          ExpressionAttributeValues: { ':n': 1 },
+        }),
+      );
       expect(meter.snapshot()).toEqual({ requests: 0, items: 0, capacityUnits: 0, byOperation: {} });
     } finally {
       meter.detach();
@@ -143,7 +183,11 @@ describe('read meter on DynamoDB Local', () => {
   });
 
   it('meters a plain DynamoDBClient too, and two meters on one client count independently', async () => {
-    const plain = new DynamoDBClient({ endpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const plain = new DynamoDBClient({
+      endpoint,
+      region: 'ap-northeast-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const a = meterReads(plain);
     const b = meterReads(plain);
     try {
@@ -201,7 +245,15 @@ describe('the embedded stack with `meter: true`', () => {
 
   const ctx = {} as Context;
   const call = (method: string, url: string, body?: unknown) =>
-    stack.api(apiEvent({ method, url, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }), ctx);
+    stack.api(
+      apiEvent({
+        method,
+        url,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+      ctx,
+    );
 
   it('exposes readMeter, which counts the reads of the store (API and daily run)', async () => {
     const meter = stack.readMeter!;

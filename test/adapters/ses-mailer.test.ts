@@ -54,7 +54,13 @@ describe('buildMime (the MIME builder that replaced nodemailer)', () => {
   const long = '【ココナワーク】料金改定のお知らせ（契約番号 acme-0001、回線 acme-0001-x、2025年4月1日改定分）🙇';
 
   it('folds a long Japanese subject into encoded words of ≤ 75 characters that decode back exactly', () => {
-    const raw = buildMime({ from: 'ココナワーク <noreply@kokona-work.example>', to: 'a@example.jp', subject: long, text: 't', html: '<p>h</p>' }).toString('ascii');
+    const raw = buildMime({
+      from: 'ココナワーク <noreply@kokona-work.example>',
+      to: 'a@example.jp',
+      subject: long,
+      text: 't',
+      html: '<p>h</p>',
+    }).toString('ascii');
     const head = raw.split('\r\n\r\n', 1)[0]!;
     for (const line of head.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
     for (const w of encodeWords(long)) expect(w.length).toBeLessThanOrEqual(75);
@@ -77,7 +83,9 @@ describe('buildMime (the MIME builder that replaced nodemailer)', () => {
   });
 
   it('refuses a header name that would break the message', () => {
-    expect(() => buildMime({ from: 'a@example.jp', to: 'b@example.jp', subject: 's', text: '', html: '', headers: { 'X-Bad\r\nBcc': 'x' } })).toThrow(/header name/);
+    expect(() =>
+      buildMime({ from: 'a@example.jp', to: 'b@example.jp', subject: 's', text: '', html: '', headers: { 'X-Bad\r\nBcc': 'x' } }),
+    ).toThrow(/header name/);
   });
 });
 
@@ -167,11 +175,21 @@ describe('SesMailer → local SES sink (aws-ses-v2-local)', () => {
 
   it('an operator notice arrives without X-Kokona-Unit (an empty header is not sent)', async () => {
     const base = { unitId: null, type: 'outage_threshold_reached' as const, date: date('2025-05-06'), role: 'operator' as const };
-    const n: Notice = { kind: 'notice', id: noticeId({ ...base, discriminator: 'o1' }), ...base, to: { name: '運用担当', email: 'operator@kokona-work.example' }, data: { outage: 'o1', knownAt: '2025-05-01T09:00:00+09:00', hours: 120, cause: 'operator_fault', scope: 'all', description: '' } };
+    const n: Notice = {
+      kind: 'notice',
+      id: noticeId({ ...base, discriminator: 'o1' }),
+      ...base,
+      to: { name: '運用担当', email: 'operator@kokona-work.example' },
+      data: { outage: 'o1', knownAt: '2025-05-01T09:00:00+09:00', hours: 120, cause: 'operator_fault', scope: 'all', description: '' },
+    };
     await mailer.send(mailOf(n));
     const [got] = await inbox.list();
     expect(got?.headers).not.toHaveProperty('x-kokona-unit');
-    expect(got?.headers).toMatchObject({ 'x-kokona-notice': 'outage_threshold_reached', 'x-kokona-role': 'operator', 'x-kokona-notice-id': n.id });
+    expect(got?.headers).toMatchObject({
+      'x-kokona-notice': 'outage_threshold_reached',
+      'x-kokona-role': 'operator',
+      'x-kokona-notice-id': n.id,
+    });
   });
 
   it('clear empties the store', async () => {

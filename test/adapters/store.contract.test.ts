@@ -103,7 +103,14 @@ const notice = (unitId: string, day = '2024-02-01', discriminator?: string): Not
     date: d,
     role: 'account_manager',
     to: { name: '山田 太郎', email: `${unitId}@example.jp` },
-    data: { contractorName: '株式会社サンプル', plan: 'ココナワーク', accounts: 5, startDate: date('2024-02-15'), userNames: [], userNamesTotal: 5 },
+    data: {
+      contractorName: '株式会社サンプル',
+      plan: 'ココナワーク',
+      accounts: 5,
+      startDate: date('2024-02-15'),
+      userNames: [],
+      userNamesTotal: 5,
+    },
   };
 };
 
@@ -670,8 +677,13 @@ const job = (unitId: string, id: string, day = '2024-02-01') =>
     action: 'create',
     lineId: unitId,
   }) as unknown as OutboxItem;
-const mailEvent = (type: MailEvent['type'], messageId: string, at: string): MailEvent =>
-  ({ type, noticeId: null, messageId, at, recipients: ['a@example.jp'] });
+const mailEvent = (type: MailEvent['type'], messageId: string, at: string): MailEvent => ({
+  type,
+  noticeId: null,
+  messageId,
+  at,
+  recipients: ['a@example.jp'],
+});
 
 const deposit = (id: string, over: Partial<Deposit> = {}): Deposit => ({
   id,

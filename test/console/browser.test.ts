@@ -28,7 +28,11 @@ let browser: Browser;
 let base: string;
 
 async function api(method: string, path: string, body?: unknown, token = TOKEN) {
-  const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: r.status, body: (await r.json()) as Record<string, any> };
 }
 
@@ -53,13 +57,29 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     // The queue: acme first, then beta; units sold by the agent and by another agent.
     expect((await api('POST', '/applications', acmeApplication())).status).toBe(201);
     const corp = (ref: string, name: string, corporateNumber: string, agent: typeof AGENT | null) =>
-      acmeApplication({ ref, contractor: { kind: 'corporation', name, corporateNumber, accountManager: { name: '佐藤 花子', email: `${ref}@example.jp` }, agent } });
+      acmeApplication({
+        ref,
+        contractor: {
+          kind: 'corporation',
+          name,
+          corporateNumber,
+          accountManager: { name: '佐藤 花子', email: `${ref}@example.jp` },
+          agent,
+        },
+      });
     expect((await api('POST', '/applications', corp('beta', '株式会社ベータ', '3202100105259', null))).status).toBe(201);
     expect((await api('POST', '/applications', corp('agsold', '株式会社代理店経由', '3100002001000', AGENT))).status).toBe(201);
     expect((await api('POST', '/applications', corp('other', '株式会社他社経由', '2800002013000', OTHER_AGENT))).status).toBe(201);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   }, 120_000);
 
@@ -154,7 +174,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     await page.close();
   }, 240_000);
 
-  it('an agent sees only its own contracts; another agent\'s unit is not reachable by URL', async () => {
+  it("an agent sees only its own contracts; another agent's unit is not reachable by URL", async () => {
     const page = await signIn('agent', 'agent-pass');
     await page.goto(`${base}/console/#/units`);
     const rows = page.locator('[data-testid="units"] tbody tr');

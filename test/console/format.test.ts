@@ -1,6 +1,17 @@
 /** The console's pure logic: Japanese dates and yen, refusal codes in words, deadlines, chart scaling. */
 import { describe, expect, it } from 'vitest';
-import { deadlineOf, formatDate, formatInstant, formatMonth, jstInput, monthEnd, refusal, REFUSAL, scale, yen } from '../../console/src/format.ts';
+import {
+  deadlineOf,
+  formatDate,
+  formatInstant,
+  formatMonth,
+  jstInput,
+  monthEnd,
+  refusal,
+  REFUSAL,
+  scale,
+  yen,
+} from '../../console/src/format.ts';
 
 describe('console formats', () => {
   it('dates as 2025年2月28日, instants in Japan time, months', () => {
@@ -26,7 +37,8 @@ describe('console formats', () => {
     expect(refusal('APPLICANT_DELINQUENT').todo).toContain('入金');
     expect(refusal('EARLIER_APPLICATION_PENDING').todo).toContain('先頭');
     expect(refusal('SOMETHING_NEW').why).toContain('SOMETHING_NEW');
-    for (const code of ['CANCELLATION_DEADLINE_PASSED', 'PAYMENT_EXCEEDS_BALANCE', 'FORBIDDEN', 'NOT_A_MONTH_END']) expect(REFUSAL[code]).toBeDefined();
+    for (const code of ['CANCELLATION_DEADLINE_PASSED', 'PAYMENT_EXCEEDS_BALANCE', 'FORBIDDEN', 'NOT_A_MONTH_END'])
+      expect(REFUSAL[code]).toBeDefined();
   });
 
   it('month ends and cancellation deadlines (the last day of the month before, Art 18)', () => {

@@ -30,7 +30,12 @@ function code(f: () => unknown): string | null {
   }
 }
 
-const received = (over: Partial<Unit> = {}): Unit => ({ ...newApplication('acme', input(), date('2024-01-25')), receivedSeq: 1, version: 1, ...over });
+const received = (over: Partial<Unit> = {}): Unit => ({
+  ...newApplication('acme', input(), date('2024-01-25')),
+  receivedSeq: 1,
+  version: 1,
+  ...over,
+});
 
 describe('applications (Art 5, 6, 11, 12; DETAILS P)', () => {
   it.each([
@@ -40,7 +45,11 @@ describe('applications (Art 5, 6, 11, 12; DETAILS P)', () => {
     ['accounts 0 (P4)', input({ accounts: 0 }), 'VALIDATION_FAILED'],
     ['individual', input({ contractor: { ...contractor, kind: 'individual' } }), 'INELIGIBLE_APPLICANT'],
     ['government (P1)', input({ contractor: { ...contractor, kind: 'government' } }), 'INELIGIBLE_APPLICANT'],
-    ['individual + bad number (P2)', input({ contractor: { ...contractor, kind: 'individual', corporateNumber: 'x' } }), 'INELIGIBLE_APPLICANT'],
+    [
+      'individual + bad number (P2)',
+      input({ contractor: { ...contractor, kind: 'individual', corporateNumber: 'x' } }),
+      'INELIGIBLE_APPLICANT',
+    ],
     ['bad number', input({ contractor: { ...contractor, corporateNumber: '1234567890123' } }), 'INVALID_CORPORATE_NUMBER'],
     ['bad number + too few (P2)', input({ accounts: 1, contractor: { ...contractor, corporateNumber: '' } }), 'INVALID_CORPORATE_NUMBER'],
     ['4 accounts', input({ accounts: 4 }), 'BELOW_MIN_ACCOUNTS'],
@@ -65,13 +74,22 @@ describe('applications (Art 5, 6, 11, 12; DETAILS P)', () => {
   });
 
   it('acceptance sends the service-start notice with user names and no password, and wakes the start date', () => {
-    const t = accept(received(), date('2024-02-15'), date('2024-02-01'), config, { shortCode: 'k00001', kit: { url: 'https://x.example/kit/t', expiresOn: date('2024-02-29') } });
+    const t = accept(received(), date('2024-02-15'), date('2024-02-01'), config, {
+      shortCode: 'k00001',
+      kit: { url: 'https://x.example/kit/t', expiresOn: date('2024-02-29') },
+    });
     expect(t.unit).toMatchObject({ status: 'pending', startDate: '2024-02-15', application: { status: 'accepted' } });
     expect(t.unit.history).toEqual([{ date: '2024-01-25', status: 'pending' }]); // H1
     expect(t.wakeUps).toEqual(['2024-02-15']);
     expect(t.outbox).toHaveLength(1);
     const n = t.outbox[0]!;
-    expect(n).toMatchObject({ kind: 'notice', type: 'application_accepted', role: 'account_manager', date: '2024-02-01', to: contractor.accountManager });
+    expect(n).toMatchObject({
+      kind: 'notice',
+      type: 'application_accepted',
+      role: 'account_manager',
+      date: '2024-02-01',
+      to: contractor.accountManager,
+    });
     expect(n.kind === 'notice' && n.type === 'application_accepted' && n.data.userNames).toHaveLength(10);
     expect(JSON.stringify(n)).not.toMatch(/password/i);
   });
@@ -108,7 +126,10 @@ describe('applications (Art 5, 6, 11, 12; DETAILS P)', () => {
     const withInvoice = (due: string, total: number, paid = 0) => {
       const u = received({ status: 'cancelled' });
       const inv = { ...buildInvoice(u, 'fees', date('2024-01-01'), [], config), dueDate: date(due), total: total as Yen };
-      return { ...u, invoices: [{ ...inv, payments: paid ? [{ amount: paid as Yen, paidOn: date('2024-01-05'), recordedOn: date('2024-01-05') }] : [] }] };
+      return {
+        ...u,
+        invoices: [{ ...inv, payments: paid ? [{ amount: paid as Yen, paidOn: date('2024-01-05'), recordedOn: date('2024-01-05') }] : [] }],
+      };
     };
     expect(isDelinquent([], today)).toBe(false);
     expect(isDelinquent([received({ status: 'terminated' })], today)).toBe(true);

@@ -46,7 +46,11 @@ class Life {
       accountManager: { name: `担当 ${id}`, email: `${id}@example.jp` },
       agent: opts.agent ?? null,
     };
-    const received: Unit = { ...newApplication(id, { plan: opts.plan ?? 'kokona', accounts: opts.accounts ?? 10, contractor }, applied), receivedSeq: 1, version: 1 };
+    const received: Unit = {
+      ...newApplication(id, { plan: opts.plan ?? 'kokona', accounts: opts.accounts ?? 10, contractor }, applied),
+      receivedSeq: 1,
+      version: 1,
+    };
     const t = accept(received, d(start), applied, this.config);
     this.unit = t.unit;
     this.outbox.push(...t.outbox);
@@ -89,7 +93,9 @@ class Life {
 
   /** `date type role` of the notices of the given types, in the order produced. */
   notices(types: readonly string[] = BILLING): string[] {
-    return this.outbox.filter((o): o is Notice => o.kind === 'notice' && types.includes(o.type)).map((n) => `${n.date} ${n.type} ${n.role}`);
+    return this.outbox
+      .filter((o): o is Notice => o.kind === 'notice' && types.includes(o.type))
+      .map((n) => `${n.date} ${n.type} ${n.role}`);
   }
 
   desktops(): string[] {
@@ -101,7 +107,15 @@ class Life {
   }
 }
 
-const BILLING = ['invoice_issued', 'payment_overdue', 'suspension_warning', 'suspended', 'service_resumed', 'termination_notice', 'terminated'];
+const BILLING = [
+  'invoice_issued',
+  'payment_overdue',
+  'suspension_warning',
+  'suspended',
+  'service_resumed',
+  'termination_notice',
+  'terminated',
+];
 const WITH_REMINDERS = [...BILLING, 'data_retrieval_reminder', 'renewal_reminder', 'renewed'];
 
 function code(f: () => unknown): string | null {
@@ -156,7 +170,17 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
       interest: 0,
     });
     expect(inv.lines).toEqual([
-      expect.objectContaining({ line: 'ex1', type: 'first_term', from: '2024-03-01', to: '2025-02-28', months: 12, accounts: 10, unitPrice: 6000, amount: 720_000, taxable: true }),
+      expect.objectContaining({
+        line: 'ex1',
+        type: 'first_term',
+        from: '2024-03-01',
+        to: '2025-02-28',
+        months: 12,
+        accounts: 10,
+        unitPrice: 6000,
+        amount: 720_000,
+        taxable: true,
+      }),
     ]);
     expect(u.notices()).toEqual(['2024-03-01 invoice_issued account_manager']);
 
@@ -167,7 +191,17 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
     u.runTo('2025-03-01');
     const renewal = u.invoice('2025-03-01')!;
     expect(renewal).toMatchObject({ dueDate: '2025-04-30', taxableSubtotal: 720_000, tax: 72_000, total: 792_000 });
-    expect(renewal.lines).toEqual([expect.objectContaining({ line: 'ex1', type: 'renewal', from: '2025-03-01', to: '2026-02-28', months: 12, accounts: 10, amount: 720_000 })]);
+    expect(renewal.lines).toEqual([
+      expect.objectContaining({
+        line: 'ex1',
+        type: 'renewal',
+        from: '2025-03-01',
+        to: '2026-02-28',
+        months: 12,
+        accounts: 10,
+        amount: 720_000,
+      }),
+    ]);
     expect(u.notices(['invoice_issued', 'renewed', 'renewal_reminder'])).toEqual([
       '2024-03-01 invoice_issued account_manager',
       '2025-01-01 renewal_reminder account_manager',
@@ -186,7 +220,17 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
     u.runTo('2024-08-01');
     const inv = u.invoice('2024-08-01')!;
     expect(inv).toMatchObject({ dueDate: '2024-09-30', taxableSubtotal: 126_000, tax: 12_600, nonTaxable: 0, total: 138_600 });
-    expect(inv.lines).toEqual([expect.objectContaining({ line: 'ex2-add1', type: 'first_term', from: '2024-08-01', to: '2025-02-28', months: 7, accounts: 3, amount: 126_000 })]);
+    expect(inv.lines).toEqual([
+      expect.objectContaining({
+        line: 'ex2-add1',
+        type: 'first_term',
+        from: '2024-08-01',
+        to: '2025-02-28',
+        months: 7,
+        accounts: 3,
+        amount: 126_000,
+      }),
+    ]);
   });
 
   it('RULES §12 example 3: an addition of 2 from 2025-02-03 (term-end month) is invoiced with the renewal: ONE invoice, 864,000 + 86,400 (I3: basic first)', () => {
@@ -210,7 +254,9 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
     u.pay('2024-03-01', 'fees', 792_000, '2024-03-20');
     u.addLine('pr-add', 1, '2024-12-20');
     u.runTo('2025-01-01');
-    expect(u.invoice('2025-01-01')!.lines).toEqual([expect.objectContaining({ from: '2025-01-01', to: '2025-02-28', months: 2, amount: 12_000 })]);
+    expect(u.invoice('2025-01-01')!.lines).toEqual([
+      expect.objectContaining({ from: '2025-01-01', to: '2025-02-28', months: 2, amount: 12_000 }),
+    ]);
     expect(u.invoice('2025-01-01')).toMatchObject({ tax: 1_200, total: 13_200 });
   });
 
@@ -263,14 +309,20 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
     const viaAgent = new Life('ag', '2024-02-15', { agent: AGENT });
     viaAgent.runTo('2024-05-01');
     expect(viaAgent.invoice('2024-03-01')).toMatchObject({ payer: 'agent', recipient: { name: AGENT.name, email: AGENT.email } });
-    expect(viaAgent.notices(['invoice_issued', 'payment_overdue'])).toEqual(['2024-03-01 invoice_issued agent', '2024-05-01 payment_overdue agent']);
+    expect(viaAgent.notices(['invoice_issued', 'payment_overdue'])).toEqual([
+      '2024-03-01 invoice_issued agent',
+      '2024-05-01 payment_overdue agent',
+    ]);
     const mails = viaAgent.outbox.filter((o): o is Notice => o.kind === 'notice' && o.type !== 'application_accepted');
     expect(mails.every((n) => n.to.email === AGENT.email)).toBe(true);
 
     const direct = new Life('di', '2024-02-15');
     direct.runTo('2024-05-01');
     expect(direct.invoice('2024-03-01')).toMatchObject({ payer: 'contractor', recipient: { name: '株式会社di', email: 'di@example.jp' } });
-    expect(direct.notices(['invoice_issued', 'payment_overdue'])).toEqual(['2024-03-01 invoice_issued account_manager', '2024-05-01 payment_overdue account_manager']);
+    expect(direct.notices(['invoice_issued', 'payment_overdue'])).toEqual([
+      '2024-03-01 invoice_issued account_manager',
+      '2024-05-01 payment_overdue account_manager',
+    ]);
   });
 
   describe('tax (Art 30, DETAILS I7): once per invoice and rate, on the taxable subtotal, rounded down', () => {
@@ -305,11 +357,20 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
     });
 
     it('property: tax = floor(taxable subtotal × rate / 100) exactly, for any lines and any rate with two decimals', () => {
-      const arbLines = fc.array(fc.record({ amount: fc.integer({ min: 0, max: 50_000_000 }), taxable: fc.boolean() }), { minLength: 1, maxLength: 6 });
+      const arbLines = fc.array(fc.record({ amount: fc.integer({ min: 0, max: 50_000_000 }), taxable: fc.boolean() }), {
+        minLength: 1,
+        maxLength: 6,
+      });
       fc.assert(
         fc.property(arbLines, fc.integer({ min: 0, max: 2_500 }), (ls, hundredths) => {
           const rate = hundredths / 100;
-          const inv = buildInvoice(bare(), 'fees', d('2024-03-01'), ls.map((l) => line(l.amount, l.taxable)), buildConfig({ taxRatePercent: rate }));
+          const inv = buildInvoice(
+            bare(),
+            'fees',
+            d('2024-03-01'),
+            ls.map((l) => line(l.amount, l.taxable)),
+            buildConfig({ taxRatePercent: rate }),
+          );
           const taxable = ls.filter((l) => l.taxable).reduce((s, l) => s + l.amount, 0);
           const nonTaxable = ls.filter((l) => !l.taxable).reduce((s, l) => s + l.amount, 0);
           expect(inv.taxableSubtotal).toBe(taxable);
@@ -327,11 +388,23 @@ describe('invoices (RULES §5, Art 27–30; DETAILS I)', () => {
     });
 
     it('property: there are invoices where rounding once differs from rounding per line (and the system rounds once)', () => {
-      const arb = fc.tuple(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 2_000 }));
-      const found = fc.sample(arb, { numRuns: 2_000, seed: 42 }).find(([a, b, h]) => taxOracle(a + b, h) !== taxOracle(a, h) + taxOracle(b, h));
+      const arb = fc.tuple(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 1, max: 2_000 }),
+      );
+      const found = fc
+        .sample(arb, { numRuns: 2_000, seed: 42 })
+        .find(([a, b, h]) => taxOracle(a + b, h) !== taxOracle(a, h) + taxOracle(b, h));
       expect(found).toBeDefined();
       const [a, b, h] = found!;
-      const inv = buildInvoice(bare(), 'fees', d('2024-03-01'), [line(a), line(b, true, 'acme-add')], buildConfig({ taxRatePercent: h / 100 }));
+      const inv = buildInvoice(
+        bare(),
+        'fees',
+        d('2024-03-01'),
+        [line(a), line(b, true, 'acme-add')],
+        buildConfig({ taxRatePercent: h / 100 }),
+      );
       expect(inv.tax).toBe(taxOracle(a + b, h));
       expect(inv.tax).not.toBe(taxOracle(a, h) + taxOracle(b, h));
     });
@@ -363,10 +436,39 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
 
   it.each<[string, [number, string][], number]>([
     // L8: the grace is all or nothing; each day bears interest on that day's balance, from due+1.
-    ['32,000 on 05-05, the rest on 05-20 → 4 days × 132,000 + 15 days × 100,000', [[32_000, '2024-05-05'], [100_000, '2024-05-20']], 805],
-    ['32,000 before the due date (04-20), the rest on 05-20 → 19 days × 100,000', [[32_000, '2024-04-20'], [100_000, '2024-05-20']], 754],
-    ['32,000 on 05-05, the rest on 05-10 (within the grace) → 0', [[32_000, '2024-05-05'], [100_000, '2024-05-10']], 0],
-    ['three parts, the last after the grace', [[32_000, '2024-05-05'], [50_000, '2024-05-15'], [50_000, '2024-06-15']], 1_222],
+    [
+      '32,000 on 05-05, the rest on 05-20 → 4 days × 132,000 + 15 days × 100,000',
+      [
+        [32_000, '2024-05-05'],
+        [100_000, '2024-05-20'],
+      ],
+      805,
+    ],
+    [
+      '32,000 before the due date (04-20), the rest on 05-20 → 19 days × 100,000',
+      [
+        [32_000, '2024-04-20'],
+        [100_000, '2024-05-20'],
+      ],
+      754,
+    ],
+    [
+      '32,000 on 05-05, the rest on 05-10 (within the grace) → 0',
+      [
+        [32_000, '2024-05-05'],
+        [100_000, '2024-05-10'],
+      ],
+      0,
+    ],
+    [
+      'three parts, the last after the grace',
+      [
+        [32_000, '2024-05-05'],
+        [50_000, '2024-05-15'],
+        [50_000, '2024-06-15'],
+      ],
+      1_222,
+    ],
   ])('partial payments (L8): %s → %s', (_n, payments, interest) => {
     const s = settlement(payments);
     expect(lateInterest(s, s.payments.at(-1)!.paidOn)).toBe(interest);
@@ -415,7 +517,17 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
         interest: 0,
       });
       expect(li.lines).toEqual([
-        expect.objectContaining({ line: 'acme', type: 'late_interest', from: '2024-05-01', to: '2024-06-14', months: null, accounts: null, amount: 2_359, taxable: false, invoice: 'acme.2024-03-01.fees' }),
+        expect.objectContaining({
+          line: 'acme',
+          type: 'late_interest',
+          from: '2024-05-01',
+          to: '2024-06-14',
+          months: null,
+          accounts: null,
+          amount: 2_359,
+          taxable: false,
+          invoice: 'acme.2024-03-01.fees',
+        }),
       ]);
       const issued = u.outbox.filter((o): o is Notice => o.kind === 'notice' && o.type === 'invoice_issued' && o.date === '2024-06-15');
       expect(issued).toHaveLength(1);
@@ -458,7 +570,9 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
         ['l3', 'l3.2024-03-01.fees', '2024-04-01', '2024-05-19', a],
         ['l3', 'l3.2024-04-01.fees', '2024-05-02', '2024-05-19', b],
       ]);
-      expect(u.notices(['invoice_issued']).filter((n) => n.startsWith('2024-05-20'))).toEqual(['2024-05-20 invoice_issued account_manager']);
+      expect(u.notices(['invoice_issued']).filter((n) => n.startsWith('2024-05-20'))).toEqual([
+        '2024-05-20 invoice_issued account_manager',
+      ]);
     });
 
     it('L5: a backdated paidOn: interest to paidOn, the late_interest invoice issued on paidOn and due from it; notices and resumption dated the processing day', () => {
@@ -469,7 +583,12 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
       expect(u.invoice('2024-03-01')).toMatchObject({ paidOn: '2024-06-15', interest: 2_359 });
       expect(u.invoice('2024-03-01')!.payments).toEqual([{ amount: 132_000, paidOn: '2024-06-15', recordedOn: '2024-06-18' }]);
       expect(u.invoice('2024-06-15', 'late_interest')).toMatchObject({ issueDate: '2024-06-15', dueDate: '2024-07-31', total: 2_359 });
-      expect(u.notices().filter((n) => n >= '2024-06').sort()).toEqual(['2024-06-18 invoice_issued account_manager', '2024-06-18 service_resumed account_manager']);
+      expect(
+        u
+          .notices()
+          .filter((n) => n >= '2024-06')
+          .sort(),
+      ).toEqual(['2024-06-18 invoice_issued account_manager', '2024-06-18 service_resumed account_manager']);
       // Dunning already done stays done; the resumption is dated the day it was recorded.
       expect(u.history().slice(-2)).toEqual(['2024-05-30 suspended', '2024-06-18 active']);
       expect(u.desktops()).toContain('2024-06-18 acme resume');
@@ -491,8 +610,12 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
       const u = with132k();
       u.runTo('2024-04-01');
       const id = invoiceId('acme', d('2024-03-01'), 'fees');
-      expect(code(() => recordPayment(u.unit, id, { amount: 1_000, paidOn: d('2024-04-02') }, d('2024-04-01'), CFG))).toBe('VALIDATION_FAILED');
-      expect(code(() => recordPayment(u.unit, id, { amount: 1_000, paidOn: d('2024-02-29') }, d('2024-04-01'), CFG))).toBe('VALIDATION_FAILED');
+      expect(code(() => recordPayment(u.unit, id, { amount: 1_000, paidOn: d('2024-04-02') }, d('2024-04-01'), CFG))).toBe(
+        'VALIDATION_FAILED',
+      );
+      expect(code(() => recordPayment(u.unit, id, { amount: 1_000, paidOn: d('2024-02-29') }, d('2024-04-01'), CFG))).toBe(
+        'VALIDATION_FAILED',
+      );
       expect(code(() => recordPayment(u.unit, id, { amount: 1_000, paidOn: d('2024-03-01') }, d('2024-04-01'), CFG))).toBeNull();
     });
 
@@ -501,7 +624,8 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
       u.runTo('2024-06-15');
       const id = invoiceId('acme', d('2024-03-01'), 'fees');
       const today = d('2024-06-15');
-      const pay = (amount: number, paidOn = '2024-06-15', inv = id) => code(() => recordPayment(u.unit, inv, { amount, paidOn: d(paidOn) }, today, CFG));
+      const pay = (amount: number, paidOn = '2024-06-15', inv = id) =>
+        code(() => recordPayment(u.unit, inv, { amount, paidOn: d(paidOn) }, today, CFG));
       expect(pay(0)).toBe('VALIDATION_FAILED');
       expect(pay(-5)).toBe('VALIDATION_FAILED');
       expect(pay(1.5)).toBe('VALIDATION_FAILED');
@@ -541,16 +665,26 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
 
     it('interest is 0 for any full payment on or before due + 10, with or without earlier partial payments', () => {
       fc.assert(
-        fc.property(arbTotal, arbDue, fc.integer({ min: -60, max: 10 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: -60, max: 10 })), { maxLength: 4 }), (total, due, offset, parts) => {
-          const paidOn = addDays(due, offset);
-          // partial payments (each ≤ 10 % of the total) dated on or before the final one
-          const payments = parts
-            .map(([pct, off]) => ({ amount: Math.floor((total * pct) / 1_000), paidOn: addDays(due, Math.min(off, offset)) }))
-            .filter((p) => p.amount > 0);
-          const rest = total - payments.reduce((s, p) => s + p.amount, 0);
-          const s = { total: total as Yen, dueDate: due, payments: [...payments, { amount: rest, paidOn }].map((p) => ({ ...p, amount: p.amount as Yen })) };
-          expect(lateInterest(s, paidOn)).toBe(0);
-        }),
+        fc.property(
+          arbTotal,
+          arbDue,
+          fc.integer({ min: -60, max: 10 }),
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: -60, max: 10 })), { maxLength: 4 }),
+          (total, due, offset, parts) => {
+            const paidOn = addDays(due, offset);
+            // partial payments (each ≤ 10 % of the total) dated on or before the final one
+            const payments = parts
+              .map(([pct, off]) => ({ amount: Math.floor((total * pct) / 1_000), paidOn: addDays(due, Math.min(off, offset)) }))
+              .filter((p) => p.amount > 0);
+            const rest = total - payments.reduce((s, p) => s + p.amount, 0);
+            const s = {
+              total: total as Yen,
+              dueDate: due,
+              payments: [...payments, { amount: rest, paidOn }].map((p) => ({ ...p, amount: p.amount as Yen })),
+            };
+            expect(lateInterest(s, paidOn)).toBe(0);
+          },
+        ),
       );
     });
 
@@ -559,7 +693,8 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
         fc.property(arbTotal, arbDue, fc.integer({ min: -5, max: 400 }), fc.integer({ min: 0, max: 400 }), (total, due, a, gap) => {
           const p1 = addDays(due, a);
           const p2 = addDays(p1, gap);
-          const i = (p: LocalDate) => lateInterest({ total: total as Yen, dueDate: due, payments: [{ amount: total as Yen, paidOn: p }] }, p);
+          const i = (p: LocalDate) =>
+            lateInterest({ total: total as Yen, dueDate: due, payments: [{ amount: total as Yen, paidOn: p }] }, p);
           const i1 = i(p1);
           const i2 = i(p2);
           expect(i1).toBeLessThanOrEqual(i2);
@@ -583,13 +718,16 @@ describe('late interest (RULES §6, Art 31; DETAILS L)', () => {
           fc.integer({ min: 0, max: 300 }),
           fc.integer({ min: 0, max: 100 }),
           (total, due, parts, a, gap) => {
-            const partial = parts.map(([pct, off]) => ({ amount: Math.floor((total * pct) / 200) as Yen, paidOn: addDays(due, off) })).filter((p) => p.amount > 0);
+            const partial = parts
+              .map(([pct, off]) => ({ amount: Math.floor((total * pct) / 200) as Yen, paidOn: addDays(due, off) }))
+              .filter((p) => p.amount > 0);
             const rest = total - partial.reduce((s, p) => s + p.amount, 0);
             fc.pre(rest > 0);
             const last = partial.reduce((m, p) => (compareDates(p.paidOn, m) > 0 ? p.paidOn : m), addDays(due, -30));
             const p1 = addDays(last, a);
             const p2 = addDays(p1, gap);
-            const i = (p: LocalDate) => lateInterest({ total: total as Yen, dueDate: due, payments: [...partial, { amount: rest as Yen, paidOn: p }] }, p);
+            const i = (p: LocalDate) =>
+              lateInterest({ total: total as Yen, dueDate: due, payments: [...partial, { amount: rest as Yen, paidOn: p }] }, p);
             expect(i(p1)).toBeLessThanOrEqual(i(p2));
             expect(i(p1)).toBeGreaterThanOrEqual(0);
             expect(Number.isSafeInteger(i(p2))).toBe(true);
@@ -821,7 +959,9 @@ describe('dunning (RULES §7, Art 23, 24; DETAILS D, I2, Q4, K3, R1, R2)', () =>
     expect(u.history().slice(-2)).toEqual(['2025-03-02 suspended', '2025-03-31 cancelled']);
     expect(u.desktops()).toEqual(['2024-11-10 c create', '2025-03-02 c suspend', '2025-04-01 c delete']);
     // The cancellation's own data-retrieval reminders (E−30 while active, E−7 while suspended).
-    expect(u.notices(['data_retrieval_reminder'])).toEqual(expect.arrayContaining(['2025-03-01 data_retrieval_reminder account_manager', '2025-03-24 data_retrieval_reminder account_manager']));
+    expect(u.notices(['data_retrieval_reminder'])).toEqual(
+      expect.arrayContaining(['2025-03-01 data_retrieval_reminder account_manager', '2025-03-24 data_retrieval_reminder account_manager']),
+    );
   });
 
   it('D7, R2: termination due on the renewal day is processed first: no renewal, no renewal invoice', () => {
@@ -848,7 +988,12 @@ describe('dunning (RULES §7, Art 23, 24; DETAILS D, I2, Q4, K3, R1, R2)', () =>
       ['x', '2025-02-28', '2025-03-01'],
       ['x-add', '2025-02-28', '2025-03-01'],
     ]);
-    expect(u.desktops().filter((x) => x >= '2025')).toEqual(['2025-01-30 x suspend', '2025-01-30 x-add suspend', '2025-03-02 x delete', '2025-03-02 x-add delete']);
+    expect(u.desktops().filter((x) => x >= '2025')).toEqual([
+      '2025-01-30 x suspend',
+      '2025-01-30 x-add suspend',
+      '2025-03-02 x delete',
+      '2025-03-02 x-add delete',
+    ]);
   });
 
   it('R1: a suspended unit renews (renewal invoice, renewed notice) and is terminated a few days later; its invoices are still dunned (I2)', () => {
@@ -880,7 +1025,12 @@ describe('dunning (RULES §7, Art 23, 24; DETAILS D, I2, Q4, K3, R1, R2)', () =>
       ['y', '2026-03-31', '2025-04-29'],
       ['y-add', '2026-03-31', '2025-04-29'],
     ]);
-    expect(u.desktops().filter((x) => x >= '2025')).toEqual(['2025-03-30 y suspend', '2025-03-30 y-add suspend', '2025-04-30 y delete', '2025-04-30 y-add delete']);
+    expect(u.desktops().filter((x) => x >= '2025')).toEqual([
+      '2025-03-30 y suspend',
+      '2025-03-30 y-add suspend',
+      '2025-04-30 y delete',
+      '2025-04-30 y-add delete',
+    ]);
   });
 
   it('Q3, Q4 with config: a data-retrieval reminder falling on the day the termination date becomes known is sent that day', () => {

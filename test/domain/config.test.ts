@@ -11,7 +11,11 @@ describe('config (RULES.md config; DETAILS G1, I5)', () => {
   });
 
   it('a plan added through config becomes orderable with house defaults (G1)', () => {
-    expect(validConfig({ plans: { pro: { monthlyPrice: 9000, minAccounts: 3 } } }).plans.pro).toMatchObject({ monthlyPrice: 9000, minAccounts: 3, desktops: false });
+    expect(validConfig({ plans: { pro: { monthlyPrice: 9000, minAccounts: 3 } } }).plans.pro).toMatchObject({
+      monthlyPrice: 9000,
+      minAccounts: 3,
+      desktops: false,
+    });
   });
 
   it.each([

@@ -40,11 +40,25 @@ const t = (s: string): Instant => {
 const HOUR = 3_600_000;
 
 /** A unit accepted on `acceptedOn` (at 10:00) to start on `start`, brought up to `through` by the daily run (00:05 stamps). */
-function unit(id: string, start: string, opts: { accounts?: number; plan?: string; acceptedOn?: string; through?: string; config?: Config } = {}): Unit {
+function unit(
+  id: string,
+  start: string,
+  opts: { accounts?: number; plan?: string; acceptedOn?: string; through?: string; config?: Config } = {},
+): Unit {
   const config = opts.config ?? CFG;
   const acceptedOn = d(opts.acceptedOn ?? addDays(d(start), -5));
-  const contractor = { kind: 'corporation', name: `株式会社${id}`, corporateNumber: '8700110005901', accountManager: { name: `担当 ${id}`, email: `${id}@example.jp` }, agent: null };
-  const received: Unit = { ...newApplication(id, { plan: opts.plan ?? 'kokona', accounts: opts.accounts ?? 10, contractor }, acceptedOn), receivedSeq: 1, version: 1 };
+  const contractor = {
+    kind: 'corporation',
+    name: `株式会社${id}`,
+    corporateNumber: '8700110005901',
+    accountManager: { name: `担当 ${id}`, email: `${id}@example.jp` },
+    agent: null,
+  };
+  const received: Unit = {
+    ...newApplication(id, { plan: opts.plan ?? 'kokona', accounts: opts.accounts ?? 10, contractor }, acceptedOn),
+    receivedSeq: 1,
+    version: 1,
+  };
   const accepted = accept(received, d(start), acceptedOn, config);
   const u = stampTransitions(received, accepted.unit, jstInstant(acceptedOn, 10));
   return advanceUnit(u, d(opts.through ?? start), config).unit;
@@ -91,7 +105,8 @@ describe('threshold and whole days (Art 35-1, 35-2; DETAILS O4)', () => {
     expect(verdict(o, CFG).compensable).toBe(compensable);
     const r = owed(u, o);
     expect(r?.amount ?? null).toBe(amount);
-    if (r) expect(r).toMatchObject({ hours, days, annualFee: 720_000, status: 'pending_payout', unit: 'acme', outage: 'o1', id: 'o1.acme.1' });
+    if (r)
+      expect(r).toMatchObject({ hours, days, annualFee: 720_000, status: 'pending_payout', unit: 'acme', outage: 'o1', id: 'o1.acme.1' });
   });
 
   it('the threshold is config (outageThresholdHours)', () => {
@@ -157,8 +172,18 @@ describe('eligibility at knownAt (DETAILS O1, O2, H2, X5)', () => {
 
   it('X2, O2: a unit accepted at 12:00 to start that day starts at the request: known at 10:00 excludes it, at 12:30 includes it', () => {
     const acceptedAt = t('2025-05-01T12:00:00+09:00');
-    const contractor = { kind: 'corporation', name: '株式会社now', corporateNumber: '8700110005901', accountManager: { name: '担当', email: 'now@example.jp' }, agent: null };
-    const received: Unit = { ...newApplication('now', { plan: 'kokona', accounts: 5, contractor }, d('2025-04-28')), receivedSeq: 1, version: 1 };
+    const contractor = {
+      kind: 'corporation',
+      name: '株式会社now',
+      corporateNumber: '8700110005901',
+      accountManager: { name: '担当', email: 'now@example.jp' },
+      agent: null,
+    };
+    const received: Unit = {
+      ...newApplication('now', { plan: 'kokona', accounts: 5, contractor }, d('2025-04-28')),
+      receivedSeq: 1,
+      version: 1,
+    };
     const r = accept(received, d('2025-05-01'), d('2025-05-01'), CFG);
     const u = stampTransitions(received, r.unit, acceptedAt);
     expect(at(u, '2025-05-01T10:00:00+09:00')).toBeNull();
@@ -178,7 +203,13 @@ describe('eligibility at knownAt (DETAILS O1, O2, H2, X5)', () => {
 
   it('a unit suspended at knownAt and resumed during the outage gets nothing (O1)', () => {
     let u = dunned('2024-06-05');
-    const r = recordPayment(u, invoiceId('dun', d('2024-03-01'), 'fees'), { amount: 792_000, paidOn: d('2024-06-05') }, d('2024-06-05'), CFG);
+    const r = recordPayment(
+      u,
+      invoiceId('dun', d('2024-03-01'), 'fees'),
+      { amount: 792_000, paidOn: d('2024-06-05') },
+      d('2024-06-05'),
+      CFG,
+    );
     u = stampTransitions(u, r.unit, t('2024-06-05T11:00:00+09:00'));
     expect(u.status).toBe('active');
     expect(statusAt(u, t('2024-06-05T11:30:00+09:00'))).toBe('active');
@@ -189,7 +220,13 @@ describe('eligibility at knownAt (DETAILS O1, O2, H2, X5)', () => {
   /** Started 2024-02-15 (paid), cancelled on 2024-04-10 for 2024-05-31. */
   const cancelled = () => {
     let u = unit('can', '2024-02-15', { through: '2024-03-01' });
-    u = recordPayment(u, invoiceId('can', d('2024-03-01'), 'fees'), { amount: 792_000, paidOn: d('2024-03-10') }, d('2024-03-10'), CFG).unit;
+    u = recordPayment(
+      u,
+      invoiceId('can', d('2024-03-01'), 'fees'),
+      { amount: 792_000, paidOn: d('2024-03-10') },
+      d('2024-03-10'),
+      CFG,
+    ).unit;
     u = advanceUnit(u, d('2024-04-10'), CFG).unit;
     u = cancel(u, { end: '2024-05-31' }, d('2024-04-10'), CFG).unit;
     return advanceUnit(u, d('2024-06-10'), CFG).unit;
@@ -216,7 +253,13 @@ describe('eligibility at knownAt (DETAILS O1, O2, H2, X5)', () => {
 
   it('the annual fee counts the lines in service at knownAt: a line added during the outage is not counted; one started before is', () => {
     let u = unit('lines', '2024-02-15', { through: '2024-03-01' });
-    u = recordPayment(u, invoiceId('lines', d('2024-03-01'), 'fees'), { amount: 792_000, paidOn: d('2024-03-10') }, d('2024-03-10'), CFG).unit;
+    u = recordPayment(
+      u,
+      invoiceId('lines', d('2024-03-01'), 'fees'),
+      { amount: 792_000, paidOn: d('2024-03-10') },
+      d('2024-03-10'),
+      CFG,
+    ).unit;
     u = advanceUnit(u, d('2024-04-20'), CFG).unit;
     u = addLine(u, { id: 'lines-add', accounts: 3, startDate: d('2024-05-03') }, d('2024-04-20'), CFG).unit;
     u = advanceUnit(u, d('2024-05-10'), CFG).unit;
@@ -232,7 +275,13 @@ describe('eligibility at knownAt (DETAILS O1, O2, H2, X5)', () => {
 
   it('a line that ended before knownAt is not counted (line-level cancellation)', () => {
     let u = unit('red', '2024-02-15', { through: '2024-03-01' });
-    u = recordPayment(u, invoiceId('red', d('2024-03-01'), 'fees'), { amount: 792_000, paidOn: d('2024-03-10') }, d('2024-03-10'), CFG).unit;
+    u = recordPayment(
+      u,
+      invoiceId('red', d('2024-03-01'), 'fees'),
+      { amount: 792_000, paidOn: d('2024-03-10') },
+      d('2024-03-10'),
+      CFG,
+    ).unit;
     u = advanceUnit(u, d('2024-03-12'), CFG).unit;
     u = addLine(u, { id: 'red-add', accounts: 4, startDate: d('2024-03-12') }, d('2024-03-12'), CFG).unit;
     u = advanceUnit(u, d('2024-04-15'), CFG).unit;
@@ -269,7 +318,17 @@ describe('reconcile(): settlements and corrections (void, never edit; paid_out n
 
   it('the settlement adds one record per eligible unit, pending_payout, dated the settlement', () => {
     expect(first).toEqual([
-      { id: 'o1.acme.1', outage: 'o1', unit: 'acme', hours: 121.5, days: 5, annualFee: 720_000, amount: 9_863, status: 'pending_payout', createdOn: '2025-05-06' },
+      {
+        id: 'o1.acme.1',
+        outage: 'o1',
+        unit: 'acme',
+        hours: 121.5,
+        days: 5,
+        annualFee: 720_000,
+        amount: 9_863,
+        status: 'pending_payout',
+        createdOn: '2025-05-06',
+      },
     ]);
   });
 
@@ -289,7 +348,11 @@ describe('reconcile(): settlements and corrections (void, never edit; paid_out n
   });
 
   it('the cause becomes non-compensable → every pending record is voided', () => {
-    for (const change of [{ cause: 'disaster' as const }, { cause: 'customer_side' as const }, { cause: 'maintenance' as const, grossNegligence: false }]) {
+    for (const change of [
+      { cause: 'disaster' as const },
+      { cause: 'customer_side' as const },
+      { cause: 'maintenance' as const, grossNegligence: false },
+    ]) {
       const r = reconcile(u, { ...ended, ...change }, [rec], d('2025-05-08'), CFG);
       expect(r).toEqual({ voided: [{ ...rec, status: 'void', voidedOn: '2025-05-08' }], added: [] });
     }
@@ -304,7 +367,9 @@ describe('reconcile(): settlements and corrections (void, never edit; paid_out n
     const longer = { ...ended, endedAt: after(150) };
     const r = reconcile(u, longer, [rec], d('2025-05-08'), CFG);
     expect(r.voided).toEqual([{ ...rec, status: 'void', voidedOn: '2025-05-08' }]);
-    expect(r.added).toEqual([expect.objectContaining({ id: 'o1.acme.2', days: 6, amount: 11_835, status: 'pending_payout', createdOn: '2025-05-08' })]);
+    expect(r.added).toEqual([
+      expect.objectContaining({ id: 'o1.acme.2', days: 6, amount: 11_835, status: 'pending_payout', createdOn: '2025-05-08' }),
+    ]);
     // A voided record stays in the list and still counts for the numbering.
     const again = reconcile(u, ended, [{ ...rec, status: 'void', voidedOn: d('2025-05-08') }, r.added[0]!], d('2025-05-09'), CFG);
     expect(again.voided.map((x) => x.id)).toEqual(['o1.acme.2']);
@@ -333,7 +398,9 @@ describe('reconcile(): settlements and corrections (void, never edit; paid_out n
   it('O5: an eligible unit gets a record even when the amount is 0 (a plan priced 0 by config)', () => {
     const config = buildConfig({ plans: { trial: { monthlyPrice: 0, minAccounts: 1 } } });
     const free = unit('free', '2024-02-15', { plan: 'trial', accounts: 3, config });
-    expect(reconcile(free, ended, [], d('2025-05-06'), config).added).toEqual([expect.objectContaining({ id: 'o1.free.1', days: 5, annualFee: 0, amount: 0, status: 'pending_payout' })]);
+    expect(reconcile(free, ended, [], d('2025-05-06'), config).added).toEqual([
+      expect.objectContaining({ id: 'o1.free.1', days: 5, annualFee: 0, amount: 0, status: 'pending_payout' }),
+    ]);
   });
 
   it('a unit not eligible at knownAt gets no record, even in scope', () => {

@@ -22,7 +22,9 @@ async function scan(stack: Stack) {
   const db = makeDocumentClient({ endpoint: stack.urls.dynamodb });
   const r = await db.send(new ScanCommand({ TableName: stack.tableName, ConsistentRead: true }));
   // State only: the audit trail logs the rerun itself (daily_run.complete), which is the point of a log.
-  return (r.Items ?? []).filter((i) => !String(i.pk).startsWith('AUDIT#')).sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
+  return (r.Items ?? [])
+    .filter((i) => !String(i.pk).startsWith('AUDIT#'))
+    .sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
 describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
@@ -39,7 +41,11 @@ describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
 
     const accepted = await call(stack, 'POST', '/applications/acme/accept', { startDate: '2024-02-15' });
     expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({ status: 'pending', startDate: '2024-02-15', lines: [{ id: 'acme', kind: 'basic', accounts: 10, termEnd: null }] });
+    expect(accepted.body).toMatchObject({
+      status: 'pending',
+      startDate: '2024-02-15',
+      lines: [{ id: 'acme', kind: 'basic', accounts: 10, termEnd: null }],
+    });
     await stack.drain();
 
     const mails = await stack.mail.list();
@@ -83,7 +89,10 @@ describe('application → acceptance → start (Art 5–7, 13, 45)', () => {
     expect(unit.lines[0]).toMatchObject({ started: true, termEnd: '2025-02-28' });
     const desktops = stack.emulator.list();
     expect(desktops).toHaveLength(10);
-    const accounts = (await call(stack, 'GET', '/units/acme/accounts?limit=200')).body.items as { userName: string; workspaceId: string | null }[];
+    const accounts = (await call(stack, 'GET', '/units/acme/accounts?limit=200')).body.items as {
+      userName: string;
+      workspaceId: string | null;
+    }[];
     expect(new Set(desktops.map((d) => d.UserName))).toEqual(new Set(accounts.map((a) => a.userName)));
     expect(new Set(accounts.map((a) => a.userName))).toEqual(new Set(listed));
     expect(accounts.every((a) => a.workspaceId?.startsWith('ws-'))).toBe(true);
@@ -125,7 +134,12 @@ describe('same-day start and duplicate delivery (X2, at-least-once queues)', () 
   });
 
   it('a self plan gets no desktops', async () => {
-    await call(stack, 'POST', '/applications', acmeApplication({ ref: 'selfy', plan: 'self', contractor: { ...acmeApplication().contractor, corporateNumber: '4011001000001' } }));
+    await call(
+      stack,
+      'POST',
+      '/applications',
+      acmeApplication({ ref: 'selfy', plan: 'self', contractor: { ...acmeApplication().contractor, corporateNumber: '4011001000001' } }),
+    );
     const r = await call(stack, 'POST', '/applications/selfy/accept', { startDate: '2024-04-01' });
     expect(r.body.status).toBe('active');
     await stack.drain();

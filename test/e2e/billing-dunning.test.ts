@@ -17,15 +17,17 @@ import { acmeApplication, apiCall, dailyRun, testStack } from '../support.ts';
 type Stack = Awaited<ReturnType<typeof testStack>>;
 type Body = Record<string, any>;
 
-
-
-
 function applicant(ref: string, n: number, accounts = 5) {
   const base = acmeApplication().contractor;
   return acmeApplication({
     ref,
     accounts,
-    contractor: { ...base, name: `株式会社${ref}`, corporateNumber: withCheckDigit(String(870_000_000_000 + n)), accountManager: { name: `担当 ${ref}`, email: `${ref}@example.jp` } },
+    contractor: {
+      ...base,
+      name: `株式会社${ref}`,
+      corporateNumber: withCheckDigit(String(870_000_000_000 + n)),
+      accountManager: { name: `担当 ${ref}`, email: `${ref}@example.jp` },
+    },
   });
 }
 
@@ -34,7 +36,9 @@ async function mails(stack: Stack, unit?: string): Promise<string[]> {
   return (await stack.mail.list())
     .map((m) => m.headers)
     .filter((h) => unit === undefined || h['x-kokona-unit'] === unit)
-    .map((h) => [h['x-kokona-date'], h['x-kokona-unit'], h['x-kokona-notice'], h['x-kokona-role'], h['x-kokona-invoice']].filter(Boolean).join(' '))
+    .map((h) =>
+      [h['x-kokona-date'], h['x-kokona-unit'], h['x-kokona-notice'], h['x-kokona-role'], h['x-kokona-invoice']].filter(Boolean).join(' '),
+    )
     .sort();
 }
 
@@ -57,7 +61,10 @@ describe('dunning through suspension, payment and resumption, and termination (R
 
   beforeAll(async () => {
     stack = await testStack('2024-02-01');
-    for (const [ref, n] of [['payer', 1], ['never', 2]] as const) {
+    for (const [ref, n] of [
+      ['payer', 1],
+      ['never', 2],
+    ] as const) {
       expect((await apiCall(stack, 'POST', '/applications', applicant(ref, n))).status).toBe(201);
       expect((await apiCall(stack, 'POST', `/applications/${ref}/accept`, { startDate: '2024-02-15' })).status).toBe(200);
     }
@@ -71,11 +78,23 @@ describe('dunning through suspension, payment and resumption, and termination (R
     expect(await states(stack, 'never')).toEqual(Array(5).fill('AVAILABLE'));
     const inv = await apiCall(stack, 'GET', '/invoices/payer.2024-03-01.fees');
     expect(inv.status).toBe(200);
-    expect(inv.body).toMatchObject({ kind: 'fees', dueDate: '2024-04-30', taxableSubtotal: 360_000, tax: 36_000, total: 396_000, balance: 396_000, status: 'open', payer: 'contractor' });
+    expect(inv.body).toMatchObject({
+      kind: 'fees',
+      dueDate: '2024-04-30',
+      taxableSubtotal: 360_000,
+      tax: 36_000,
+      total: 396_000,
+      balance: 396_000,
+      status: 'open',
+      payer: 'contractor',
+    });
     expect(ids(await apiCall(stack, 'GET', '/invoices?status=open'))).toEqual(['never.2024-03-01.fees', 'payer.2024-03-01.fees']);
     expect(ids(await apiCall(stack, 'GET', '/invoices?status=overdue'))).toEqual([]);
     expect((await apiCall(stack, 'GET', '/units/payer/balance')).body).toMatchObject({ unit: 'payer', outstanding: 396_000, overdue: 0 });
-    expect(await mails(stack, 'payer')).toEqual(['2024-02-01 payer application_accepted account_manager', '2024-03-01 payer invoice_issued account_manager 2024-03-01/fees']);
+    expect(await mails(stack, 'payer')).toEqual([
+      '2024-02-01 payer application_accepted account_manager',
+      '2024-03-01 payer invoice_issued account_manager 2024-03-01/fees',
+    ]);
   });
 
   it('d+1: payment_overdue once; the invoices are listed as overdue and the balance shows it', async () => {
@@ -83,10 +102,15 @@ describe('dunning through suspension, payment and resumption, and termination (R
     expect(ids(await apiCall(stack, 'GET', '/invoices?status=overdue'))).toEqual([]); // due today: not yet overdue
     await dailyRun(stack, '2024-05-01');
     await dailyRun(stack, '2024-05-02');
-    for (const u of ['payer', 'never']) expect((await mails(stack, u)).filter((m) => m.includes('payment_overdue'))).toEqual([`2024-05-01 ${u} payment_overdue account_manager 2024-03-01/fees`]);
+    for (const u of ['payer', 'never'])
+      expect((await mails(stack, u)).filter((m) => m.includes('payment_overdue'))).toEqual([
+        `2024-05-01 ${u} payment_overdue account_manager 2024-03-01/fees`,
+      ]);
     expect(ids(await apiCall(stack, 'GET', '/invoices?status=overdue'))).toEqual(['never.2024-03-01.fees', 'payer.2024-03-01.fees']);
     expect(ids(await apiCall(stack, 'GET', '/invoices?status=open'))).toEqual([]);
-    expect((await apiCall(stack, 'GET', '/invoices?unit=payer&status=overdue')).body.items).toEqual([expect.objectContaining({ id: 'payer.2024-03-01.fees', balance: 396_000 })]);
+    expect((await apiCall(stack, 'GET', '/invoices?unit=payer&status=overdue')).body.items).toEqual([
+      expect.objectContaining({ id: 'payer.2024-03-01.fees', balance: 396_000 }),
+    ]);
     expect((await apiCall(stack, 'GET', '/units/payer/balance')).body).toMatchObject({
       outstanding: 396_000,
       overdue: 396_000,
@@ -104,7 +128,10 @@ describe('dunning through suspension, payment and resumption, and termination (R
       expect(unit.status).toBe('suspended');
       expect(unit.history.at(-1)).toMatchObject({ date: '2024-05-30', status: 'suspended' });
       expect(await states(stack, u)).toEqual(Array(5).fill('ADMIN_MAINTENANCE'));
-      expect((await mails(stack, u)).filter((m) => /suspen/.test(m))).toEqual([`2024-05-20 ${u} suspension_warning account_manager`, `2024-05-30 ${u} suspended account_manager`]);
+      expect((await mails(stack, u)).filter((m) => /suspen/.test(m))).toEqual([
+        `2024-05-20 ${u} suspension_warning account_manager`,
+        `2024-05-30 ${u} suspended account_manager`,
+      ]);
     }
   });
 
@@ -126,7 +153,10 @@ describe('dunning through suspension, payment and resumption, and termination (R
       expect({ status: r.status, code: r.body.code }, `${u} ${JSON.stringify(body)}`).toEqual({ status, code });
     }
     // The key is required (README "Payments"): without it nothing is paid.
-    expect(await apiCall(stack, 'POST', url, { amount: 1_000 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: { fields: ['Idempotency-Key'] } } });
+    expect(await apiCall(stack, 'POST', url, { amount: 1_000 })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', details: { fields: ['Idempotency-Key'] } },
+    });
     expect((await apiCall(stack, 'GET', '/invoices/payer.2024-03-01.fees')).body.payments).toEqual([]);
 
     const over = await apiCall(stack, 'POST', url, { amount: 396_001 }, { 'idempotency-key': 'pay-over' });
@@ -157,14 +187,34 @@ describe('dunning through suspension, payment and resumption, and termination (R
   it('resumed: active, desktops AVAILABLE, service_resumed, and a late_interest invoice issued and mailed', async () => {
     const unit = (await apiCall(stack, 'GET', '/units/payer')).body;
     expect(unit.status).toBe('active');
-    expect(unit.history.slice(-2)).toEqual([expect.objectContaining({ date: '2024-05-30', status: 'suspended' }), expect.objectContaining({ date: '2024-06-10', status: 'active' })]);
+    expect(unit.history.slice(-2)).toEqual([
+      expect.objectContaining({ date: '2024-05-30', status: 'suspended' }),
+      expect.objectContaining({ date: '2024-06-10', status: 'active' }),
+    ]);
     expect(await states(stack, 'payer')).toEqual(Array(5).fill('AVAILABLE'));
     expect(await states(stack, 'never')).toEqual(Array(5).fill('ADMIN_MAINTENANCE'));
     const late = await apiCall(stack, 'GET', '/invoices/payer.2024-06-10.late_interest');
     expect(late.status).toBe(200);
-    expect(late.body).toMatchObject({ kind: 'late_interest', issueDate: '2024-06-10', dueDate: '2024-07-31', taxableSubtotal: 0, tax: 0, nonTaxable: INTEREST, total: INTEREST, status: 'open' });
+    expect(late.body).toMatchObject({
+      kind: 'late_interest',
+      issueDate: '2024-06-10',
+      dueDate: '2024-07-31',
+      taxableSubtotal: 0,
+      tax: 0,
+      nonTaxable: INTEREST,
+      total: INTEREST,
+      status: 'open',
+    });
     expect(late.body.lines).toEqual([
-      expect.objectContaining({ line: 'payer', type: 'late_interest', from: '2024-05-01', to: '2024-06-09', amount: INTEREST, taxable: false, invoice: 'payer.2024-03-01.fees' }),
+      expect.objectContaining({
+        line: 'payer',
+        type: 'late_interest',
+        from: '2024-05-01',
+        to: '2024-06-09',
+        amount: INTEREST,
+        taxable: false,
+        invoice: 'payer.2024-03-01.fees',
+      }),
     ]);
     expect((await mails(stack, 'payer')).filter((m) => m.startsWith('2024-06'))).toEqual([
       '2024-06-10 payer invoice_issued account_manager 2024-06-10/late_interest',
@@ -221,16 +271,26 @@ describe('dunning through suspension, payment and resumption, and termination (R
 
   it('L7: a payment of a terminated unit is accepted and bears interest, but does not revive it', async () => {
     await dailyRun(stack, '2024-07-05');
-    const r = await apiCall(stack, 'POST', '/invoices/never.2024-03-01.fees/payments', { amount: 396_000 }, { 'idempotency-key': 'never-1' });
+    const r = await apiCall(
+      stack,
+      'POST',
+      '/invoices/never.2024-03-01.fees/payments',
+      { amount: 396_000 },
+      { 'idempotency-key': 'never-1' },
+    );
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ status: 'paid', interest: Math.floor((396_000 * 65 * 145) / 365_000) }); // 05-01 … 07-04
     expect((await apiCall(stack, 'GET', '/units/never')).body.status).toBe('terminated');
-    expect((await mails(stack, 'never')).filter((m) => m.startsWith('2024-07'))).toEqual(['2024-07-05 never invoice_issued account_manager 2024-07-05/late_interest']);
+    expect((await mails(stack, 'never')).filter((m) => m.startsWith('2024-07'))).toEqual([
+      '2024-07-05 never invoice_issued account_manager 2024-07-05/late_interest',
+    ]);
   });
 
   it('the late_interest invoice left unpaid starts a new cycle (D5, L2): overdue 08-01', async () => {
     await dailyRun(stack, '2024-08-01');
-    expect((await mails(stack, 'payer')).filter((m) => m.startsWith('2024-08'))).toEqual(['2024-08-01 payer payment_overdue account_manager 2024-06-10/late_interest']);
+    expect((await mails(stack, 'payer')).filter((m) => m.startsWith('2024-08'))).toEqual([
+      '2024-08-01 payer payment_overdue account_manager 2024-06-10/late_interest',
+    ]);
     expect(ids(await apiCall(stack, 'GET', '/invoices?status=overdue'))).toEqual(['payer.2024-06-10.late_interest']);
   });
 });
@@ -255,7 +315,10 @@ describe('the provisioner under WorkSpaces throttling (Art 45, RULES §8)', () =
     const users = live.map((w) => w.UserName).sort();
     expect(new Set(users).size).toBe(30);
     // Every account has its desktop id recorded (W10: accounts are their own items), and they are the emulator's.
-    const kit = (await apiCall(stack, 'GET', '/units/big/accounts?limit=200')).body.items as { userName: string; workspaceId: string | null }[];
+    const kit = (await apiCall(stack, 'GET', '/units/big/accounts?limit=200')).body.items as {
+      userName: string;
+      workspaceId: string | null;
+    }[];
     expect(kit.map((a) => a.userName).sort()).toEqual(users);
     expect(kit.map((a) => a.workspaceId).sort()).toEqual(live.map((w) => w.WorkspaceId).sort());
     // No CreateWorkspaces request asked for a user twice, and none more than 25 at once.
@@ -263,7 +326,8 @@ describe('the provisioner under WorkSpaces throttling (Art 45, RULES §8)', () =
       .filter((c) => c.op === 'CreateWorkspaces' && !c.error)
       .flatMap((c) => (c.input as { Workspaces: { UserName: string }[] }).Workspaces.map((w) => w.UserName));
     expect(asked.sort()).toEqual(users);
-    for (const c of stack.emulator.calls.filter((x) => x.op === 'CreateWorkspaces')) expect((c.input as { Workspaces: unknown[] }).Workspaces.length).toBeLessThanOrEqual(25);
+    for (const c of stack.emulator.calls.filter((x) => x.op === 'CreateWorkspaces'))
+      expect((c.input as { Workspaces: unknown[] }).Workspaces.length).toBeLessThanOrEqual(25);
     // A rerun of the day changes nothing.
     await stack.runDaily({ date: '2024-04-02' });
     expect(stack.emulator.list().filter((w) => w.State !== 'TERMINATED')).toHaveLength(30);

@@ -8,7 +8,11 @@ import { desktopJobId } from '#domain/effects.ts';
 import { apiCall, acmeApplication, dailyRun, testStack, type TestStack } from '../support.ts';
 
 const app = (ref: string, accounts: number, corporateNumber = '8700110005901') =>
-  acmeApplication({ ref, accounts, contractor: { ...acmeApplication().contractor, corporateNumber, accountManager: { name: '山田 太郎', email: `${ref}@acme.example` } } });
+  acmeApplication({
+    ref,
+    accounts,
+    contractor: { ...acmeApplication().contractor, corporateNumber, accountManager: { name: '山田 太郎', email: `${ref}@acme.example` } },
+  });
 
 /** Today's audit entries (UTC day of the stack clock). */
 const auditToday = async (stack: TestStack) => {
@@ -21,7 +25,8 @@ const wsCalls = (stack: TestStack, from = 0) => {
   for (const c of stack.emulator.calls.slice(from)) if (!c.op.startsWith('ds')) by[c.op] = (by[c.op] ?? 0) + 1;
   return by;
 };
-const desktopsOf = (stack: TestStack, prefix: string) => stack.emulator.list().filter((w) => w.UserName.startsWith(prefix) && w.State !== 'TERMINATED');
+const desktopsOf = (stack: TestStack, prefix: string) =>
+  stack.emulator.list().filter((w) => w.UserName.startsWith(prefix) && w.State !== 'TERMINATED');
 
 async function accounts(stack: TestStack, unit: string) {
   const out: Record<string, any>[] = [];
@@ -52,7 +57,10 @@ describe('a 5-account unit end to end (W1–W3, W7, W8)', () => {
     expect(mail.text + mail.html).not.toMatch(/(パスワード|password)\s*[:：]\s*\S/i);
     expect(mail.text).toContain('一度に限り');
 
-    const users = stack.emulator.users().map((u) => u.SAMAccountName).sort();
+    const users = stack.emulator
+      .users()
+      .map((u) => u.SAMAccountName)
+      .sort();
     expect(users).toHaveLength(5);
     for (const u of users) expect(u).toMatch(/^[a-z0-9-]{1,20}$/);
     expect(stack.emulator.users().every((u) => u.Enabled && u.password)).toBe(true);
@@ -69,7 +77,8 @@ describe('a 5-account unit end to end (W1–W3, W7, W8)', () => {
     const kit = await apiCall(stack, 'GET', `/kit/${token}`, undefined, { authorization: '' });
     expect(kit.status).toBe(200);
     expect(kit.body.accounts).toHaveLength(5);
-    for (const a of kit.body.accounts) expect(stack.emulator.users().find((u) => u.SAMAccountName === a.userName)?.password).toBe(a.initialPassword);
+    for (const a of kit.body.accounts)
+      expect(stack.emulator.users().find((u) => u.SAMAccountName === a.userName)?.password).toBe(a.initialPassword);
     expect((await apiCall(stack, 'GET', `/kit/${token}`, undefined, { authorization: '' })).body.code).toBe('GONE');
     expect((await apiCall(stack, 'GET', `/kit/${token}`, undefined, { authorization: '' })).status).toBe(410);
     expect((await accounts(stack, 'five')).every((a) => a.passwordAwaitingKit === false)).toBe(true);
@@ -89,23 +98,46 @@ describe('a 5-account unit end to end (W1–W3, W7, W8)', () => {
 
     // Suspension stops sign-in (ADMIN_MAINTENANCE; AUTO_STOP desktops stopped first), resumption returns AVAILABLE.
     const ids = desktops.map((d) => d.WorkspaceId);
-    const job = (action: 'suspend' | 'resume') => ({ kind: 'desktop' as const, id: desktopJobId({ unitId: 'five', lineId: 'five', action, date: '2024-02-02' as never }), action, unitId: 'five', lineId: 'five', date: '2024-02-02' as never, accounts: 5 });
+    const job = (action: 'suspend' | 'resume') => ({
+      kind: 'desktop' as const,
+      id: desktopJobId({ unitId: 'five', lineId: 'five', action, date: '2024-02-02' as never }),
+      action,
+      unitId: 'five',
+      lineId: 'five',
+      date: '2024-02-02' as never,
+      accounts: 5,
+    });
     await stack.store.outbox.add([job('suspend')]);
     await stack.queues.desktops.send([{ outboxId: job('suspend').id }]);
     await stack.drain();
-    expect(stack.emulator.list().filter((w) => ids.includes(w.WorkspaceId)).map((w) => w.State)).toEqual(Array(5).fill('ADMIN_MAINTENANCE'));
+    expect(
+      stack.emulator
+        .list()
+        .filter((w) => ids.includes(w.WorkspaceId))
+        .map((w) => w.State),
+    ).toEqual(Array(5).fill('ADMIN_MAINTENANCE'));
     expect(stack.emulator.calls.some((c) => c.op === 'StopWorkspaces')).toBe(true);
     await stack.store.outbox.add([job('resume')]);
     await stack.queues.desktops.send([{ outboxId: job('resume').id }]);
     await stack.drain();
-    expect(stack.emulator.list().filter((w) => ids.includes(w.WorkspaceId)).map((w) => w.State)).toEqual(Array(5).fill('AVAILABLE'));
+    expect(
+      stack.emulator
+        .list()
+        .filter((w) => ids.includes(w.WorkspaceId))
+        .map((w) => w.State),
+    ).toEqual(Array(5).fill('AVAILABLE'));
 
     // Cancel at a month end: on the deletion date the desktops go (confirmed), then the users.
     await dailyRun(stack, '2024-02-02');
     expect((await apiCall(stack, 'POST', '/units/five/cancellations', { end: '2024-03-31' })).status).toBe(201);
     const after = '2024-04-03';
     await dailyRun(stack, after);
-    expect(stack.emulator.list().filter((w) => ids.includes(w.WorkspaceId)).map((w) => w.State)).toEqual(Array(5).fill('TERMINATED'));
+    expect(
+      stack.emulator
+        .list()
+        .filter((w) => ids.includes(w.WorkspaceId))
+        .map((w) => w.State),
+    ).toEqual(Array(5).fill('TERMINATED'));
     expect(stack.emulator.users().filter((u) => users.includes(u.SAMAccountName))).toEqual([]);
     expect((await accounts(stack, 'five')).every((a) => a.deleted && a.workspaceId === null)).toBe(true);
 
@@ -134,7 +166,9 @@ describe('faults (W4, W5)', () => {
     const live = stack.emulator.list().filter((w) => w.State !== 'TERMINATED');
     expect(live.map((w) => w.State)).toEqual(Array(5).fill('AVAILABLE'));
     expect(stack.emulator.list().filter((w) => w.State === 'TERMINATED')).toHaveLength(1); // the ERROR one, replaced
-    const job = await stack.store.outbox.get(desktopJobId({ unitId: 'flaky', lineId: 'flaky', action: 'create', date: '2024-02-01' as never }));
+    const job = await stack.store.outbox.get(
+      desktopJobId({ unitId: 'flaky', lineId: 'flaky', action: 'create', date: '2024-02-01' as never }),
+    );
     expect(job?.state).toBe('done');
   });
 
@@ -216,7 +250,10 @@ describe('the reconciler (W9)', () => {
   afterAll(async () => stack?.stop());
 
   it('repairs a deleted desktop and an AVAILABLE one on a suspended unit, reports a foreign one untouched; a second run finds nothing', async () => {
-    for (const [ref, num] of [['rc1', '8700110005901'], ['rc2', '8700110005901']] as const) {
+    for (const [ref, num] of [
+      ['rc1', '8700110005901'],
+      ['rc2', '8700110005901'],
+    ] as const) {
       expect((await apiCall(stack, 'POST', '/applications', app(ref, 5, num))).status).toBe(201);
       expect((await apiCall(stack, 'POST', `/applications/${ref}/accept`, { startDate: '2024-02-01' })).status).toBe(200);
     }
@@ -281,10 +318,14 @@ describe('a 2,000-account line (W6, W10)', () => {
     const unitBytes = Buffer.byteLength(JSON.stringify(item), 'utf8');
     expect(unitBytes).toBeLessThan(8 * 1024);
     // The service-start mail lists the first user names only and points to the kit.
-    const mail = (await stack.mail.list()).find((m) => m.headers['x-kokona-unit'] === 'big' && m.headers['x-kokona-notice'] === 'application_accepted')!;
+    const mail = (await stack.mail.list()).find(
+      (m) => m.headers['x-kokona-unit'] === 'big' && m.headers['x-kokona-notice'] === 'application_accepted',
+    )!;
     const mailBytes = Buffer.byteLength(mail.text, 'utf8') + Buffer.byteLength(mail.html, 'utf8');
     expect(mailBytes).toBeLessThan(100 * 1024); // SES: 10 MB (40 MB v2) per message; this mail stays tiny
     expect(mail.text).toContain('全2000件のうち先頭20件');
-    console.log(`2,000-account line: ${JSON.stringify(calls)} (${total} WorkSpaces calls), unit item ${unitBytes} B, service-start mail ${mailBytes} B (text+html), accept→provisioned ${seconds.toFixed(1)} s`);
+    console.log(
+      `2,000-account line: ${JSON.stringify(calls)} (${total} WorkSpaces calls), unit item ${unitBytes} B, service-start mail ${mailBytes} B (text+html), accept→provisioned ${seconds.toFixed(1)} s`,
+    );
   }, 600_000);
 });

@@ -52,8 +52,18 @@ describe('SES delivery events on notices (Art 6-4, 39)', () => {
         'detail-type': 'Email Bounced',
         detail: {
           eventType: 'Bounce',
-          mail: { messageId: sesBounce.messageId, timestamp: bounced.body.delivery.events[0].at, destination: ['yamada@acme.example'], headers: [{ name: 'X-Kokona-Notice-Id', value: ACCEPTED }] },
-          bounce: { bounceType: 'Permanent', bounceSubType: 'General', timestamp: bounced.body.delivery.events[0].at, bouncedRecipients: [{ emailAddress: 'yamada@acme.example' }] },
+          mail: {
+            messageId: sesBounce.messageId,
+            timestamp: bounced.body.delivery.events[0].at,
+            destination: ['yamada@acme.example'],
+            headers: [{ name: 'X-Kokona-Notice-Id', value: ACCEPTED }],
+          },
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: 'General',
+            timestamp: bounced.body.delivery.events[0].at,
+            bouncedRecipients: [{ emailAddress: 'yamada@acme.example' }],
+          },
         },
       },
     ]);
@@ -64,7 +74,11 @@ describe('SES delivery events on notices (Art 6-4, 39)', () => {
 
     // The operator mail itself was delivered (and is a notice with evidence of its own).
     const alertId = alerts[0]!.headers['x-kokona-notice-id']!;
-    expect((await apiCall(stack, 'GET', path(alertId))).body).toMatchObject({ type: 'notice_bounced', role: 'operator', delivery: { status: 'delivered' } });
+    expect((await apiCall(stack, 'GET', path(alertId))).body).toMatchObject({
+      type: 'notice_bounced',
+      role: 'operator',
+      delivery: { status: 'delivered' },
+    });
 
     // A resend to the same (bounced) address is refused; after the contact change it goes to the new one.
     const refused = await apiCall(stack, 'POST', `${path(ACCEPTED)}/resend`);
@@ -77,7 +91,9 @@ describe('SES delivery events on notices (Art 6-4, 39)', () => {
     expect(resent.body).toMatchObject({ type: 'application_accepted', to: 'sato@acme.example', resendOf: ACCEPTED });
     const again = await apiCall(stack, 'GET', path(resent.body.id));
     expect(again.body).toMatchObject({ state: 'done', delivery: { status: 'delivered', events: [{ type: 'delivery' }] } });
-    const toSato = (await stack.mail.list()).filter((m) => m.to.includes('sato@acme.example') && m.headers['x-kokona-notice'] === 'application_accepted');
+    const toSato = (await stack.mail.list()).filter(
+      (m) => m.to.includes('sato@acme.example') && m.headers['x-kokona-notice'] === 'application_accepted',
+    );
     expect(toSato).toHaveLength(1);
     // The contact change was notified to the previous (bounced) address too: a second notice_bounced, about that notice.
     expect((await operatorMails()).map((m) => m.text.includes('contact_changed'))).toEqual([false, true]);
@@ -85,7 +101,11 @@ describe('SES delivery events on notices (Art 6-4, 39)', () => {
 
     // The same resend again is the same notice, not a second mail.
     expect((await apiCall(stack, 'POST', `${path(ACCEPTED)}/resend`)).body.id).toBe(resent.body.id);
-    expect((await stack.mail.list()).filter((m) => m.to.includes('sato@acme.example') && m.headers['x-kokona-notice'] === 'application_accepted')).toHaveLength(1);
+    expect(
+      (await stack.mail.list()).filter(
+        (m) => m.to.includes('sato@acme.example') && m.headers['x-kokona-notice'] === 'application_accepted',
+      ),
+    ).toHaveLength(1);
 
     // Metrics the functions publish (CloudWatch `Kokona` on AWS; counted in memory here).
     // Two distinct bounces (the acceptance, and the contact-change notice to the previous, bounced address).

@@ -19,9 +19,6 @@ import { acmeApplication, apiCall, dailyRun, testStack } from '../support.ts';
 type Stack = Awaited<ReturnType<typeof testStack>>;
 type Body = Record<string, any>;
 
-
-
-
 /** The watcher's tick at `iso` (HH:00 JST), with the clock there. */
 async function tick(stack: Stack, iso: string) {
   stack.clock.set(parseInstant(iso) as Instant);
@@ -34,7 +31,12 @@ function applicant(ref: string, n: number, plan: 'kokona' | 'self', accounts: nu
     ref,
     plan,
     accounts,
-    contractor: { ...base, name: `株式会社${ref}`, corporateNumber: withCheckDigit(String(871_000_000_000 + n)), accountManager: { name: `担当 ${ref}`, email: `${ref}@example.jp` } },
+    contractor: {
+      ...base,
+      name: `株式会社${ref}`,
+      corporateNumber: withCheckDigit(String(871_000_000_000 + n)),
+      accountManager: { name: `担当 ${ref}`, email: `${ref}@example.jp` },
+    },
   });
 }
 
@@ -43,12 +45,21 @@ async function mails(stack: Stack, ...types: string[]): Promise<string[]> {
   return (await stack.mail.list())
     .map((m) => m.headers)
     .filter((h) => types.includes(h['x-kokona-notice'] ?? ''))
-    .map((h) => [h['x-kokona-date'], h['x-kokona-unit'] || '-', h['x-kokona-notice'], h['x-kokona-role'], h['x-kokona-outage'] ?? h['x-kokona-maintenance']].filter(Boolean).join(' '))
+    .map((h) =>
+      [
+        h['x-kokona-date'],
+        h['x-kokona-unit'] || '-',
+        h['x-kokona-notice'],
+        h['x-kokona-role'],
+        h['x-kokona-outage'] ?? h['x-kokona-maintenance'],
+      ]
+        .filter(Boolean)
+        .join(' '),
+    )
     .sort();
 }
 
-const records = (o: Body) =>
-  (o.compensations as Body[]).map((r) => `${r.id} ${r.status} ${r.days}d ${r.amount}`).sort();
+const records = (o: Body) => (o.compensations as Body[]).map((r) => `${r.id} ${r.status} ${r.days}d ${r.amount}`).sort();
 
 describe('outages and compensation (Art 35; RULES §10)', () => {
   let stack: Stack;
@@ -75,11 +86,39 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
 
   it('POST /outages with a backdated knownAt; bad input refused (O7)', async () => {
     expect((await apiCall(stack, 'GET', '/units/u2')).body.status).toBe('active');
-    const early = await apiCall(stack, 'POST', '/outages', { ref: 'o-early', knownAt: '2025-05-01T00:03:00+09:00', scope: 'all', cause: 'operator_fault' });
+    const early = await apiCall(stack, 'POST', '/outages', {
+      ref: 'o-early',
+      knownAt: '2025-05-01T00:03:00+09:00',
+      scope: 'all',
+      cause: 'operator_fault',
+    });
     expect(early.status).toBe(201);
-    expect(early.body).toMatchObject({ id: 'o-early', knownAt: '2025-05-01T00:03:00+09:00', endedAt: null, open: true, compensable: true, grossNegligence: false, compensations: [] });
-    expect((await apiCall(stack, 'POST', '/outages', { ref: 'o-late', knownAt: '2025-05-01T00:06:00+09:00', scope: 'all', cause: 'operator_fault', grossNegligence: false })).status).toBe(201);
-    const nc = await apiCall(stack, 'POST', '/outages', { ref: 'o-nc', knownAt: '2025-05-01T09:00:00+09:00', scope: 'all', cause: 'disaster' });
+    expect(early.body).toMatchObject({
+      id: 'o-early',
+      knownAt: '2025-05-01T00:03:00+09:00',
+      endedAt: null,
+      open: true,
+      compensable: true,
+      grossNegligence: false,
+      compensations: [],
+    });
+    expect(
+      (
+        await apiCall(stack, 'POST', '/outages', {
+          ref: 'o-late',
+          knownAt: '2025-05-01T00:06:00+09:00',
+          scope: 'all',
+          cause: 'operator_fault',
+          grossNegligence: false,
+        })
+      ).status,
+    ).toBe(201);
+    const nc = await apiCall(stack, 'POST', '/outages', {
+      ref: 'o-nc',
+      knownAt: '2025-05-01T09:00:00+09:00',
+      scope: 'all',
+      cause: 'disaster',
+    });
     expect(nc.body).toMatchObject({ compensable: false });
 
     const refuse = async (body: unknown, status: number, code: string) => {
@@ -125,11 +164,21 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
       `o-late.u5.1 pending_payout 5d ${Math.floor((5 * 360_000) / 365)}`,
       `o-late.u6.1 pending_payout 5d ${Math.floor((5 * 90_000) / 365)}`,
     ]);
-    expect((r.body.compensations as Body[]).find((c) => c.unit === 'u1')).toMatchObject({ hours: 130.4, days: 5, annualFee: 720_000, amount: 9_863, createdOn: '2025-05-06' });
+    expect((r.body.compensations as Body[]).find((c) => c.unit === 'u1')).toMatchObject({
+      hours: 130.4,
+      days: 5,
+      annualFee: 720_000,
+      amount: 9_863,
+      createdOn: '2025-05-06',
+    });
 
     const e = await apiCall(stack, 'PATCH', '/outages/o-early', { endedAt: '2025-05-06T10:30:00+09:00' });
     // Known at 00:03, before u2's start at the 00:05 daily run: u2 is not affected.
-    expect(records(e.body)).toEqual([`o-early.u1.1 pending_payout 5d 9863`, `o-early.u5.1 pending_payout 5d 4931`, `o-early.u6.1 pending_payout 5d 1232`]);
+    expect(records(e.body)).toEqual([
+      `o-early.u1.1 pending_payout 5d 9863`,
+      `o-early.u5.1 pending_payout 5d 4931`,
+      `o-early.u6.1 pending_payout 5d 1232`,
+    ]);
 
     expect(await mails(stack, 'compensation_statement')).toEqual([
       '2025-05-06 u1 compensation_statement account_manager o-early',
@@ -140,7 +189,9 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
       '2025-05-06 u6 compensation_statement account_manager o-early',
       '2025-05-06 u6 compensation_statement account_manager o-late',
     ]);
-    const toU1 = (await stack.mail.list()).filter((m) => m.headers['x-kokona-notice'] === 'compensation_statement' && m.headers['x-kokona-unit'] === 'u1');
+    const toU1 = (await stack.mail.list()).filter(
+      (m) => m.headers['x-kokona-notice'] === 'compensation_statement' && m.headers['x-kokona-unit'] === 'u1',
+    );
     expect(toU1.every((m) => m.to[0] === 'u1@example.jp')).toBe(true);
   });
 
@@ -154,7 +205,10 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
     stack.setToday('2025-05-06', 12);
     expect((await stack.mail.list()).length).toBe(before);
     expect(((await apiCall(stack, 'GET', '/outages?open=true')).body.items as Body[]).map((o) => o.id)).toEqual(['o-nc']);
-    expect(((await apiCall(stack, 'GET', '/outages?open=false')).body.items as Body[]).map((o) => o.id).sort()).toEqual(['o-early', 'o-late']);
+    expect(((await apiCall(stack, 'GET', '/outages?open=false')).body.items as Body[]).map((o) => o.id).sort()).toEqual([
+      'o-early',
+      'o-late',
+    ]);
   });
 
   it('a correction of the cause after the end voids every record (kept, never edited), with an audit entry', async () => {
@@ -191,7 +245,10 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
     const p = await apiCall(stack, 'POST', '/compensations/o-late.u1.1/payout');
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ id: 'o-late.u1.1', status: 'paid_out', paidOutOn: '2025-05-06', amount: 9_863 });
-    expect((await apiCall(stack, 'POST', '/compensations/o-late.u1.1/payout')).body).toMatchObject({ status: 'paid_out', paidOutOn: '2025-05-06' });
+    expect((await apiCall(stack, 'POST', '/compensations/o-late.u1.1/payout')).body).toMatchObject({
+      status: 'paid_out',
+      paidOutOn: '2025-05-06',
+    });
     const v = await apiCall(stack, 'POST', '/compensations/o-late.u6.1/payout');
     expect({ status: v.status, code: v.body.code }).toEqual({ status: 422, code: 'VALIDATION_FAILED' });
     expect((await apiCall(stack, 'POST', '/compensations/o-late.nobody.1/payout')).status).toBe(404);
@@ -199,7 +256,12 @@ describe('outages and compensation (Art 35; RULES §10)', () => {
 
   it('a later correction to a non-compensable cause voids the pending records but never the paid-out one', async () => {
     const r = await apiCall(stack, 'PATCH', '/outages/o-late', { cause: 'customer_side' });
-    expect(records(r.body)).toEqual(['o-late.u1.1 paid_out 5d 9863', 'o-late.u2.1 void 5d 4931', 'o-late.u5.1 void 5d 4931', 'o-late.u6.1 void 5d 1232']);
+    expect(records(r.body)).toEqual([
+      'o-late.u1.1 paid_out 5d 9863',
+      'o-late.u2.1 void 5d 4931',
+      'o-late.u5.1 void 5d 4931',
+      'o-late.u6.1 void 5d 1232',
+    ]);
   });
 
   it('a non-compensable outage ends without records or statements', async () => {
@@ -236,7 +298,12 @@ describe('maintenance notices (Art 34-2; DETAILS M1, M2)', () => {
   afterAll(async () => stack?.stop());
 
   it('M1: to the units in scope active or suspended now, except those ending before the start date and those not started; dated the event date', async () => {
-    const r = await apiCall(stack, 'POST', '/maintenances', { ref: 'm1', startsAt: '2025-06-10T01:00:00+09:00', endsAt: '2025-06-10T05:00:00+09:00', scope: 'all' });
+    const r = await apiCall(stack, 'POST', '/maintenances', {
+      ref: 'm1',
+      startsAt: '2025-06-10T01:00:00+09:00',
+      endsAt: '2025-06-10T05:00:00+09:00',
+      scope: 'all',
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ id: 'm1', announcedOn: '2025-05-07', recipients: 3 });
     expect(await mails(stack, 'maintenance_notice')).toEqual([
@@ -247,7 +314,12 @@ describe('maintenance notices (Art 34-2; DETAILS M1, M2)', () => {
   });
 
   it('M1 with a plan scope and an end on the start date itself (still affected)', async () => {
-    const r = await apiCall(stack, 'POST', '/maintenances', { ref: 'm2', startsAt: '2025-05-31T22:00:00+09:00', endsAt: '2025-06-01T02:00:00+09:00', scope: { plan: 'kokona' } });
+    const r = await apiCall(stack, 'POST', '/maintenances', {
+      ref: 'm2',
+      startsAt: '2025-05-31T22:00:00+09:00',
+      endsAt: '2025-06-01T02:00:00+09:00',
+      scope: { plan: 'kokona' },
+    });
     expect(r.body).toMatchObject({ recipients: 3 });
     expect((await mails(stack, 'maintenance_notice')).filter((m) => m.endsWith('m2'))).toEqual([
       '2025-05-07 ma maintenance_notice account_manager m2',
@@ -257,7 +329,12 @@ describe('maintenance notices (Art 34-2; DETAILS M1, M2)', () => {
   });
 
   it('M2: startsAt must be before endsAt; no outage is created', async () => {
-    const r = await apiCall(stack, 'POST', '/maintenances', { ref: 'm3', startsAt: '2025-06-10T05:00:00+09:00', endsAt: '2025-06-10T05:00:00+09:00', scope: 'all' });
+    const r = await apiCall(stack, 'POST', '/maintenances', {
+      ref: 'm3',
+      startsAt: '2025-06-10T05:00:00+09:00',
+      endsAt: '2025-06-10T05:00:00+09:00',
+      scope: 'all',
+    });
     expect(r.body).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect((await apiCall(stack, 'GET', '/outages')).body.items).toEqual([]);
   });
@@ -270,13 +347,19 @@ describe('maintenance notices and dunning (DETAILS M1: an announced termination 
 
   beforeAll(async () => {
     stack = await testStack('2024-02-01');
-    for (const [ref, n] of [['ok', 21], ['tn', 22], ['tx', 23]] as const) {
+    for (const [ref, n] of [
+      ['ok', 21],
+      ['tn', 22],
+      ['tx', 23],
+    ] as const) {
       expect((await apiCall(stack, 'POST', '/applications', applicant(ref, n, 'kokona', 5))).status).toBe(201);
       expect((await apiCall(stack, 'POST', `/applications/${ref}/accept`, { startDate: '2024-02-15' })).status).toBe(200);
     }
     await dailyRun(stack, '2024-02-15');
     await dailyRun(stack, '2024-03-01');
-    expect((await apiCall(stack, 'POST', '/invoices/ok.2024-03-01.fees/payments', { amount: 396_000 }, { 'idempotency-key': 'ok-1' })).status).toBe(201);
+    expect(
+      (await apiCall(stack, 'POST', '/invoices/ok.2024-03-01.fees/payments', { amount: 396_000 }, { 'idempotency-key': 'ok-1' })).status,
+    ).toBe(201);
     // tn and tx never pay (suspended 05-30, termination notice 06-19, termination 06-29); tx also cancels for 07-31.
     await dailyRun(stack, '2024-05-10');
     expect((await apiCall(stack, 'POST', '/units/tx/cancellations', { end: '2024-07-31' })).status).toBe(201);
@@ -286,21 +369,41 @@ describe('maintenance notices and dunning (DETAILS M1: an announced termination 
   afterAll(async () => stack?.stop());
 
   it('before the termination notice, suspended units are affected (no announced end yet)', async () => {
-    const r = await apiCall(stack, 'POST', '/maintenances', { ref: 'ma', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: 'all' });
+    const r = await apiCall(stack, 'POST', '/maintenances', {
+      ref: 'ma',
+      startsAt: '2024-07-05T01:00:00+09:00',
+      endsAt: '2024-07-05T03:00:00+09:00',
+      scope: 'all',
+    });
     expect(r.body).toMatchObject({ recipients: 3, announcedOn: '2024-06-10' });
     expect(await notified('ma')).toEqual(['ok', 'tn', 'tx']);
   });
 
   it('after the termination notice (06-19), a unit whose announced termination (06-29) is before the start date is not affected; one ending on the start date is', async () => {
     await dailyRun(stack, '2024-06-20');
-    await apiCall(stack, 'POST', '/maintenances', { ref: 'mb', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: { units: ['ok', 'tn'] } });
+    await apiCall(stack, 'POST', '/maintenances', {
+      ref: 'mb',
+      startsAt: '2024-07-05T01:00:00+09:00',
+      endsAt: '2024-07-05T03:00:00+09:00',
+      scope: { units: ['ok', 'tn'] },
+    });
     expect(await notified('mb')).toEqual(['ok']);
-    await apiCall(stack, 'POST', '/maintenances', { ref: 'mc', startsAt: '2024-06-29T22:00:00+09:00', endsAt: '2024-06-30T02:00:00+09:00', scope: { units: ['ok', 'tn'] } });
+    await apiCall(stack, 'POST', '/maintenances', {
+      ref: 'mc',
+      startsAt: '2024-06-29T22:00:00+09:00',
+      endsAt: '2024-06-30T02:00:00+09:00',
+      scope: { units: ['ok', 'tn'] },
+    });
     expect(await notified('mc')).toEqual(['ok', 'tn']);
   });
 
   it('a unit with a cancellation for 07-31 and an announced termination on 06-29 ends on 06-29: not affected by a maintenance on 07-05', async () => {
-    await apiCall(stack, 'POST', '/maintenances', { ref: 'md', startsAt: '2024-07-05T01:00:00+09:00', endsAt: '2024-07-05T03:00:00+09:00', scope: { units: ['tx'] } });
+    await apiCall(stack, 'POST', '/maintenances', {
+      ref: 'md',
+      startsAt: '2024-07-05T01:00:00+09:00',
+      endsAt: '2024-07-05T03:00:00+09:00',
+      scope: { units: ['tx'] },
+    });
     expect(await notified('md')).toEqual([]);
   });
 });

@@ -35,7 +35,13 @@ beforeAll(async () => {
   stack = await testStack('2024-02-01', { ports: { api: 0 } });
   // Fixtures: 'first' waits (received), 'second' was received after it, 'done' was rejected,
   // 'heir' shares its corporate number with 'gone', a unit terminated for non-payment.
-  for (const [ref, num] of [['first', '4011001000001'], ['second', '3011001000002'], ['done', '2011001000003'], ['gone', '1011001000004'], ['heir', '1011001000004']] as const)
+  for (const [ref, num] of [
+    ['first', '4011001000001'],
+    ['second', '3011001000002'],
+    ['done', '2011001000003'],
+    ['gone', '1011001000004'],
+    ['heir', '1011001000004'],
+  ] as const)
     expect((await send('POST', '/applications', app({ ref, contractor: contractor({ corporateNumber: num }) }))).status).toBe(201);
   expect((await send('POST', '/applications/done/reject', { reason: '審査の結果' })).status).toBe(200);
   const gone = (await stack.store.units.get('gone'))!;
@@ -56,20 +62,83 @@ describe.each([
   ['apply: accounts 0 (P4)', 'POST', '/applications', app({ ref: 'n1', accounts: 0 }), 400, 'VALIDATION_FAILED'],
   ['apply: fractional accounts', 'POST', '/applications', app({ ref: 'n1', accounts: 5.5 }), 400, 'VALIDATION_FAILED'],
   ['apply: unknown field', 'POST', '/applications', app({ ref: 'n1', discount: 50 }), 400, 'VALIDATION_FAILED'],
-  ['apply: unknown contractor field', 'POST', '/applications', app({ ref: 'n1', contractor: contractor({ vip: true }) }), 400, 'VALIDATION_FAILED'],
-  ['apply: bad e-mail', 'POST', '/applications', app({ ref: 'n1', contractor: contractor({ accountManager: { name: 'x', email: 'nope' } }) }), 400, 'VALIDATION_FAILED'],
+  [
+    'apply: unknown contractor field',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', contractor: contractor({ vip: true }) }),
+    400,
+    'VALIDATION_FAILED',
+  ],
+  [
+    'apply: bad e-mail',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', contractor: contractor({ accountManager: { name: 'x', email: 'nope' } }) }),
+    400,
+    'VALIDATION_FAILED',
+  ],
   ['apply: bad ref', 'POST', '/applications', app({ ref: 'a b' }), 400, 'VALIDATION_FAILED'],
   ['apply: too long ref', 'POST', '/applications', app({ ref: longRef }), 400, 'VALIDATION_FAILED'],
   ['apply: duplicate ref (P5)', 'POST', '/applications', app({ ref: 'first' }), 422, 'VALIDATION_FAILED'],
   ['apply: unknown plan', 'POST', '/applications', app({ ref: 'n1', plan: 'gold' }), 422, 'VALIDATION_FAILED'],
-  ['apply: individual (Art 11)', 'POST', '/applications', app({ ref: 'n1', contractor: contractor({ kind: 'individual' }) }), 422, 'INELIGIBLE_APPLICANT'],
-  ['apply: voluntary group', 'POST', '/applications', app({ ref: 'n1', contractor: contractor({ kind: 'voluntary_group' }) }), 422, 'INELIGIBLE_APPLICANT'],
-  ['apply: individual with a bad number (P2)', 'POST', '/applications', app({ ref: 'n1', contractor: contractor({ kind: 'individual', corporateNumber: '123' }) }), 422, 'INELIGIBLE_APPLICANT'],
-  ['apply: bad check digit', 'POST', '/applications', app({ ref: 'n1', contractor: contractor({ corporateNumber: '7700110005901' }) }), 422, 'INVALID_CORPORATE_NUMBER'],
-  ['apply: 12 digits (P3)', 'POST', '/applications', app({ ref: 'n1', contractor: contractor({ corporateNumber: '700110005901' }) }), 422, 'INVALID_CORPORATE_NUMBER'],
-  ['apply: no corporate number (P3)', 'POST', '/applications', app({ ref: 'n1', contractor: contractor({ corporateNumber: undefined }) }), 422, 'INVALID_CORPORATE_NUMBER'],
+  [
+    'apply: individual (Art 11)',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', contractor: contractor({ kind: 'individual' }) }),
+    422,
+    'INELIGIBLE_APPLICANT',
+  ],
+  [
+    'apply: voluntary group',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', contractor: contractor({ kind: 'voluntary_group' }) }),
+    422,
+    'INELIGIBLE_APPLICANT',
+  ],
+  [
+    'apply: individual with a bad number (P2)',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', contractor: contractor({ kind: 'individual', corporateNumber: '123' }) }),
+    422,
+    'INELIGIBLE_APPLICANT',
+  ],
+  [
+    'apply: bad check digit',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', contractor: contractor({ corporateNumber: '7700110005901' }) }),
+    422,
+    'INVALID_CORPORATE_NUMBER',
+  ],
+  [
+    'apply: 12 digits (P3)',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', contractor: contractor({ corporateNumber: '700110005901' }) }),
+    422,
+    'INVALID_CORPORATE_NUMBER',
+  ],
+  [
+    'apply: no corporate number (P3)',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', contractor: contractor({ corporateNumber: undefined }) }),
+    422,
+    'INVALID_CORPORATE_NUMBER',
+  ],
   ['apply: too few accounts (Art 12)', 'POST', '/applications', app({ ref: 'n1', accounts: 4 }), 422, 'BELOW_MIN_ACCOUNTS'],
-  ['apply: bad number AND too few (P2)', 'POST', '/applications', app({ ref: 'n1', accounts: 4, contractor: contractor({ corporateNumber: '1' }) }), 422, 'INVALID_CORPORATE_NUMBER'],
+  [
+    'apply: bad number AND too few (P2)',
+    'POST',
+    '/applications',
+    app({ ref: 'n1', accounts: 4, contractor: contractor({ corporateNumber: '1' }) }),
+    422,
+    'INVALID_CORPORATE_NUMBER',
+  ],
   ['list: bad status', 'GET', '/applications?status=bogus', undefined, 400, 'VALIDATION_FAILED'],
   ['list: unknown query key', 'GET', '/applications?colour=red', undefined, 400, 'VALIDATION_FAILED'],
   ['accept: unknown application', 'POST', '/applications/nobody/accept', { startDate: '2024-02-15' }, 404, 'NOT_FOUND'],
@@ -79,7 +148,14 @@ describe.each([
   ['accept: missing startDate', 'POST', '/applications/first/accept', {}, 400, 'VALIDATION_FAILED'],
   ['accept: unknown field', 'POST', '/applications/first/accept', { startDate: '2024-02-15', force: true }, 400, 'VALIDATION_FAILED'],
   ['accept: start in the past (P11)', 'POST', '/applications/first/accept', { startDate: '2024-01-31' }, 422, 'VALIDATION_FAILED'],
-  ['accept: out of order (Art 6-1)', 'POST', '/applications/second/accept', { startDate: '2024-02-15' }, 409, 'EARLIER_APPLICATION_PENDING'],
+  [
+    'accept: out of order (Art 6-1)',
+    'POST',
+    '/applications/second/accept',
+    { startDate: '2024-02-15' },
+    409,
+    'EARLIER_APPLICATION_PENDING',
+  ],
   ['accept: already rejected (P7)', 'POST', '/applications/done/accept', { startDate: '2024-02-15' }, 422, 'VALIDATION_FAILED'],
   ['reject: missing reason (P14)', 'POST', '/applications/first/reject', {}, 400, 'VALIDATION_FAILED'],
   ['reject: blank reason', 'POST', '/applications/first/reject', { reason: '   ' }, 400, 'VALIDATION_FAILED'],
@@ -116,7 +192,11 @@ describe('auth and delinquency', () => {
       ['POST', '/applications/first/accept'],
       ['GET', '/units/first'],
     ]) {
-      const res = await fetch(`${stack.urls.api}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: method === 'POST' ? JSON.stringify(app({ ref: 'x1' })) : undefined });
+      const res = await fetch(`${stack.urls.api}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: method === 'POST' ? JSON.stringify(app({ ref: 'x1' })) : undefined,
+      });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { code: string }).code).toBe('UNAUTHORIZED');
     }

@@ -21,13 +21,27 @@ import { advanceUnit } from '#domain/lifecycle.ts';
 import { recordPayment } from '#domain/payments.ts';
 import { invoiceView, listInvoices, unitBalance } from '#use-cases/billing.ts';
 import type { CoreDeps } from '#use-cases/ports.ts';
-import { API_ROUTES, BalanceView, InvoiceList, InvoiceView, OutageList, OutageView, UnitList, UnitView, buildOpenApi, openApiDocument } from '#runtime/openapi.ts';
+import {
+  API_ROUTES,
+  BalanceView,
+  InvoiceList,
+  InvoiceView,
+  OutageList,
+  OutageView,
+  UnitList,
+  UnitView,
+  buildOpenApi,
+  openApiDocument,
+} from '#runtime/openapi.ts';
 import type { Principal } from '#use-cases/authz.ts';
 
 const OP: Principal = { id: 'test-operator', role: 'operator' };
 
 const ROOT = join(import.meta.dirname, '..', '..');
-type Doc = { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>; components: Record<string, Record<string, unknown>> };
+type Doc = {
+  paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+  components: Record<string, Record<string, unknown>>;
+};
 const doc = buildOpenApi() as Doc;
 
 const key = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
@@ -51,7 +65,10 @@ describe('routes', () => {
     const handler = new Set(handlerRoutes());
     for (const r of handler) expect(documentRoutes(), `${r} is missing from API_ROUTES (shared/runtime/openapi.ts)`).toContain(r);
     const extra = documentRoutes().filter((r) => !handler.has(r));
-    expect(extra.filter((r) => r !== 'GET /openapi.json'), 'routes documented but not served').toEqual([]);
+    expect(
+      extra.filter((r) => r !== 'GET /openapi.json'),
+      'routes documented but not served',
+    ).toEqual([]);
   });
 
   it('has unique routes and operation ids', () => {
@@ -63,7 +80,9 @@ describe('routes', () => {
     for (const r of API_ROUTES) {
       const op = doc.paths[r.path]![r.method.toLowerCase()]!;
       const statuses = Object.keys(op.responses);
-      expect(statuses, r.operationId).toEqual(expect.arrayContaining([String(r.response.status), ...(r.public ? [] : ['401']), '403', '429', '500']));
+      expect(statuses, r.operationId).toEqual(
+        expect.arrayContaining([String(r.response.status), ...(r.public ? [] : ['401']), '403', '429', '500']),
+      );
       if (r.path.includes('{id}')) expect(statuses, r.operationId).toContain('404');
       expect(Boolean((op as { requestBody?: unknown }).requestBody), r.operationId).toBe(r.body !== undefined);
       if (r.body) expect(statuses, `${r.operationId}: a body can be malformed`).toContain('400');
@@ -72,22 +91,48 @@ describe('routes', () => {
 
   it('lists the error codes of DETAILS X3 under their statuses', () => {
     const codes = (path: string, method: string, status: number) =>
-      ((doc.paths[path]![method]!.responses[status] as any).content['application/json'].schema.allOf[1].properties.code.enum as string[]).sort();
-    expect(codes('/applications', 'post', 422)).toEqual(['BELOW_MIN_ACCOUNTS', 'INELIGIBLE_APPLICANT', 'INVALID_CORPORATE_NUMBER', 'VALIDATION_FAILED']);
-    expect(codes('/applications/{id}/accept', 'post', 409)).toEqual(['APPLICANT_DELINQUENT', 'CONCURRENT_MODIFICATION', 'EARLIER_APPLICATION_PENDING']);
-    expect(codes('/units/{id}/cancellations', 'post', 409)).toEqual(['CANCELLATION_DEADLINE_PASSED', 'CONCURRENT_MODIFICATION', 'UNIT_CANCELLATION_PENDING', 'UNIT_NOT_ACTIVE']);
+      (
+        (doc.paths[path]![method]!.responses[status] as any).content['application/json'].schema.allOf[1].properties.code.enum as string[]
+      ).sort();
+    expect(codes('/applications', 'post', 422)).toEqual([
+      'BELOW_MIN_ACCOUNTS',
+      'INELIGIBLE_APPLICANT',
+      'INVALID_CORPORATE_NUMBER',
+      'VALIDATION_FAILED',
+    ]);
+    expect(codes('/applications/{id}/accept', 'post', 409)).toEqual([
+      'APPLICANT_DELINQUENT',
+      'CONCURRENT_MODIFICATION',
+      'EARLIER_APPLICATION_PENDING',
+    ]);
+    expect(codes('/units/{id}/cancellations', 'post', 409)).toEqual([
+      'CANCELLATION_DEADLINE_PASSED',
+      'CONCURRENT_MODIFICATION',
+      'UNIT_CANCELLATION_PENDING',
+      'UNIT_NOT_ACTIVE',
+    ]);
     expect(codes('/units/{id}/cancellations', 'post', 422)).toEqual(['NOT_A_MONTH_END', 'VALIDATION_FAILED']);
     expect(codes('/units/{id}', 'get', 404)).toEqual(['NOT_FOUND']);
-    expect(codes('/invoices/{id}/payments', 'post', 409)).toEqual(['CONCURRENT_MODIFICATION', 'IDEMPOTENCY_KEY_REUSED', 'PAYMENT_EXCEEDS_BALANCE']);
+    expect(codes('/invoices/{id}/payments', 'post', 409)).toEqual([
+      'CONCURRENT_MODIFICATION',
+      'IDEMPOTENCY_KEY_REUSED',
+      'PAYMENT_EXCEEDS_BALANCE',
+    ]);
   });
 
   it('documents 405 on every operation, 413/415 on every body, and pages on every list', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(ops as Record<string, { responses: Record<string, unknown>; requestBody?: unknown; parameters?: { name: string }[] }>)) {
+      for (const [method, op] of Object.entries(
+        ops as Record<string, { responses: Record<string, unknown>; requestBody?: unknown; parameters?: { name: string }[] }>,
+      )) {
         expect(op.responses['405'], `${method} ${path}`).toEqual({ $ref: '#/components/responses/MethodNotAllowed' });
         if (op.requestBody) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['413', '415']));
         const list = JSON.stringify(op.responses['200'] ?? {}).includes('List"');
-        if (list) expect((op.parameters ?? []).map((p) => p.name), `${method} ${path}`).toEqual(expect.arrayContaining(['limit', 'next']));
+        if (list)
+          expect(
+            (op.parameters ?? []).map((p) => p.name),
+            `${method} ${path}`,
+          ).toEqual(expect.arrayContaining(['limit', 'next']));
       }
     }
   });
@@ -141,7 +186,13 @@ describe('the invoice schemas match shared/use-cases/billing.ts', () => {
   const config = buildConfig({});
   const start = date('2025-01-10');
   const later = date('2025-04-15');
-  const contractor = { kind: 'corporation', name: 'A', corporateNumber: '8700110005901', accountManager: { name: 'x', email: 'x@a.example' }, agent: null };
+  const contractor = {
+    kind: 'corporation',
+    name: 'A',
+    corporateNumber: '8700110005901',
+    accountManager: { name: 'x', email: 'x@a.example' },
+    agent: null,
+  };
   const received: Unit = { ...newApplication('acme', { plan: 'kokona', accounts: 5, contractor }, start), receivedSeq: 1, version: 1 };
   const billed = advanceUnit(accept(received, start, start, config).unit, later, config).unit;
   const [invoice] = billed.invoices ?? [];
@@ -184,7 +235,14 @@ describe('the outage schemas match shared/use-cases/outages.ts', () => {
     audit: [{ at: jstInstant(date('2025-03-01'), 10), change: { recorded: { cause: 'operator_fault' } } }],
     version: 1,
   };
-  const ended: Outage = { ...open, endedAt: jstInstant(date('2025-03-08'), 9), thresholdNoticeOn: date('2025-03-06'), settled: true, scope: 'all', version: 3 };
+  const ended: Outage = {
+    ...open,
+    endedAt: jstInstant(date('2025-03-08'), 9),
+    thresholdNoticeOn: date('2025-03-06'),
+    settled: true,
+    scope: 'all',
+    version: 3,
+  };
   const record: CompensationRecord = {
     id: 'o-1.acme.1',
     outage: 'o-1',

@@ -31,52 +31,160 @@ type Req = { method: string; url: string; body?: unknown; headers?: Record<strin
 
 let n = 0;
 const app = (agent: typeof AGENT | null, cn = '7000012050002') =>
-  acmeApplication({ ref: `new${++n}`, contractor: { kind: 'corporation', name: '新規株式会社', corporateNumber: cn, accountManager: { name: '新規', email: 'new@example.jp' }, agent } });
+  acmeApplication({
+    ref: `new${++n}`,
+    contractor: {
+      kind: 'corporation',
+      name: '新規株式会社',
+      corporateNumber: cn,
+      accountManager: { name: '新規', email: 'new@example.jp' },
+      agent,
+    },
+  });
 
 /** The request of each route, for a unit `u` (another agent's or one's own). */
 const TABLE: Record<string, { req: (u: string, mine: boolean) => Req; operator: Cell; viewer: Cell; agent: Cell }> = {
   'GET /openapi.json': { req: () => ({ method: 'GET', url: '/openapi.json' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
-  'POST /applications': { req: (_u, mine) => ({ method: 'POST', url: '/applications', body: app(mine ? AGENT : OTHER) }), operator: 'allow', viewer: 403, agent: { theirs: 403, mine: 'allow' } },
+  'POST /applications': {
+    req: (_u, mine) => ({ method: 'POST', url: '/applications', body: app(mine ? AGENT : OTHER) }),
+    operator: 'allow',
+    viewer: 403,
+    agent: { theirs: 403, mine: 'allow' },
+  },
   'GET /applications': { req: () => ({ method: 'GET', url: '/applications' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
-  'POST /applications/{id}/accept': { req: (u) => ({ method: 'POST', url: `/applications/${u}/accept`, body: { startDate: '2024-04-01' } }), operator: 'allow', viewer: 403, agent: 403 },
-  'POST /applications/{id}/reject': { req: (u) => ({ method: 'POST', url: `/applications/${u}/reject`, body: { reason: 'x' } }), operator: 'allow', viewer: 403, agent: 403 },
-  'POST /applications/{id}/defer': { req: (u) => ({ method: 'POST', url: `/applications/${u}/defer`, body: { reason: 'x', expectedOn: '2024-04-01' } }), operator: 'allow', viewer: 403, agent: 403 },
-  'GET /units': { req: () => ({ method: 'GET', url: '/units' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
-  'GET /units/{id}': { req: (u) => ({ method: 'GET', url: `/units/${u}` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
-  'POST /units/{id}/lines': { req: (u) => ({ method: 'POST', url: `/units/${u}/lines`, body: { accounts: 5, startDate: '2024-03-20' } }), operator: 'allow', viewer: 403, agent: { theirs: 404, mine: 'allow' } },
-  'POST /units/{id}/cancellations': { req: (u) => ({ method: 'POST', url: `/units/${u}/cancellations`, body: { end: 'term_end' } }), operator: 'allow', viewer: 403, agent: { theirs: 404, mine: 'allow' } },
-  'PATCH /units/{id}/contact': { req: (u) => ({ method: 'PATCH', url: `/units/${u}/contact`, body: { name: '新担当', email: 'new-am@example.jp' } }), operator: 'allow', viewer: 403, agent: { theirs: 404, mine: 'allow' } },
-  'GET /units/{id}/balance': { req: (u) => ({ method: 'GET', url: `/units/${u}/balance` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
-  'GET /units/{id}/notices': { req: (u) => ({ method: 'GET', url: `/units/${u}/notices` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
-  'GET /units/{id}/desktops': { req: (u) => ({ method: 'GET', url: `/units/${u}/desktops` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
-  'GET /invoices': { req: () => ({ method: 'GET', url: '/invoices' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
-  'GET /invoices/{id}': { req: (u) => ({ method: 'GET', url: `/invoices/${u}.2024-03-01.fees` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
-  'POST /invoices/{id}/payments': {
-    req: (u) => ({ method: 'POST', url: `/invoices/${u}.2024-03-01.fees/payments`, body: { amount: 1000 }, headers: { 'idempotency-key': `k-${++n}` } }),
+  'POST /applications/{id}/accept': {
+    req: (u) => ({ method: 'POST', url: `/applications/${u}/accept`, body: { startDate: '2024-04-01' } }),
     operator: 'allow',
     viewer: 403,
     agent: 403,
   },
-  'POST /outages': { req: () => ({ method: 'POST', url: '/outages', body: { knownAt: '2024-03-01T09:00:00+09:00', scope: 'all', cause: 'operator_fault' } }), operator: 'allow', viewer: 403, agent: 403 },
+  'POST /applications/{id}/reject': {
+    req: (u) => ({ method: 'POST', url: `/applications/${u}/reject`, body: { reason: 'x' } }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
+  'POST /applications/{id}/defer': {
+    req: (u) => ({ method: 'POST', url: `/applications/${u}/defer`, body: { reason: 'x', expectedOn: '2024-04-01' } }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
+  'GET /units': { req: () => ({ method: 'GET', url: '/units' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
+  'GET /units/{id}': {
+    req: (u) => ({ method: 'GET', url: `/units/${u}` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'POST /units/{id}/lines': {
+    req: (u) => ({ method: 'POST', url: `/units/${u}/lines`, body: { accounts: 5, startDate: '2024-03-20' } }),
+    operator: 'allow',
+    viewer: 403,
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'POST /units/{id}/cancellations': {
+    req: (u) => ({ method: 'POST', url: `/units/${u}/cancellations`, body: { end: 'term_end' } }),
+    operator: 'allow',
+    viewer: 403,
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'PATCH /units/{id}/contact': {
+    req: (u) => ({ method: 'PATCH', url: `/units/${u}/contact`, body: { name: '新担当', email: 'new-am@example.jp' } }),
+    operator: 'allow',
+    viewer: 403,
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'GET /units/{id}/balance': {
+    req: (u) => ({ method: 'GET', url: `/units/${u}/balance` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'GET /units/{id}/notices': {
+    req: (u) => ({ method: 'GET', url: `/units/${u}/notices` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'GET /units/{id}/desktops': {
+    req: (u) => ({ method: 'GET', url: `/units/${u}/desktops` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'GET /invoices': { req: () => ({ method: 'GET', url: '/invoices' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
+  'GET /invoices/{id}': {
+    req: (u) => ({ method: 'GET', url: `/invoices/${u}.2024-03-01.fees` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'POST /invoices/{id}/payments': {
+    req: (u) => ({
+      method: 'POST',
+      url: `/invoices/${u}.2024-03-01.fees/payments`,
+      body: { amount: 1000 },
+      headers: { 'idempotency-key': `k-${++n}` },
+    }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
+  'POST /outages': {
+    req: () => ({ method: 'POST', url: '/outages', body: { knownAt: '2024-03-01T09:00:00+09:00', scope: 'all', cause: 'operator_fault' } }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
   'GET /outages': { req: () => ({ method: 'GET', url: '/outages' }), operator: 'allow', viewer: 'allow', agent: 403 },
   'GET /outages/{id}': { req: () => ({ method: 'GET', url: '/outages/out1' }), operator: 'allow', viewer: 'allow', agent: 403 },
-  'PATCH /outages/{id}': { req: () => ({ method: 'PATCH', url: '/outages/out1', body: { description: `訂正 ${++n}` } }), operator: 'allow', viewer: 403, agent: 403 },
-  'POST /compensations/{id}/payout': { req: (u) => ({ method: 'POST', url: `/compensations/out1.${u}.1/payout` }), operator: 'allow', viewer: 403, agent: 403 },
+  'PATCH /outages/{id}': {
+    req: () => ({ method: 'PATCH', url: '/outages/out1', body: { description: `訂正 ${++n}` } }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
+  'POST /compensations/{id}/payout': {
+    req: (u) => ({ method: 'POST', url: `/compensations/out1.${u}.1/payout` }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
   'POST /maintenances': {
-    req: () => ({ method: 'POST', url: '/maintenances', body: { startsAt: '2024-04-01T01:00:00+09:00', endsAt: '2024-04-01T03:00:00+09:00', scope: 'all' } }),
+    req: () => ({
+      method: 'POST',
+      url: '/maintenances',
+      body: { startsAt: '2024-04-01T01:00:00+09:00', endsAt: '2024-04-01T03:00:00+09:00', scope: 'all' },
+    }),
     operator: 'allow',
     viewer: 403,
     agent: 403,
   },
   'GET /audit': { req: (u) => ({ method: 'GET', url: `/audit?unit=${u}` }), operator: 'allow', viewer: 'allow', agent: 403 },
   'GET /clock': { req: () => ({ method: 'GET', url: '/clock' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
-  'POST /clock/advance': { req: () => ({ method: 'POST', url: '/clock/advance', body: { to: '2024-01-01' } }), operator: 'allow', viewer: 403, agent: 403 },
+  'POST /clock/advance': {
+    req: () => ({ method: 'POST', url: '/clock/advance', body: { to: '2024-01-01' } }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
   'GET /dashboard': { req: () => ({ method: 'GET', url: '/dashboard' }), operator: 'allow', viewer: 'allow', agent: 'allow' },
   // The account kit link: no principal at all (its token is the credential); an unknown token is 410 for anyone.
   'GET /kit/{token}': { req: () => ({ method: 'GET', url: `/kit/${'x'.repeat(43)}` }), operator: 'allow', viewer: 'allow', agent: 'allow' },
   'POST /units/{id}/kit': { req: (u) => ({ method: 'POST', url: `/units/${u}/kit` }), operator: 'allow', viewer: 403, agent: 403 },
-  'GET /units/{id}/accounts': { req: (u) => ({ method: 'GET', url: `/units/${u}/accounts` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
-  'GET /desktop-jobs': { req: () => ({ method: 'GET', url: '/desktop-jobs?status=failed' }), operator: 'allow', viewer: 'allow', agent: 403 },
+  'GET /units/{id}/accounts': {
+    req: (u) => ({ method: 'GET', url: `/units/${u}/accounts` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'GET /desktop-jobs': {
+    req: () => ({ method: 'GET', url: '/desktop-jobs?status=failed' }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: 403,
+  },
   'POST /desktop-jobs/{id}/retry': {
     req: (u) => ({ method: 'POST', url: `/desktop-jobs/${encodeURIComponent(`D#${u}#${u}#create#2024-02-15`)}/retry` }),
     operator: 'allow',
@@ -87,21 +195,50 @@ const TABLE: Record<string, { req: (u: string, mine: boolean) => Req; operator: 
   'POST /desktops/reconcile': { req: () => ({ method: 'POST', url: '/desktops/reconcile' }), operator: 'allow', viewer: 403, agent: 403 },
   'GET /desktops/drift': { req: () => ({ method: 'GET', url: '/desktops/drift' }), operator: 'allow', viewer: 'allow', agent: 403 },
   // A notice's delivery evidence: like its unit; a resend only by the operator.
-  'GET /notices/{id}': { req: (u) => ({ method: 'GET', url: `/notices/${encodeURIComponent(invoiceNotice(u))}` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
-  'POST /notices/{id}/resend': { req: (u) => ({ method: 'POST', url: `/notices/${encodeURIComponent(invoiceNotice(u))}/resend` }), operator: 'allow', viewer: 403, agent: 403 },
-  // Money in: the back office's own books (an agent has no part in them); the invoice PDF like the invoice.
-  'POST /bank-files': { req: () => ({ method: 'POST', url: '/bank-files', body: 'not a bank file' }), operator: 'allow', viewer: 403, agent: 403 },
-  'GET /deposits': { req: () => ({ method: 'GET', url: '/deposits' }), operator: 'allow', viewer: 'allow', agent: 403 },
-  'GET /deposits/{id}': { req: () => ({ method: 'GET', url: `/deposits/${depositId}` }), operator: 'allow', viewer: 'allow', agent: 403 },
-  'POST /deposits/{id}/match': {
-    req: (u) => ({ method: 'POST', url: `/deposits/${depositId}/match`, body: { unit: u, invoices: [`${u}.2024-03-01.fees`], move: true } }),
+  'GET /notices/{id}': {
+    req: (u) => ({ method: 'GET', url: `/notices/${encodeURIComponent(invoiceNotice(u))}` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: { theirs: 404, mine: 'allow' },
+  },
+  'POST /notices/{id}/resend': {
+    req: (u) => ({ method: 'POST', url: `/notices/${encodeURIComponent(invoiceNotice(u))}/resend` }),
     operator: 'allow',
     viewer: 403,
     agent: 403,
   },
-  'GET /invoices/{id}/pdf': { req: (u) => ({ method: 'GET', url: `/invoices/${u}.2024-03-01.fees/pdf` }), operator: 'allow', viewer: 'allow', agent: { theirs: 404, mine: 'allow' } },
+  // Money in: the back office's own books (an agent has no part in them); the invoice PDF like the invoice.
+  'POST /bank-files': {
+    req: () => ({ method: 'POST', url: '/bank-files', body: 'not a bank file' }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
+  'GET /deposits': { req: () => ({ method: 'GET', url: '/deposits' }), operator: 'allow', viewer: 'allow', agent: 403 },
+  'GET /deposits/{id}': { req: () => ({ method: 'GET', url: `/deposits/${depositId}` }), operator: 'allow', viewer: 'allow', agent: 403 },
+  'POST /deposits/{id}/match': {
+    req: (u) => ({
+      method: 'POST',
+      url: `/deposits/${depositId}/match`,
+      body: { unit: u, invoices: [`${u}.2024-03-01.fees`], move: true },
+    }),
+    operator: 'allow',
+    viewer: 403,
+    agent: 403,
+  },
+  'GET /invoices/{id}/pdf': {
+    req: (u) => ({ method: 'GET', url: `/invoices/${u}.2024-03-01.fees/pdf` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: { theirs: 404, mine: 'allow' },
+  },
   'GET /archive': { req: () => ({ method: 'GET', url: '/archive?from=2024-03-01' }), operator: 'allow', viewer: 'allow', agent: 403 },
-  'GET /archive/{key}': { req: (u) => ({ method: 'GET', url: `/archive/${u}.2024-03-01.fees.pdf` }), operator: 'allow', viewer: 'allow', agent: 403 },
+  'GET /archive/{key}': {
+    req: (u) => ({ method: 'GET', url: `/archive/${u}.2024-03-01.fees.pdf` }),
+    operator: 'allow',
+    viewer: 'allow',
+    agent: 403,
+  },
 };
 
 /** The invoice mail of each unit's first fees invoice (sent by the daily run of 2024-03-01; read in beforeAll). */
@@ -131,14 +268,32 @@ describe('every role × route', () => {
     stack = await testStack('2024-02-01', { users: USERS });
     const op = (r: Req) => call('operator', r);
     const corp = (ref: string, agent: typeof AGENT, cn: string) =>
-      acmeApplication({ ref, contractor: { kind: 'corporation', name: `${ref}株式会社`, corporateNumber: cn, accountManager: { name: '担当', email: `${ref}@example.jp` }, agent } });
+      acmeApplication({
+        ref,
+        contractor: {
+          kind: 'corporation',
+          name: `${ref}株式会社`,
+          corporateNumber: cn,
+          accountManager: { name: '担当', email: `${ref}@example.jp` },
+          agent,
+        },
+      });
     expect((await op({ method: 'POST', url: '/applications', body: corp('mine', AGENT, '3202100105259') })).status).toBe(201);
     expect((await op({ method: 'POST', url: '/applications', body: corp('theirs', OTHER, '2800002013000') })).status).toBe(201);
-    for (const u of ['mine', 'theirs']) expect((await op({ method: 'POST', url: `/applications/${u}/accept`, body: { startDate: '2024-02-15' } })).status).toBe(200);
+    for (const u of ['mine', 'theirs'])
+      expect((await op({ method: 'POST', url: `/applications/${u}/accept`, body: { startDate: '2024-02-15' } })).status).toBe(200);
     await dailyRun(stack, '2024-02-15');
     await dailyRun(stack, '2024-03-01');
     stack.setToday('2024-03-05');
-    expect((await op({ method: 'POST', url: '/outages', body: { ref: 'out1', knownAt: '2024-02-20T09:00:00+09:00', scope: { units: ['mine', 'theirs'] }, cause: 'operator_fault' } })).status).toBe(201);
+    expect(
+      (
+        await op({
+          method: 'POST',
+          url: '/outages',
+          body: { ref: 'out1', knownAt: '2024-02-20T09:00:00+09:00', scope: { units: ['mine', 'theirs'] }, cause: 'operator_fault' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await op({ method: 'PATCH', url: '/outages/out1', body: { endedAt: '2024-02-27T09:00:00+09:00' } })).status).toBe(200);
     expect((await op({ method: 'GET', url: '/outages/out1' })).body.compensations).toHaveLength(2);
     for (const u of ['mine', 'theirs']) {
@@ -191,14 +346,24 @@ describe('every role × route', () => {
     const invoices = (await call('agent', { method: 'GET', url: '/invoices' })).body.items as { unitId: string }[];
     expect(invoices.length).toBeGreaterThan(0);
     expect(invoices.every((i) => i.unitId === 'mine')).toBe(true);
-    const apps = (await call('agent', { method: 'GET', url: '/applications' })).body.items as { contractor: { agent: { email: string } | null } }[];
+    const apps = (await call('agent', { method: 'GET', url: '/applications' })).body.items as {
+      contractor: { agent: { email: string } | null };
+    }[];
     expect(apps.every((a) => a.contractor.agent?.email === AGENT.email)).toBe(true);
   });
 
   it('records every change in the audit trail with who, what, when, the request id and before/after — and refusals change nothing', async () => {
-    const page = (await call('operator', { method: 'GET', url: '/audit?unit=theirs&limit=200' })).body as { items: any[]; next: string | null };
+    const page = (await call('operator', { method: 'GET', url: '/audit?unit=theirs&limit=200' })).body as {
+      items: any[];
+      next: string | null;
+    };
     const accept = page.items.find((e) => e.action === 'application.accept');
-    expect(accept).toMatchObject({ actor: { id: 'op', role: 'operator' }, unit: 'theirs', before: { application: { status: 'received' } }, after: { application: { status: 'accepted' } } });
+    expect(accept).toMatchObject({
+      actor: { id: 'op', role: 'operator' },
+      unit: 'theirs',
+      before: { application: { status: 'received' } },
+      after: { application: { status: 'accepted' } },
+    });
     expect(accept.requestId).toMatch(/^local-/);
     expect(accept.at).toMatch(/\+09:00$/);
     expect(page.items.some((e) => e.action === 'unit.advance' && e.actor.id === 'system:lifecycle-worker')).toBe(true);

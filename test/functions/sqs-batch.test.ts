@@ -16,7 +16,14 @@ import { InMemoryOutboxRepository } from '../fakes/in-memory-store.ts';
 
 const ctx = { functionName: 'mailer', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 const event = (bodies: unknown[]): SQSEvent =>
-  ({ Records: bodies.map((b, i) => ({ messageId: `m${i}`, body: typeof b === 'string' ? b : JSON.stringify(b), attributes: { ApproximateReceiveCount: '1' }, eventSource: 'aws:sqs' })) }) as unknown as SQSEvent;
+  ({
+    Records: bodies.map((b, i) => ({
+      messageId: `m${i}`,
+      body: typeof b === 'string' ? b : JSON.stringify(b),
+      attributes: { ApproximateReceiveCount: '1' },
+      eventSource: 'aws:sqs',
+    })),
+  }) as unknown as SQSEvent;
 
 const notice = (unitId: string): Notice => ({
   kind: 'notice',
@@ -26,7 +33,14 @@ const notice = (unitId: string): Notice => ({
   date: date('2024-02-01'),
   role: 'account_manager',
   to: { name: '山田 太郎', email: `${unitId}@example.jp` },
-  data: { contractorName: '株式会社サンプル', plan: 'ココナワーク', accounts: 5, startDate: date('2024-02-15'), userNames: [], userNamesTotal: 5 },
+  data: {
+    contractorName: '株式会社サンプル',
+    plan: 'ココナワーク',
+    accounts: 5,
+    startDate: date('2024-02-15'),
+    userNames: [],
+    userNamesTotal: 5,
+  },
 });
 
 /** SES that refuses mail to the addresses in `refuse`. */
@@ -53,7 +67,9 @@ describe('SQS consumers (Batch utility)', () => {
     expect((await outbox.get(b.id))?.state).toBe('pending');
     // SQS redelivers m1 alone: still failing, reported again; once fixed, done.
     await expect(handler(event([{ outboxId: b.id }]), ctx)).rejects.toBeInstanceOf(FullBatchFailureError);
-    expect(await makeMailer({ config: validConfig({}), outbox, mailer: new PickyMailer(new Set()) })(event([{ outboxId: b.id }]), ctx)).toEqual({ batchItemFailures: [] });
+    expect(
+      await makeMailer({ config: validConfig({}), outbox, mailer: new PickyMailer(new Set()) })(event([{ outboxId: b.id }]), ctx),
+    ).toEqual({ batchItemFailures: [] });
     expect((await outbox.get(b.id))?.state).toBe('done');
   });
 

@@ -18,7 +18,10 @@ export const TEST_CONTEXT = {
   config: { workspaces: TEST_WORKSPACES },
 };
 
-export function testApp(context: Record<string, unknown> = TEST_CONTEXT, opts: BuildAppOptions & { bundle?: boolean; outdir?: string } = {}) {
+export function testApp(
+  context: Record<string, unknown> = TEST_CONTEXT,
+  opts: BuildAppOptions & { bundle?: boolean; outdir?: string } = {},
+) {
   const app = new App({
     ...(opts.outdir ? { outdir: opts.outdir } : {}),
     context: { ...CDK_JSON.context, ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },

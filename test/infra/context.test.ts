@@ -21,7 +21,12 @@ describe('offline synth (no account)', () => {
     const c = resolve({});
     expect(c.deploying).toBe(false);
     expect(c.stage).toBe('dev');
-    expect([...c.placeholders].sort()).toEqual(['alarmEmail', 'config.workspaces.bundleId', 'config.workspaces.directoryId', 'sesIdentity']);
+    expect([...c.placeholders].sort()).toEqual([
+      'alarmEmail',
+      'config.workspaces.bundleId',
+      'config.workspaces.directoryId',
+      'sesIdentity',
+    ]);
     expect(JSON.parse(c.configJson)).toEqual({ workspaces: (CDK_JSON.context.offlinePlaceholders as { workspaces: unknown }).workspaces });
     expect(c.sesIdentity).toEqual({ kind: 'domain', value: 'kokona-work.example' });
   });
@@ -54,9 +59,9 @@ describe('a synth that can deploy (the CLI found an account)', () => {
   });
 
   it('refuses a deploy without workspaces.directoryId even when the rest is there', () => {
-    expect(() =>
-      resolve({ ...TEST_CONTEXT, config: { workspaces: { bundleId: TEST_WORKSPACES.bundleId } } }, '123456789012'),
-    ).toThrowError(/`config\.workspaces\.directoryId`/);
+    expect(() => resolve({ ...TEST_CONTEXT, config: { workspaces: { bundleId: TEST_WORKSPACES.bundleId } } }, '123456789012')).toThrowError(
+      /`config\.workspaces\.directoryId`/,
+    );
     expect(() => testApp({ ...TEST_CONTEXT, config: {} }, { targetAccount: '123456789012' })).toThrowError(/missing for a deploy/);
   });
 
@@ -75,7 +80,9 @@ describe('checks', () => {
   });
 
   it('validates ids, addresses and the stage', () => {
-    expect(() => resolve({ ...TEST_CONTEXT, config: { workspaces: { directoryId: 'dir-1', bundleId: TEST_WORKSPACES.bundleId } } })).toThrowError(/directoryId/);
+    expect(() =>
+      resolve({ ...TEST_CONTEXT, config: { workspaces: { directoryId: 'dir-1', bundleId: TEST_WORKSPACES.bundleId } } }),
+    ).toThrowError(/directoryId/);
     expect(() => resolve({ ...TEST_CONTEXT, alarmEmail: 'ops' })).toThrowError(/alarmEmail/);
     expect(() => resolve({ ...TEST_CONTEXT, sesIdentity: 'not a domain' })).toThrowError(/sesIdentity/);
     expect(() => resolve({ ...TEST_CONTEXT, stage: 'Prod_1' })).toThrowError(/stage/);

@@ -16,7 +16,9 @@ let ports: Record<string, number>;
 beforeAll(async () => {
   stack = await testStack('2024-02-01', { ports: { api: 0 } });
   ports = Object.fromEntries(
-    Object.entries({ api: stack.urls.api!, dynamodb: stack.urls.dynamodb!, ses: stack.urls.ses, workspaces: stack.urls.workspaces }).map(([k, u]) => [k, Number(new URL(u).port)]),
+    Object.entries({ api: stack.urls.api!, dynamodb: stack.urls.dynamodb!, ses: stack.urls.ses, workspaces: stack.urls.workspaces }).map(
+      ([k, u]) => [k, Number(new URL(u).port)],
+    ),
   );
 }, 120_000);
 afterAll(async () => stack?.stop());
@@ -51,7 +53,8 @@ describe('reachable on loopback only', () => {
   it('no port answers on a non-loopback address of this machine', async () => {
     const addrs = outside();
     console.log(`loopback check: non-loopback addresses ${JSON.stringify(addrs)}, ports ${JSON.stringify(ports)}`);
-    for (const addr of addrs) for (const [name, port] of Object.entries(ports)) expect(await portOpen(port, addr), `${name} on ${addr}:${port}`).toBe(false);
+    for (const addr of addrs)
+      for (const [name, port] of Object.entries(ports)) expect(await portOpen(port, addr), `${name} on ${addr}:${port}`).toBe(false);
   });
 
   it.runIf(existsSync('/proc/net/tcp'))('the kernel lists every port as bound to 127.0.0.1', () => {

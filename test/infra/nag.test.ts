@@ -51,19 +51,17 @@ const describeViolation = (v: Violation) => `${v.ruleName} at ${(v.violatingCons
 
 /** The acknowledgments recorded with Validations.of(scope).acknowledge({ id, reason }). */
 function acknowledgments(app: App): { path: string; id: string; reason: string }[] {
-  return app.node
-    .findAll()
-    .flatMap((c: IConstruct) =>
-      c.node.metadata
-        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) =>
-          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-            path: c.node.path,
-            id: id.replace(/^annotation::/i, ''),
-            reason,
-          })),
-        ),
-    );
+  return app.node.findAll().flatMap((c: IConstruct) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
 }
 
 describe('cdk synth with cdk-nag', () => {

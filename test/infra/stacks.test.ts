@@ -142,7 +142,10 @@ describe('ApiStack', () => {
     const routes = Object.values(resources(t.apiT, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
     // W3: the account kit link is the one route without the JWT authorizer.
-    for (const r of routes) expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe(r.Properties.RouteKey === 'GET /kit/{token}' ? 'NONE' : 'JWT');
+    for (const r of routes)
+      expect(r.Properties.AuthorizationType, String(r.Properties.RouteKey)).toBe(
+        r.Properties.RouteKey === 'GET /kit/{token}' ? 'NONE' : 'JWT',
+      );
   });
 
   it('sends every route to the one api function', () => {
@@ -640,18 +643,36 @@ describe('the console on AWS: WebStack, AuthStack, the JWT authorizer', () => {
   it('serves the console from a private bucket through CloudFront with origin access control', () => {
     webT.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     webT.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({ DefaultRootObject: 'index.html', DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }) }),
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
     });
-    webT.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    webT.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
   });
   it('has a user pool without self sign-up, MFA required, and the three role groups', () => {
-    authT.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
-    const groups = Object.values(resources(authT, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName).sort();
+    authT.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    const groups = Object.values(resources(authT, 'AWS::Cognito::UserPoolGroup'))
+      .map((g) => g.Properties.GroupName)
+      .sort();
     expect(groups).toEqual(['agent', 'operator', 'viewer']);
     authT.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['client_credentials'], GenerateSecret: true });
     authT.hasResourceProperties('AWS::Cognito::UserPoolClient', { AllowedOAuthFlows: ['code'], GenerateSecret: false });
   });
   it('checks Cognito tokens with a JWT authorizer on the HTTP API', () => {
-    t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    t.apiT.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
   });
 });

@@ -44,12 +44,31 @@ const alive = (pid: number) => {
 
 async function startAndStop(signal: NodeJS.Signals) {
   const home = mkdtempSync(join(tmpdir(), `kokona-start-${signal}-`));
-  const npm: ChildProcess = spawn('npm', ['start', '--', '--home', home, '--today', '2024-02-01', '--api-port', '0', '--dynamodb-port', '0', '--ses-port', '0', '--workspaces-port', '0'], {
-    cwd: ROOT,
-    detached: true, // its own process group, as a job started from a terminal
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
-  });
+  const npm: ChildProcess = spawn(
+    'npm',
+    [
+      'start',
+      '--',
+      '--home',
+      home,
+      '--today',
+      '2024-02-01',
+      '--api-port',
+      '0',
+      '--dynamodb-port',
+      '0',
+      '--ses-port',
+      '0',
+      '--workspaces-port',
+      '0',
+    ],
+    {
+      cwd: ROOT,
+      detached: true, // its own process group, as a job started from a terminal
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' },
+    },
+  );
   let out = '';
   npm.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   npm.stderr!.on('data', (b: Buffer) => (out += b.toString()));

@@ -56,7 +56,13 @@ describe('normaliseName (B3b)', () => {
   ])('isKanaName(%s) = %s', (s, ok) => expect(isKanaName(s)).toBe(ok));
 });
 
-const inv = (id: string, due: string, bal: number, unitId = 'u1'): OpenInvoice => ({ id, unitId, issueDate: date(`${due.slice(0, 8)}01`), dueDate: date(due), balance: bal });
+const inv = (id: string, due: string, bal: number, unitId = 'u1'): OpenInvoice => ({
+  id,
+  unitId,
+  issueDate: date(`${due.slice(0, 8)}01`),
+  dueDate: date(due),
+  balance: bal,
+});
 const pays = (a: ReturnType<typeof allocate>) => a.payments.map((p) => `${p.invoiceId}:${p.amount}`);
 
 describe('allocate (B4)', () => {
@@ -69,8 +75,20 @@ describe('allocate (B4)', () => {
     ['1 two equal balances: the oldest', 66000, [inv('X', '2024-05-31', 66000), inv('Y', '2024-04-30', 66000)], ['Y:66000'], 0],
     ['2 exactly two balances', 396000 + 1589, [A, B, C, D], ['A:396000', 'D:1589'], 0],
     ['2 the smallest group wins over a larger one', 396000, [B, C, A], ['A:396000'], 0],
-    ['2 ties of equal size: the oldest invoices', 67589, [B, D, inv('E', '2024-07-31', 66000), inv('F', '2024-08-31', 1589)], ['B:66000', 'D:1589'], 0],
-    ['2 five invoices', 5 * 1000, [1, 2, 3, 4, 5, 6].map((k) => inv(`I${k}`, `2024-0${k}-28`, 1000 + (k === 6 ? 7 : 0))), ['I1:1000', 'I2:1000', 'I3:1000', 'I4:1000', 'I5:1000'], 0],
+    [
+      '2 ties of equal size: the oldest invoices',
+      67589,
+      [B, D, inv('E', '2024-07-31', 66000), inv('F', '2024-08-31', 1589)],
+      ['B:66000', 'D:1589'],
+      0,
+    ],
+    [
+      '2 five invoices',
+      5 * 1000,
+      [1, 2, 3, 4, 5, 6].map((k) => inv(`I${k}`, `2024-0${k}-28`, 1000 + (k === 6 ? 7 : 0))),
+      ['I1:1000', 'I2:1000', 'I3:1000', 'I4:1000', 'I5:1000'],
+      0,
+    ],
     ['3 less than the oldest balance: partial', 100000, [A, B], ['A:100000'], 0],
     ['3 a fee-short deposit (振込手数料 440 deducted): partial, the rest stays owed', 396000 - 440, [A], ['A:395560'], 0],
     ['4 more than one, no exact group: in due order, the next partly', 396000 + 10000, [A, B, C], ['A:396000', 'B:10000'], 0],

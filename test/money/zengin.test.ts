@@ -17,7 +17,10 @@ function rec(...fields: [string, number][]): Uint8Array {
   const parts = fields.map(([v, n]) => sp(v, n));
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   expect(out.length).toBe(200);
   return out;
 }
@@ -26,11 +29,58 @@ const join = (recs: Uint8Array[], sep = '') => Buffer.concat(recs.flatMap((r) =>
 // A golden 入出金取引明細 (03) file with two accounts: a 振込, a 振替, a cash deposit and a withdrawal.
 function file03(): Uint8Array[] {
   const h = (acct: string) =>
-    rec(['1030060401', 10], ['060401', 6], ['060430', 6], ['0001', 4], ['ﾐｽﾞﾎ', 15], ['100', 3], ['ﾄｳｷﾖｳ', 15], ['000', 3], ['1', 1], [acct, 10], ['ｴﾇﾃｲﾃｲﾃｸﾉｸﾛｽ(ｶ', 40], ['1', 1], ['0', 1], ['00000001000000', 14], ['', 71]);
+    rec(
+      ['1030060401', 10],
+      ['060401', 6],
+      ['060430', 6],
+      ['0001', 4],
+      ['ﾐｽﾞﾎ', 15],
+      ['100', 3],
+      ['ﾄｳｷﾖｳ', 15],
+      ['000', 3],
+      ['1', 1],
+      [acct, 10],
+      ['ｴﾇﾃｲﾃｲﾃｸﾉｸﾛｽ(ｶ', 40],
+      ['1', 1],
+      ['0', 1],
+      ['00000001000000', 14],
+      ['', 71],
+    );
   const d = (ref: string, io: string, type: string, amount: string, name: string) =>
-    rec(['2', 1], [ref, 8], ['060410', 6], ['060410', 6], [io, 1], [type, 2], [amount.padStart(12, '0'), 12], ['000000000000', 12], ['000000', 6], ['000000', 6], ['0', 1], ['0000000', 7], ['000', 3], ['0000000000', 10], [name, 48], ['ﾐﾂｲｽﾐﾄﾓ', 15], ['ﾎﾝﾃﾝ', 15], ['ﾌﾘｺﾐ', 20], ['', 20], [' ', 1]);
+    rec(
+      ['2', 1],
+      [ref, 8],
+      ['060410', 6],
+      ['060410', 6],
+      [io, 1],
+      [type, 2],
+      [amount.padStart(12, '0'), 12],
+      ['000000000000', 12],
+      ['000000', 6],
+      ['000000', 6],
+      ['0', 1],
+      ['0000000', 7],
+      ['000', 3],
+      ['0000000000', 10],
+      [name, 48],
+      ['ﾐﾂｲｽﾐﾄﾓ', 15],
+      ['ﾎﾝﾃﾝ', 15],
+      ['ﾌﾘｺﾐ', 20],
+      ['', 20],
+      [' ', 1],
+    );
   const t = (inN: string, inA: string, outN: string, outA: string, n: string) =>
-    rec(['8', 1], [inN.padStart(6, '0'), 6], [inA.padStart(13, '0'), 13], [outN.padStart(6, '0'), 6], [outA.padStart(13, '0'), 13], ['1', 1], ['00000001000000', 14], [n.padStart(7, '0'), 7], ['', 139]);
+    rec(
+      ['8', 1],
+      [inN.padStart(6, '0'), 6],
+      [inA.padStart(13, '0'), 13],
+      [outN.padStart(6, '0'), 6],
+      [outA.padStart(13, '0'), 13],
+      ['1', 1],
+      ['00000001000000', 14],
+      [n.padStart(7, '0'), 7],
+      ['', 139],
+    );
   return [
     h('0003000001'),
     d('00000001', '1', '11', '396000', 'ｶ)ｻﾝﾌﾟﾙ'),
@@ -48,7 +98,15 @@ describe('全銀 01 (振込入金通知)', () => {
   const spec = {
     createdOn: date('2024-04-10'),
     accounts: [
-      { bankCode: '0001', bankName: 'ﾐｽﾞﾎ', branchCode: '100', branchName: 'ﾄｳｷﾖｳ', accountNumber: '3000001', accountName: 'ｴﾇﾃｲﾃｲ', deposits: [{ inquiry: 1, valueDate: date('2024-04-10'), amount: 396000, remitter: 'ｶ)ｻﾝﾌﾟﾙｼﾖｳｼﾞ' }] },
+      {
+        bankCode: '0001',
+        bankName: 'ﾐｽﾞﾎ',
+        branchCode: '100',
+        branchName: 'ﾄｳｷﾖｳ',
+        accountNumber: '3000001',
+        accountName: 'ｴﾇﾃｲﾃｲ',
+        deposits: [{ inquiry: 1, valueDate: date('2024-04-10'), amount: 396000, remitter: 'ｶ)ｻﾝﾌﾟﾙｼﾖｳｼﾞ' }],
+      },
       {
         bankCode: '0001',
         bankName: 'ﾐｽﾞﾎ',
@@ -149,18 +207,31 @@ describe('malformed files are refused whole, with the record number (B1)', () =>
   it('a trailer sum that does not match the data records', () => {
     const r = good();
     r[4] = Uint8Array.from(r[4]!);
-    r[4]!.set(encodeCp932('0000000401001'), 7); // 入金額合計 off by one
+    r[4].set(encodeCp932('0000000401001'), 7); // 入金額合計 off by one
     refuse(join(r), 5, /入金額合計 is 401001/);
   });
   it('a 01 trailer count that does not match', () => {
-    const bytes = transferFile({ createdOn: date('2024-04-10'), accounts: [{ bankCode: '0001', bankName: 'X', branchCode: '100', branchName: 'Y', accountNumber: '1234567', accountName: 'Z', deposits: [{ inquiry: 1, valueDate: date('2024-04-10'), amount: 5, remitter: 'ｱ' }] }] });
+    const bytes = transferFile({
+      createdOn: date('2024-04-10'),
+      accounts: [
+        {
+          bankCode: '0001',
+          bankName: 'X',
+          branchCode: '100',
+          branchName: 'Y',
+          accountNumber: '1234567',
+          accountName: 'Z',
+          deposits: [{ inquiry: 1, valueDate: date('2024-04-10'), amount: 5, remitter: 'ｱ' }],
+        },
+      ],
+    });
     bytes.set(encodeCp932('000002'), 401); // trailer 振込合計件数
     refuse(bytes, 3, /振込合計件数 is 2/);
   });
   it('EBCDIC (コード区分 1, or EBCDIC bytes)', () => {
     const r = good();
     r[0] = Uint8Array.from(r[0]!);
-    r[0]![3] = 0x31;
+    r[0][3] = 0x31;
     refuse(join(r), 1, /EBCDIC/);
     const ebcdic = new Uint8Array(200).fill(0x40);
     ebcdic[0] = 0xf1;
@@ -169,11 +240,11 @@ describe('malformed files are refused whole, with the record number (B1)', () =>
   it('a non-numeric N field, a bad date, no end record, records after the end', () => {
     const r = good();
     r[1] = Uint8Array.from(r[1]!);
-    r[1]![30] = 0x41;
+    r[1][30] = 0x41;
     refuse(join(r), 2, /取引金額|うち他店券金額/);
     const r2 = good();
     r2[1] = Uint8Array.from(r2[1]!);
-    r2[1]!.set(encodeCp932('061341'), 9);
+    r2[1].set(encodeCp932('061341'), 9);
     refuse(join(r2), 2, /勘定日/);
     refuse(join(good().slice(0, -1)), 9, /end record/);
     refuse(join([...good(), good()[8]!]), 10, /follow the end record/);
@@ -182,7 +253,7 @@ describe('malformed files are refused whole, with the record number (B1)', () =>
   it('a byte outside JIS X 0201 in a text field (a CP932 kanji lead byte): refused, not guessed', () => {
     const r = good();
     r[1] = Uint8Array.from(r[1]!);
-    r[1]!.set([0x8a, 0xbf], 90); // 漢 in CP932, inside the 振込依頼人名 (bytes 82–129)
+    r[1].set([0x8a, 0xbf], 90); // 漢 in CP932, inside the 振込依頼人名 (bytes 82–129)
     refuse(join(r), 2, /byte 91 .*0x8A is not JIS X 0201/);
   });
 });

@@ -29,7 +29,13 @@ function notice(type: NoticeType, data: Record<string, unknown>, over: Partial<O
 }
 
 const unitBase = { contractorName: '株式会社サンプル', plan: 'ココナワーク' };
-const sampleInvoice = buildInvoice(unitFixture(), 'fees', date('2024-03-01'), feesDue(unitFixture(), date('2024-03-01'), DEFAULT_CONFIG), DEFAULT_CONFIG);
+const sampleInvoice = buildInvoice(
+  unitFixture(),
+  'fees',
+  date('2024-03-01'),
+  feesDue(unitFixture(), date('2024-03-01'), DEFAULT_CONFIG),
+  DEFAULT_CONFIG,
+);
 
 /** Complete data of every notice type (what the rules compute), for the tests of every template. */
 const SAMPLE: Record<NoticeType, Record<string, unknown>> = {
@@ -37,21 +43,73 @@ const SAMPLE: Record<NoticeType, Record<string, unknown>> = {
   application_rejected: { ...unitBase, accounts: 5, reason: '技術上著しく困難なため' },
   application_deferred: { ...unitBase, accounts: 5, reason: '設備増強中のため', expectedOn: '2024-03-01' },
   contact_changed: { ...unitBase, previous: '山田 太郎', current: '佐藤 花子', changedOn: '2024-02-01' },
-  renewal_reminder: { ...unitBase, accounts: 10, termEnd: '2025-02-28', deadline: '2025-01-31', renewedTerm: { from: '2025-03-01', to: '2026-02-28' }, renewalFee: 720000 },
+  renewal_reminder: {
+    ...unitBase,
+    accounts: 10,
+    termEnd: '2025-02-28',
+    deadline: '2025-01-31',
+    renewedTerm: { from: '2025-03-01', to: '2026-02-28' },
+    renewalFee: 720000,
+  },
   renewed: { ...unitBase, accounts: 10, termFrom: '2025-03-01', termTo: '2026-02-28', annualFee: 720000, nextDeadline: '2026-01-31' },
   cancellation_accepted: { ...unitBase, endDate: '2025-02-28', target: { kind: 'unit', accounts: 10 } },
   data_retrieval_reminder: { ...unitBase, endDate: '2025-02-28', reason: 'cancellation', target: { kind: 'unit', accounts: 10 } },
   invoice_issued: { ...unitBase, invoice: sampleInvoice, sourceIssueDates: {} },
-  payment_overdue: { ...unitBase, invoice: sampleInvoice.id, issueDate: '2024-03-01', dueDate: '2024-04-30', total: 792000, balance: 792000, lateInterest: false, interestFreeUntil: '2024-05-10' },
-  suspension_warning: { ...unitBase, invoices: [{ id: sampleInvoice.id, issueDate: '2024-03-01', lateInterest: false }], suspensionOn: '2024-05-30' },
+  payment_overdue: {
+    ...unitBase,
+    invoice: sampleInvoice.id,
+    issueDate: '2024-03-01',
+    dueDate: '2024-04-30',
+    total: 792000,
+    balance: 792000,
+    lateInterest: false,
+    interestFreeUntil: '2024-05-10',
+  },
+  suspension_warning: {
+    ...unitBase,
+    invoices: [{ id: sampleInvoice.id, issueDate: '2024-03-01', lateInterest: false }],
+    suspensionOn: '2024-05-30',
+  },
   suspended: { ...unitBase, accounts: 10, suspendedOn: '2024-05-30', terminationOn: '2024-06-29' },
   service_resumed: { ...unitBase, accounts: 10, resumedOn: '2024-06-03' },
   termination_notice: { ...unitBase, accounts: 10, terminationOn: '2024-06-29' },
   terminated: { ...unitBase, accounts: 10, terminatedOn: '2024-06-29' },
-  outage_threshold_reached: { outage: 'o1', knownAt: '2025-05-01T09:00:00+09:00', hours: 120, cause: 'operator_fault', scope: 'all', description: '認証基盤の障害' },
-  compensation_statement: { ...unitBase, outage: 'o1', knownAt: '2025-05-01T09:00:00+09:00', endedAt: '2025-05-06T10:30:00+09:00', hours: 121.5, days: 5, annualFee: 720000, amount: 9863, record: 'o1.acme.1' },
-  maintenance_notice: { ...unitBase, maintenance: 'm1', startsAt: '2025-06-01T01:00:00+09:00', endsAt: '2025-06-01T05:00:00+09:00', description: 'サーバ設備の定期保守' },
-  notice_bounced: { noticeId: 'N#acme#renewed#2025-03-01#account_manager', noticeType: 'renewed', noticeUnit: 'acme', noticeDate: '2025-03-01', recipient: 'yamada@example.co.jp', bounceSubType: 'General', diagnostic: null, bouncedAt: '2025-03-01T00:10:00Z' },
+  outage_threshold_reached: {
+    outage: 'o1',
+    knownAt: '2025-05-01T09:00:00+09:00',
+    hours: 120,
+    cause: 'operator_fault',
+    scope: 'all',
+    description: '認証基盤の障害',
+  },
+  compensation_statement: {
+    ...unitBase,
+    outage: 'o1',
+    knownAt: '2025-05-01T09:00:00+09:00',
+    endedAt: '2025-05-06T10:30:00+09:00',
+    hours: 121.5,
+    days: 5,
+    annualFee: 720000,
+    amount: 9863,
+    record: 'o1.acme.1',
+  },
+  maintenance_notice: {
+    ...unitBase,
+    maintenance: 'm1',
+    startsAt: '2025-06-01T01:00:00+09:00',
+    endsAt: '2025-06-01T05:00:00+09:00',
+    description: 'サーバ設備の定期保守',
+  },
+  notice_bounced: {
+    noticeId: 'N#acme#renewed#2025-03-01#account_manager',
+    noticeType: 'renewed',
+    noticeUnit: 'acme',
+    noticeDate: '2025-03-01',
+    recipient: 'yamada@example.co.jp',
+    bounceSubType: 'General',
+    diagnostic: null,
+    bouncedAt: '2025-03-01T00:10:00Z',
+  },
   deposit_cancelled: { deposit: 'd1', valueDate: '2024-04-01', inquiry: '000123', remitter: 'ｻﾝﾌﾟﾙ', amount: 792000, payments: [] },
   account_kit: { kitUrl: 'https://backoffice.example/kit/TOKEN', kitExpiresOn: '2024-02-29', accounts: 5 },
   desktop_job_failed: { job: 'D#acme#acme#create#2024-02-15', action: 'create', code: 'X', message: 'failed' },
@@ -63,7 +121,13 @@ const sample = (type: NoticeType, data: Record<string, unknown> = {}, over: Part
 
 const userNames = ['acme-user01', 'acme-user02', 'acme-user03', 'acme-user04', 'acme-user05'];
 const application = { contractorName: '株式会社サンプル', plan: 'ココナワーク', accounts: 5 };
-const accepted = notice('application_accepted', { ...application, startDate: '2024-02-15', userNames, kitUrl: 'https://backoffice.example/kit/TOKEN', kitExpiresOn: '2024-02-29' });
+const accepted = notice('application_accepted', {
+  ...application,
+  startDate: '2024-02-15',
+  userNames,
+  kitUrl: 'https://backoffice.example/kit/TOKEN',
+  kitExpiresOn: '2024-02-29',
+});
 
 const ALL_TYPES: NoticeType[] = [
   'application_accepted',
@@ -168,10 +232,7 @@ describe('application_rejected / application_deferred (Art 6-2, 6-3)', () => {
   });
 
   it('a deferral gives its reason and the expected acceptance date', () => {
-    const m = renderNotice(
-      notice('application_deferred', { ...application, reason: '設備増強中のため', expectedOn: '2024-03-01' }),
-      ctx,
-    );
+    const m = renderNotice(notice('application_deferred', { ...application, reason: '設備増強中のため', expectedOn: '2024-03-01' }), ctx);
     expect(m.subject).toBe('【ココナワーク】ご契約お申し込み承諾延期のお知らせ（契約番号 acme）');
     expect(m.text).toContain('  延期の理由：設備増強中のため');
     expect(m.text).toContain('  承諾予定日：2024年3月1日');
@@ -280,9 +341,14 @@ describe('stored notices (the storage boundary)', () => {
 
   it('notices stored before the data was typed are upgraded: the fields the rule computes now are derived once, at the boundary', () => {
     const legacy = notice('renewal_reminder', { ...unitBase, accounts: 10, termEnd: '2025-02-28', renewalFee: 720000 });
-    expect(legacy.type === 'renewal_reminder' && legacy.data).toMatchObject({ deadline: '2025-01-31', renewedTerm: { from: '2025-03-01', to: '2026-02-28' } });
+    expect(legacy.type === 'renewal_reminder' && legacy.data).toMatchObject({
+      deadline: '2025-01-31',
+      renewedTerm: { from: '2025-03-01', to: '2026-02-28' },
+    });
     const warning = notice('suspension_warning', { ...unitBase, invoices: ['acme.2024-06-15.late_interest'], suspensionOn: '2024-05-30' });
-    expect(warning.type === 'suspension_warning' && warning.data.invoices).toEqual([{ id: 'acme.2024-06-15.late_interest', issueDate: '2024-06-15', lateInterest: true }]);
+    expect(warning.type === 'suspension_warning' && warning.data.invoices).toEqual([
+      { id: 'acme.2024-06-15.late_interest', issueDate: '2024-06-15', lateInterest: true },
+    ]);
     const line = notice('cancellation_accepted', { ...unitBase, endDate: '2024-12-31', line: 'acme-add1', accounts: 3 });
     expect(line.type === 'cancellation_accepted' && line.data.target).toEqual({ kind: 'line', line: 'acme-add1', accounts: 3 });
   });
@@ -290,7 +356,6 @@ describe('stored notices (the storage boundary)', () => {
 
 // ---------------------------------------------------------------------------------------------
 // The templates of every notice type, with the data the domain puts in them
-
 
 /** RULES §12 example 1: kokona, 10 accounts, started 2024-02-15, first term to 2025-02-28. */
 function basicLine(over: Partial<Line> = {}): Line {
@@ -566,7 +631,10 @@ describe('invoice_issued (Art 28–31: 適格請求書)', () => {
     expect(rows[2]).toContain('45日');
     expect(rows[2]).toContain('14,158円');
     expect(rows[2]).toMatch(/非課税$/);
-    expect(section(t.text, '税率ごとに区分した合計額')).toEqual([expect.stringMatching(/^ {2}非課税（延滞利息） +14,158円$/), expect.stringMatching(/^ {2}合計 +14,158円$/)]);
+    expect(section(t.text, '税率ごとに区分した合計額')).toEqual([
+      expect.stringMatching(/^ {2}非課税（延滞利息） +14,158円$/),
+      expect.stringMatching(/^ {2}合計 +14,158円$/),
+    ]);
     expect(t.text).not.toContain('10%対象');
     expect(t.text).toContain('振込手数料はお客様のご負担');
     expectWellFormed(t, ['acme', li.id, 'T8700110005901']);
@@ -601,7 +669,10 @@ describe('renewal_reminder / renewed (Art 14, 18)', () => {
   });
 
   it('renewed: the renewed term, its annual fee and the next deadline', () => {
-    const m = renderNotice(unitData('renewed', { termFrom: '2025-03-01', termTo: '2026-02-28', annualFee: 720000 }, { date: d('2025-03-01') }), ctx);
+    const m = renderNotice(
+      unitData('renewed', { termFrom: '2025-03-01', termTo: '2026-02-28', annualFee: 720000 }, { date: d('2025-03-01') }),
+      ctx,
+    );
     expect(m.text).toContain('約款第14条');
     expect(m.text).toContain('  更新後の契約期間：2025年3月1日～2026年2月28日');
     expect(m.text).toContain('  年間使用料（税抜）：720,000円');
@@ -645,10 +716,16 @@ describe('cancellation_accepted / data_retrieval_reminder (Art 18, 45-7)', () =>
   });
 
   it('a line’s reminder names the line; a termination’s says the contract will be terminated for non-payment', () => {
-    const line = renderNotice(unitData('data_retrieval_reminder', { endDate: '2024-12-31', line: 'acme-add1', accounts: 3 }, { date: d('2024-12-01') }), ctx);
+    const line = renderNotice(
+      unitData('data_retrieval_reminder', { endDate: '2024-12-31', line: 'acme-add1', accounts: 3 }, { date: d('2024-12-01') }),
+      ctx,
+    );
     expect(line.text).toContain('追加契約 acme-add1（3アカウント）のサービス提供終了日（2024年12月31日）');
     expectWellFormed(line, ['acme-add1', 'acme']);
-    const term = renderNotice(unitData('data_retrieval_reminder', { endDate: '2024-06-29', reason: 'termination' }, { date: d('2024-06-22') }), ctx);
+    const term = renderNotice(
+      unitData('data_retrieval_reminder', { endDate: '2024-06-29', reason: 'termination' }, { date: d('2024-06-22') }),
+      ctx,
+    );
     expect(term.text).toContain('約款第24条に基づき2024年6月29日付けで解除される予定です');
     expect(term.text).toContain('  契約解除予定日：2024年6月29日');
     expect(term.text).toContain('利用停止中');
@@ -727,7 +804,13 @@ describe('dunning (Art 23, 24, 31) and resumption', () => {
 
   it('payment_overdue of a late-interest invoice does not threaten interest on interest', () => {
     const m = renderNotice(
-      unitData('payment_overdue', { invoice: 'acme.2024-06-15.late_interest', issueDate: '2024-06-15', dueDate: '2024-07-31', total: 14158, balance: 14158 }),
+      unitData('payment_overdue', {
+        invoice: 'acme.2024-06-15.late_interest',
+        issueDate: '2024-06-15',
+        dueDate: '2024-07-31',
+        total: 14158,
+        balance: 14158,
+      }),
       ctx,
     );
     expect(m.text).toContain('延滞利息のご請求書');
@@ -736,7 +819,10 @@ describe('dunning (Art 23, 24, 31) and resumption', () => {
   });
 
   it('suspension_warning names the invoices and the suspension date', () => {
-    const m = renderNotice(unitData('suspension_warning', { invoices: [inv.id], suspensionOn: '2024-05-30' }, { date: d('2024-05-20') }), ctx);
+    const m = renderNotice(
+      unitData('suspension_warning', { invoices: [inv.id], suspensionOn: '2024-05-30' }, { date: d('2024-05-20') }),
+      ctx,
+    );
     expect(m.subject).toBe('【ココナワーク】サービス利用停止のご予告（契約番号 acme）');
     expect(m.text).toContain('約款第23条に基づき、2024年5月30日より本サービスの利用を停止させていただきます');
     expect(m.text).toContain(`  対象のご請求書：2024年3月1日発行のご請求書（請求書番号 ${inv.id}）`);
@@ -745,7 +831,10 @@ describe('dunning (Art 23, 24, 31) and resumption', () => {
   });
 
   it('suspended names the suspension and the termination date', () => {
-    const m = renderNotice(unitData('suspended', { suspendedOn: '2024-05-30', terminationOn: '2024-06-29' }, { date: d('2024-05-30') }), ctx);
+    const m = renderNotice(
+      unitData('suspended', { suspendedOn: '2024-05-30', terminationOn: '2024-06-29' }, { date: d('2024-05-30') }),
+      ctx,
+    );
     expect(m.text).toContain('約款第23条に基づき、2024年5月30日より本サービスの利用を停止いたしました');
     expect(m.text).toContain('2024年6月29日までにお支払いが確認できない場合、約款第24条に基づき');
     expect(m.text).toContain('  利用停止日：2024年5月30日');
@@ -762,7 +851,10 @@ describe('dunning (Art 23, 24, 31) and resumption', () => {
   });
 
   it('termination_notice and terminated name the date and Art 24', () => {
-    const notice1 = renderNotice(unitData('termination_notice', { terminationOn: '2024-06-29' }, { date: d('2024-06-19'), role: 'agent' }), ctx);
+    const notice1 = renderNotice(
+      unitData('termination_notice', { terminationOn: '2024-06-29' }, { date: d('2024-06-19'), role: 'agent' }),
+      ctx,
+    );
     expect(notice1.text).toContain('約款第24条に基づき、2024年6月29日付けで本サービス契約を解除させていただきます');
     expect(notice1.text).toContain('  契約解除予定日：2024年6月29日');
     expect(notice1.text).toContain('販売にご協力いただき');
@@ -782,7 +874,12 @@ describe('outages and maintenance (Art 34, 35)', () => {
       notice(
         'outage_threshold_reached',
         { outage: 'o1', knownAt: '2025-05-01T00:00:00Z', hours: 120, cause: 'operator_fault', scope: 'all', description: '認証基盤の障害' },
-        { unitId: null, role: 'operator', to: { name: 'ココナワーク運用担当', email: 'operator@kokona-work.example' }, refs: { outage: 'o1' } },
+        {
+          unitId: null,
+          role: 'operator',
+          to: { name: 'ココナワーク運用担当', email: 'operator@kokona-work.example' },
+          refs: { outage: 'o1' },
+        },
       ),
       ctx,
     );
@@ -798,9 +895,15 @@ describe('outages and maintenance (Art 34, 35)', () => {
   });
 
   it('outage scopes by plan or units', () => {
-    const plan = renderNotice(sample('outage_threshold_reached', { outage: 'o2', scope: { plan: 'kokona' } }, { unitId: null, role: 'operator' }), ctx);
+    const plan = renderNotice(
+      sample('outage_threshold_reached', { outage: 'o2', scope: { plan: 'kokona' } }, { unitId: null, role: 'operator' }),
+      ctx,
+    );
     expect(plan.text).toContain('  影響範囲：プラン「kokona」のご契約');
-    const units = renderNotice(sample('outage_threshold_reached', { scope: { units: ['acme', 'beta'] }, hours: 121.5 }, { unitId: null, role: 'operator' }), ctx);
+    const units = renderNotice(
+      sample('outage_threshold_reached', { scope: { units: ['acme', 'beta'] }, hours: 121.5 }, { unitId: null, role: 'operator' }),
+      ctx,
+    );
     expect(units.text).toContain('  影響範囲：指定のご契約（acme、beta）');
     expect(units.text).toContain('  継続時間：121時間30分');
     expect(units.text).not.toMatch(/undefined|NaN/);
@@ -810,7 +913,16 @@ describe('outages and maintenance (Art 34, 35)', () => {
     const m = renderNotice(
       unitData(
         'compensation_statement',
-        { outage: 'o1', knownAt: '2025-05-01T09:00:00+09:00', endedAt: '2025-05-06T10:30:00+09:00', hours: 121.5, days: 5, annualFee: 720000, amount: 9863, record: 'o1.acme.1' },
+        {
+          outage: 'o1',
+          knownAt: '2025-05-01T09:00:00+09:00',
+          endedAt: '2025-05-06T10:30:00+09:00',
+          hours: 121.5,
+          days: 5,
+          annualFee: 720000,
+          amount: 9863,
+          record: 'o1.acme.1',
+        },
         { date: d('2025-05-06'), refs: { outage: 'o1' } },
       ),
       ctx,
@@ -831,7 +943,12 @@ describe('outages and maintenance (Art 34, 35)', () => {
 
   it('maintenance_notice: the window in Japan time, the date not repeated within a day', () => {
     const m = renderNotice(
-      unitData('maintenance_notice', { maintenance: 'm1', startsAt: '2025-06-01T01:00:00+09:00', endsAt: '2025-06-01T05:00:00+09:00', description: 'サーバ設備の定期保守' }),
+      unitData('maintenance_notice', {
+        maintenance: 'm1',
+        startsAt: '2025-06-01T01:00:00+09:00',
+        endsAt: '2025-06-01T05:00:00+09:00',
+        description: 'サーバ設備の定期保守',
+      }),
       ctx,
     );
     expect(m.subject).toBe('【ココナワーク】メンテナンス実施のお知らせ（契約番号 acme）');
@@ -840,14 +957,26 @@ describe('outages and maintenance (Art 34, 35)', () => {
     expect(m.text).toContain('  メンテナンス番号：m1');
     expect(m.text).toContain('約款第34条');
     expectWellFormed(m, ['acme', 'm1']);
-    const overnight = renderNotice(unitData('maintenance_notice', { maintenance: 'm2', startsAt: '2025-06-01T13:00:00Z', endsAt: '2025-06-01T17:00:00Z' }), ctx);
+    const overnight = renderNotice(
+      unitData('maintenance_notice', { maintenance: 'm2', startsAt: '2025-06-01T13:00:00Z', endsAt: '2025-06-01T17:00:00Z' }),
+      ctx,
+    );
     expect(overnight.text).toContain('  作業日時：2025年6月1日 22時00分～2025年6月2日 2時00分');
   });
 });
 
 describe('every template', () => {
   it.each(Object.keys(SAMPLE) as NoticeType[])('%s renders its data with no holes in the text', (type) => {
-    const m = renderNotice(sample(type, {}, type === 'outage_threshold_reached' || type === 'notice_bounced' || type === 'deposit_cancelled' || type === 'desktop_job_failed' ? { role: 'operator' } : {}), ctx);
+    const m = renderNotice(
+      sample(
+        type,
+        {},
+        type === 'outage_threshold_reached' || type === 'notice_bounced' || type === 'deposit_cancelled' || type === 'desktop_job_failed'
+          ? { role: 'operator' }
+          : {},
+      ),
+      ctx,
+    );
     for (const body of [m.subject, m.text, m.html]) expect(body).not.toMatch(/undefined|NaN|\[object|（）/);
     for (const s of sentences(m.text)) expect(s).toMatch(POLITE);
   });
@@ -855,7 +984,15 @@ describe('every template', () => {
   it.each(ALL_TYPES)('%s escapes the data in HTML', (type) => {
     const hostile = '<img src=x onerror="alert(1)">&';
     const m = renderNotice(
-      sample(type, { contractorName: hostile, plan: hostile, previous: hostile, current: hostile, description: hostile, userNames: [hostile], reason: hostile }),
+      sample(type, {
+        contractorName: hostile,
+        plan: hostile,
+        previous: hostile,
+        current: hostile,
+        description: hostile,
+        userNames: [hostile],
+        reason: hostile,
+      }),
       ctx,
     );
     expect(m.html).not.toContain('<img');

@@ -24,7 +24,8 @@ const send = (method: string, path: string, body?: unknown, headers: Record<stri
     headers: { ...auth, 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body), 'utf8'),
   });
-const parsed = (r: RawAnswer) => JSON.parse(r.body || '{}') as { code?: string; details?: Record<string, unknown>; items?: { id: string }[]; next?: string | null };
+const parsed = (r: RawAnswer) =>
+  JSON.parse(r.body || '{}') as { code?: string; details?: Record<string, unknown>; items?: { id: string }[]; next?: string | null };
 
 /** Runs a request that must be refused: its status and code, and the store unchanged. */
 async function refused(method: string, path: string, body: unknown, status: number, code: string, headers: Record<string, string> = {}) {
@@ -39,12 +40,24 @@ beforeAll(async () => {
   stack = await testStack('2024-02-01', { ports: { api: 0 } });
   for (const ref of ['alpha', 'beta']) {
     const n = ref === 'alpha' ? '8700110005901' : '4011001000001';
-    expect((await apiCall(stack, 'POST', '/applications', acmeApplication({ ref, contractor: { ...acmeApplication().contractor, corporateNumber: n } }))).status).toBe(201);
+    expect(
+      (
+        await apiCall(
+          stack,
+          'POST',
+          '/applications',
+          acmeApplication({ ref, contractor: { ...acmeApplication().contractor, corporateNumber: n } }),
+        )
+      ).status,
+    ).toBe(201);
   }
   expect((await apiCall(stack, 'POST', '/applications/alpha/accept', { startDate: '2024-02-15' })).status).toBe(200);
   await dailyRun(stack, '2024-02-15');
   await dailyRun(stack, '2024-03-01');
-  expect((await apiCall(stack, 'POST', '/outages', { ref: 'o1', knownAt: '2024-03-01T09:00:00+09:00', scope: 'all', cause: 'operator_fault' })).status).toBe(201);
+  expect(
+    (await apiCall(stack, 'POST', '/outages', { ref: 'o1', knownAt: '2024-03-01T09:00:00+09:00', scope: 'all', cause: 'operator_fault' }))
+      .status,
+  ).toBe(201);
 }, 120_000);
 afterAll(async () => stack?.stop());
 
@@ -53,10 +66,15 @@ describe('each class of the attack, pinned', () => {
   const named = (name: string) => apply({ contractor: { ...acmeApplication().contractor, name } });
 
   it('a body in another charset is 415, invalid UTF-8 is 400; nothing is stored', async () => {
-    const sjis = Buffer.from('{"ref":"sj","plan":"kokona","accounts":10,"contractor":{"kind":"corporation","name":"\x8a\x94\x8e\xae\x89\xef\x8e\xd0","corporateNumber":"8700110005901","accountManager":{"name":"x","email":"a@b.jp"}}}', 'latin1');
+    const sjis = Buffer.from(
+      '{"ref":"sj","plan":"kokona","accounts":10,"contractor":{"kind":"corporation","name":"\x8a\x94\x8e\xae\x89\xef\x8e\xd0","corporateNumber":"8700110005901","accountManager":{"name":"x","email":"a@b.jp"}}}',
+      'latin1',
+    );
     await refused('POST', '/applications', sjis, 415, 'UNSUPPORTED_MEDIA_TYPE', { 'content-type': 'application/json; charset=shift_jis' });
     await refused('POST', '/applications', sjis, 400, 'VALIDATION_FAILED', { 'content-type': 'application/json; charset=utf-8' });
-    await refused('POST', '/applications', Buffer.from(JSON.stringify(apply({}))), 415, 'UNSUPPORTED_MEDIA_TYPE', { 'content-type': 'application/x-www-form-urlencoded' });
+    await refused('POST', '/applications', Buffer.from(JSON.stringify(apply({}))), 415, 'UNSUPPORTED_MEDIA_TYPE', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
   });
 
   it.each([
@@ -76,7 +94,14 @@ describe('each class of the attack, pinned', () => {
   });
 
   it('text is stored NFC-normalised and trimmed', async () => {
-    const r = await send('POST', '/applications', apply({ ref: 'nfc', contractor: { ...acmeApplication().contractor, corporateNumber: '3011001000002', name: '  株式会社か\u3099す  ' } }));
+    const r = await send(
+      'POST',
+      '/applications',
+      apply({
+        ref: 'nfc',
+        contractor: { ...acmeApplication().contractor, corporateNumber: '3011001000002', name: '  株式会社か\u3099す  ' },
+      }),
+    );
     expect(r.status).toBe(201);
     expect((JSON.parse(r.body) as { contractor: { name: string } }).contractor.name).toBe('株式会社がす');
   });
@@ -97,14 +122,44 @@ describe('each class of the attack, pinned', () => {
   });
 
   it('outage and maintenance scopes: unknown units listed (422), too many or malformed ids (400); nothing is recorded', async () => {
-    const r = await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: ['alpha', 'ghost1', 'ghost2'] }, cause: 'operator_fault' }, 422, 'VALIDATION_FAILED');
+    const r = await refused(
+      'POST',
+      '/outages',
+      { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: ['alpha', 'ghost1', 'ghost2'] }, cause: 'operator_fault' },
+      422,
+      'VALIDATION_FAILED',
+    );
     expect(parsed(r).details).toMatchObject({ field: 'scope.units', unknown: ['ghost1', 'ghost2'], count: 2 });
     const many = Array.from({ length: 2100 }, (_, i) => `u${i}`);
-    await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: many }, cause: 'operator_fault' }, 400, 'VALIDATION_FAILED');
-    await refused('POST', '/maintenances', { startsAt: '2024-03-10T01:00:00+09:00', endsAt: '2024-03-10T03:00:00+09:00', scope: { units: many } }, 400, 'VALIDATION_FAILED');
-    await refused('POST', '/maintenances', { startsAt: '2024-03-10T01:00:00+09:00', endsAt: '2024-03-10T03:00:00+09:00', scope: { units: ['ghost'] } }, 422, 'VALIDATION_FAILED');
+    await refused(
+      'POST',
+      '/outages',
+      { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: many }, cause: 'operator_fault' },
+      400,
+      'VALIDATION_FAILED',
+    );
+    await refused(
+      'POST',
+      '/maintenances',
+      { startsAt: '2024-03-10T01:00:00+09:00', endsAt: '2024-03-10T03:00:00+09:00', scope: { units: many } },
+      400,
+      'VALIDATION_FAILED',
+    );
+    await refused(
+      'POST',
+      '/maintenances',
+      { startsAt: '2024-03-10T01:00:00+09:00', endsAt: '2024-03-10T03:00:00+09:00', scope: { units: ['ghost'] } },
+      422,
+      'VALIDATION_FAILED',
+    );
     for (const bad of ['', '../../x', 'a b'])
-      await refused('POST', '/outages', { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: [bad] }, cause: 'operator_fault' }, 400, 'VALIDATION_FAILED');
+      await refused(
+        'POST',
+        '/outages',
+        { knownAt: '2024-03-01T10:00:00+09:00', scope: { units: [bad] }, cause: 'operator_fault' },
+        400,
+        'VALIDATION_FAILED',
+      );
     await refused('PATCH', '/outages/o1', { scope: { units: ['ghost'] } }, 422, 'VALIDATION_FAILED');
     await refused('PATCH', '/outages/o1', { endedAt: '2024-03-01T12:00:00+09:00', cause: 'no_such_cause' }, 422, 'VALIDATION_FAILED');
     expect((await apiCall(stack, 'GET', '/outages/o1')).body.open).toBe(true);
@@ -128,7 +183,12 @@ describe('each class of the attack, pinned', () => {
   it('every answer carries x-request-id: a well-formed client id is echoed, otherwise one is made', async () => {
     const mine = await send('GET', '/units/alpha', undefined, { 'x-request-id': 'trace-123' });
     expect(mine.headers['x-request-id']).toBe('trace-123');
-    for (const r of [await send('GET', '/units/ghost'), await send('GET', '/units', undefined, { authorization: 'Bearer wrong' }), await send('HEAD', '/units'), await send('POST', '/applications', Buffer.from('{'))])
+    for (const r of [
+      await send('GET', '/units/ghost'),
+      await send('GET', '/units', undefined, { authorization: 'Bearer wrong' }),
+      await send('HEAD', '/units'),
+      await send('POST', '/applications', Buffer.from('{')),
+    ])
       expect(r.headers['x-request-id']).toMatch(/^[A-Za-z0-9._:-]{8,}$/);
     const bad = await send('GET', '/units/alpha', undefined, { 'x-request-id': 'a b<c>' });
     expect(bad.headers['x-request-id']).not.toBe('a b<c>');
@@ -144,19 +204,54 @@ describe('each class of the attack, pinned', () => {
       logger.setLogLevel('WARN');
       spy.mockRestore();
     }
-    const line = lines.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return null; } }).find((l) => l?.requestId === 'log-check-42');
-    expect(line).toMatchObject({ message: 'request', requestId: 'log-check-42', method: 'GET', path: '/units/ghost', status: 404, code: 'NOT_FOUND' });
+    const line = lines
+      .map((l) => {
+        try {
+          return JSON.parse(l) as Record<string, unknown>;
+        } catch {
+          return null;
+        }
+      })
+      .find((l) => l?.requestId === 'log-check-42');
+    expect(line).toMatchObject({
+      message: 'request',
+      requestId: 'log-check-42',
+      method: 'GET',
+      path: '/units/ghost',
+      status: 404,
+      code: 'NOT_FOUND',
+    });
   });
 
   it('the local daily-run hook: a wrong token is 401, malformed JSON is 400, a wrong method 405', async () => {
-    expect((await rawRequest(base(), { method: 'POST', path: '/_local/daily', headers: { authorization: 'Bearer nope' }, body: Buffer.from('{}') })).status).toBe(401);
-    expect((await rawRequest(base(), { method: 'POST', path: '/_local/daily', headers: auth, body: Buffer.from('{"date":') })).status).toBe(400);
-    expect((await rawRequest(base(), { method: 'POST', path: '/_local/daily', headers: auth, body: Buffer.from('{"date":"2099-01-01"}') })).status).toBe(422);
+    expect(
+      (
+        await rawRequest(base(), {
+          method: 'POST',
+          path: '/_local/daily',
+          headers: { authorization: 'Bearer nope' },
+          body: Buffer.from('{}'),
+        })
+      ).status,
+    ).toBe(401);
+    expect((await rawRequest(base(), { method: 'POST', path: '/_local/daily', headers: auth, body: Buffer.from('{"date":') })).status).toBe(
+      400,
+    );
+    expect(
+      (await rawRequest(base(), { method: 'POST', path: '/_local/daily', headers: auth, body: Buffer.from('{"date":"2099-01-01"}') }))
+        .status,
+    ).toBe(422);
     expect((await rawRequest(base(), { method: 'GET', path: '/_local/daily', headers: auth })).status).toBe(405);
   });
 
   it('a body over 1 MB is 413', async () => {
-    await refused('POST', '/applications', Buffer.from(JSON.stringify(apply({ contractor: { name: 'x'.repeat(1_100_000) } }))), 413, 'PAYLOAD_TOO_LARGE');
+    await refused(
+      'POST',
+      '/applications',
+      Buffer.from(JSON.stringify(apply({ contractor: { name: 'x'.repeat(1_100_000) } }))),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 
   it('a payment needs an Idempotency-Key', async () => {
@@ -177,7 +272,8 @@ describe('each class of the attack, pinned', () => {
     } while (next);
     expect(seen).toEqual(parsed(await send('GET', '/applications?limit=200')).items!.map((i) => i.id));
     expect(seen.length).toBeGreaterThanOrEqual(3);
-    for (const q of ['limit=0', 'limit=201', 'limit=abc', 'next=%%%', 'next=bm90LWEtY3Vyc29y']) expect((await send('GET', `/units?${q}`)).status, q).toBe(400);
+    for (const q of ['limit=0', 'limit=201', 'limit=abc', 'next=%%%', 'next=bm90LWEtY3Vyc29y'])
+      expect((await send('GET', `/units?${q}`)).status, q).toBe(400);
   });
 });
 
@@ -188,11 +284,67 @@ const doc: Json = buildOpenApi();
 const resolve = (s: Json): Json => (s?.$ref ? resolve(doc.components.schemas[(s.$ref as string).split('/').pop()!]) : s);
 
 const HOSTILE_STRINGS = [
-  '', ' ', '\u3000', '\u0000', '\ud800', '\udfff', '\u200b', '\u202e', '\ufeff', 'a\r\nb', '\u0085', '../../x', '%00', '<script>', "'; DROP TABLE x; --",
-  'x'.repeat(5000), 'あ'.repeat(300), '2024-04-05T10:00:00+99:00', '1900-01-01', '9999-12-31', '2024-02-30', 'NaN', 'null', '-0', '1e400', 'term_end', '\\', '"',
+  '',
+  ' ',
+  '\u3000',
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\u200b',
+  '\u202e',
+  '\ufeff',
+  'a\r\nb',
+  '\u0085',
+  '../../x',
+  '%00',
+  '<script>',
+  "'; DROP TABLE x; --",
+  'x'.repeat(5000),
+  'あ'.repeat(300),
+  '2024-04-05T10:00:00+99:00',
+  '1900-01-01',
+  '9999-12-31',
+  '2024-02-30',
+  'NaN',
+  'null',
+  '-0',
+  '1e400',
+  'term_end',
+  '\\',
+  '"',
 ];
-const HOSTILE_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 2 ** 53, -(2 ** 63), 1e308, [], {}, [null], { $ref: '#' }, { __proto__: { x: 1 } }, ...HOSTILE_STRINGS];
-const IDS = ['alpha', 'beta', 'o1', 'alpha.2024-03-01.fees', 'o1.alpha.1', 'ghost', '', '..', '%2e%2e', 'x'.repeat(300), '%00', '%E3%81%82', 'alpha%2F..'];
+const HOSTILE_VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  2 ** 53,
+  -(2 ** 63),
+  1e308,
+  [],
+  {},
+  [null],
+  { $ref: '#' },
+  { __proto__: { x: 1 } },
+  ...HOSTILE_STRINGS,
+];
+const IDS = [
+  'alpha',
+  'beta',
+  'o1',
+  'alpha.2024-03-01.fees',
+  'o1.alpha.1',
+  'ghost',
+  '',
+  '..',
+  '%2e%2e',
+  'x'.repeat(300),
+  '%00',
+  '%E3%81%82',
+  'alpha%2F..',
+];
 
 /** A value shaped by a JSON Schema (valid-ish: the generator aims at what the API accepts, the mutations below break it). */
 function fromSchema(schema: Json, depth = 0): fc.Arbitrary<unknown> {
@@ -212,7 +364,10 @@ function fromSchema(schema: Json, depth = 0): fc.Arbitrary<unknown> {
     case 'array':
       return fc.array(fromSchema(s.items ?? {}, depth + 1), { maxLength: 4 });
     case 'integer':
-      return fc.oneof(fc.integer({ min: s.minimum ?? -10, max: Math.min(s.maximum ?? 1_000_000, 1_000_000) }), fc.constantFrom(0, 1, -1, 2 ** 31, Number.MAX_SAFE_INTEGER));
+      return fc.oneof(
+        fc.integer({ min: s.minimum ?? -10, max: Math.min(s.maximum ?? 1_000_000, 1_000_000) }),
+        fc.constantFrom(0, 1, -1, 2 ** 31, Number.MAX_SAFE_INTEGER),
+      );
     case 'number':
       return fc.double({ noNaN: true });
     case 'boolean':
@@ -220,7 +375,10 @@ function fromSchema(schema: Json, depth = 0): fc.Arbitrary<unknown> {
     case 'string':
       if (s.format === 'date') return fc.constantFrom('2024-02-15', '2024-03-31', '2024-04-30', '2025-02-28', '2024-02-30', '1900-01-01');
       if (s.format === 'email') return fc.constantFrom('a@b.jp', 'x@example.com', 'nope', 'a@b');
-      return fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('kokona', 'corporation', 'operator_fault', '2024-03-01T10:00:00+09:00', 'term_end', '株式会社テスト'));
+      return fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.constantFrom('kokona', 'corporation', 'operator_fault', '2024-03-01T10:00:00+09:00', 'term_end', '株式会社テスト'),
+      );
     default:
       return fc.anything({ maxDepth: 2 });
   }
@@ -236,7 +394,12 @@ function field(name: string, schema: Json, depth: number): fc.Arbitrary<unknown>
     endsAt: fc.constantFrom('2024-03-10T03:00:00+09:00', '2024-03-10T01:00:00+09:00'),
     corporateNumber: fc.constantFrom('8700110005901', '2011001000003', '123', ''),
     cause: fc.constantFrom('operator_fault', 'maintenance', 'disaster', 'nope'),
-    scope: fc.oneof(fc.constant('all'), fc.constant({ units: ['alpha'] }), fc.constant({ plan: 'kokona' }), fc.constant({ units: ['alpha', 'ghost'] })),
+    scope: fc.oneof(
+      fc.constant('all'),
+      fc.constant({ units: ['alpha'] }),
+      fc.constant({ plan: 'kokona' }),
+      fc.constant({ units: ['alpha', 'ghost'] }),
+    ),
   };
   return known[name] ?? fromSchema(schema, depth + 1);
 }
@@ -249,9 +412,16 @@ function mutate(value: unknown): fc.Arbitrary<unknown> {
     { weight: 3, arbitrary: fc.constant(value) },
     {
       weight: 4,
-      arbitrary: fc.tuple(fc.constantFrom(...(keys.length ? keys : ['x'])), fc.constantFrom(...HOSTILE_VALUES)).map(([k, v]) => ({ ...value, [k]: v })),
+      arbitrary: fc
+        .tuple(fc.constantFrom(...(keys.length ? keys : ['x'])), fc.constantFrom(...HOSTILE_VALUES))
+        .map(([k, v]) => ({ ...value, [k]: v })),
     },
-    { weight: 1, arbitrary: fc.constantFrom(...(keys.length ? keys : ['x'])).map((k) => Object.fromEntries(Object.entries(value).filter(([kk]) => kk !== k))) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(...(keys.length ? keys : ['x']))
+        .map((k) => Object.fromEntries(Object.entries(value).filter(([kk]) => kk !== k))),
+    },
     { weight: 1, arbitrary: fc.constant({ ...value, unexpected: 1 }) },
     { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_VALUES) },
   );
@@ -263,7 +433,11 @@ interface Op {
   readonly body?: Json;
 }
 const OPS: Op[] = Object.entries(doc.paths as Record<string, Json>).flatMap(([path, ops]) =>
-  Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, body: (op as Json).requestBody?.content?.['application/json']?.schema })),
+  Object.entries(ops).map(([method, op]) => ({
+    method: method.toUpperCase(),
+    path,
+    body: (op as Json).requestBody?.content?.['application/json']?.schema,
+  })),
 );
 
 const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
@@ -273,12 +447,44 @@ const requestArb = fc
   .chain((op) =>
     fc.record({
       op: fc.constant(op),
-      method: fc.oneof({ weight: 8, arbitrary: fc.constant(op.method) }, { weight: 2, arbitrary: fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS') }),
+      method: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(op.method) },
+        { weight: 2, arbitrary: fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS') },
+      ),
       id: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...IDS.slice(0, 5)) }, { weight: 1, arbitrary: fc.constantFrom(...IDS) }),
       value: op.body ? fromSchema(op.body).chain(mutate) : fc.constant(undefined),
-      encoding: fc.constantFrom('json', 'json', 'json', 'json', 'json', 'sjis', 'invalid-utf8', 'truncated', 'deep', 'huge', 'form', 'none'),
-      auth: fc.oneof({ weight: 17, arbitrary: fc.constant('ok') }, { weight: 3, arbitrary: fc.constantFrom('none', 'wrong', 'basic', 'short') }),
-      query: fc.constantFrom('', '', '', '?limit=1', '?limit=0', '?limit=99999', '?next=AAAA', '?status=paid', '?unknown=1', '?status=%00', '?open=maybe', '?deadlineBefore=1900-01-01'),
+      encoding: fc.constantFrom(
+        'json',
+        'json',
+        'json',
+        'json',
+        'json',
+        'sjis',
+        'invalid-utf8',
+        'truncated',
+        'deep',
+        'huge',
+        'form',
+        'none',
+      ),
+      auth: fc.oneof(
+        { weight: 17, arbitrary: fc.constant('ok') },
+        { weight: 3, arbitrary: fc.constantFrom('none', 'wrong', 'basic', 'short') },
+      ),
+      query: fc.constantFrom(
+        '',
+        '',
+        '',
+        '?limit=1',
+        '?limit=0',
+        '?limit=99999',
+        '?next=AAAA',
+        '?status=paid',
+        '?unknown=1',
+        '?status=%00',
+        '?open=maybe',
+        '?deadlineBefore=1900-01-01',
+      ),
       key: fc.constantFrom(undefined, 'k1', 'k2', '', 'x'.repeat(200), 'k\u00e9y', 'a b'),
     }),
   )
@@ -351,7 +557,11 @@ describe('property: generated hostile requests', () => {
           if (r.method !== 'HEAD') expect(Object.keys(JSON.parse(a.body)).sort()).toEqual(['code', 'details', 'message']);
         } else known = null;
       }),
-      { numRuns: Number(process.env.ROBUSTNESS_RUNS ?? 300), seed: process.env.ROBUSTNESS_SEED ? Number(process.env.ROBUSTNESS_SEED) : undefined, endOnFailure: true },
+      {
+        numRuns: Number(process.env.ROBUSTNESS_RUNS ?? 300),
+        seed: process.env.ROBUSTNESS_SEED ? Number(process.env.ROBUSTNESS_SEED) : undefined,
+        endOnFailure: true,
+      },
     );
     console.log(`robustness: ${JSON.stringify({ ...tally, seconds: (Date.now() - t0) / 1000 })}`);
     expect(tally.sent).toBeGreaterThan(0);

@@ -12,11 +12,21 @@ export interface RawAnswer {
   readonly hung?: boolean;
 }
 
-export function rawRequest(base: string, r: { method: string; path: string; headers?: Record<string, string>; body?: Buffer }, deadlineMs = 20_000): Promise<RawAnswer> {
+export function rawRequest(
+  base: string,
+  r: { method: string; path: string; headers?: Record<string, string>; body?: Buffer },
+  deadlineMs = 20_000,
+): Promise<RawAnswer> {
   const url = new URL(base);
   return new Promise((resolve) => {
     const req = request(
-      { host: url.hostname, port: url.port, method: r.method, path: r.path, headers: { ...r.headers, ...(r.body ? { 'content-length': String(r.body.length) } : {}) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: r.method,
+        path: r.path,
+        headers: { ...r.headers, ...(r.body ? { 'content-length': String(r.body.length) } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -20,7 +20,12 @@ const base = () => ({
   invoices: [] as unknown[],
   notices: [{ date: '2024-02-13', unit: 'u1', type: 'application_accepted', to: 'account_manager' }] as unknown[],
   desktops: [{ date: '2024-02-15', unit: 'u1', line: 'u1', action: 'create', count: 5 }] as unknown[],
-  units: [unit('active', [['2024-02-13', 'pending'], ['2024-02-15', 'active']])],
+  units: [
+    unit('active', [
+      ['2024-02-13', 'pending'],
+      ['2024-02-15', 'active'],
+    ]),
+  ],
   compensations: [] as unknown[],
 });
 
@@ -39,7 +44,14 @@ describe('compareResults stage mask', () => {
       { date: '2024-05-30', unit: 'u1', line: 'u1', action: 'suspend', count: 5 },
       { date: '2024-06-02', unit: 'u1', line: 'u1', action: 'resume', count: 5 },
     );
-    expected.units = [unit('active', [['2024-02-13', 'pending'], ['2024-02-15', 'active'], ['2024-05-30', 'suspended'], ['2024-06-02', 'active']])];
+    expected.units = [
+      unit('active', [
+        ['2024-02-13', 'pending'],
+        ['2024-02-15', 'active'],
+        ['2024-05-30', 'suspended'],
+        ['2024-06-02', 'active'],
+      ]),
+    ];
     const actual = base();
     actual.events[1] = { index: 1, ok: false, code: 'NOT_IMPLEMENTED' } as never;
     actual.notices.push({ date: '2024-03-01', unit: 'u1', type: 'termination_notice', to: 'agent' });
@@ -59,7 +71,13 @@ describe('compareResults stage mask', () => {
     const actual = base();
     actual.notices.push({ date: '2025-01-01', unit: 'u1', type: 'renewal_reminder', to: 'account_manager' });
     actual.desktops.push({ date: '2024-07-01', unit: 'u1', line: 'u1', action: 'delete', count: 5 });
-    actual.units = [unit('cancelled', [['2024-02-13', 'pending'], ['2024-02-15', 'active'], ['2024-06-30', 'cancelled']])];
+    actual.units = [
+      unit('cancelled', [
+        ['2024-02-13', 'pending'],
+        ['2024-02-15', 'active'],
+        ['2024-06-30', 'cancelled'],
+      ]),
+    ];
     actual.events[0] = { index: 0, ok: false, code: 'UNIT_NOT_ACTIVE' } as never;
     expect(compareResults(expected, actual, { covers: lifecycle })).toEqual([
       '[events] #0: expected ok, got UNIT_NOT_ACTIVE',
@@ -72,7 +90,14 @@ describe('compareResults stage mask', () => {
 
   it('hides the status of a unit expected suspended or terminated, and terminated history entries', () => {
     const expected = base();
-    expected.units = [unit('terminated', [['2024-02-13', 'pending'], ['2024-02-15', 'active'], ['2024-05-30', 'suspended'], ['2024-06-29', 'terminated']])];
+    expected.units = [
+      unit('terminated', [
+        ['2024-02-13', 'pending'],
+        ['2024-02-15', 'active'],
+        ['2024-05-30', 'suspended'],
+        ['2024-06-29', 'terminated'],
+      ]),
+    ];
     const actual = base();
     expect(compareResults(expected, actual, { covers: lifecycle })).toEqual([]);
     expect(compareResults(expected, actual).length).toBe(2);

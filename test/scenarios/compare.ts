@@ -51,8 +51,17 @@ export const BILLING_NOTICE_TYPES: ReadonlySet<string> = new Set([
   'termination_notice',
   'terminated',
 ]);
-export const OUTAGE_NOTICE_TYPES: ReadonlySet<string> = new Set(['outage_threshold_reached', 'compensation_statement', 'maintenance_notice']);
-const EVENT_STAGE: Readonly<Record<string, Stage>> = { pay: 'billing', outage_start: 'outages', outage_end: 'outages', maintenance: 'outages' };
+export const OUTAGE_NOTICE_TYPES: ReadonlySet<string> = new Set([
+  'outage_threshold_reached',
+  'compensation_statement',
+  'maintenance_notice',
+]);
+const EVENT_STAGE: Readonly<Record<string, Stage>> = {
+  pay: 'billing',
+  outage_start: 'outages',
+  outage_end: 'outages',
+  maintenance: 'outages',
+};
 
 export interface CompareOptions {
   /** The stages whose outputs are compared; default: all (exactly compare-result.py). */
@@ -92,7 +101,12 @@ function reprStr(s: string): string {
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
     else if (cp < 0x7f) out += ch;
     else if (ch !== ' ' && NON_PRINTABLE.test(ch))
-      out += cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
+      out +=
+        cp < 0x100
+          ? `\\x${cp.toString(16).padStart(2, '0')}`
+          : cp < 0x10000
+            ? `\\u${cp.toString(16).padStart(4, '0')}`
+            : `\\U${cp.toString(16).padStart(8, '0')}`;
     else out += ch;
   }
   return out + quote;
@@ -119,7 +133,10 @@ export function pyRepr(v: unknown): string {
   if (typeof v === 'string') return reprStr(v);
   if (v instanceof Tup) return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : `(${v.items.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (isObj(v)) return `{${Object.entries(v).map(([k, x]) => `${reprStr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  if (isObj(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${reprStr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
   return String(v);
 }
 
@@ -169,7 +186,11 @@ function canon(v: unknown): string {
   if (typeof v === 'string') return `s${JSON.stringify(v)}`;
   if (v instanceof Tup) return `t[${v.items.map(canon).join(',')}]`;
   if (Array.isArray(v)) return `l[${v.map(canon).join(',')}]`;
-  if (isObj(v)) return `d{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
+  if (isObj(v))
+    return `d{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
+      .join(',')}}`;
   return `?${String(v)}`;
 }
 
@@ -331,7 +352,8 @@ function invoices(d: Diff, exp: unknown, act: unknown) {
       d.add(`unexpected invoice ${name} total=${pyStr(get(a, 'total'))}`);
       continue;
     }
-    for (const f of INVOICE_FIELDS) if (!pyEq(get(e, f), get(a, f))) d.add(`${name}: ${f} expected ${pyRepr(get(e, f))}, got ${pyRepr(get(a, f))}`);
+    for (const f of INVOICE_FIELDS)
+      if (!pyEq(get(e, f), get(a, f))) d.add(`${name}: ${f} expected ${pyRepr(get(e, f))}, got ${pyRepr(get(a, f))}`);
     const el = new Counter(list(e, 'lines').map(lineKey));
     const al = new Counter(list(a, 'lines').map(lineKey));
     for (const { key: l } of el.minus(al).sortedByRepr()) d.add(`${name}: missing line ${pyStr(l)}`);
@@ -342,7 +364,12 @@ function invoices(d: Diff, exp: unknown, act: unknown) {
 function notices(d: Diff, exp: unknown, act: unknown) {
   d.section('notices');
   const k = (n: unknown) => t(get(n, 'date'), get(n, 'unit'), get(n, 'type'), get(n, 'to'));
-  multiset(d, list(exp, 'notices').map(k), list(act, 'notices').map(k), (x) => `${pyStr(at(x, 0))} ${pyStr(at(x, 1))} ${pyStr(at(x, 2))} -> ${pyStr(at(x, 3))}`);
+  multiset(
+    d,
+    list(exp, 'notices').map(k),
+    list(act, 'notices').map(k),
+    (x) => `${pyStr(at(x, 0))} ${pyStr(at(x, 1))} ${pyStr(at(x, 2))} -> ${pyStr(at(x, 3))}`,
+  );
 }
 
 function desktops(d: Diff, exp: unknown, act: unknown) {
@@ -369,7 +396,8 @@ function units(d: Diff, exp: unknown, act: unknown) {
       d.add(`${pyStr(ref)}: ${a === undefined ? 'missing' : 'unexpected'} unit`);
       continue;
     }
-    if (!pyEq(get(e, 'status'), get(a, 'status'))) d.add(`${pyStr(ref)}: status expected ${pyStr(get(e, 'status'))}, got ${pyStr(get(a, 'status'))}`);
+    if (!pyEq(get(e, 'status'), get(a, 'status')))
+      d.add(`${pyStr(ref)}: status expected ${pyStr(get(e, 'status'))}, got ${pyStr(get(a, 'status'))}`);
     const eh = list(e, 'history').map((h) => t(get(h, 'date'), get(h, 'status')));
     const ah = list(a, 'history').map((h) => t(get(h, 'date'), get(h, 'status')));
     if (!pyEq(eh, ah)) d.add(`${pyStr(ref)}: history expected ${pyStr(eh)}, got ${pyStr(ah)}`);
@@ -406,7 +434,8 @@ function compensations(d: Diff, exp: unknown, act: unknown) {
       d.add(`${a === undefined ? 'missing' : 'unexpected'} ${name} days=${pyStr(get(c, 'days'))} amount=${pyStr(get(c, 'amount'))}`);
       continue;
     }
-    for (const f of ['days', 'amount']) if (!pyEq(get(e, f), get(a, f))) d.add(`${name}: ${f} expected ${pyStr(get(e, f))}, got ${pyStr(get(a, f))}`);
+    for (const f of ['days', 'amount'])
+      if (!pyEq(get(e, f), get(a, f))) d.add(`${name}: ${f} expected ${pyStr(get(e, f))}, got ${pyStr(get(a, f))}`);
     let bad: boolean;
     try {
       bad = Math.abs(pyFloat(get(e, 'hours')) - pyFloat(get(a, 'hours'))) > 0.01;
@@ -442,18 +471,21 @@ export function maskResults(expected: unknown, actual: unknown, covers: Readonly
   };
   const dropped = new Set<string>();
   for (const r of list(a, 'events'))
-    if (get(r, 'code') === 'NOT_IMPLEMENTED' && (!types || uncovered(types.get(get(r, 'index') as number)))) dropped.add(canon(get(r, 'index')));
+    if (get(r, 'code') === 'NOT_IMPLEMENTED' && (!types || uncovered(types.get(get(r, 'index') as number))))
+      dropped.add(canon(get(r, 'index')));
   for (const side of [e, a]) if (Array.isArray(side.events)) side.events = side.events.filter((r) => !dropped.has(canon(get(r, 'index'))));
 
   const hiddenNotices = new Set<string>([...(billing ? [] : BILLING_NOTICE_TYPES), ...(outages ? [] : OUTAGE_NOTICE_TYPES)]);
-  for (const side of [e, a]) if (Array.isArray(side.notices)) side.notices = side.notices.filter((n) => !hiddenNotices.has(get(n, 'type') as string));
+  for (const side of [e, a])
+    if (Array.isArray(side.notices)) side.notices = side.notices.filter((n) => !hiddenNotices.has(get(n, 'type') as string));
 
   if (!outages) for (const side of [e, a]) if (Object.hasOwn(side, 'compensations')) side.compensations = [];
 
   if (!billing) {
     for (const side of [e, a]) {
       if (Object.hasOwn(side, 'invoices')) side.invoices = [];
-      if (Array.isArray(side.desktops)) side.desktops = side.desktops.filter((x) => !['suspend', 'resume'].includes(get(x, 'action') as string));
+      if (Array.isArray(side.desktops))
+        side.desktops = side.desktops.filter((x) => !['suspend', 'resume'].includes(get(x, 'action') as string));
       for (const u of list(side, 'units')) {
         if (!isObj(u) || !Array.isArray(u.history)) continue;
         const kept: unknown[] = [];
@@ -468,7 +500,11 @@ export function maskResults(expected: unknown, actual: unknown, covers: Readonly
         u.history = kept;
       }
     }
-    const hideStatus = new Set(list(e, 'units').filter((u) => ['suspended', 'terminated'].includes(get(u, 'status') as string)).map((u) => canon(get(u, 'unit'))));
+    const hideStatus = new Set(
+      list(e, 'units')
+        .filter((u) => ['suspended', 'terminated'].includes(get(u, 'status') as string))
+        .map((u) => canon(get(u, 'unit'))),
+    );
     for (const side of [e, a]) for (const u of list(side, 'units')) if (isObj(u) && hideStatus.has(canon(u.unit))) delete u.status;
   }
   return [e, a];
@@ -485,7 +521,12 @@ function deposits(d: Diff, exp: unknown, act: unknown) {
     const credit = get(x, 'credit');
     return t(get(x, 'ref'), get(x, 'status'), new Tup(ps.map((q) => q.p)), credit === undefined ? 0 : credit);
   };
-  multiset(d, list(exp, 'deposits').map(k), list(act, 'deposits').map(k), (x) => `${pyStr(at(x, 0))} ${pyStr(at(x, 1))} payments=${canon(at(x, 2))} credit=${pyStr(at(x, 3))}`);
+  multiset(
+    d,
+    list(exp, 'deposits').map(k),
+    list(act, 'deposits').map(k),
+    (x) => `${pyStr(at(x, 0))} ${pyStr(at(x, 1))} payments=${canon(at(x, 2))} credit=${pyStr(at(x, 3))}`,
+  );
 }
 
 /**

@@ -90,10 +90,28 @@ describe.skipIf(!hasPython)('compare.ts unmasked = compare-result.py', () => {
 
   it('on hand-made edge cases (None, quotes, non-ASCII, duplicates, float hours, True == 1)', () => {
     const e = {
-      events: [{ index: 0, ok: true }, { index: 1, ok: false, code: 'X', earliest: '2025-03-31' }, { index: 2, ok: false, code: 'A', earliest: 'a' }, { index: 3, ok: 1 }, { index: 10, ok: false }],
+      events: [
+        { index: 0, ok: true },
+        { index: 1, ok: false, code: 'X', earliest: '2025-03-31' },
+        { index: 2, ok: false, code: 'A', earliest: 'a' },
+        { index: 3, ok: 1 },
+        { index: 10, ok: false },
+      ],
       invoices: [
-        { unit: "u'1", issueDate: '2024-03-01', kind: 'fees', dueDate: '2024-04-30', total: 792000, tax: 72000, paidOn: null, interest: 0,
-          lines: [{ line: 'a', type: 'first_term', months: 12, accounts: 10, amount: 720000 }, { line: 'a', type: 'first_term', months: 12, accounts: 10, amount: 720000 }] },
+        {
+          unit: "u'1",
+          issueDate: '2024-03-01',
+          kind: 'fees',
+          dueDate: '2024-04-30',
+          total: 792000,
+          tax: 72000,
+          paidOn: null,
+          interest: 0,
+          lines: [
+            { line: 'a', type: 'first_term', months: 12, accounts: 10, amount: 720000 },
+            { line: 'a', type: 'first_term', months: 12, accounts: 10, amount: 720000 },
+          ],
+        },
         { unit: null, issueDate: '2024-02-01', kind: 'fees', total: 5, lines: [] },
         { unit: 'z', issueDate: '2024-02-01', kind: 'late_interest', total: 1.5, interest: true, dueDate: 'x"y\'z' },
       ],
@@ -104,7 +122,12 @@ describe.skipIf(!hasPython)('compare.ts unmasked = compare-result.py', () => {
       ],
       desktops: [{ date: '2024-01-01', unit: 'u', line: 'l', action: 'create', count: 3 }],
       units: [
-        { unit: 'b', status: 'active', history: [{ date: 'd', status: 'pending' }], lines: [{ line: 'x', startDate: 's', termEnd: null, endedOn: null }, { line: 'y' }] },
+        {
+          unit: 'b',
+          status: 'active',
+          history: [{ date: 'd', status: 'pending' }],
+          lines: [{ line: 'x', startDate: 's', termEnd: null, endedOn: null }, { line: 'y' }],
+        },
         { unit: 'a', status: null, history: [] },
       ],
       compensations: [
@@ -115,17 +138,46 @@ describe.skipIf(!hasPython)('compare.ts unmasked = compare-result.py', () => {
       ],
     };
     const a = {
-      events: [{ index: 0, ok: false, code: null }, { index: 1, ok: false, code: 'X', earliest: '2025-04-30' }, { index: 2, ok: false, code: 'A' }, { index: 3, ok: true }, { index: 5, ok: true }],
+      events: [
+        { index: 0, ok: false, code: null },
+        { index: 1, ok: false, code: 'X', earliest: '2025-04-30' },
+        { index: 2, ok: false, code: 'A' },
+        { index: 3, ok: true },
+        { index: 5, ok: true },
+      ],
       invoices: [
-        { unit: "u'1", issueDate: '2024-03-01', kind: 'fees', dueDate: '2024-04-30', total: 792000, tax: 72001, paidOn: '2024-03-20', interest: false,
-          lines: [{ line: 'a', type: 'first_term', months: 12, accounts: 10, amount: 720000 }, { line: 'b', type: 'renewal', months: null, accounts: 10, amount: 1 }] },
+        {
+          unit: "u'1",
+          issueDate: '2024-03-01',
+          kind: 'fees',
+          dueDate: '2024-04-30',
+          total: 792000,
+          tax: 72001,
+          paidOn: '2024-03-20',
+          interest: false,
+          lines: [
+            { line: 'a', type: 'first_term', months: 12, accounts: 10, amount: 720000 },
+            { line: 'b', type: 'renewal', months: null, accounts: 10, amount: 1 },
+          ],
+        },
         { unit: 'y', issueDate: '2024-02-01', kind: 'fees', total: null },
         { unit: 'z', issueDate: '2024-02-01', kind: 'late_interest', total: 1.5, interest: 1, dueDate: "x'y" },
       ],
-      notices: [{ date: '2024-01-01', unit: null, type: 'outage_threshold_reached', to: 'operator' }, ...Array(2).fill({ date: '2024-01-01', unit: '日本', type: 't', to: 'b' })],
+      notices: [
+        { date: '2024-01-01', unit: null, type: 'outage_threshold_reached', to: 'operator' },
+        ...Array(2).fill({ date: '2024-01-01', unit: '日本', type: 't', to: 'b' }),
+      ],
       desktops: [{ date: '2024-01-01', unit: 'u', line: 'l', action: 'create', count: true }],
       units: [
-        { unit: 'b', status: 'cancelled', history: [{ date: 'd', status: 'pending' }, { date: 'e', status: 'active' }], lines: [{ line: 'x', startDate: 's', termEnd: '2025-01-01', endedOn: null }, { line: 'z' }] },
+        {
+          unit: 'b',
+          status: 'cancelled',
+          history: [
+            { date: 'd', status: 'pending' },
+            { date: 'e', status: 'active' },
+          ],
+          lines: [{ line: 'x', startDate: 's', termEnd: '2025-01-01', endedOn: null }, { line: 'z' }],
+        },
         { unit: 'c' },
       ],
       compensations: [

@@ -9,7 +9,15 @@ import type { Yen } from '#domain/money.ts';
 import { withCheckDigit } from '#domain/corporate-number.ts';
 import { desktopJobId, noticeId } from '#domain/effects.ts';
 import { DomainError } from '#domain/errors.ts';
-import { acceptApplication, deferApplication, getUnit, listApplications, rejectApplication, submitApplication, type SubmitApplicationInput } from '#use-cases/applications.ts';
+import {
+  acceptApplication,
+  deferApplication,
+  getUnit,
+  listApplications,
+  rejectApplication,
+  submitApplication,
+  type SubmitApplicationInput,
+} from '#use-cases/applications.ts';
 import { ConcurrentModificationError } from '#use-cases/ports.ts';
 import { inMemoryDeps, type InMemoryDeps } from '../fakes/in-memory-store.ts';
 import type { Principal } from '#use-cases/authz.ts';
@@ -21,13 +29,21 @@ const ACME = '8700110005901';
 
 /** A unit of the same contractor, already ended, with an unpaid fees invoice due on `due` (written straight to the store). */
 async function withOverdueSibling(deps: InMemoryDeps, corporateNumber: string, due: string) {
-  const old = await deps.units.create({ ...newApplication('old', application('old', corporateNumber), date('2023-01-10')), status: 'cancelled', application: { status: 'accepted' } });
+  const old = await deps.units.create({
+    ...newApplication('old', application('old', corporateNumber), date('2023-01-10')),
+    status: 'cancelled',
+    application: { status: 'accepted' },
+  });
   const inv = { ...buildInvoice(old, 'fees', date('2023-12-01'), [], buildConfig()), dueDate: date(due), total: 1000 as Yen };
   await deps.units.save({ ...old, invoices: [inv] }, { outbox: [], wakeUps: [] });
 }
 const BETA = withCheckDigit('123456789012');
 
-const application = (ref: string | undefined, corporateNumber = ACME, over: Partial<SubmitApplicationInput> = {}): SubmitApplicationInput => ({
+const application = (
+  ref: string | undefined,
+  corporateNumber = ACME,
+  over: Partial<SubmitApplicationInput> = {},
+): SubmitApplicationInput => ({
   ...(ref === undefined ? {} : { ref }),
   plan: 'kokona',
   accounts: 10,
@@ -50,7 +66,8 @@ async function failure(p: Promise<unknown>): Promise<DomainError> {
   return e;
 }
 
-const noticeTypes = (deps: InMemoryDeps) => deps.publisher.items.map((i) => (i.kind === 'notice' ? `${i.unitId}:${i.type}` : `${i.unitId}:desktop`));
+const noticeTypes = (deps: InMemoryDeps) =>
+  deps.publisher.items.map((i) => (i.kind === 'notice' ? `${i.unitId}:${i.type}` : `${i.unitId}:desktop`));
 
 describe('submitApplication', () => {
   it('records the application as received with the next receipt number, no notice (P13)', async () => {
@@ -88,7 +105,12 @@ describe('acceptApplication', () => {
     expect((await getUnit(deps, OP, 'beta')).version).toBe(1);
 
     const acme = await acceptApplication(deps, OP, 'acme', { startDate: '2024-02-15' });
-    expect(acme).toMatchObject({ status: 'pending', application: { status: 'accepted', decidedOn: TODAY }, startDate: '2024-02-15', version: 2 });
+    expect(acme).toMatchObject({
+      status: 'pending',
+      application: { status: 'accepted', decidedOn: TODAY },
+      startDate: '2024-02-15',
+      version: 2,
+    });
     expect(acme.lines).toEqual([expect.objectContaining({ id: 'acme', kind: 'basic', accounts: 10, started: false })]);
     expect(await deps.agenda.dueOn(date('2024-02-15'))).toEqual(['acme']);
 
@@ -111,7 +133,10 @@ describe('acceptApplication', () => {
     expect(acme.lines[0]).toMatchObject({ started: true, termEnd: '2025-02-28' });
     expect(noticeTypes(deps)).toEqual(['acme:application_accepted', 'acme:desktop']);
     const job = deps.outbox.all().find((e) => e.item.kind === 'desktop')?.item;
-    expect(job).toMatchObject({ id: desktopJobId({ unitId: 'acme', lineId: 'acme', action: 'create', date: date(TODAY) }), accounts: acme.lines[0]?.accounts });
+    expect(job).toMatchObject({
+      id: desktopJobId({ unitId: 'acme', lineId: 'acme', action: 'create', date: date(TODAY) }),
+      accounts: acme.lines[0]?.accounts,
+    });
     expect(await deps.agenda.dueOn(date(TODAY))).toEqual([]);
   });
 
@@ -120,7 +145,10 @@ describe('acceptApplication', () => {
     await submitApplication(deps, OP, application('acme'));
     await submitApplication(deps, OP, application('beta', BETA));
     const deferred = await deferApplication(deps, OP, 'acme', { reason: '与信確認中', expectedOn: '2024-02-10' });
-    expect(deferred).toMatchObject({ status: 'deferred', application: { status: 'deferred', reason: '与信確認中', expectedOn: '2024-02-10' } });
+    expect(deferred).toMatchObject({
+      status: 'deferred',
+      application: { status: 'deferred', reason: '与信確認中', expectedOn: '2024-02-10' },
+    });
 
     await acceptApplication(deps, OP, 'beta', { startDate: '2024-02-15' });
     const acme = await acceptApplication(deps, OP, 'acme', { startDate: '2024-02-20' });
@@ -144,7 +172,10 @@ describe('acceptApplication', () => {
     const deps = inMemoryDeps(TODAY);
     // An older contract of the same corporation, terminated.
     const old = await submitApplication(deps, OP, application('old'));
-    await deps.units.save({ ...old, status: 'terminated', application: { status: 'accepted', decidedOn: date('2023-01-10') } }, { outbox: [], wakeUps: [] });
+    await deps.units.save(
+      { ...old, status: 'terminated', application: { status: 'accepted', decidedOn: date('2023-01-10') } },
+      { outbox: [], wakeUps: [] },
+    );
     await submitApplication(deps, OP, application('acme'));
     await submitApplication(deps, OP, application('beta', BETA));
 
@@ -176,7 +207,10 @@ describe('acceptApplication', () => {
     it('an unknown id is NOT_FOUND even with a malformed startDate', async () => {
       const deps = inMemoryDeps(TODAY);
       await submitApplication(deps, OP, application('acme'));
-      expect(await failure(acceptApplication(deps, OP, 'nobody', { startDate: '2024-02-30' }))).toMatchObject({ code: 'NOT_FOUND', kind: 'not-found' });
+      expect(await failure(acceptApplication(deps, OP, 'nobody', { startDate: '2024-02-30' }))).toMatchObject({
+        code: 'NOT_FOUND',
+        kind: 'not-found',
+      });
       expect(await failure(acceptApplication(deps, OP, 'nobody', { startDate: '2024-02-15' }))).toMatchObject({ code: 'NOT_FOUND' });
     });
 
@@ -240,7 +274,9 @@ describe('acceptApplication', () => {
         });
       // Jittered back-off, then 409 CONCURRENT_MODIFICATION (contention.ts); a 1.5 s deadline keeps this test short.
       const t0 = Date.now();
-      await expect(withDeadline(Date.now() + 1500, () => acceptApplication(deps, OP, 'acme', { startDate: '2024-02-15' }))).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
+      await expect(
+        withDeadline(Date.now() + 1500, () => acceptApplication(deps, OP, 'acme', { startDate: '2024-02-15' })),
+      ).rejects.toMatchObject({ code: 'CONCURRENT_MODIFICATION' });
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(attempts).toBeGreaterThan(1);
       expect(attempts).toBeLessThan(50);

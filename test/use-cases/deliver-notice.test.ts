@@ -39,7 +39,11 @@ describe('deliverNotice', () => {
     expect(deps.mailer.sent).toHaveLength(1);
     const mail = deps.mailer.sent[0]!;
     expect(mail).toMatchObject({ from: deps.config.mail.from, to: 'yamada@acme.example' });
-    expect(mail.headers).toMatchObject({ 'X-Kokona-Notice': 'application_accepted', 'X-Kokona-Unit': 'acme', 'X-Kokona-Notice-Id': ACCEPTED });
+    expect(mail.headers).toMatchObject({
+      'X-Kokona-Notice': 'application_accepted',
+      'X-Kokona-Unit': 'acme',
+      'X-Kokona-Notice-Id': ACCEPTED,
+    });
     expect(mail.subject).toContain('acme');
     expect(mail.text).toContain('サービス提供開始通知書');
     expect(await deps.outbox.get(ACCEPTED)).toMatchObject({ state: 'done', attempts: 0, result: { messageId: 'msg-1' } });
@@ -58,7 +62,10 @@ describe('deliverNotice', () => {
     const deps = await withAcceptedNotice();
     const results = await Promise.allSettled([deliverNotice(deps, ACCEPTED), deliverNotice(deps, ACCEPTED)]);
     // One sends; the other finds the lease held and fails with a retryable error (the queue redelivers it).
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name)).sort()).toEqual(['DeliveryInProgressError', 'sent']);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).name)).sort()).toEqual([
+      'DeliveryInProgressError',
+      'sent',
+    ]);
     expect(await deliverNotice(deps, ACCEPTED)).toBe('already-sent'); // the redelivery
     expect(deps.mailer.sent).toHaveLength(1);
   });

@@ -70,7 +70,12 @@ describe('runDailyRun', () => {
   it('a rerun of a completed date re-enqueues only that date, and never sets the run log back', async () => {
     const deps = inMemoryDeps('2024-02-13');
     await deps.runLog.markCompleted(d('2024-02-10'));
-    for (const [day, id] of [['2024-02-11', 'u11'], ['2024-02-12', 'u12'], ['2024-02-13', 'u13']] as const) deps.agenda.wake(d(day), id);
+    for (const [day, id] of [
+      ['2024-02-11', 'u11'],
+      ['2024-02-12', 'u12'],
+      ['2024-02-13', 'u13'],
+    ] as const)
+      deps.agenda.wake(d(day), id);
     await runDailyRun(deps, d('2024-02-13'));
     deps.lifecycleQueue.batches.length = 0;
 
@@ -107,11 +112,17 @@ describe('runDailyRun', () => {
     ]);
     for (const msg of deps.lifecycleQueue.messages) await advanceUnitTo(late, msg);
 
-    for (const [id, start] of [['acme', '2024-02-11'], ['beta', '2024-02-12'], ['gamma', '2024-02-13']] as const) {
+    for (const [id, start] of [
+      ['acme', '2024-02-11'],
+      ['beta', '2024-02-12'],
+      ['gamma', '2024-02-13'],
+    ] as const) {
       const unit = await deps.units.get(id);
       expect(unit?.status).toBe('active');
       expect(unit?.history.at(-1)).toEqual({ date: start, status: 'active', at: jstInstant(date(start), 0, 5) });
-      expect(await deps.outbox.get(desktopJobId({ unitId: id, lineId: id, action: 'create', date: d(start) }))).toMatchObject({ state: 'pending' });
+      expect(await deps.outbox.get(desktopJobId({ unitId: id, lineId: id, action: 'create', date: d(start) }))).toMatchObject({
+        state: 'pending',
+      });
     }
     expect(deps.publisher.items.filter((i) => i.kind === 'desktop').map((i) => i.id)).toEqual([
       desktopJobId({ unitId: 'acme', lineId: 'acme', action: 'create', date: d('2024-02-11') }),

@@ -74,7 +74,14 @@ function Decide({ unit, first, onDone }: { unit: Unit; first: boolean; onDone: (
           onSubmit={(e) => {
             e.preventDefault();
             const f = new FormData(e.currentTarget as HTMLFormElement);
-            void run(() => ok(api.POST('/applications/{id}/defer', { params: p, body: { reason: String(f.get('reason')), expectedOn: String(f.get('expectedOn')) } })));
+            void run(() =>
+              ok(
+                api.POST('/applications/{id}/defer', {
+                  params: p,
+                  body: { reason: String(f.get('reason')), expectedOn: String(f.get('expectedOn')) },
+                }),
+              ),
+            );
           }}
         >
           <Field label="保留の理由">

@@ -91,7 +91,14 @@ function Pay({ id, balance, onDone }: { id: string; balance: number; onDone: () 
       }}
     >
       <Field label="入金額（円）">
-        <input name="amount" inputMode="numeric" pattern="[0-9]+" value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} required />
+        <input
+          name="amount"
+          inputMode="numeric"
+          pattern="[0-9]+"
+          value={amount}
+          onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+          required
+        />
       </Field>
       <Field label="入金日（空欄は業務日付）">
         <input type="date" name="paidOn" value={paidOn} onInput={(e) => setPaidOn((e.target as HTMLInputElement).value)} />

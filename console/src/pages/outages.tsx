@@ -213,7 +213,9 @@ export function OutagePage({ id, role }: { id: string; role: string }) {
           onSubmit={(e) => {
             e.preventDefault();
             const f = new FormData(e.currentTarget as HTMLFormElement);
-            void act.run(() => ok(api.PATCH('/outages/{id}', { params: { path: { id } }, body: { endedAt: jstInput(String(f.get('endedAt'))) } })));
+            void act.run(() =>
+              ok(api.PATCH('/outages/{id}', { params: { path: { id } }, body: { endedAt: jstInput(String(f.get('endedAt'))) } })),
+            );
           }}
         >
           <Field label="終了日時">
@@ -231,7 +233,16 @@ export function OutagePage({ id, role }: { id: string; role: string }) {
             e.preventDefault();
             const f = new FormData(e.currentTarget as HTMLFormElement);
             void act.run(() =>
-              ok(api.PATCH('/outages/{id}', { params: { path: { id } }, body: { cause: String(f.get('cause')), grossNegligence: f.get('grossNegligence') === 'on', description: String(f.get('description') ?? '') } })),
+              ok(
+                api.PATCH('/outages/{id}', {
+                  params: { path: { id } },
+                  body: {
+                    cause: String(f.get('cause')),
+                    grossNegligence: f.get('grossNegligence') === 'on',
+                    description: String(f.get('description') ?? ''),
+                  },
+                }),
+              ),
             );
           }}
         >
@@ -282,10 +293,20 @@ export function OutagePage({ id, role }: { id: string; role: string }) {
                   <td class="num">{c.hours}</td>
                   <td class="num">{c.days}</td>
                   <td class="num">{yen(c.amount)}</td>
-                  <td>{c.status === 'paid_out' ? `支払済み（${formatDate(c.paidOutOn)}）` : c.status === 'void' ? '無効（訂正済み）' : '支払待ち'}</td>
+                  <td>
+                    {c.status === 'paid_out'
+                      ? `支払済み（${formatDate(c.paidOutOn)}）`
+                      : c.status === 'void'
+                        ? '無効（訂正済み）'
+                        : '支払待ち'}
+                  </td>
                   <td>
                     {role === 'operator' && c.status === 'pending_payout' && (
-                      <button type="button" disabled={act.busy} onClick={() => void act.run(() => ok(api.POST('/compensations/{id}/payout', { params: { path: { id: c.id } } })))}>
+                      <button
+                        type="button"
+                        disabled={act.busy}
+                        onClick={() => void act.run(() => ok(api.POST('/compensations/{id}/payout', { params: { path: { id: c.id } } })))}
+                      >
                         支払済みにする
                       </button>
                     )}

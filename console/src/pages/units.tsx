@@ -1,7 +1,18 @@
 /** 契約: search, and a unit's page (lines, terms, deadlines, cancellation, desktops, invoices, notices, history). */
 import { useState } from 'preact/hooks';
 import { ApiError, api, ok, type Unit } from '../api.ts';
-import { deadlineOf, formatDate, formatInstant, INVOICE_KIND, INVOICE_STATUS, LINE_KIND, NOTICE_TYPE, ROLE, UNIT_STATUS, yen } from '../format.ts';
+import {
+  deadlineOf,
+  formatDate,
+  formatInstant,
+  INVOICE_KIND,
+  INVOICE_STATUS,
+  LINE_KIND,
+  NOTICE_TYPE,
+  ROLE,
+  UNIT_STATUS,
+  yen,
+} from '../format.ts';
 import { ErrorBox, Field, link, Loading, Section, useLoad } from '../ui.tsx';
 
 export function UnitsPage() {
@@ -14,7 +25,13 @@ export function UnitsPage() {
     () =>
       ok(
         api.GET('/units', {
-          params: { query: { ...(query.q ? { q: query.q } : {}), ...(query.status ? { status: query.status as never } : {}), ...(query.before ? { deadlineBefore: query.before } : {}) } },
+          params: {
+            query: {
+              ...(query.q ? { q: query.q } : {}),
+              ...(query.status ? { status: query.status as never } : {}),
+              ...(query.before ? { deadlineBefore: query.before } : {}),
+            },
+          },
         }),
       ),
     [query.q, query.status, query.before],
@@ -116,7 +133,8 @@ function Cancel({ unit, onDone }: { unit: Unit; onDone: () => void }) {
       <fieldset>
         <legend>終了日</legend>
         <label>
-          <input type="radio" name="end" value="term_end" checked={end === 'term_end'} onChange={() => setEnd('term_end')} /> 契約期間の満了日（{formatDate(unit.termEnd)}）
+          <input type="radio" name="end" value="term_end" checked={end === 'term_end'} onChange={() => setEnd('term_end')} />{' '}
+          契約期間の満了日（{formatDate(unit.termEnd)}）
         </label>
         <label>
           <input type="radio" name="end" value="date" checked={end === 'date'} onChange={() => setEnd('date')} /> 月末日を指定
@@ -147,7 +165,13 @@ export function UnitPage({ id, role }: { id: string; role: string }) {
   const invoices = useLoad(() => ok(api.GET('/invoices', { params: { query: { unit: id } } })), [id]);
   const notices = useLoad(() => ok(api.GET('/units/{id}/notices', { params: { path: { id } } })), [id]);
   const desktops = useLoad(() => ok(api.GET('/units/{id}/desktops', { params: { path: { id } } })), [id]);
-  const audit = useLoad(() => (role === 'agent' ? Promise.resolve({ items: [], next: null }) : ok(api.GET('/audit', { params: { query: { unit: id, limit: '100' } } }))), [id]);
+  const audit = useLoad(
+    () =>
+      role === 'agent'
+        ? Promise.resolve({ items: [], next: null })
+        : ok(api.GET('/audit', { params: { query: { unit: id, limit: '100' } } })),
+    [id],
+  );
   const [open, setOpen] = useState<string | null>(null);
   if (u.error) return <ErrorBox error={u.error} />;
   if (!u.data) return <Loading what="契約" />;

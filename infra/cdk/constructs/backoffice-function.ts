@@ -100,12 +100,14 @@ export class BackofficeFunction<F extends FunctionName = FunctionName> extends N
     // cdk-nag: Lambda.Tracing.ACTIVE adds xray:PutTraceSegments/PutTelemetryRecords on "*".
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions; nothing else in this role has Resource "*" unless acknowledged beside its grant',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions; nothing else in this role has Resource "*" unless acknowledged beside its grant',
     });
     // cdk-nag: Lambda.L1 wants the newest Node.js runtime.
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'nodejs22.x is the house runtime (ARCHITECTURE/STYLE): the code and its tests target Node 22 features and middy 6; moving to nodejs24.x is a deliberate upgrade, not a synth-time default',
+      reason:
+        'nodejs22.x is the house runtime (ARCHITECTURE/STYLE): the code and its tests target Node 22 features and middy 6; moving to nodejs24.x is a deliberate upgrade, not a synth-time default',
     });
   }
 
@@ -135,10 +137,14 @@ function checkEnvironment(name: FunctionName, environment: object): void {
   const want = lambdaEnvKeys(name).sort();
   const got = Object.keys(environment).sort();
   if (JSON.stringify(want) !== JSON.stringify(got)) {
-    throw new Error(`BackofficeFunction ${name}: environment keys ${JSON.stringify(got)} differ from what functions/${name}/index.ts parses ${JSON.stringify(want)}`);
+    throw new Error(
+      `BackofficeFunction ${name}: environment keys ${JSON.stringify(got)} differ from what functions/${name}/index.ts parses ${JSON.stringify(want)}`,
+    );
   }
   const parsed = envSchemas[name].safeParse(environment);
   if (!parsed.success) {
-    throw new Error(`BackofficeFunction ${name}: environment would not parse at cold start: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `BackofficeFunction ${name}: environment would not parse at cold start: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
 }

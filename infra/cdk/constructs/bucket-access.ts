@@ -11,11 +11,25 @@ import type { Construct } from 'constructs';
 export type MoneyBucket = 'archive' | 'bank-files';
 
 /** `kokona-<stage>-<purpose>-<account>-<region>` (globally unique, lower case). */
-export const bucketNameFor = (stage: string, purpose: MoneyBucket) => `kokona-${stage.toLowerCase()}-${purpose}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+export const bucketNameFor = (stage: string, purpose: MoneyBucket) =>
+  `kokona-${stage.toLowerCase()}-${purpose}-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
-export function grantObjects(scope: Construct, id: string, fn: lambda.IFunction, stage: string, purpose: MoneyBucket, actions: readonly ('s3:GetObject' | 's3:PutObject')[], prefix = ''): void {
+export function grantObjects(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  stage: string,
+  purpose: MoneyBucket,
+  actions: readonly ('s3:GetObject' | 's3:PutObject')[],
+  prefix = '',
+): void {
   const policy = new iam.Policy(scope, id, {
-    statements: [new iam.PolicyStatement({ actions: [...actions], resources: [`arn:${Aws.PARTITION}:s3:::${bucketNameFor(stage, purpose)}/${prefix}*`] })],
+    statements: [
+      new iam.PolicyStatement({
+        actions: [...actions],
+        resources: [`arn:${Aws.PARTITION}:s3:::${bucketNameFor(stage, purpose)}/${prefix}*`],
+      }),
+    ],
   });
   policy.attachToRole(fn.role!);
   Validations.of(policy).acknowledge({

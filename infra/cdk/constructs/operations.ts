@@ -43,7 +43,10 @@ export function kokonaMetric(name: MetricName, opts: { statistic?: string; perio
 }
 
 export class Operations extends Construct {
-  readonly alarms: Record<'dailyRunNotCompleted' | 'dynamoThrottles' | 'sesBounceRate' | 'sesComplaintRate' | 'desktopDrift', cloudwatch.Alarm>;
+  readonly alarms: Record<
+    'dailyRunNotCompleted' | 'dynamoThrottles' | 'sesBounceRate' | 'sesComplaintRate' | 'desktopDrift',
+    cloudwatch.Alarm
+  >;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
@@ -85,7 +88,8 @@ export class Operations extends Construct {
 
     this.alarms = {
       dailyRunNotCompleted: alarm('DailyRunNotCompletedAlarm', {
-        alarmDescription: 'kokona: the daily run has not completed the business date by 01:00 JST (or nothing reported it: missing data breaches). Runbook: docs/DEPLOY.md "DailyRunNotCompleted"',
+        alarmDescription:
+          'kokona: the daily run has not completed the business date by 01:00 JST (or nothing reported it: missing data breaches). Runbook: docs/DEPLOY.md "DailyRunNotCompleted"',
         metric: owed,
         threshold: 1,
         evaluationPeriods: 1,
@@ -93,7 +97,8 @@ export class Operations extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
       dynamoThrottles: alarm('DynamoThrottlesAlarm', {
-        alarmDescription: 'kokona: DynamoDB throttled requests of the table or its indexes in two 5-minute periods in a row. Runbook: docs/DEPLOY.md "DynamoThrottles"',
+        alarmDescription:
+          'kokona: DynamoDB throttled requests of the table or its indexes in two 5-minute periods in a row. Runbook: docs/DEPLOY.md "DynamoThrottles"',
         metric: throttles,
         threshold: 1,
         evaluationPeriods: 2,
@@ -101,7 +106,8 @@ export class Operations extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       sesBounceRate: alarm('SesBounceRateAlarm', {
-        alarmDescription: 'kokona: the SES account bounce rate is 5 % or more (SES reviews at 5 %, may pause sending at 10 %). Runbook: docs/DEPLOY.md "SesBounceRate"',
+        alarmDescription:
+          'kokona: the SES account bounce rate is 5 % or more (SES reviews at 5 %, may pause sending at 10 %). Runbook: docs/DEPLOY.md "SesBounceRate"',
         metric: bounceRate,
         threshold: 0.05,
         evaluationPeriods: 1,
@@ -109,7 +115,8 @@ export class Operations extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       sesComplaintRate: alarm('SesComplaintRateAlarm', {
-        alarmDescription: 'kokona: the SES account complaint rate is 0.1 % or more (SES reviews at 0.1 %, may pause at 0.5 %). Runbook: docs/DEPLOY.md "SesComplaintRate"',
+        alarmDescription:
+          'kokona: the SES account complaint rate is 0.1 % or more (SES reviews at 0.1 %, may pause at 0.5 %). Runbook: docs/DEPLOY.md "SesComplaintRate"',
         metric: complaintRate,
         threshold: 0.001,
         evaluationPeriods: 1,
@@ -117,7 +124,8 @@ export class Operations extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       desktopDrift: alarm('DesktopDriftAlarm', {
-        alarmDescription: 'kokona: the desktop reconciler found WorkSpaces whose state differs from the units (DesktopDrift ≥ 1). Runbook: docs/DEPLOY.md "DesktopDrift"',
+        alarmDescription:
+          'kokona: the desktop reconciler found WorkSpaces whose state differs from the units (DesktopDrift ≥ 1). Runbook: docs/DEPLOY.md "DesktopDrift"',
         metric: drift,
         threshold: 1,
         evaluationPeriods: 1,
@@ -127,7 +135,8 @@ export class Operations extends Construct {
     };
 
     const day = Duration.hours(1);
-    const graph = (title: string, metrics: cloudwatch.IMetric[], width = 8) => new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6 });
+    const graph = (title: string, metrics: cloudwatch.IMetric[], width = 8) =>
+      new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6 });
     const queues = Object.entries(props.queues);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(24),
@@ -141,8 +150,15 @@ export class Operations extends Construct {
           }),
         ],
         [
-          graph('Daily run: due units, dates completed, dates owed', [kokonaMetric('DueUnits', { period: day }), kokonaMetric('DailyRunCompleted', { period: day }), owed.with({ label: 'dates owed' })]),
-          graph('Invoices issued / yen billed', [kokonaMetric('InvoicesIssued', { period: day }), kokonaMetric('YenBilled', { period: day })]),
+          graph('Daily run: due units, dates completed, dates owed', [
+            kokonaMetric('DueUnits', { period: day }),
+            kokonaMetric('DailyRunCompleted', { period: day }),
+            owed.with({ label: 'dates owed' }),
+          ]),
+          graph('Invoices issued / yen billed', [
+            kokonaMetric('InvoicesIssued', { period: day }),
+            kokonaMetric('YenBilled', { period: day }),
+          ]),
           graph('Compensation (yen)', [kokonaMetric('CompensationYen', { period: day })]),
         ],
         [
@@ -153,19 +169,29 @@ export class Operations extends Construct {
             kokonaMetric('NoticesComplained', { period: day }),
             kokonaMetric('NoticesRejected', { period: day }),
           ]),
-          graph('Desktops: created, failed, drifted', [kokonaMetric('DesktopsCreated', { period: day }), kokonaMetric('DesktopsFailed', { period: day }), drift.with({ label: 'desktops drifted' })]),
+          graph('Desktops: created, failed, drifted', [
+            kokonaMetric('DesktopsCreated', { period: day }),
+            kokonaMetric('DesktopsFailed', { period: day }),
+            drift.with({ label: 'desktops drifted' }),
+          ]),
           graph('SES reputation', [bounceRate.with({ label: 'bounce rate' }), complaintRate.with({ label: 'complaint rate' })]),
         ],
         [
           graph(
             'Queues: oldest message (s)',
-            queues.map(([name, q]) => q.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum', label: name })),
+            queues.map(([name, q]) =>
+              q.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum', label: name }),
+            ),
           ),
           graph(
             'Queues: visible messages, DLQs',
             queues.flatMap(([name, q]) => [
               q.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum', label: name }),
-              q.dlq.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum', label: `${name} DLQ` }),
+              q.dlq.queue.metricApproximateNumberOfMessagesVisible({
+                period: Duration.minutes(5),
+                statistic: 'Maximum',
+                label: `${name} DLQ`,
+              }),
             ]),
           ),
           graph('DynamoDB throttles', [throttles]),

@@ -33,7 +33,14 @@ export class AuthStack extends Stack {
       signInAliases: { email: true, username: true },
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
@@ -47,7 +54,10 @@ export class AuthStack extends Stack {
     ] as const)
       new cognito.CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role, description });
 
-    this.domain = this.userPool.addDomain('SignIn', { cognitoDomain: { domainPrefix: props.domainPrefix }, managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN });
+    this.domain = this.userPool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
     this.consoleClient = this.userPool.addClient('Console', {
       generateSecret: false,
       authFlows: { userSrp: true },
@@ -62,9 +72,15 @@ export class AuthStack extends Stack {
       refreshTokenValidity: Duration.hours(12),
       preventUserExistenceErrors: true,
     });
-    new cognito.CfnManagedLoginBranding(this, 'SignInBranding', { userPoolId: this.userPool.userPoolId, clientId: this.consoleClient.userPoolClientId, useCognitoProvidedValues: true });
+    new cognito.CfnManagedLoginBranding(this, 'SignInBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.consoleClient.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
 
-    const scopes = (['operator', 'viewer', 'agent'] as const).map((r) => new cognito.ResourceServerScope({ scopeName: r, scopeDescription: `the ${r} role` }));
+    const scopes = (['operator', 'viewer', 'agent'] as const).map(
+      (r) => new cognito.ResourceServerScope({ scopeName: r, scopeDescription: `the ${r} role` }),
+    );
     const server = this.userPool.addResourceServer('Api', { identifier: 'kokona', scopes });
     this.machineClient = this.userPool.addClient('Machines', {
       generateSecret: true,
@@ -74,7 +90,10 @@ export class AuthStack extends Stack {
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'ConsoleClientId', { value: this.consoleClient.userPoolClientId });
-    new CfnOutput(this, 'MachineClientId', { value: this.machineClient.userPoolClientId, description: 'client credentials; request scope kokona/<role>' });
+    new CfnOutput(this, 'MachineClientId', {
+      value: this.machineClient.userPoolClientId,
+      description: 'client credentials; request scope kokona/<role>',
+    });
     new CfnOutput(this, 'SignInDomain', { value: this.domain.baseUrl() });
   }
 }

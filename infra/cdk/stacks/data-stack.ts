@@ -100,7 +100,8 @@ export class DataStack extends Stack {
     });
 
     this.emailIdentity = new ses.EmailIdentity(this, 'MailIdentity', {
-      identity: props.sesIdentity.kind === 'domain' ? ses.Identity.domain(props.sesIdentity.value) : ses.Identity.email(props.sesIdentity.value),
+      identity:
+        props.sesIdentity.kind === 'domain' ? ses.Identity.domain(props.sesIdentity.value) : ses.Identity.email(props.sesIdentity.value),
       configurationSet: this.configurationSet,
     });
     this.emailIdentity.applyRemovalPolicy(RemovalPolicy.RETAIN);
@@ -118,7 +119,9 @@ export class DataStack extends Stack {
       bucketName: bucketNameFor(props.stage, 'archive'),
       // A1: compliance mode — no one, the root user included, can overwrite or delete a version before its retention ends.
       objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(365 * props.archiveRetentionYears + Math.ceil(props.archiveRetentionYears / 4))),
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
+        Duration.days(365 * props.archiveRetentionYears + Math.ceil(props.archiveRetentionYears / 4)),
+      ),
       versioned: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -141,16 +144,28 @@ export class DataStack extends Stack {
 
     // Object-created events go to EventBridge (a rule in the jobs stack runs bank-import): set on the
     // bucket itself, not through `eventBridgeEnabled` (which adds a notification custom resource).
-    (this.bankFilesBucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled', true);
+    (this.bankFilesBucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
+      'NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled',
+      true,
+    );
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'ArchiveBucket', { value: this.archiveBucket.bucketName, description: 'Write-once invoice archive (Object Lock, compliance)' });
-    new CfnOutput(this, 'BankFilesBucket', { value: this.bankFilesBucket.bucketName, description: 'Drop 全銀 files here (results/<key>.json answers)' });
+    new CfnOutput(this, 'ArchiveBucket', {
+      value: this.archiveBucket.bucketName,
+      description: 'Write-once invoice archive (Object Lock, compliance)',
+    });
+    new CfnOutput(this, 'BankFilesBucket', {
+      value: this.bankFilesBucket.bucketName,
+      description: 'Drop 全銀 files here (results/<key>.json answers)',
+    });
     new CfnOutput(this, 'SesConfigurationSet', { value: this.configurationSet.configurationSetName });
     if (props.sesIdentity.kind === 'domain') {
       // Easy DKIM: publish these three CNAME records in the domain's DNS to verify the identity.
       this.emailIdentity.dkimRecords.forEach((r, i) => {
-        new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${r.name} CNAME ${r.value}`, description: `SES DKIM record ${i + 1} of 3 for ${props.sesIdentity.value}` });
+        new CfnOutput(this, `DkimRecord${i + 1}`, {
+          value: `${r.name} CNAME ${r.value}`,
+          description: `SES DKIM record ${i + 1} of 3 for ${props.sesIdentity.value}`,
+        });
       });
     }
   }

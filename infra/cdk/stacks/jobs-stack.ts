@@ -98,7 +98,11 @@ export class JobsStack extends Stack {
         resources: ['*'],
       }),
     );
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'kokona back office alarms', masterKey: alarmKey, enforceSSL: true });
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'kokona back office alarms',
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
     this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     // ── queues ────────────────────────────────────────────────────────────────────────────────
@@ -111,7 +115,12 @@ export class JobsStack extends Stack {
       maxAge: Duration.hours(1),
       alarmTopic,
     });
-    this.mailQueue = new WorkQueue(this, 'MailQueue', { description: 'kokona mail (→ mailer → SES)', visibilityTimeout: Duration.minutes(3), maxAge: Duration.hours(2), alarmTopic });
+    this.mailQueue = new WorkQueue(this, 'MailQueue', {
+      description: 'kokona mail (→ mailer → SES)',
+      visibilityTimeout: Duration.minutes(3),
+      maxAge: Duration.hours(2),
+      alarmTopic,
+    });
     this.desktopQueue = new WorkQueue(this, 'DesktopQueue', {
       description: 'kokona desktops (→ provisioner → WorkSpaces)',
       visibilityTimeout: Duration.minutes(18),
@@ -124,7 +133,10 @@ export class JobsStack extends Stack {
       maxAge: Duration.hours(1),
       alarmTopic,
     });
-    const dailyRunFailures = new DeadLetterQueue(this, 'DailyRunFailures', { description: 'kokona daily-run (scheduler delivery or run failed)', alarmTopic });
+    const dailyRunFailures = new DeadLetterQueue(this, 'DailyRunFailures', {
+      description: 'kokona daily-run (scheduler delivery or run failed)',
+      alarmTopic,
+    });
     const outageWatchFailures = new DeadLetterQueue(this, 'OutageWatchFailures', {
       description: 'kokona outage-watch (scheduler delivery or run failed)',
       alarmTopic,
@@ -136,7 +148,7 @@ export class JobsStack extends Stack {
 
     this.dailyRun = new BackofficeFunction(this, 'DailyRun', {
       name: 'daily-run',
-      description: 'Daily run at 00:05 JST: relays pending outbox items, fans out the day\'s wake-ups to the lifecycle queue',
+      description: "Daily run at 00:05 JST: relays pending outbox items, fans out the day's wake-ups to the lifecycle queue",
       environment: { ...common, ...outboxQueues, LIFECYCLE_QUEUE_URL: this.lifecycleQueue.queue.queueUrl },
       timeout: Duration.minutes(10),
       async: { retryAttempts: 2, maxEventAge: Duration.hours(6), deadLetterQueue: dailyRunFailures.queue },
@@ -161,7 +173,10 @@ export class JobsStack extends Stack {
       timeout: Duration.seconds(30),
     });
     grantObjects(this, 'MailerArchiveAccess', this.mailer, props.stage, 'archive', ['s3:PutObject']);
-    const bankImportFailures = new DeadLetterQueue(this, 'BankImportFailures', { description: 'kokona bank-import (a dropped bank file could not be imported)', alarmTopic });
+    const bankImportFailures = new DeadLetterQueue(this, 'BankImportFailures', {
+      description: 'kokona bank-import (a dropped bank file could not be imported)',
+      alarmTopic,
+    });
     this.bankImport = new BackofficeFunction(this, 'BankImport', {
       name: 'bank-import',
       description: 'Imports a 全銀 file dropped in the bank-files bucket (S3 ObjectCreated), like POST /bank-files',
@@ -175,7 +190,11 @@ export class JobsStack extends Stack {
     // Through EventBridge (the bucket sends its events there): no cross-stack cycle, no notification custom resource.
     new events.Rule(this, 'BankFileDropped', {
       description: 'A 全銀 file created under incoming/ in the bank-files bucket → bank-import',
-      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucketNameFor(props.stage, 'bank-files')] }, object: { key: [{ prefix: 'incoming/' }] } } },
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [bucketNameFor(props.stage, 'bank-files')] }, object: { key: [{ prefix: 'incoming/' }] } },
+      },
       targets: [new eventsTargets.LambdaFunction(this.bankImport, { retryAttempts: 4, maxEventAge: Duration.hours(6) })],
     });
     this.outageWatch = new BackofficeFunction(this, 'OutageWatch', {
@@ -213,7 +232,16 @@ export class JobsStack extends Stack {
     });
 
     // ── grants: each function gets what its composition root uses, nothing more ────────────────
-    for (const fn of [this.dailyRun, this.lifecycleWorker, this.mailer, this.provisioner, this.outageWatch, this.reconciler, this.sesEvents, this.bankImport]) {
+    for (const fn of [
+      this.dailyRun,
+      this.lifecycleWorker,
+      this.mailer,
+      this.provisioner,
+      this.outageWatch,
+      this.reconciler,
+      this.sesEvents,
+      this.bankImport,
+    ]) {
       grantTableReadWrite(fn, 'TableAccess', table, fn);
       fn.addAlarms(alarmTopic);
     }
@@ -247,7 +275,13 @@ export class JobsStack extends Stack {
         detailType: ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Rejected'],
         detail: { mail: { tags: { 'ses:configuration-set': [props.ses.configurationSetName] } } },
       },
-      targets: [new eventsTargets.SqsQueue(this.mailEventsQueue.queue, { deadLetterQueue: this.mailEventsQueue.dlq.queue, retryAttempts: 10, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new eventsTargets.SqsQueue(this.mailEventsQueue.queue, {
+          deadLetterQueue: this.mailEventsQueue.dlq.queue,
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
     });
 
     // ── alarms beyond each queue's and function's, and the dashboard ───────────────────────────
@@ -292,7 +326,13 @@ export class JobsStack extends Stack {
   private scheduleInTokyo(
     id: string,
     fn: BackofficeFunction,
-    opts: { description: string; cron: scheduler.CronOptionsWithTimezone; retryAttempts: number; maxEventAge: Duration; deadLetterQueue: sqs.IQueue },
+    opts: {
+      description: string;
+      cron: scheduler.CronOptionsWithTimezone;
+      retryAttempts: number;
+      maxEventAge: Duration;
+      deadLetterQueue: sqs.IQueue;
+    },
   ): scheduler.Schedule {
     const role = new iam.Role(this, `${id}Role`, {
       description: `EventBridge Scheduler: invoke ${fn.functionKey}, send undeliverable events to its DLQ`,
@@ -372,11 +412,13 @@ export function grantWorkspaces(fn: BackofficeFunction, ws: Config['workspaces']
   Validations.of(policy).acknowledge(
     {
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:workspaces:<AWS::Region>:<AWS::AccountId>:workspace/*]',
-      reason: 'WorkSpace ids are assigned by CreateWorkspaces at run time; stop, state changes and termination are limited to desktops tagged kokona:unit (aws:ResourceTag condition)',
+      reason:
+        'WorkSpace ids are assigned by CreateWorkspaces at run time; stop, state changes and termination are limited to desktops tagged kokona:unit (aws:ResourceTag condition)',
     },
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'workspaces:DescribeWorkspaces and DescribeTags support no resource-level permissions (Service Authorization Reference); desktops are looked up by id and by directory',
+      reason:
+        'workspaces:DescribeWorkspaces and DescribeTags support no resource-level permissions (Service Authorization Reference); desktops are looked up by id and by directory',
     },
   );
 }
@@ -388,7 +430,14 @@ function grantDirectoryUsers(fn: BackofficeFunction, ws: Config['workspaces']): 
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       sid: 'DirectoryUsersOfTheConfiguredDirectory',
-      actions: ['ds-data:CreateUser', 'ds-data:DescribeUser', 'ds-data:DeleteUser', 'ds-data:DisableUser', 'ds:ResetUserPassword', 'ds:AccessDSData'],
+      actions: [
+        'ds-data:CreateUser',
+        'ds-data:DescribeUser',
+        'ds-data:DeleteUser',
+        'ds-data:DisableUser',
+        'ds:ResetUserPassword',
+        'ds:AccessDSData',
+      ],
       resources: [directory],
     }),
   );

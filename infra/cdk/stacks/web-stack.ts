@@ -60,9 +60,20 @@ export class WebStack extends Stack {
       priceClass: cloudfront.PriceClass.PRICE_CLASS_200,
     });
     Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'Operators and sales agents work from Japan and abroad; sign-in (Cognito, MFA) guards the console, not geography' },
-      { id: 'AwsSolutions-CFR2', reason: 'A static single-page app of a few files; the API it calls is throttled and JWT-authorized. Attach a WAF web ACL per stage when required' },
-      { id: 'AwsSolutions-CFR4', reason: 'The default CloudFront certificate (*.cloudfront.net) cannot be pinned to TLSv1.2; use a custom domain and certificate to enforce it' },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'Operators and sales agents work from Japan and abroad; sign-in (Cognito, MFA) guards the console, not geography',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'A static single-page app of a few files; the API it calls is throttled and JWT-authorized. Attach a WAF web ACL per stage when required',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default CloudFront certificate (*.cloudfront.net) cannot be pinned to TLSv1.2; use a custom domain and certificate to enforce it',
+      },
     );
     this.url = `https://${this.distribution.distributionDomainName}`;
     new CfnOutput(this, 'ConsoleUrl', { value: this.url, description: 'The operator console' });
@@ -87,14 +98,20 @@ export class SiteFilesStack extends Stack {
     };
     const dist = props.consoleDist ?? join(import.meta.dirname, '..', '..', '..', 'console', 'dist');
     new s3deploy.BucketDeployment(this, 'ConsoleFiles', {
-      sources: [...(existsSync(join(dist, 'index.html')) ? [s3deploy.Source.asset(dist)] : []), s3deploy.Source.jsonData('config.json', config)],
+      sources: [
+        ...(existsSync(join(dist, 'index.html')) ? [s3deploy.Source.asset(dist)] : []),
+        s3deploy.Source.jsonData('config.json', config),
+      ],
       destinationBucket: props.web.bucket,
       distribution: props.web.distribution,
       distributionPaths: ['/index.html', '/config.json'],
       memoryLimit: 256,
     });
     Validations.of(this).acknowledge(
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The CDK BucketDeployment custom resource: writes its own logs only' },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The CDK BucketDeployment custom resource: writes its own logs only',
+      },
       ...[
         'Action::s3:GetBucket*',
         'Action::s3:GetObject*',
@@ -106,7 +123,8 @@ export class SiteFilesStack extends Stack {
         'Resource::*',
       ].map((r) => ({
         id: `AwsSolutions-IAM5[${r}]`,
-        reason: 'The CDK BucketDeployment custom resource reads the console asset from the CDK assets bucket, replaces the files of the site bucket and invalidates the distribution (CreateInvalidation takes no resource)',
+        reason:
+          'The CDK BucketDeployment custom resource reads the console asset from the CDK assets bucket, replaces the files of the site bucket and invalidates the distribution (CreateInvalidation takes no resource)',
       })),
       { id: 'AwsSolutions-L1', reason: 'The runtime of the CDK BucketDeployment custom resource is chosen by aws-cdk-lib' },
     );

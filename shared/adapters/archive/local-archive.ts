@@ -30,9 +30,15 @@ export class LocalArchive implements Archive {
   }
 
   async put(doc: Omit<ArchivedDocument, 'sha256' | 'size' | 'archivedAt'>, body: Uint8Array): Promise<ArchivedDocument> {
-    if (!/^[A-Za-z0-9._-]+$/.test(doc.key)) throw new DomainError('VALIDATION_FAILED', `archive key ${doc.key} has characters a key may not have`, { key: doc.key });
+    if (!/^[A-Za-z0-9._-]+$/.test(doc.key))
+      throw new DomainError('VALIDATION_FAILED', `archive key ${doc.key} has characters a key may not have`, { key: doc.key });
     const file = join(this.dir, 'documents', doc.key);
-    const stored: ArchivedDocument = { ...doc, sha256: createHash('sha256').update(body).digest('hex'), size: body.length, archivedAt: this.now() };
+    const stored: ArchivedDocument = {
+      ...doc,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      size: body.length,
+      archivedAt: this.now(),
+    };
     try {
       writeFileSync(file, body, { flag: 'wx' }); // exclusive: never overwrite
     } catch (e) {
@@ -55,8 +61,12 @@ export class LocalArchive implements Archive {
   }
 
   async search(q: ArchiveQuery, page: { limit: number; next?: string }) {
-    return pageOf(this.entries().filter((e) => matches(e, q)), page);
+    return pageOf(
+      this.entries().filter((e) => matches(e, q)),
+      page,
+    );
   }
 }
 
-export const writeOnce = (key: string) => new DomainError('ARCHIVE_WRITE_ONCE', `archive document ${key} exists and is never overwritten (write-once)`, { key });
+export const writeOnce = (key: string) =>
+  new DomainError('ARCHIVE_WRITE_ONCE', `archive document ${key} exists and is never overwritten (write-once)`, { key });

@@ -40,7 +40,8 @@ export class S3Archive implements Archive {
         }),
       );
     } catch (e) {
-      if (e instanceof S3ServiceException && (e.$metadata.httpStatusCode === 412 || e.$metadata.httpStatusCode === 409)) throw writeOnce(doc.key);
+      if (e instanceof S3ServiceException && (e.$metadata.httpStatusCode === 412 || e.$metadata.httpStatusCode === 409))
+        throw writeOnce(doc.key);
       throw e;
     }
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...indexKey(doc), doc: stored } }));
@@ -66,6 +67,9 @@ export class S3Archive implements Archive {
       KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
       ExpressionAttributeValues: { ':p': 'ARCHIVE', ':a': `${q.from ?? '0000-00-00'}#`, ':b': `${q.to ?? '9999-99-99'}#\uffff` },
     });
-    return pageOf(items.map((i) => i.doc as ArchivedDocument).filter((d) => matches(d, q)), page);
+    return pageOf(
+      items.map((i) => i.doc as ArchivedDocument).filter((d) => matches(d, q)),
+      page,
+    );
   }
 }

@@ -16,7 +16,10 @@ export function matches(e: ArchivedDocument, q: ArchiveQuery): boolean {
 }
 
 /** Ordered by date, then key; the cursor is the last key of the page (base64url). */
-export function pageOf(hits: ArchivedDocument[], page: { limit: number; next?: string }): { items: ArchivedDocument[]; next: string | null } {
+export function pageOf(
+  hits: ArchivedDocument[],
+  page: { limit: number; next?: string },
+): { items: ArchivedDocument[]; next: string | null } {
   const sorted = hits.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   let start = 0;
   if (page.next) {
@@ -32,5 +35,9 @@ export function pageOf(hits: ArchivedDocument[], page: { limit: number; next?: s
   }
   const items = sorted.slice(start, start + page.limit);
   const last = items.at(-1);
-  return { items, next: last && start + page.limit < sorted.length ? Buffer.from(JSON.stringify({ d: last.date, k: last.key })).toString('base64url') : null };
+  return {
+    items,
+    next:
+      last && start + page.limit < sorted.length ? Buffer.from(JSON.stringify({ d: last.date, k: last.key })).toString('base64url') : null,
+  };
 }

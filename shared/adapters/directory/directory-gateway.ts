@@ -95,7 +95,11 @@ export class DsDataClient {
       });
       let res: Response;
       try {
-        res = await fetch(`${this.base.origin}${path}?DirectoryId=${encodeURIComponent(directoryId)}`, { method: 'POST', headers: signed.headers, body: payload });
+        res = await fetch(`${this.base.origin}${path}?DirectoryId=${encodeURIComponent(directoryId)}`, {
+          method: 'POST',
+          headers: signed.headers,
+          body: payload,
+        });
       } catch (e) {
         if (attempt < this.maxAttempts) {
           await backoff(attempt);
@@ -133,7 +137,10 @@ export function makeDirectoryServiceClient(opts: DirectoryClientOptions): Direct
     maxAttempts: opts.maxAttempts ?? 6,
     retryMode: 'standard',
     ...(opts.endpoint
-      ? { endpoint: opts.endpoint, credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken } : LOCAL_CREDENTIALS }
+      ? {
+          endpoint: opts.endpoint,
+          credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken } : LOCAL_CREDENTIALS,
+        }
       : {}),
   });
 }
@@ -166,7 +173,7 @@ export class AwsDirectoryGateway implements DirectoryGateway {
       await this.ds.send(new ResetUserPasswordCommand({ DirectoryId: this.directoryId, UserName: userName, NewPassword: password }));
     } catch (e) {
       const name = (e as Error).name;
-      const answered = typeof e === 'object' && e !== null && '$metadata' in e ? { $metadata: (e).$metadata } : {};
+      const answered = typeof e === 'object' && e !== null && '$metadata' in e ? { $metadata: e.$metadata } : {};
       throw Object.assign(new Error(`ResetUserPassword ${userName}: ${(e as Error).message}`), { name, ...answered });
     }
   }
@@ -181,7 +188,9 @@ export class AwsDirectoryGateway implements DirectoryGateway {
 
   async describeUser(userName: string): Promise<{ userName: string; enabled: boolean } | null> {
     try {
-      const r = await this.data.send<{ SAMAccountName?: string; Enabled?: boolean }>('DescribeUser', this.directoryId, { SAMAccountName: userName });
+      const r = await this.data.send<{ SAMAccountName?: string; Enabled?: boolean }>('DescribeUser', this.directoryId, {
+        SAMAccountName: userName,
+      });
       return { userName: r.SAMAccountName ?? userName, enabled: r.Enabled === true };
     } catch (e) {
       if ((e as Error).name === 'ResourceNotFoundException') return null;

@@ -74,7 +74,11 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
       const names = { '#pk': 'pk', '#sk': 'sk' };
       const lo = from ?? '0000';
       const hi = `${to ?? '9999'}~`;
-      return { KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi } };
+      return {
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
+      };
     };
     const page = async (pk: string, start: Record<string, unknown> | undefined, want: number, actorFilter?: string) => {
       const base = range(pk);
@@ -117,7 +121,8 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
       const r = await page(`AUDIT#${m}`, start, q.limit - items.length);
       items.push(...r.items);
       start = r.last;
-      if (items.length >= q.limit) return { items, next: start ? encode({ m, k: start }) : m > first ? encode({ m: addMonths(m, -1) }) : null };
+      if (items.length >= q.limit)
+        return { items, next: start ? encode({ m, k: start }) : m > first ? encode({ m: addMonths(m, -1) }) : null };
       if (!start) m = addMonths(m, -1);
     }
     return { items, next: null };

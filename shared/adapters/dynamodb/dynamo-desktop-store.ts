@@ -1,13 +1,6 @@
 /** W3, W9, W10 on the single table: accounts as their own items, kit links, the audit trail and drift reports. */
 import { BatchWriteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type {
-  AccountRecord,
-  AccountRepository,
-  DriftReport,
-  DriftStore,
-  KitRecord,
-  KitRepository,
-} from '#use-cases/ports.ts';
+import type { AccountRecord, AccountRepository, DriftReport, DriftStore, KitRecord, KitRepository } from '#use-cases/ports.ts';
 import { queryAll } from './query.ts';
 import { expired, expiresAfter, keys, RETENTION_DAYS } from './table.ts';
 
@@ -21,7 +14,7 @@ async function batchWrite(db: DynamoDBDocumentClient, table: string, requests: R
       if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} item(s) unprocessed`);
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
       const r = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      pending = (r.UnprocessedItems?.[table] ?? []);
+      pending = r.UnprocessedItems?.[table] ?? [];
     }
   }
 }
@@ -46,7 +39,13 @@ export class DynamoAccountRepository implements AccountRepository {
 
   async nextShortCodeSeq(): Promise<number> {
     const r = await this.db.send(
-      new UpdateCommand({ TableName: this.table, Key: keys.shortCodes(), UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.shortCodes(),
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
     );
     return Number(r.Attributes?.n);
   }
@@ -63,9 +62,17 @@ export class DynamoAccountRepository implements AccountRepository {
   }
 
   async listByUnit(unitId: string): Promise<AccountRecord[]> {
-    const items = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ACCTS#${unitId}` }, ConsistentRead: true });
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ACCTS#${unitId}` },
+      ConsistentRead: true,
+    });
     const now = this.now();
-    return items.filter((i) => !expired(i, now)).map(toAccount).sort((a, b) => a.number - b.number);
+    return items
+      .filter((i) => !expired(i, now))
+      .map(toAccount)
+      .sort((a, b) => a.number - b.number);
   }
 
   async putAll(records: readonly AccountRecord[]): Promise<void> {
@@ -73,7 +80,13 @@ export class DynamoAccountRepository implements AccountRepository {
       this.db,
       this.table,
       records.map((r) => ({
-        PutRequest: { Item: { ...keys.account(r.unitId, r.lineId, r.number), ...r, ...(r.deleted ? { expiresAt: expiresAfter(this.now(), RETENTION_DAYS.spentAccount) } : {}) } },
+        PutRequest: {
+          Item: {
+            ...keys.account(r.unitId, r.lineId, r.number),
+            ...r,
+            ...(r.deleted ? { expiresAt: expiresAfter(this.now(), RETENTION_DAYS.spentAccount) } : {}),
+          },
+        },
       })),
     );
   }
@@ -82,7 +95,13 @@ export class DynamoAccountRepository implements AccountRepository {
     const queue = [...records];
     const worker = async () => {
       for (let r = queue.shift(); r; r = queue.shift())
-        await this.db.send(new UpdateCommand({ TableName: this.table, Key: keys.account(r.unitId, r.lineId, r.number), UpdateExpression: 'REMOVE sealedPassword' }));
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.account(r.unitId, r.lineId, r.number),
+            UpdateExpression: 'REMOVE sealedPassword',
+          }),
+        );
     };
     await Promise.all(Array.from({ length: 8 }, worker));
   }

@@ -9,7 +9,14 @@
  *  AUDIT#<date> / <at>#<n>          audit entries (until issue 14's audit store replaces it)
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '#domain/errors.ts';
 import type { Deposit, DepositRepository, Payer, PayerRepository, StoredDepositStatus } from '#use-cases/ports.ts';
 import { queryAll } from './query.ts';
@@ -26,7 +33,12 @@ const k = {
 
 function toPayer(item: Record<string, unknown>): Payer {
   const set = (v: unknown) => (v instanceof Set ? [...(v as Set<string>)].filter((x) => x !== '') : []);
-  return { id: item.id as string, virtualAccount: item.virtualAccount as string, units: set(item.units).sort(), names: set(item.names).sort() };
+  return {
+    id: item.id as string,
+    virtualAccount: item.virtualAccount as string,
+    units: set(item.units).sort(),
+    names: set(item.names).sort(),
+  };
 }
 
 export class DynamoPayerRepository implements PayerRepository {
@@ -46,22 +58,40 @@ export class DynamoPayerRepository implements PayerRepository {
   }
 
   async byName(name: string): Promise<string[]> {
-    const items = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PNAME#${name}` }, ConsistentRead: true });
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `PNAME#${name}` },
+      ConsistentRead: true,
+    });
     return items.map((i) => i.sk as string);
   }
 
   async register(id: string, unitId: string, names: readonly string[], allocate: (n: number) => string | null): Promise<Payer> {
     if (!(await this.get(id))) {
       const counter = await this.db.send(
-        new UpdateCommand({ TableName: this.table, Key: k.seq(), UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+        new UpdateCommand({
+          TableName: this.table,
+          Key: k.seq(),
+          UpdateExpression: 'ADD n :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
       );
       const account = allocate(Number(counter.Attributes?.n));
-      if (!account) throw new DomainError('VALIDATION_FAILED', 'the range of virtual accounts (config bank.virtualAccounts) is used up', { payer: id });
+      if (!account)
+        throw new DomainError('VALIDATION_FAILED', 'the range of virtual accounts (config bank.virtualAccounts) is used up', { payer: id });
       try {
         await this.db.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: this.table, Item: { ...k.payer(id), id, virtualAccount: account }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { ...k.payer(id), id, virtualAccount: account },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
               { Put: { TableName: this.table, Item: { ...k.vacct(account), payer: id }, ConditionExpression: 'attribute_not_exists(pk)' } },
             ],
           }),
@@ -85,7 +115,15 @@ export class DynamoPayerRepository implements PayerRepository {
   }
 
   async addName(id: string, name: string): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.table, Key: k.payer(id), UpdateExpression: 'ADD #names :n', ExpressionAttributeNames: { '#names': 'names' }, ExpressionAttributeValues: { ':n': new Set([name]) } }));
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: k.payer(id),
+        UpdateExpression: 'ADD #names :n',
+        ExpressionAttributeNames: { '#names': 'names' },
+        ExpressionAttributeValues: { ':n': new Set([name]) },
+      }),
+    );
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...k.name(name, id) } }));
   }
 }
@@ -125,7 +163,13 @@ export class DynamoDepositRepository implements DepositRepository {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.table, Item: { ...d, ...k.deposit(d.id), ...statusIndex(d) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...d, ...k.deposit(d.id), ...statusIndex(d) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
             { Put: { TableName: this.table, Item: { ...k.ref(d.reference, d.id), deposit: d.id } } },
           ],
         }),
@@ -141,7 +185,14 @@ export class DynamoDepositRepository implements DepositRepository {
     const next = { ...d, version: d.version + 1 };
     const item = Object.fromEntries(Object.entries({ ...next, ...k.deposit(d.id), ...statusIndex(d) }).filter(([, v]) => v !== undefined));
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': d.version } }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': d.version },
+        }),
+      );
       return true;
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException) return false;
@@ -150,7 +201,12 @@ export class DynamoDepositRepository implements DepositRepository {
   }
 
   async byReference(reference: string): Promise<Deposit[]> {
-    const refs = await queryAll(this.db, { TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `DEPREF#${reference}` }, ConsistentRead: true });
+    const refs = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `DEPREF#${reference}` },
+      ConsistentRead: true,
+    });
     return (await Promise.all(refs.map((r) => this.get(r.deposit as string)))).filter((d): d is Deposit => d !== null);
   }
 

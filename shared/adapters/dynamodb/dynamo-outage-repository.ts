@@ -53,7 +53,14 @@ export class DynamoOutageRepository implements OutageRepository {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.table, Item: outageItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': o.version } } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: outageItem(next),
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': o.version },
+              },
+            },
             ...effects.outbox.map((x) => outboxPut(this.table, x)),
           ],
         }),
@@ -68,7 +75,14 @@ export class DynamoOutageRepository implements OutageRepository {
   async list(filter: { open?: boolean }): Promise<Outage[]> {
     const parts = filter.open === undefined ? ['open', 'ended'] : [filter.open ? 'open' : 'ended'];
     const pages = await Promise.all(
-      parts.map((p) => queryAll(this.db, { TableName: this.table, IndexName: GSI1, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `OUTAGES#${p}` } })),
+      parts.map((p) =>
+        queryAll(this.db, {
+          TableName: this.table,
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `OUTAGES#${p}` },
+        }),
+      ),
     );
     return pages.flat().map((i) => i.o as Outage);
   }
@@ -99,9 +113,17 @@ export class DynamoOutageRepository implements OutageRepository {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            ...change.added.map((r) => ({ Put: { TableName: this.table, Item: item(r), ConditionExpression: 'attribute_not_exists(pk)' } })),
+            ...change.added.map((r) => ({
+              Put: { TableName: this.table, Item: item(r), ConditionExpression: 'attribute_not_exists(pk)' },
+            })),
             ...change.updated.map((u) => ({
-              Put: { TableName: this.table, Item: item(u.record), ConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': u.expectStatus } },
+              Put: {
+                TableName: this.table,
+                Item: item(u.record),
+                ConditionExpression: '#s = :s',
+                ExpressionAttributeNames: { '#s': 'status' },
+                ExpressionAttributeValues: { ':s': u.expectStatus },
+              },
             })),
             ...change.outbox.map((x) => outboxPut(this.table, x)),
           ],
@@ -116,7 +138,13 @@ export class DynamoOutageRepository implements OutageRepository {
 
   async createMaintenance(m: Maintenance): Promise<void> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.maintenance(m.id), kind: 'maintenance', m }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.maintenance(m.id), kind: 'maintenance', m },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     } catch (e) {
       if ((e as Error).name === 'ConditionalCheckFailedException')
         throw new DomainError('VALIDATION_FAILED', `maintenance ${m.id} already exists`, { field: 'ref', ref: m.id }, 'rule');

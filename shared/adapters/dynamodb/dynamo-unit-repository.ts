@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '#domain/errors.ts';
 import type { LocalDate } from '#domain/calendar.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
@@ -53,7 +60,13 @@ export class DynamoUnitRepository implements UnitRepository {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.table, Item: { ...keys.ref(unit.id), kind: 'unit', unit: unit.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.ref(unit.id), kind: 'unit', unit: unit.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
             { Put: { TableName: this.table, Item: this.unitItem(unit), ConditionExpression: 'attribute_not_exists(pk)' } },
             { Put: { TableName: this.table, Item: { ...keys.appQueue(unit.receivedSeq, unit.id), unit: unit.id } } },
             { Put: { TableName: this.table, Item: { ...keys.corp(unit.contractor.corporateNumber, unit.id), unit: unit.id } } },
@@ -97,7 +110,11 @@ export class DynamoUnitRepository implements UnitRepository {
           ]
         : []),
       ...refs.map((ref) => ({
-        Put: { TableName: this.table, Item: { ...keys.ref(ref), kind: 'line', unit: unit.id }, ConditionExpression: 'attribute_not_exists(pk)' },
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.ref(ref), kind: 'line', unit: unit.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       })),
       {
         Put: {
@@ -121,13 +138,25 @@ export class DynamoUnitRepository implements UnitRepository {
       })),
     ];
     const outboxAt = items.length - effects.outbox.length;
-    const wakeUps = [...new Set(effects.wakeUps)].map((d) => ({ ...keys.agenda(d, unit.id, this.agendaShards), unit: unit.id, date: d, expiresAt: expiresAfter(Math.max(this.now(), jstMidnightMs(d)), RETENTION_DAYS.agenda) }));
+    const wakeUps = [...new Set(effects.wakeUps)].map((d) => ({
+      ...keys.agenda(d, unit.id, this.agendaShards),
+      unit: unit.id,
+      date: d,
+      expiresAt: expiresAfter(Math.max(this.now(), jstMidnightMs(d)), RETENTION_DAYS.agenda),
+    }));
     // DynamoDB takes at most 100 items per transaction. Past that, the wake-ups are written first, outside
     // it (a wake-up whose state change then fails is harmless: the run finds nothing due and moves on);
     // if the rest is still too large the save is refused whole, before anything is written.
     if (items.length > MAX_TRANSACTION_ITEMS) throw new TransactionTooLargeError(unit.id, items.length + wakeUps.length);
-    if (items.length + wakeUps.length <= MAX_TRANSACTION_ITEMS) items.push(...wakeUps.map((Item) => ({ Put: { TableName: this.table, Item } })));
-    else for (let i = 0; i < wakeUps.length; i += 25) await batchWriteAll(this.db, this.table, wakeUps.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })));
+    if (items.length + wakeUps.length <= MAX_TRANSACTION_ITEMS)
+      items.push(...wakeUps.map((Item) => ({ Put: { TableName: this.table, Item } })));
+    else
+      for (let i = 0; i < wakeUps.length; i += 25)
+        await batchWriteAll(
+          this.db,
+          this.table,
+          wakeUps.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+        );
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
@@ -142,7 +171,8 @@ export class DynamoUnitRepository implements UnitRepository {
         if (failed >= 0 && failed < refs.length) throw refTaken(refs[failed]!);
         // An outbox id already present means the same effect was committed before: a bug, never a race to retry.
         const outboxStart = outboxAt - (idem ? 1 : 0);
-        if (failed >= outboxStart && failed < outboxStart + effects.outbox.length) throw new Error(`outbox item ${effects.outbox[failed - outboxStart]?.id} already exists`);
+        if (failed >= outboxStart && failed < outboxStart + effects.outbox.length)
+          throw new Error(`outbox item ${effects.outbox[failed - outboxStart]?.id} already exists`);
         throw new ConcurrentModificationError(unit.id);
       }
       if (e instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError(unit.id);
@@ -175,8 +205,22 @@ export class DynamoUnitRepository implements UnitRepository {
   }
 
   /** Up to `limit` units of one sharded index key, in its sort-key order. */
-  private async queryIndex(index: typeof GSI1 | typeof GSI2, base: string, condition: string, values: Record<string, unknown>, limit: number): Promise<Unit[]> {
-    const items = await queryShards(this.db, { TableName: this.table, IndexName: index }, base, condition, values, index === GSI1 ? 'gsi1sk' : 'gsi2sk', limit);
+  private async queryIndex(
+    index: typeof GSI1 | typeof GSI2,
+    base: string,
+    condition: string,
+    values: Record<string, unknown>,
+    limit: number,
+  ): Promise<Unit[]> {
+    const items = await queryShards(
+      this.db,
+      { TableName: this.table, IndexName: index },
+      base,
+      condition,
+      values,
+      index === GSI1 ? 'gsi1sk' : 'gsi2sk',
+      limit,
+    );
     return items.map((i) => decodeUnit(i.u));
   }
 
@@ -202,7 +246,15 @@ export class DynamoUnitRepository implements UnitRepository {
   async listInvoices(filter: { status: InvoiceStatus; today: LocalDate }, limit = 100): Promise<InvoiceSummary[]> {
     const paid = filter.status === 'paid';
     const cond = paid ? 'gsi1pk = :pk' : filter.status === 'overdue' ? 'gsi1pk = :pk AND gsi1sk < :t' : 'gsi1pk = :pk AND gsi1sk >= :t';
-    const items = await queryShards(this.db, { TableName: this.table, IndexName: GSI1 }, `INVOICES#${paid ? 'paid' : 'unpaid'}`, cond, paid ? {} : { ':t': filter.today }, 'gsi1sk', limit);
+    const items = await queryShards(
+      this.db,
+      { TableName: this.table, IndexName: GSI1 },
+      `INVOICES#${paid ? 'paid' : 'unpaid'}`,
+      cond,
+      paid ? {} : { ':t': filter.today },
+      'gsi1sk',
+      limit,
+    );
     return items.map((i) => i.summary as InvoiceSummary);
   }
 
@@ -211,7 +263,9 @@ export class DynamoUnitRepository implements UnitRepository {
     const statuses: readonly UnitStatus[] = filter.status ? [filter.status] : UNIT_STATUSES;
     const condition = filter.deadlineBefore ? 'gsi2pk = :pk AND gsi2sk < :d' : 'gsi2pk = :pk';
     const perStatus = await Promise.all(
-      statuses.map((s) => this.queryIndex(GSI2, `UNITS#${s}`, condition, filter.deadlineBefore ? { ':d': filter.deadlineBefore } : {}, limit)),
+      statuses.map((s) =>
+        this.queryIndex(GSI2, `UNITS#${s}`, condition, filter.deadlineBefore ? { ':d': filter.deadlineBefore } : {}, limit),
+      ),
     );
     return perStatus
       .flat()
@@ -246,7 +300,14 @@ function invoiceIndexItem(inv: Invoice) {
     balance: balance(inv),
     paidOn: inv.paidOn,
   };
-  return { ...keys.invoice(inv.id), kind: 'invoice', unit: inv.unitId, gsi1pk: shardedKey(`INVOICES#${summary.balance > 0 ? 'unpaid' : 'paid'}`, inv.id), gsi1sk: `${inv.dueDate}#${inv.id}`, summary };
+  return {
+    ...keys.invoice(inv.id),
+    kind: 'invoice',
+    unit: inv.unitId,
+    gsi1pk: shardedKey(`INVOICES#${summary.balance > 0 ? 'unpaid' : 'paid'}`, inv.id),
+    gsi1sk: `${inv.dueDate}#${inv.id}`,
+    summary,
+  };
 }
 
 /** The units index's sort key: the next cancellation deadline of a unit in service, then the id. */
@@ -263,10 +324,15 @@ async function batchWriteAll(db: DynamoDBDocumentClient, table: string, requests
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(2000, 25 * 2 ** attempt)));
     if (attempt > 10) throw new Error(`DynamoDB left ${pending.length} agenda write(s) unprocessed after ${attempt} attempts`);
     const r = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-    pending = (r.UnprocessedItems?.[table] ?? []);
+    pending = r.UnprocessedItems?.[table] ?? [];
   }
 }
 
 function refTaken(id: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`, { field: 'ref', ref: id }, 'rule');
+  return new DomainError(
+    'VALIDATION_FAILED',
+    `ref ${id} is already used by a unit or line (refs are unique, DETAILS P5)`,
+    { field: 'ref', ref: id },
+    'rule',
+  );
 }

@@ -23,7 +23,11 @@ export async function markLayout(db: DynamoDBDocumentClient, table: string): Pro
 }
 
 /** Brings a store to the current layout; returns how many items were rewritten. */
-export async function migrateLayout(db: DynamoDBDocumentClient, table: string, log: (line: string) => void = () => undefined): Promise<number> {
+export async function migrateLayout(
+  db: DynamoDBDocumentClient,
+  table: string,
+  log: (line: string) => void = () => undefined,
+): Promise<number> {
   if ((await layoutVersion(db, table)) >= LAYOUT_VERSION) return 0;
   let rewritten = 0;
   let start: Record<string, unknown> | undefined;

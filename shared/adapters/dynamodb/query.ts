@@ -3,11 +3,17 @@ import type { OutboxItem } from '#domain/effects.ts';
 import { INDEX_SHARD_SUFFIXES, RETENTION_DAYS, expiresAfter, keys, shardedKey } from './table.ts';
 
 /** Every item of a query, page after page, up to `limit` items. */
-export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandInput, limit = Number.POSITIVE_INFINITY): Promise<Record<string, unknown>[]> {
+export async function queryAll(
+  db: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const r = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start, ...(Number.isFinite(limit) ? { Limit: limit - out.length } : {}) }));
+    const r = await db.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: start, ...(Number.isFinite(limit) ? { Limit: limit - out.length } : {}) }),
+    );
     out.push(...(r.Items ?? []));
     start = r.LastEvaluatedKey;
   } while (start && out.length < limit);
@@ -46,7 +52,9 @@ export async function queryShards(
   limit = Number.POSITIVE_INFINITY,
 ): Promise<Record<string, unknown>[]> {
   const shards = await Promise.all(
-    INDEX_SHARD_SUFFIXES.map((s) => queryAll(db, { ...input, KeyConditionExpression: condition, ExpressionAttributeValues: { ...values, ':pk': `${base}#${s}` } }, limit)),
+    INDEX_SHARD_SUFFIXES.map((s) =>
+      queryAll(db, { ...input, KeyConditionExpression: condition, ExpressionAttributeValues: { ...values, ':pk': `${base}#${s}` } }, limit),
+    ),
   );
   const key = (i: Record<string, unknown>) => String(i[sortKey]);
   return shards

@@ -17,7 +17,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /** DynamoDB's limit of items in one TransactWriteItems / TransactGetItems. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
-const THROTTLE_NAMES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'LimitExceededException']);
+const THROTTLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+]);
 const THROTTLE_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
 
 /** True for a throttled request (see the module comment); a conflict is never one. */

@@ -10,13 +10,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Invoice } from '#domain/invoices.ts';
 import type { InvoiceDocuments } from '#use-cases/ports.ts';
+import type * as RendererModule from './invoice-pdf-render.ts';
 
 /** The font shipped with the project (npm @expo-google-fonts/noto-sans-jp); Lambda bundles it beside the code. */
 export function defaultFontPath(): string {
   return createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf');
 }
 
-type Renderer = typeof import('./invoice-pdf-render.ts');
+// A type-only import: erased from the bundle, so the renderer stays in its own file.
+type Renderer = typeof RendererModule;
 /**
  * Set by esbuild's `define` in a Lambda bundle to the renderer's file name, relative to index.mjs;
  * undeclared (typeof 'undefined') under tsx and vitest, where the TypeScript module is imported.

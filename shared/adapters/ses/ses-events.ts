@@ -25,7 +25,11 @@ interface SesEvent {
     readonly timestamp?: string;
     readonly bouncedRecipients?: { emailAddress?: string; diagnosticCode?: string }[];
   };
-  readonly complaint?: { readonly timestamp?: string; readonly complainedRecipients?: { emailAddress?: string }[]; readonly complaintFeedbackType?: string };
+  readonly complaint?: {
+    readonly timestamp?: string;
+    readonly complainedRecipients?: { emailAddress?: string }[];
+    readonly complaintFeedbackType?: string;
+  };
   readonly reject?: { readonly reason?: string };
 }
 
@@ -55,7 +59,11 @@ export function parseSesEvent(body: unknown): MailEvent | null {
   const base = { type, noticeId: header, messageId: e.mail.messageId };
   switch (type) {
     case 'delivery':
-      return { ...base, at: e.delivery?.timestamp ?? e.mail.timestamp ?? '', recipients: e.delivery?.recipients ?? e.mail.destination ?? [] };
+      return {
+        ...base,
+        at: e.delivery?.timestamp ?? e.mail.timestamp ?? '',
+        recipients: e.delivery?.recipients ?? e.mail.destination ?? [],
+      };
     case 'bounce': {
       const r = e.bounce?.bouncedRecipients ?? [];
       const diagnostic = r.map((x) => x.diagnosticCode).find(Boolean);
@@ -76,6 +84,11 @@ export function parseSesEvent(body: unknown): MailEvent | null {
         ...(e.complaint?.complaintFeedbackType ? { diagnostic: e.complaint.complaintFeedbackType } : {}),
       };
     case 'reject':
-      return { ...base, at: e.mail.timestamp ?? '', recipients: e.mail.destination ?? [], ...(e.reject?.reason ? { diagnostic: e.reject.reason } : {}) };
+      return {
+        ...base,
+        at: e.mail.timestamp ?? '',
+        recipients: e.mail.destination ?? [],
+        ...(e.reject?.reason ? { diagnostic: e.reject.reason } : {}),
+      };
   }
 }

@@ -12,7 +12,14 @@ export class SqsQueue<T> implements Queue<T> {
     for (let i = 0; i < messages.length; i += 10) {
       const batch = messages.slice(i, i + 10);
       const r = await this.sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: this.url, Entries: batch.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), ...(opts.delaySeconds ? { DelaySeconds: opts.delaySeconds } : {}) })) }),
+        new SendMessageBatchCommand({
+          QueueUrl: this.url,
+          Entries: batch.map((m, j) => ({
+            Id: String(j),
+            MessageBody: JSON.stringify(m),
+            ...(opts.delaySeconds ? { DelaySeconds: opts.delaySeconds } : {}),
+          })),
+        }),
       );
       if (r.Failed?.length) throw new Error(`SQS refused ${r.Failed.length} message(s): ${r.Failed[0]?.Message ?? ''}`);
     }
