@@ -19,6 +19,8 @@ import { DomainError, invalid, notFound } from '#domain/errors.ts';
 import { renderNotice } from '#notices/render.ts';
 import { cancellationDeadline, renewal } from '#domain/terms.ts';
 import type { Unit } from '#domain/unit.ts';
+import { balance } from '#domain/invoices.ts';
+import { dunningTimeline, terminationTimeline } from '#domain/timelines.ts';
 import { authorize, authorizeUnit, visible, type Principal } from './authz.ts';
 import { lineUserNames } from '#domain/desktops.ts';
 import type {
@@ -167,8 +169,8 @@ export async function dashboard(
         if (bi !== undefined) months[bi]!.billed += l.accounts * price * 12;
       }
     }
-    for (const inv of u.invoices ?? []) {
-      const bal = inv.total - inv.payments.reduce((s, p) => s + p.amount, 0);
+    for (const inv of u.invoices) {
+      const bal = balance(inv); // live payments only: a payment the bank cancelled (B5) pays nothing
       if (bal <= 0) continue;
       if (inWeek(inv.dueDate)) due.push({ date: inv.dueDate, kind: 'invoice_due', unit: u.id, name: u.contractor.name, amount: bal });
       if (compareDates(inv.dueDate, today) < 0) {
@@ -179,15 +181,13 @@ export async function dashboard(
           b.amount += bal;
           b.count++;
         }
-        const suspension = addDays(inv.dueDate, deps.config.suspendAfterDays);
-        if (u.status === 'active' && inWeek(suspension))
-          due.push({ date: suspension, kind: 'suspension', unit: u.id, name: u.contractor.name });
       }
     }
-    if (u.status === 'suspended' && u.suspendedOn) {
-      const t = addDays(u.suspendedOn, deps.config.terminateAfterDays);
-      if (inWeek(t)) due.push({ date: t, kind: 'termination', unit: u.id, name: u.contractor.name });
-    }
+    // Suspension (Art 23) and termination (Art 24) on the dates the rules' own timelines give.
+    for (const a of dunningTimeline(u, deps.config))
+      if (a.step === 'suspend' && inWeek(a.date)) due.push({ date: a.date, kind: 'suspension', unit: u.id, name: u.contractor.name });
+    for (const a of terminationTimeline(u, deps.config))
+      if (a.step === 'terminate' && inWeek(a.date)) due.push({ date: a.date, kind: 'termination', unit: u.id, name: u.contractor.name });
   }
   due.sort((a, b) => compareDates(a.date, b.date) || a.kind.localeCompare(b.kind));
   overdue.sort((a, b) => b.days - a.days);

@@ -11,16 +11,34 @@ import { DomainError } from '#domain/errors.ts';
 import type { AuditEntry, AuditLog, AuditQuery, AuditReader } from '#use-cases/ports.ts';
 
 const month = (isoUtc: string) => isoUtc.slice(0, 7);
-const addMonths = (ym: string, k: number) => {
+/** `YYYY-MM` moved by `k` months. */
+export const addMonths = (ym: string, k: number) => {
   const [y, m] = ym.split('-').map(Number) as [number, number];
   const n = y * 12 + (m - 1) + k;
   return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
 };
 
-function utc(at: string, field: string): string {
+/** An instant as sortable UTC ISO; VALIDATION_FAILED naming `field` otherwise. */
+export function auditInstant(at: string, field: string): string {
   const t = Date.parse(at);
   if (Number.isNaN(t)) throw new DomainError('VALIDATION_FAILED', `${field} must be an ISO-8601 instant`, { field });
   return new Date(t).toISOString();
+}
+
+/** The layout of one entry (shared by the memory adapter): its sort key and the three partitions it is written to. */
+export function auditItemKeys(entry: AuditEntry): { sk: string; pks: string[] } {
+  const at = auditInstant(entry.at, 'at');
+  const sk = `${at}#${createHash('sha256').update(JSON.stringify(entry)).digest('hex').slice(0, 16)}`;
+  return { sk, pks: [`AUDIT#${month(at)}`, ...(entry.unit ? [`AUDIT#UNIT#${entry.unit}`] : []), `AUDIT#ACTOR#${entry.actor.id}`] };
+}
+
+/** How far back a query without `from` looks (months). */
+const DEFAULT_MONTHS = 24;
+
+/** The month partitions a query without unit or actor reads: from `to` (or tomorrow) back to `from` (or 24 months). */
+export function auditMonthRange(from: string | undefined, to: string | undefined): { first: string; last: string } {
+  const last = month(to ?? new Date(Date.now() + 86_400_000).toISOString());
+  return { last, first: from ? month(from) : addMonths(last, -DEFAULT_MONTHS) };
 }
 
 interface Cursor {
@@ -38,9 +56,6 @@ function decode(s: string): Cursor {
   }
 }
 
-/** How far back a query without `from` looks (months). */
-const DEFAULT_MONTHS = 24;
-
 export class DynamoAuditLog implements AuditLog, AuditReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -48,9 +63,7 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    const at = utc(entry.at, 'at');
-    const sk = `${at}#${createHash('sha256').update(JSON.stringify(entry)).digest('hex').slice(0, 16)}`;
-    const pks = [`AUDIT#${month(at)}`, ...(entry.unit ? [`AUDIT#UNIT#${entry.unit}`] : []), `AUDIT#ACTOR#${entry.actor.id}`];
+    const { sk, pks } = auditItemKeys(entry);
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -67,8 +80,8 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
   }
 
   async query(q: AuditQuery): Promise<{ items: AuditEntry[]; next: string | null }> {
-    const from = q.from ? utc(q.from, 'from') : undefined;
-    const to = q.to ? utc(q.to, 'to') : undefined;
+    const from = q.from ? auditInstant(q.from, 'from') : undefined;
+    const to = q.to ? auditInstant(q.to, 'to') : undefined;
     const cursor = q.next ? decode(q.next) : {};
     const range = (pk: string) => {
       const names = { '#pk': 'pk', '#sk': 'sk' };
@@ -113,8 +126,7 @@ export class DynamoAuditLog implements AuditLog, AuditReader {
       return { items, next: start ? encode({ k: start }) : null };
     }
     // Every entry: month partitions from `to` back to `from`.
-    const last = month(to ?? new Date(Date.now() + 86_400_000).toISOString());
-    const first = from ? month(from) : addMonths(last, -DEFAULT_MONTHS);
+    const { first, last } = auditMonthRange(from, to);
     let m = cursor.m ?? last;
     let start = cursor.k;
     while (m >= first) {

@@ -26,13 +26,13 @@
  * stays on DynamoDB Local. test/fakes extends these classes with fault-injection hooks.
  */
 import { decodeOutboxItem } from '#domain/notice-decode.ts';
-import { createHash } from 'node:crypto';
 import type { LocalDate } from '#domain/calendar.ts';
 import { DomainError } from '#domain/errors.ts';
 import type { OutboxItem } from '#domain/effects.ts';
 import { balance } from '#domain/invoices.ts';
 import { DELIVERY_RANK, type DeliveryStatus, type MailEvent } from '#domain/mail-events.ts';
 import { RETENTION_DAYS, expiresAfter, jstMidnightMs } from '#adapters/dynamodb/table.ts';
+import { addMonths, auditInstant, auditItemKeys, auditMonthRange } from '#adapters/dynamodb/dynamo-audit-log.ts';
 import { MAX_TRANSACTION_ITEMS, TransactionTooLargeError } from '#adapters/dynamodb/throttle.ts';
 import type { CompensationRecord, Outage } from '#domain/outages.ts';
 import { cancellationDeadline } from '#domain/terms.ts';
@@ -691,20 +691,6 @@ export class MemoryDriftStore implements DriftStore {
   }
 }
 
-const month = (isoUtc: string) => isoUtc.slice(0, 7);
-const addMonths = (ym: string, k: number) => {
-  const [y, m] = ym.split('-').map(Number) as [number, number];
-  const n = y * 12 + (m - 1) + k;
-  return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
-};
-function utc(at: string, field: string): string {
-  const t = Date.parse(at);
-  if (Number.isNaN(t)) throw new DomainError('VALIDATION_FAILED', `${field} must be an ISO-8601 instant`, { field });
-  return new Date(t).toISOString();
-}
-/** How far back a query without `from` looks (months), as the adapter. */
-const AUDIT_DEFAULT_MONTHS = 24;
-
 /**
  * The audit trail: each entry under three keys (month, unit, actor), sorted by its UTC instant and a
  * hash of the entry; written only when absent (the same entry twice is stored once), never changed.
@@ -715,9 +701,7 @@ export class MemoryAuditLog implements AuditLog, AuditReader {
   private readonly partitions = new Map<string, Map<string, AuditEntry>>();
 
   async record(entry: AuditEntry): Promise<void> {
-    const at = utc(entry.at, 'at');
-    const sk = `${at}#${createHash('sha256').update(JSON.stringify(entry)).digest('hex').slice(0, 16)}`;
-    const pks = [`AUDIT#${month(at)}`, ...(entry.unit ? [`AUDIT#UNIT#${entry.unit}`] : []), `AUDIT#ACTOR#${entry.actor.id}`];
+    const { sk, pks } = auditItemKeys(entry);
     if (pks.some((pk) => this.partitions.get(pk)?.has(sk))) return; // recorded before
     for (const pk of pks) {
       const p = this.partitions.get(pk) ?? new Map<string, AuditEntry>();
@@ -734,8 +718,8 @@ export class MemoryAuditLog implements AuditLog, AuditReader {
   }
 
   async query(q: AuditQuery): Promise<{ items: AuditEntry[]; next: string | null }> {
-    const from = q.from ? utc(q.from, 'from') : undefined;
-    const to = q.to ? utc(q.to, 'to') : undefined;
+    const from = q.from ? auditInstant(q.from, 'from') : undefined;
+    const to = q.to ? auditInstant(q.to, 'to') : undefined;
     const cursor = q.next ? decodeAuditCursor(q.next) : {};
     const lo = from ?? '0000';
     const hi = `${to ?? '9999'}~`;
@@ -760,8 +744,7 @@ export class MemoryAuditLog implements AuditLog, AuditReader {
       } while (start && items.length < q.limit);
       return { items, next: start ? encodeCursor({ k: start }) : null };
     }
-    const last = month(to ?? new Date(Date.now() + 86_400_000).toISOString());
-    const first = from ? month(from) : addMonths(last, -AUDIT_DEFAULT_MONTHS);
+    const { first, last } = auditMonthRange(from, to);
     let m = cursor.m ?? last;
     let start = cursor.k;
     while (m >= first) {
