@@ -21,12 +21,15 @@
  *  4. runs the simulator (infra/local/simulator.ts, on the memory store) on a generated scenario of
  *     `--sim-units` units over `--sim-years` years (applications, acceptances, additional lines,
  *     cancellations and the payment of every invoice, computed with the pure domain) and reports
- *     unitYearsPerSecond = units × years / seconds; `--sim-compare N` runs N units on DynamoDB Local
- *     and on the memory store back to back (the before/after ratio) and compares the two Results;
+ *     unitYearsPerSecond = units × years / seconds; `--sim-compare N` runs N units as the test clock ran
+ *     before issue 15 (DynamoDB Local, loopback HTTP to the emulator and to the sink with aws-ses-v2-local)
+ *     and as it runs now (memory store, in-process transport) back to back (the before/after ratio) and
+ *     compares the two Results;
  *  5. projects the spike day onto AWS (scripts/projection.ts) from what it counted per due unit.
  * Progress (seeding, catch-up, simulation) goes to stderr.
  * `--json` prints one JSON object instead of the table.
  */
+import '#local/local-env.ts';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -379,6 +382,7 @@ interface SimulationFigures {
   units: number;
   years: number;
   store: 'memory' | 'dynamodb';
+  transport: 'http' | 'in-process';
   events: number;
   failedEvents: number;
   notices: number;
@@ -394,15 +398,16 @@ async function runSimulation(
   store: 'memory' | 'dynamodb',
   log: (s: string) => void,
   dynamoEndpoint?: string,
+  transport: 'http' | 'in-process' = 'in-process',
 ): Promise<SimulationFigures> {
   const scenario = generateScenario(units, years);
   log(
-    `simulating ${units} units over ${years} years on the ${store} store (${scenario.events.length} events, ${daysBetween(scenario.from, scenario.to) + 1} daily runs) …`,
+    `simulating ${units} units over ${years} years on the ${store} store, ${transport} transport (${scenario.events.length} events, ${daysBetween(scenario.from, scenario.to) + 1} daily runs) …`,
   );
   const progress = new Progress({ label: `simulating (${store})`, total: daysBetween(scenario.from, scenario.to) + 1, unit: 'days' });
   const t0 = performance.now();
   const result = await withBoundedFetch(16, () =>
-    simulate(scenario, { store, dynamoEndpoint, onDay: (day, done) => progress.update(done, day) }),
+    simulate(scenario, { store, dynamoEndpoint, transport, onDay: (day, done) => progress.update(done, day) }),
   );
   const seconds = (performance.now() - t0) / 1000;
   const failedEvents = result.events.filter((e) => !e.ok).length;
@@ -413,6 +418,7 @@ async function runSimulation(
     units,
     years,
     store,
+    transport,
     events: scenario.events.length,
     failedEvents,
     notices: result.notices.length,
@@ -521,8 +527,9 @@ async function main(): Promise<void> {
     }
     const compareUnits = Number(values['sim-compare']);
     if (compareUnits > 0) {
-      // Before/after in one run: the same scenario on DynamoDB Local (the store before issue 15) and on the memory store, back to back.
-      const d = await runSimulation(compareUnits, simYears, 'dynamodb', log, dynamo.endpoint);
+      // Before/after in one run: the same scenario as the test clock ran it before issue 15 (DynamoDB Local,
+      // the emulator and the sink over loopback HTTP with aws-ses-v2-local) and as it runs now, back to back.
+      const d = await runSimulation(compareUnits, simYears, 'dynamodb', log, dynamo.endpoint, 'http');
       const m = await runSimulation(compareUnits, simYears, 'memory', log);
       storeComparison = {
         units: compareUnits,
@@ -659,7 +666,7 @@ function printTable(o: {
   if (o.storeComparison) {
     const c = o.storeComparison;
     console.log(
-      `store comparison, back to back: ${c.units} units × ${c.years} years — DynamoDB Local ${c.dynamodbSeconds} s, memory ${c.memorySeconds} s → ${c.speedup}× faster; Results ${c.identical ? 'identical' : 'DIFFERENT'}`,
+      `test clock before/after, back to back: ${c.units} units × ${c.years} years — DynamoDB Local over HTTP (before issue 15) ${c.dynamodbSeconds} s, memory store in process ${c.memorySeconds} s → ${c.speedup}× faster; Results ${c.identical ? 'identical' : 'DIFFERENT'}`,
     );
   }
   const p = o.projection;

@@ -1,4 +1,5 @@
 /** Ad-hoc: where the simulator's time goes (DynamoDB round trips vs the rest). */
+import '#local/local-env.ts';
 import { parseArgs } from 'node:util';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateScenario } from './bench.ts';

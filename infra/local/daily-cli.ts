@@ -1,4 +1,5 @@
 /** `npm run daily -- --date YYYY-MM-DD`: runs the daily run for a date (≤ the stack's today, X4) against the running `npm start`. */
+import './local-env.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';

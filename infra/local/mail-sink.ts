@@ -16,16 +16,20 @@
  * its sink in its own process or clears it first.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sesLocal from 'aws-ses-v2-local';
 import type { Instant } from '#domain/calendar.ts';
+import { plainRequest, type PlainReply, type PlainRequest, type Responder } from './in-process-http.ts';
 
 export interface MailSink {
   /** Base URL: the SES endpoint and the store API (`http://127.0.0.1:PORT`). */
   readonly url: string;
   /** Addresses this sink bounces (hard, `Permanent`/`General`), as `POST /_kokona/bounces` sets them. */
   readonly bounces: Set<string>;
+  /** Answers a request as the front's HTTP listener does, without the socket (the test clock's in-process transport). */
+  readonly respond: Responder;
   /** Stops both servers, dropping idle keep-alive connections. The stored mails stay (singleton). */
   close(): Promise<void>;
 }
@@ -65,13 +69,22 @@ export interface MailSinkOptions {
   readonly onEvent?: (event: SesEventJson) => void;
   /** npm start: every accepted send is kept in this file (one JSON line each) and replayed at the next start. */
   readonly persistFile?: string;
+  /**
+   * `false` (the test clock): no aws-ses-v2-local behind the front. The front accepts `SendRawEmail` itself
+   * (the request checked as aws-ses-v2-local checks it, the raw message kept, an SES answer returned) and
+   * lists the mails from their headers (`/store` without bodies, no web inbox): the simulator reads only
+   * the headers (X6), and aws-ses-v2-local's parse of every message (mailparser) and the second HTTP hop
+   * were a fifth of its time. Default `true`.
+   */
+  readonly upstream?: boolean;
 }
 
 /** Starts the sink on 127.0.0.1 (`port` 0 picks a free one; the URL names the actual port). */
 export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const bounces = new Set<string>();
-  const upstream = await startSesLocal({ host: '127.0.0.1', port: 0 });
-  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const upstream = opts.upstream === false ? null : await startSesLocal({ host: '127.0.0.1', port: 0 });
+  const upstreamUrl = upstream ? `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` : null;
+  const own = upstream ? null : ownStore();
   // The inbox survives restarts like the store does: the kept sends are replayed into the fresh sink
   // (their delivery events were recorded when they were first sent, so none is raised again).
   const persist = opts.persistFile;
@@ -80,27 +93,86 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
       if (!line.trim()) continue;
       const r = JSON.parse(line) as Recorded;
       const body = Buffer.from(r.body, 'base64');
-      const reply = await send(new URL(`${upstreamUrl}${r.path}`), 'POST', { 'content-type': r.contentType }, body);
+      const req = { method: 'POST', url: r.path, headers: { 'content-type': r.contentType }, body };
+      const reply = upstreamUrl ? await send(new URL(`${upstreamUrl}${r.path}`), 'POST', req.headers, body) : own!.answer(req);
       capture(r.path, body, reply);
     }
   }
+  const sink = { bounces, onEvent: opts.onEvent, persist };
+  const answer = (req: PlainRequest) => handle(upstreamUrl, own, req, sink);
   const front = createServer((req, res) => {
-    handle(upstreamUrl, req, { bounces, onEvent: opts.onEvent, persist }).then(
-      (r) => res.writeHead(r.status, r.headers).end(r.body),
-      (err: unknown) => res.writeHead(502, { 'content-type': 'text/plain' }).end(String(err)),
-    );
+    plainRequest(req)
+      .then(answer)
+      .then(
+        (r) => res.writeHead(r.status, r.headers).end(r.body),
+        (err: unknown) => res.writeHead(502, { 'content-type': 'text/plain' }).end(String(err)),
+      );
   });
   try {
     await new Promise<void>((resolve, reject) => front.once('error', reject).listen(opts.port, '127.0.0.1', resolve));
   } catch (err) {
-    await stop(upstream); // e.g. the port is taken
+    if (upstream) await stop(upstream); // e.g. the port is taken
     throw err;
   }
   return {
     url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
     bounces,
+    respond: async (req) => {
+      const r = await answer(req);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+      return { status: r.status, headers, body: r.body } satisfies PlainReply;
+    },
     close: async () => {
-      await Promise.all([stop(front), stop(upstream)]);
+      await Promise.all([stop(front), ...(upstream ? [stop(upstream)] : [])]);
+    },
+  };
+}
+
+/**
+ * The front's own SES when it has no aws-ses-v2-local behind it (`upstream: false`): `SendRawEmail`
+ * refused as aws-ses-v2-local refuses it (no `RawMessage.Data`; no From header and no `Source`),
+ * accepted with an SES answer otherwise; `/store` lists from / to / subject from the headers.
+ */
+function ownStore() {
+  let emails: StoredEmail[] = [];
+  const xml = (status: number, body: string): Reply => ({
+    status,
+    headers: { 'content-type': 'text/xml', 'content-length': String(Buffer.byteLength(body)) },
+    body: Buffer.from(body),
+  });
+  return {
+    answer(req: PlainRequest): Reply {
+      const path = new URL(req.url, 'http://sink').pathname;
+      if (req.method === 'POST' && path === '/') {
+        const form = new URLSearchParams(req.body.toString('utf8'));
+        const data = form.get('RawMessage.Data');
+        if (form.get('Action') !== 'SendRawEmail' || !data)
+          return jsonReply(400, { message: 'Bad Request Exception', detail: 'mail sink: only SendRawEmail with RawMessage.Data' });
+        const headers = parseMailHeaders(Buffer.from(data, 'base64').toString('utf8'));
+        const from = headers.from ?? form.get('Source');
+        if (!from) return jsonReply(400, { message: 'Bad Request Exception', detail: 'mail sink: Missing source or from value' });
+        const messageId = `ses-${randomInt(100_000_000, 1_000_000_000)}`;
+        emails.push({
+          messageId,
+          from,
+          destination: { to: addresses(headers.to ?? '') },
+          subject: headers.subject ?? '(no subject)',
+          body: {},
+          at: Math.floor(Date.now() / 1000),
+        });
+        return xml(
+          200,
+          `<?xml version="1.0" encoding="UTF-8"?><SendRawEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendRawEmailResult><MessageId>${messageId}</MessageId></SendRawEmailResult></SendRawEmailResponse>`,
+        );
+      }
+      if (req.method === 'GET' && path === '/store') return jsonReply(200, { emails });
+      if (req.method === 'POST' && path === '/clear-store') {
+        emails = [];
+        return jsonReply(200, {});
+      }
+      if (req.method === 'GET' && path === '/get-emlContent') return jsonReply(200, {}); // the kept raw message replaces the body
+      return jsonReply(404, { message: 'mail sink without aws-ses-v2-local: SendRawEmail, /store, /clear-store, /get-emlContent' });
     },
   };
 }
@@ -125,9 +197,18 @@ const jsonReply = (status: number, value: unknown): Reply => {
 
 /**
  * The sink's own control routes (not SES): `GET /_kokona/bounces`, `POST /_kokona/bounces` with
- * `{ "address": "…" }` (bounce every mail to it from now on), `DELETE /_kokona/bounces?address=…`.
+ * `{ "address": "…" }` (bounce every mail to it from now on), `DELETE /_kokona/bounces?address=…`;
+ * `GET /_kokona/headers`: the parsed headers of every raw message kept, by MessageId, in one answer
+ * (MailSinkClient.list: one request instead of one `/get-emlContent` per mail, whose answer spells
+ * the message as a JSON array of byte numbers).
  */
-function control(req: IncomingMessage, url: URL, body: Buffer, bounces: Set<string>): Reply | null {
+function control(req: PlainRequest, url: URL, body: Buffer, bounces: Set<string>): Reply | null {
+  if (url.pathname === '/_kokona/headers') {
+    if (req.method !== 'GET') return jsonReply(405, { message: 'GET' });
+    const headers: Record<string, Record<string, string>> = {};
+    for (const [id, raw] of rawMessages) headers[id] = parseMailHeaders(raw.toString('utf8'));
+    return jsonReply(200, { headers });
+  }
   if (url.pathname !== '/_kokona/bounces') return null;
   if (req.method === 'GET') return jsonReply(200, { addresses: [...bounces].sort() });
   if (req.method === 'DELETE') {
@@ -194,15 +275,16 @@ function sesEvent(messageId: string, raw: Buffer, bounces: ReadonlySet<string>):
 
 /** Forwards one request and applies the capture / replay / clear of raw messages. */
 async function handle(
-  upstreamUrl: string,
-  req: IncomingMessage,
+  upstreamUrl: string | null,
+  standalone: ReturnType<typeof ownStore> | null,
+  req: PlainRequest,
   sink: { bounces: Set<string>; onEvent?: (e: SesEventJson) => void; persist?: string | undefined },
 ): Promise<Reply> {
-  const body = await readBody(req);
-  const url = new URL(`${upstreamUrl}${req.url ?? '/'}`);
+  const body = req.body;
+  const url = new URL(`${upstreamUrl ?? 'http://sink'}${req.url}`);
   const own = control(req, url, body, sink.bounces);
   if (own) return own;
-  const reply = await forward(url, req, body);
+  const reply = upstreamUrl ? await forward(url, req, body) : standalone!.answer(req);
   if (reply.status !== 200) return reply;
   if (req.method === 'POST' && (url.pathname === '/' || url.pathname === '/v2/email/outbound-emails')) {
     const captured = capture(url.pathname, body, reply);
@@ -216,6 +298,7 @@ async function handle(
     if (sink.persist) writeFileSync(sink.persist, '');
   } else if (req.method === 'GET' && url.pathname === '/get-emlContent') {
     const raw = rawMessages.get(url.searchParams.get('messageId') ?? '');
+    if (!raw && !upstreamUrl) return jsonReply(404, { message: 'no such message' });
     if (raw) {
       const eml = JSON.parse(reply.body.toString('utf8')) as Record<string, unknown>;
       return withBody(reply, Buffer.from(JSON.stringify({ ...eml, body: raw.toJSON() })));
@@ -244,7 +327,7 @@ function capture(path: string, body: Buffer, reply: Reply): { messageId: string;
 }
 
 /** Sends the request on with its body already read (so no `Expect: 100-continue` handshake). */
-function forward(url: URL, req: IncomingMessage, body: Buffer): Promise<Reply> {
+function forward(url: URL, req: PlainRequest, body: Buffer): Promise<Reply> {
   const { expect: _expect, ...headers } = req.headers;
   return send(url, req.method ?? 'GET', headers, body);
 }
@@ -285,19 +368,34 @@ interface StoredEmail {
 
 /** Reads the sink's store (any aws-ses-v2-local, fronted or not; only the fronted one keeps custom headers). */
 export class MailSinkClient {
-  constructor(private readonly url: string) {}
+  /** `fetchImpl`: the test clock's in-process transport to the sink (MailSink.respond); the network when absent. */
+  constructor(
+    private readonly url: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
 
-  /** Every stored mail, in the order received. */
+  /**
+   * Every stored mail, in the order received. The headers are those of the raw message as sent
+   * (`/_kokona/headers`, all in one answer); a mail the front did not keep (a v2 send) has the
+   * headers aws-ses-v2-local re-composes (`/get-emlContent`).
+   */
   async list(): Promise<SinkMail[]> {
-    const { emails } = (await this.fetchJson('/store')) as { emails: StoredEmail[] };
-    // At most 16 raw messages in flight: thousands at once make the sink reset connections.
+    const [{ emails }, { headers }] = (await Promise.all([this.fetchJson('/store'), this.fetchJson('/_kokona/headers')])) as [
+      { emails: StoredEmail[] },
+      { headers: Record<string, Record<string, string>> },
+    ];
     const out: SinkMail[] = [];
-    for (let i = 0; i < emails.length; i += 16) out.push(...(await Promise.all(emails.slice(i, i + 16).map((e) => this.read(e)))));
+    // At most 16 re-composed messages in flight: thousands at once make the sink reset connections.
+    for (let i = 0; i < emails.length; i += 16)
+      out.push(...(await Promise.all(emails.slice(i, i + 16).map((e) => this.read(e, headers[e.messageId])))));
     return out;
   }
 
-  private async read(e: StoredEmail): Promise<SinkMail> {
-    const eml = (await this.fetchJson(`/get-emlContent?messageId=${encodeURIComponent(e.messageId)}`)) as { body: { data: number[] } };
+  private async read(e: StoredEmail, kept?: Record<string, string>): Promise<SinkMail> {
+    const recomposed = async () => {
+      const eml = (await this.fetchJson(`/get-emlContent?messageId=${encodeURIComponent(e.messageId)}`)) as { body: { data: number[] } };
+      return parseMailHeaders(Buffer.from(eml.body.data).toString('utf8'));
+    };
     return {
       messageId: e.messageId,
       from: addresses(e.from)[0] ?? e.from,
@@ -305,14 +403,14 @@ export class MailSinkClient {
       subject: e.subject,
       text: e.body.text ?? '',
       html: e.body.html ?? '',
-      headers: parseMailHeaders(Buffer.from(eml.body.data).toString('utf8')),
+      headers: kept ?? (await recomposed()),
       at: (e.at * 1000) as Instant,
     };
   }
 
   /** From now on, every mail to `address` hard-bounces (SES event `Bounce`, Permanent/General). */
   async bounce(address: string): Promise<void> {
-    const res = await fetch(`${this.url}/_kokona/bounces`, {
+    const res = await this.fetchImpl(`${this.url}/_kokona/bounces`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ address }),
@@ -322,17 +420,17 @@ export class MailSinkClient {
 
   /** Mails to `address` are delivered again. */
   async unbounce(address: string): Promise<void> {
-    const res = await fetch(`${this.url}/_kokona/bounces?address=${encodeURIComponent(address)}`, { method: 'DELETE' });
+    const res = await this.fetchImpl(`${this.url}/_kokona/bounces?address=${encodeURIComponent(address)}`, { method: 'DELETE' });
     if (!res.ok) throw new Error(`mail sink: unbounce answered ${res.status}`);
   }
 
   async clear(): Promise<void> {
-    const res = await fetch(`${this.url}/clear-store`, { method: 'POST' });
+    const res = await this.fetchImpl(`${this.url}/clear-store`, { method: 'POST' });
     if (!res.ok) throw new Error(`mail sink: clear-store answered ${res.status}`);
   }
 
   private async fetchJson(path: string): Promise<unknown> {
-    const res = await fetch(`${this.url}${path}`);
+    const res = await this.fetchImpl(`${this.url}${path}`);
     if (!res.ok) throw new Error(`mail sink: ${path} answered ${res.status}`);
     return res.json();
   }

@@ -3,6 +3,7 @@
  * Exit 0: ran; 2: invalid scenario. The Result goes to stdout (or --out); progress and the closing line
  * saying which store ran it go to stderr.
  */
+import './local-env.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { logger } from '#runtime/logger.ts';

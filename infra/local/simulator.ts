@@ -338,6 +338,11 @@ export interface SimulationOptions {
   readonly store?: 'memory' | 'dynamodb';
   /** With `dynamodb`: reuse a running DynamoDB Local (tests); otherwise the run starts its own, in memory. */
   readonly dynamoEndpoint?: string;
+  /**
+   * How the SDK clients reach the WorkSpaces emulator and the mail sink: `in-process` (default) or
+   * `http` (loopback sockets and aws-ses-v2-local behind the sink, as `npm start` runs; the bench's "before").
+   */
+  readonly transport?: EmbeddedStackOptions['transport'];
   /** Called after each simulated day (progress reporting). */
   readonly onDay?: (day: LocalDate, done: number, total: number) => void;
   /** Profiling: called once with the store's DynamoDB document client (see EmbeddedStackOptions.faults). */
@@ -362,6 +367,9 @@ export async function simulate(raw: unknown, opts: SimulationOptions = {}) {
     faults: opts.faults,
     mailEvents: false, // delivery evidence changes no Result: left out for speed
     invoiceDocuments: false, // nor do the invoice PDF and the archive
+    // The same SDK clients and request bytes, handed to the emulator and the mail sink in this process
+    // rather than over loopback sockets (a third of the time; infra/local/in-process-http.ts).
+    transport: opts.transport ?? 'in-process',
   });
   try {
     const results: EventResult[] = [];

@@ -59,6 +59,7 @@ import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
 import { startApiServer } from './http-server.ts';
 import { InProcessQueue } from './in-process-queue.ts';
 import { MailSinkClient, startMailSink, type MailSink, type SesEventJson } from './mail-sink.ts';
+import { inProcessFetch, inProcessHandler } from './in-process-http.ts';
 import { startWorkspacesEmulator, type WorkspacesEmulator } from './workspaces-emulator.ts';
 
 export interface EmbeddedStackOptions {
@@ -112,6 +113,13 @@ export interface EmbeddedStackOptions {
    * leave it out: the PDF and the archive change no Result and cost ~0.1 s of rendering per invoice.
    */
   readonly invoiceDocuments?: boolean;
+  /**
+   * `in-process` (the test clock): the SDK clients of SES, WorkSpaces and the directory hand their requests
+   * to the mail sink and the emulator in this process (infra/local/in-process-http.ts: the same clients and
+   * request bytes, no loopback socket), and the sink runs without aws-ses-v2-local (no web inbox; the
+   * Result reads only the headers). Default `http`: real servers on 127.0.0.1, as `npm start` runs.
+   */
+  readonly transport?: 'http' | 'in-process';
   /** Fault tests: called once with the store's DynamoDB document client, e.g. to add middleware that fails chosen writes. */
   readonly faults?: (db: DynamoDBDocumentClient) => void;
   /** Local users of the console and the API (each role); `apiToken` is always an operator. */
@@ -204,14 +212,17 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     // The sink's SES events go to the mail-events queue (EventBridge rule → SQS on AWS); set once the queue exists.
     let onMailEvent: ((e: SesEventJson) => void) | undefined;
     if (opts.mailDir) mkdirSync(opts.mailDir, { recursive: true });
+    const inProcess = opts.transport === 'in-process';
     const sink: MailSink = await startMailSink({
       port: opts.ports?.ses ?? 0,
+      upstream: !inProcess,
       onEvent: (e) => onMailEvent?.(e),
       ...(opts.mailDir ? { persistFile: join(opts.mailDir, 'sent.jsonl') } : {}),
     });
     started.push({ stop: () => sink.close() });
+    const sinkClient = new MailSinkClient(sink.url, inProcess ? inProcessFetch(sink.respond) : fetch);
     // The sink's store is per process: start each stack empty (npm start replays its persisted inbox instead).
-    if (!opts.mailDir) await new MailSinkClient(sink.url).clear();
+    if (!opts.mailDir) await sinkClient.clear();
     const emulator: WorkspacesEmulator = await startWorkspacesEmulator({
       port: opts.ports?.workspaces ?? 0,
       provisionDelayMs: opts.provisionDelayMs ?? 2000,
@@ -261,13 +272,14 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       : undefined;
 
     const region = 'ap-northeast-1';
-    const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region }), {
+    const toEmulator = inProcess ? { requestHandler: inProcessHandler(emulator.respond), fetch: inProcessFetch(emulator.respond) } : {};
+    const desktops = new WorkspacesDesktopGateway(makeWorkspacesClient({ endpoint: emulator.url, region, ...toEmulator }), {
       ...config.workspaces,
       desktops: config.desktops,
     });
     const directory = new AwsDirectoryGateway(
-      new DsDataClient({ endpoint: emulator.url, region }),
-      makeDirectoryServiceClient({ endpoint: emulator.url, region }),
+      new DsDataClient({ endpoint: emulator.url, region, ...toEmulator }),
+      makeDirectoryServiceClient({ endpoint: emulator.url, region, ...toEmulator }),
       config.workspaces.directoryId,
     );
     // W3: the local wrapping key of stored initial passwords (git-ignored state folder), in memory for tests.
@@ -297,7 +309,13 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
     });
     consumeWith(queues.lifecycle, makeLifecycleWorker(core));
     const outageWatch = makeOutageWatch({ ...core, ids: randomIds, outages: store.outages, outbox: store.outbox, runLog: store.runLog });
-    const sesMailer = new SesMailer(makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1' }));
+    const sesMailer = new SesMailer(
+      makeSesClient({
+        endpoint: sink.url,
+        region: 'ap-northeast-1',
+        ...(inProcess ? { requestHandler: inProcessHandler(sink.respond) } : {}),
+      }),
+    );
     const mailer = new PacedMailer(sesMailer, opts.mailRatePerSecond ?? config.mail.sendRatePerSecond);
     consumeWith(
       queues.mail,
@@ -437,7 +455,7 @@ export async function startEmbeddedStack(opts: EmbeddedStackOptions) {
       desktops,
       directory,
       vault,
-      mail: new MailSinkClient(sink.url),
+      mail: sinkClient,
       archive,
       archiveDir,
       documents,

@@ -6,6 +6,7 @@
  * It stops every child (DynamoDB Local, the emulators, the servers) on SIGINT, SIGTERM and SIGHUP,
  * and also when the process that started it goes away (npm or tsx killed without passing the signal on).
  */
+import './local-env.ts';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -25,11 +25,12 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { plainRequest, writeReply, type PlainReply, type PlainRequest, type Responder } from './in-process-http.ts';
 import type {
   CreateWorkspacesResult,
   DescribeWorkspacesResult,
@@ -88,6 +89,8 @@ export interface WorkspacesEmulator {
   /** `http://host:port`, the SDK client's `endpoint`. */
   readonly url: string;
   readonly port: number;
+  /** Answers a request as the HTTP listener does, without the socket (the test clock's in-process transport). */
+  readonly respond: Responder;
   /** Every request received, oldest first, refused ones included (the same array across `reset()`). */
   readonly calls: readonly EmulatorCall[];
   /** All WorkSpaces, terminated ones included, in creation order. */
@@ -227,9 +230,47 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
   let throttleNext = 0;
   let failNext = 0;
 
+  // Indexes over byId, so that no call scans every WorkSpace (a simulation creates tens of thousands):
+  // the transitional ones (settle), and the live (not TERMINATED) ones by directory user (the quota and
+  // one-WorkSpace-per-user checks, DescribeWorkspaces by user). Kept by put/setState, rebuilt by reindex.
+  const transitional = new Set<Stored>();
+  const liveByUser = new Map<string, Set<Stored>>();
+  let liveCount = 0;
+  const liveKey = (s: Stored) => userKey(s.workspace.DirectoryId, s.workspace.UserName);
+  function indexIn(s: Stored): void {
+    if (SETTLES_INTO[s.workspace.State]) transitional.add(s);
+    if (s.workspace.State === 'TERMINATED') return;
+    liveCount++;
+    const k = liveKey(s);
+    liveByUser.set(k, (liveByUser.get(k) ?? new Set()).add(s));
+  }
+  function indexOut(s: Stored): void {
+    transitional.delete(s);
+    if (s.workspace.State === 'TERMINATED') return;
+    liveCount--;
+    const k = liveKey(s);
+    liveByUser.get(k)?.delete(s);
+    if (liveByUser.get(k)?.size === 0) liveByUser.delete(k);
+  }
+  function put(s: Stored): void {
+    byId.set(s.workspace.WorkspaceId, s);
+    indexIn(s);
+  }
+  function setState(s: Stored, State: WorkspaceState): void {
+    indexOut(s);
+    s.workspace = { ...s.workspace, State };
+    indexIn(s);
+  }
+  function reindex(): void {
+    transitional.clear();
+    liveByUser.clear();
+    liveCount = 0;
+    for (const s of byId.values()) indexIn(s);
+  }
+
   if (options.statePath && existsSync(options.statePath)) {
     const saved = JSON.parse(readFileSync(options.statePath, 'utf8')) as { workspaces: Stored[]; users: EmulatedUser[]; nextSeq: number };
-    for (const w of saved.workspaces) byId.set(w.workspace.WorkspaceId, w);
+    for (const w of saved.workspaces) put(w);
     for (const u of saved.users) users.set(userKey(u.DirectoryId, u.SAMAccountName), u);
     nextSeq = saved.nextSeq;
   }
@@ -249,10 +290,10 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
 
   /** Moves every transitional WorkSpace whose delay has passed into its settled state. */
   function settle(now: number): void {
-    for (const s of byId.values()) {
+    for (const s of [...transitional]) {
       const into = SETTLES_INTO[s.workspace.State];
       if (into && now >= s.settlesAt) {
-        s.workspace = { ...s.workspace, State: into === 'AVAILABLE' && s.fails ? 'ERROR' : into };
+        setState(s, into === 'AVAILABLE' && s.fails ? 'ERROR' : into);
         changed();
       }
     }
@@ -287,13 +328,10 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     if (!users.has(userKey(directory, user))) {
       return ['ResourceNotFound.User', `The user ${user} could not be found in the directory ${directory}.`];
     }
-    const live = [...byId.values()].filter((s) => s.workspace.State !== 'TERMINATED').length;
-    if (live >= maxWorkspaces) {
+    if (liveCount >= maxWorkspaces) {
       return ['ResourceLimitExceeded', `The WorkSpaces quota of this account (${maxWorkspaces}) is reached.`];
     }
-    const taken = [...byId.values()].some(
-      ({ workspace: w }) => w.State !== 'TERMINATED' && w.DirectoryId === directory && w.UserName.toLowerCase() === user.toLowerCase(),
-    );
+    const taken = (liveByUser.get(userKey(directory, user))?.size ?? 0) > 0;
     return taken ? ['ResourceExists.WorkSpace', 'A WorkSpace already exists for the specified user.'] : undefined;
   }
 
@@ -311,7 +349,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       const workspace = { ...described, WorkspaceId: newWorkspaceId(), State: 'PENDING' } as EmulatedWorkspace;
       const tags = Array.isArray(request.Tags) ? (request.Tags as { Key: string; Value?: string }[]) : [];
       const fails = failNext > 0 ? (failNext--, true) : undefined;
-      byId.set(workspace.WorkspaceId, {
+      put({
         seq: nextSeq++,
         workspace,
         settlesAt: now + delayMs,
@@ -345,7 +383,16 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       throw new ServiceError('InvalidParameterValuesException', 'UserName must be specified with DirectoryId.');
     }
     const after = nextToken === undefined ? 0 : decodeToken(nextToken);
-    const matching = [...byId.values()].filter(
+    // The candidates in creation order: the named WorkSpaces, a user's, or all.
+    const bySeq = (xs: Iterable<Stored | undefined>) =>
+      [...new Set(xs)].filter((x): x is Stored => x !== undefined).sort((a, b) => a.seq - b.seq);
+    const candidates =
+      ids !== undefined
+        ? bySeq(ids.map((id) => (typeof id === 'string' ? byId.get(id) : undefined)))
+        : directoryId !== undefined && userName !== undefined
+          ? bySeq(liveByUser.get(userKey(directoryId, userName)) ?? [])
+          : [...byId.values()];
+    const matching = candidates.filter(
       ({ seq, workspace: w }) =>
         seq > after &&
         w.State !== 'TERMINATED' &&
@@ -372,8 +419,8 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
         const ErrorMessage = `The WorkSpace ${String(id)} could not be found.`;
         failed.push({ WorkspaceId: id, ErrorCode: 'ResourceNotFound.WorkSpace', ErrorMessage });
       } else if (stored.workspace.State !== 'TERMINATING') {
-        stored.workspace = { ...stored.workspace, State: 'TERMINATING' };
         stored.settlesAt = now + delayMs;
+        setState(stored, 'TERMINATING');
         changed();
       }
     }
@@ -404,8 +451,8 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
         });
         continue;
       }
-      stored.workspace = { ...w, State: 'STOPPING' };
       stored.settlesAt = now + delayMs;
+      setState(stored, 'STOPPING');
       changed();
     }
     return { FailedRequests: failed };
@@ -524,7 +571,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     if (!from.includes(state)) {
       throw new ServiceError('InvalidResourceStateException', `The WorkSpace ${id} is ${state} and cannot be set to ${target}.`);
     }
-    stored.workspace = { ...stored.workspace, State: target as WorkspaceState };
+    setState(stored, target as WorkspaceState);
     changed();
     return {};
   }
@@ -540,10 +587,9 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
   };
 
   /** Answers one request; throws ServiceError for any refusal. */
-  function dispatch(req: IncomingMessage, body: string, call: { op: string; input: unknown }, url: URL): object {
+  function dispatch(method: string, body: string, call: { op: string; input: unknown }, url: URL): object {
     const rest = url.pathname.startsWith('/Users/');
-    const operation =
-      req.method === 'POST' && (rest || Object.hasOwn(operations, call.op)) ? (rest ? null : operations[call.op]) : undefined;
+    const operation = method === 'POST' && (rest || Object.hasOwn(operations, call.op)) ? (rest ? null : operations[call.op]) : undefined;
     if (operation === undefined)
       throw new ServiceError('UnknownOperationException', `Unknown operation: ${call.op || '(no X-Amz-Target)'}`);
     let input: unknown;
@@ -573,17 +619,21 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     return { throttle: throttleNext, failNextDesktops: failNext, describeDelayMs };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const url = new URL(req.url ?? '/', 'http://emulator');
+  const json = (status: number, headers: Record<string, string>, value: unknown): PlainReply => ({
+    status,
+    headers,
+    body: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+  });
+
+  /** Answers one request (the HTTP listener's, or in-process: ./in-process-http.ts). */
+  async function respond(req: PlainRequest): Promise<PlainReply> {
+    const url = new URL(req.url, 'http://emulator');
     if (url.pathname === '/_control' && req.method === 'POST') {
       try {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(control(Buffer.concat(chunks).toString('utf8'))));
+        return json(200, { 'content-type': 'application/json' }, control(req.body.toString('utf8')));
       } catch {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"bad control body"}');
+        return json(400, { 'content-type': 'application/json' }, '{"message":"bad control body"}');
       }
-      return;
     }
     const rest = url.pathname.startsWith('/Users/');
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -598,9 +648,9 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     calls.push(call);
     const headers: Record<string, string> = { 'content-type': rest ? 'application/json' : CONTENT_TYPE, 'x-amzn-requestid': randomUUID() };
     try {
-      const output = dispatch(req, Buffer.concat(chunks).toString('utf8'), call, url);
+      const output = dispatch(req.method, req.body.toString('utf8'), call, url);
       call.output = output;
-      res.writeHead(200, headers).end(JSON.stringify(output));
+      return json(200, headers, output);
     } catch (e) {
       const error = e instanceof ServiceError ? e : new ServiceError('InternalServerException', String(e));
       call.error = error.type;
@@ -608,11 +658,17 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       const payload = rest
         ? { message: error.message, ...error.members }
         : { __type: error.type, message: error.message, ...error.members };
-      res.writeHead(status, { ...headers, 'x-amzn-errortype': error.type }).end(JSON.stringify(payload));
+      return json(status, { ...headers, 'x-amzn-errortype': error.type }, payload);
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
+  const server = createServer(
+    (req, res) =>
+      void plainRequest(req)
+        .then(respond)
+        .then((r) => writeReply(res, r))
+        .catch(() => res.destroy()),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -622,6 +678,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
   return {
     url: `http://${host}:${port}`,
     port,
+    respond,
     calls,
     list() {
       settle(Date.now());
@@ -629,6 +686,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
     },
     reset() {
       byId.clear();
+      reindex();
       users.clear();
       calls.length = 0;
       throttleNext = 0;
@@ -651,6 +709,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       byId.clear();
       users.clear();
       for (const w of saved.workspaces) byId.set(w.workspace.WorkspaceId, w);
+      reindex();
       for (const u of saved.users) users.set(userKey(u.DirectoryId, u.SAMAccountName), u);
       nextSeq = saved.nextSeq;
       calls.length = 0;
@@ -663,12 +722,12 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
       },
       terminate(workspaceId) {
         const st = byId.get(workspaceId);
-        if (st) st.workspace = { ...st.workspace, State: 'TERMINATED' };
+        if (st) setState(st, 'TERMINATED');
         changed();
       },
       setState(workspaceId, state) {
         const st = byId.get(workspaceId);
-        if (st) st.workspace = { ...st.workspace, State: state };
+        if (st) setState(st, state);
         changed();
       },
       addForeign(directoryId, bundleId, userName) {
@@ -681,7 +740,7 @@ export async function startWorkspacesEmulator(options: WorkspacesEmulatorOptions
           UserName: userName,
           State: 'AVAILABLE',
         } as EmulatedWorkspace;
-        byId.set(workspace.WorkspaceId, { seq: nextSeq++, workspace, settlesAt: 0, tags: [] });
+        put({ seq: nextSeq++, workspace, settlesAt: 0, tags: [] });
         changed();
         return workspace.WorkspaceId;
       },

@@ -10,6 +10,7 @@ import { CreateWorkspacesCommand, DescribeWorkspacesCommand, TerminateWorkspaces
 import { DsDataClient } from '#adapters/directory/directory-gateway.ts';
 import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
 import { startWorkspacesEmulator, type WorkspacesEmulator } from '#local/workspaces-emulator.ts';
+import { inProcessFetch, inProcessHandler } from '#local/in-process-http.ts';
 
 const DIRECTORY = 'd-9067000001';
 const BUNDLE = 'wsb-0000000001';
@@ -89,5 +90,45 @@ describe('WorkSpaces + Directory Service emulators: as strict as AWS, state kept
     const { ws } = clients();
     const described = await ws.send(new DescribeWorkspacesCommand({ WorkspaceIds: before.desktops.map(([id]) => id!) }));
     expect(described.Workspaces?.map((w) => w.UserName).sort()).toEqual(['k00001-0001', 'k00001-0002']);
+  });
+
+  it("answers the test clock's in-process transport as it answers HTTP: the same refusals, and a terminated desktop frees its user and the quota", async () => {
+    const over = { requestHandler: inProcessHandler(emu.respond), fetch: inProcessFetch(emu.respond) };
+    const ws = makeWorkspacesClient({ endpoint: emu.url, region, ...over });
+    const ds = new DsDataClient({ endpoint: emu.url, region, maxAttempts: 1, ...over });
+    const http = clients();
+    // The directory: the same refusals as over HTTP (W2).
+    await expect(ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'K00001-0002', GivenName: 'a', Surname: 'b' })).rejects.toMatchObject({
+      name: 'ConflictException',
+    });
+    await expect(
+      ds.send('CreateUser', DIRECTORY, { SAMAccountName: 'k' + 'x'.repeat(20), GivenName: 'a', Surname: 'b' }),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+    // WorkSpaces at the quota (2): the same refusals over both transports.
+    const ask = () => new CreateWorkspacesCommand({ Workspaces: [create('k00001-0001'), create('k00001-0003')] });
+    const failed = (r: { FailedRequests?: { WorkspaceRequest?: { UserName?: string }; ErrorCode?: string }[] }) =>
+      r.FailedRequests?.map((f) => [f.WorkspaceRequest?.UserName, f.ErrorCode]);
+    const viaHttp = failed(await http.ws.send(ask()));
+    expect(viaHttp).toEqual([
+      ['k00001-0001', 'ResourceLimitExceeded'],
+      ['k00001-0003', 'ResourceLimitExceeded'],
+    ]);
+    expect(failed(await ws.send(ask()))).toEqual(viaHttp);
+    const byUser = (UserName: string) => new DescribeWorkspacesCommand({ DirectoryId: DIRECTORY, UserName });
+    const theirs = await ws.send(byUser('K00001-0002'));
+    expect(theirs.Workspaces?.map((w) => w.UserName)).toEqual(['k00001-0002']);
+    expect(theirs.Workspaces).toEqual((await http.ws.send(byUser('k00001-0002'))).Workspaces);
+    // One terminated (settled at the next call: no delay here) no longer counts: the quota has room for
+    // k00001-0003, while k00001-0001 still has its desktop.
+    const id = theirs.Workspaces![0]!.WorkspaceId!;
+    expect((await ws.send(new TerminateWorkspacesCommand({ TerminateWorkspaceRequests: [{ WorkspaceId: id }] }))).FailedRequests).toEqual(
+      [],
+    );
+    const again = await ws.send(ask());
+    expect(failed(again)).toEqual([['k00001-0001', 'ResourceExists.WorkSpace']]);
+    expect(again.PendingRequests?.map((w) => w.UserName)).toEqual(['k00001-0003']);
+    expect(emu.list().find((w) => w.WorkspaceId === id)?.State).toBe('TERMINATED');
+    expect((await ws.send(byUser('k00001-0002'))).Workspaces).toEqual([]);
+    expect(emu.list().filter((w) => w.State !== 'TERMINATED')).toHaveLength(2);
   });
 });

@@ -8,6 +8,7 @@ import { noticeId, type Notice } from '#domain/effects.ts';
 import { noticeHeaders, renderNotice } from '#notices/render.ts';
 import type { Mail } from '#use-cases/ports.ts';
 import { MailSinkClient, parseMailHeaders, startMailSink, type MailSink } from '#local/mail-sink.ts';
+import { inProcessFetch, inProcessHandler } from '#local/in-process-http.ts';
 
 const ctx = { serviceName: 'ココナワーク', operatorName: 'NTTテクノクロス株式会社' };
 const FROM = 'noreply@kokona-work.example';
@@ -196,5 +197,60 @@ describe('SesMailer → local SES sink (aws-ses-v2-local)', () => {
     await mailer.send(mailOf(acceptedNotice('acme')));
     await inbox.clear();
     expect(await inbox.list()).toEqual([]);
+  });
+});
+
+describe("the test clock's sink: no aws-ses-v2-local behind it, reached in process", () => {
+  let sink: MailSink;
+  let client: SESClient;
+  let inbox: MailSinkClient;
+
+  beforeAll(async () => {
+    sink = await startMailSink({ port: 0, upstream: false });
+    client = makeSesClient({ endpoint: sink.url, region: 'ap-northeast-1', requestHandler: inProcessHandler(sink.respond) });
+    inbox = new MailSinkClient(sink.url, inProcessFetch(sink.respond));
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await sink?.close();
+  });
+  beforeEach(async () => {
+    await inbox.clear();
+  });
+
+  it('accepts SendRawEmail with an SES answer and lists each mail with the headers it was sent with', async () => {
+    const n = acceptedNotice('acme');
+    const mail = mailOf(n);
+    const { messageId } = await new SesMailer(client).send(mail);
+    expect(messageId).toMatch(/^ses-\d{9}$/);
+    const [got, ...rest] = await inbox.list();
+    expect(rest).toEqual([]);
+    expect(got).toMatchObject({ messageId, from: FROM, to: ['yamada@example.co.jp'], subject: mail.subject });
+    expect(got?.headers).toMatchObject({ 'x-kokona-notice': 'application_accepted', 'x-kokona-unit': 'acme', 'x-kokona-notice-id': n.id });
+    // The same answers over its HTTP listener.
+    const overHttp = await new MailSinkClient(sink.url).list();
+    expect(overHttp.map((m) => [m.messageId, m.headers])).toEqual([[messageId, got!.headers]]);
+  });
+
+  it('refuses, as aws-ses-v2-local does, a message without a From header or Source, and anything but SendRawEmail; nothing is kept', async () => {
+    const raw = Buffer.from('To: a@example.com\r\nSubject: x\r\n\r\nbody').toString('base64');
+    const post = (form: Record<string, string>) =>
+      sink.respond({
+        method: 'POST',
+        url: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: Buffer.from(new URLSearchParams(form).toString()),
+      });
+    expect((await post({ Action: 'SendRawEmail', 'RawMessage.Data': raw })).status).toBe(400);
+    expect((await post({ Action: 'SendEmail', Source: 'a@example.com' })).status).toBe(400);
+    expect((await post({ Action: 'SendRawEmail' })).status).toBe(400);
+    expect(await inbox.list()).toEqual([]);
+    const unknown = await sink.respond({
+      method: 'GET',
+      url: '/get-emlContent?messageId=ses-000000000',
+      headers: {},
+      body: Buffer.alloc(0),
+    });
+    expect(unknown.status).toBe(404);
   });
 });

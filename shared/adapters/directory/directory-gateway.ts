@@ -9,7 +9,7 @@
  */
 import { createHash, createHmac, randomUUID, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { DirectoryServiceClient, ResetUserPasswordCommand } from '@aws-sdk/client-directory-service';
+import { DirectoryServiceClient, ResetUserPasswordCommand, type DirectoryServiceClientConfig } from '@aws-sdk/client-directory-service';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { DirectoryGateway } from '#use-cases/ports.ts';
 
@@ -59,6 +59,10 @@ export interface DirectoryClientOptions {
   /** A local emulator (both APIs at one URL); AWS's endpoints when absent. */
   readonly endpoint?: string;
   readonly maxAttempts?: number;
+  /** The test clock's in-process transport to the local emulator (infra/local/in-process-http.ts): the SDK client's handler… */
+  readonly requestHandler?: DirectoryServiceClientConfig['requestHandler'];
+  /** … and the Data API client's fetch. Sockets when absent. */
+  readonly fetch?: typeof fetch;
 }
 
 function credentialsFor(opts: DirectoryClientOptions) {
@@ -95,7 +99,7 @@ export class DsDataClient {
       });
       let res: Response;
       try {
-        res = await fetch(`${this.base.origin}${path}?DirectoryId=${encodeURIComponent(directoryId)}`, {
+        res = await (this.opts.fetch ?? fetch)(`${this.base.origin}${path}?DirectoryId=${encodeURIComponent(directoryId)}`, {
           method: 'POST',
           headers: signed.headers,
           body: payload,
@@ -136,6 +140,7 @@ export function makeDirectoryServiceClient(opts: DirectoryClientOptions): Direct
     region: opts.region,
     maxAttempts: opts.maxAttempts ?? 6,
     retryMode: 'standard',
+    ...(opts.requestHandler ? { requestHandler: opts.requestHandler } : {}),
     ...(opts.endpoint
       ? {
           endpoint: opts.endpoint,

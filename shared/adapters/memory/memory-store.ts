@@ -71,6 +71,15 @@ import {
 } from '#use-cases/ports.ts';
 
 const copy = <T>(x: T): T => structuredClone(x);
+/** `xs` sorted by a string key computed once per element (not once per comparison). */
+function inKeyOrder<T>(xs: readonly T[], key: (x: T) => string): T[] {
+  return xs
+    .map((x) => ({ k: key(x), x }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((e) => e.x);
+}
+/** The relay's order of outbox items (the adapter's index key): date, then id. */
+const relayKey = (s: { item: OutboxItem }) => `${s.item.date}#${s.item.id}`;
 const byKey =
   <T>(key: (x: T) => string) =>
   (a: T, b: T) =>
@@ -150,6 +159,8 @@ interface StoredOutbox {
  */
 export class MemoryOutboxRepository implements OutboxRepository {
   private readonly items = new Map<string, StoredOutbox>();
+  /** The ids of the pending items (the relay's list stays small however many items are done). */
+  private readonly pending = new Set<string>();
 
   constructor(private readonly ttlNow: TtlClock = Date.now) {}
 
@@ -165,6 +176,7 @@ export class MemoryOutboxRepository implements OutboxRepository {
     if (this.items.has(item.id)) throw new Error(`outbox item ${item.id} already exists`);
     const days = item.kind === 'notice' ? RETENTION_DAYS.notice : RETENTION_DAYS.desktopJob;
     this.items.set(item.id, { item: copy(item), state: 'pending', attempts: 0, expiresAt: expiresAfter(writtenAt, days) });
+    this.pending.add(item.id);
   }
 
   async add(items: readonly OutboxItem[]): Promise<void> {
@@ -201,6 +213,7 @@ export class MemoryOutboxRepository implements OutboxRepository {
     const s = this.items.get(id);
     if (!s || s.state === 'done') return false;
     s.state = 'done';
+    this.pending.delete(id);
     s.result = copy(result);
     delete s.failedKey; // off both lists (the adapter removes the index entry)
     return true;
@@ -234,6 +247,7 @@ export class MemoryOutboxRepository implements OutboxRepository {
     const s = this.items.get(id);
     if (!s || s.state !== 'pending') return false;
     s.state = 'failed';
+    this.pending.delete(id);
     s.failure = copy(failure);
     s.failedKey = `${failure.at}#${id}`;
     delete s.leaseUntil;
@@ -245,6 +259,7 @@ export class MemoryOutboxRepository implements OutboxRepository {
     const s = this.items.get(id);
     if (!s || expired(s.expiresAt, this.ttlNow()) || s.state !== 'failed') return false;
     s.state = 'pending';
+    this.pending.add(id);
     s.attempts = 0;
     s.retries = (s.retries ?? 0) + 1;
     delete s.failedKey;
@@ -273,8 +288,11 @@ export class MemoryOutboxRepository implements OutboxRepository {
   }
 
   async listPending(limit: number, after?: string): Promise<OutboxItem[]> {
-    return this.sorted()
-      .filter((s) => s.state === 'pending' && (after === undefined || `${s.item.date}#${s.item.id}` > after))
+    return inKeyOrder(
+      [...this.pending].map((id) => this.items.get(id)!),
+      relayKey,
+    )
+      .filter((s) => after === undefined || relayKey(s) > after)
       .slice(0, limit)
       .map((s) => copy(s.item));
   }
@@ -299,7 +317,7 @@ export class MemoryOutboxRepository implements OutboxRepository {
   }
 
   private sorted(): StoredOutbox[] {
-    return [...this.items.values()].sort(byKey((s) => `${s.item.date}#${s.item.id}`));
+    return inKeyOrder([...this.items.values()], relayKey);
   }
 
   private entry(s: StoredOutbox): OutboxEntry {
