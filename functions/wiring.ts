@@ -1,10 +1,10 @@
 /**
  * Builds the adapters of the ports from endpoints and names: used by every composition root
  * (functions/<name>/index.ts on Lambda) and by the embedded stack (infra/local), so both run the
- * same code against AWS or the local endpoints.
+ * same code against AWS or the local endpoints. The store and the queues; the archive and the desktop
+ * side are in wiring-archive.ts and wiring-desktops.ts, so that a function imports only the AWS SDK
+ * clients it calls (each client the runtime loads costs its cold start 20–130 ms: npm run bundle-report).
  */
-import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validConfig, type Config } from '#domain/config.ts';
@@ -17,15 +17,9 @@ import { DynamoUnitRepository } from '#adapters/dynamodb/dynamo-unit-repository.
 import { DynamoDepositRepository, DynamoPayerRepository } from '#adapters/dynamodb/dynamo-money.ts';
 import { DynamoAccountRepository, DynamoDriftStore, DynamoKitRepository } from '#adapters/dynamodb/dynamo-desktop-store.ts';
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
-import { S3Archive } from '#adapters/archive/s3-archive.ts';
-import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
 import type { OutboxPublisher, Queue } from '#use-cases/ports.ts';
 import { loggedPublisher, tracer } from '#runtime/observability.ts';
-import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
-import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
-import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
-import { EnvelopePasswordVault, KmsKeyWrapper, makeKmsClient } from '#adapters/kms/password-vault.ts';
 
 export function configFrom(json: string): Config {
   let override: unknown;
@@ -67,16 +61,6 @@ export function awsStore(table: string, db: DynamoDBDocumentClient = awsDocument
   return storeAdapters(db, table);
 }
 
-/** The write-once archive on AWS (MONEY-IN A1): S3 with Object Lock, its index in the table; calls traced. */
-export function awsArchive(bucket: string, db: DynamoDBDocumentClient, table: string): S3Archive {
-  return new S3Archive(tracer.captureAWSv3Client(new S3Client({})), bucket, db, table);
-}
-
-/** The invoice PDF renderer with the font the function ships next to its bundle (INVOICE_FONT_PATH). */
-export function invoiceDocuments(fontPath: string): PdfKitInvoiceDocuments {
-  return new PdfKitInvoiceDocuments(join(import.meta.dirname ?? '.', fontPath));
-}
-
 let sqs: SQSClient | undefined;
 export function sqsQueue<T>(url: string): Queue<T> {
   sqs ??= tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 5 }));
@@ -86,21 +70,4 @@ export function sqsQueue<T>(url: string): Queue<T> {
 /** The outbox publisher of a function on AWS: SQS mail and desktop queues, failures logged. */
 export function awsPublisher(env: { MAIL_QUEUE_URL: string; DESKTOP_QUEUE_URL: string }): OutboxPublisher {
   return loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)));
-}
-
-/** The desktop side on AWS: WorkSpaces, the directory (Data API + ResetUserPassword) and the KMS-wrapped vault; AWS calls traced. */
-export function awsDesktops(config: Config, kitKeyId: string) {
-  const region = process.env.AWS_REGION ?? 'ap-northeast-1';
-  return {
-    desktops: new WorkspacesDesktopGateway(tracer.captureAWSv3Client(makeWorkspacesClient({ region })), {
-      ...config.workspaces,
-      desktops: config.desktops,
-    }),
-    directory: new AwsDirectoryGateway(
-      new DsDataClient({ region }),
-      tracer.captureAWSv3Client(makeDirectoryServiceClient({ region })),
-      config.workspaces.directoryId,
-    ),
-    vault: new EnvelopePasswordVault(new KmsKeyWrapper(tracer.captureAWSv3Client(makeKmsClient(region)), kitKeyId)),
-  };
 }

@@ -3,7 +3,9 @@ import middy from '@middy/core';
 import { parseEnv } from '#runtime/env.ts';
 import type { HttpEvent, HttpResult } from '#runtime/http.ts';
 import { randomIds, systemClock } from '#runtime/clock.ts';
-import { awsArchive, awsDesktops, awsDocumentClient, awsPublisher, awsStore, configFrom, invoiceDocuments } from '../wiring.ts';
+import { awsDocumentClient, awsPublisher, awsStore, configFrom } from '../wiring.ts';
+import { awsArchive, invoiceDocuments } from '../wiring-archive.ts';
+import { awsDesktops } from '../wiring-desktops.ts';
 import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 

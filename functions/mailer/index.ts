@@ -4,7 +4,8 @@ import { systemClock } from '#runtime/clock.ts';
 import { makeSesClient } from '#adapters/ses/client.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
-import { awsArchive, awsDocumentClient, awsStore, configFrom, invoiceDocuments } from '../wiring.ts';
+import { awsDocumentClient, awsStore, configFrom } from '../wiring.ts';
+import { awsArchive, invoiceDocuments } from '../wiring-archive.ts';
 import { observed, powertoolsTelemetry, tracer } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 

@@ -3,7 +3,8 @@ import { parseEnv } from '#runtime/env.ts';
 import { systemClock } from '#runtime/clock.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
 import type { OutboxMessage } from '#use-cases/ports.ts';
-import { awsDesktops, awsStore, configFrom, sqsQueue } from '../wiring.ts';
+import { awsStore, configFrom, sqsQueue } from '../wiring.ts';
+import { awsDesktops } from '../wiring-desktops.ts';
 import { loggedPublisher, observed, powertoolsTelemetry } from '#runtime/observability.ts';
 import { makeHandler } from './handler.ts';
 

@@ -2,7 +2,8 @@
 import { parseEnv } from '#runtime/env.ts';
 import { systemClock } from '#runtime/clock.ts';
 import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
-import { awsDesktops, awsStore, configFrom } from '../wiring.ts';
+import { awsStore, configFrom } from '../wiring.ts';
+import { awsDesktops } from '../wiring-desktops.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('reconciler');

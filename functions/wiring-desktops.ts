@@ -1,0 +1,24 @@
+/** The desktop side on AWS (api, provisioner, reconciler): WorkSpaces, Directory Service and KMS, apart from wiring.ts (see there). */
+import type { Config } from '#domain/config.ts';
+import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
+import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
+import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
+import { EnvelopePasswordVault, KmsKeyWrapper, makeKmsClient } from '#adapters/kms/password-vault.ts';
+import { tracer } from '#runtime/observability.ts';
+
+/** The desktop side on AWS: WorkSpaces, the directory (Data API + ResetUserPassword) and the KMS-wrapped vault; AWS calls traced. */
+export function awsDesktops(config: Config, kitKeyId: string) {
+  const region = process.env.AWS_REGION ?? 'ap-northeast-1';
+  return {
+    desktops: new WorkspacesDesktopGateway(tracer.captureAWSv3Client(makeWorkspacesClient({ region })), {
+      ...config.workspaces,
+      desktops: config.desktops,
+    }),
+    directory: new AwsDirectoryGateway(
+      new DsDataClient({ region }),
+      tracer.captureAWSv3Client(makeDirectoryServiceClient({ region })),
+      config.workspaces.directoryId,
+    ),
+    vault: new EnvelopePasswordVault(new KmsKeyWrapper(tracer.captureAWSv3Client(makeKmsClient(region)), kitKeyId)),
+  };
+}
