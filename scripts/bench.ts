@@ -209,6 +209,11 @@ class StoreCounter {
 async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: StoreCounter, day: LocalDate): Promise<DayFigures> {
   const meter = stack.readMeter!;
   clock.set(jstInstant(day, 0, 5));
+  // The day's wake-ups, for the progress bar (read before the meter starts counting).
+  const expected = (await stack.store.agenda.dueOn(day)).length;
+  const handledBefore = stack.queues.lifecycle.handled;
+  const mailsBefore = stack.queues.mail.handled;
+  const progress = new Progress({ label: `daily run ${day}`, total: Math.max(1, expected), unit: 'due units' });
   meter.reset();
   writes.counts = {};
   writes.itemsReadByKey = {};
@@ -227,9 +232,21 @@ async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: Stor
     if (depth > 0) busy = true;
     else if (busy && !lifecycleAt) lifecycleAt = performance.now();
   }, 2);
+  const showing = setInterval(
+    () =>
+      progress.update(
+        Math.min(expected, stack.queues.lifecycle.handled - handledBefore),
+        `${stack.queues.mail.handled - mailsBefore} notices delivered, ${stack.queues.mail.depth} queued`,
+      ),
+    250,
+  );
   const report = await stack.runDaily({ date: day });
   const t1 = performance.now();
   clearInterval(watch);
+  clearInterval(showing);
+  progress.finish(
+    `${report.dueUnits} due units, ${stack.queues.mail.handled - mailsBefore} notices delivered, ${((t1 - t0) / 1000).toFixed(1)} s`,
+  );
   const reads = meter.snapshot();
   const seconds = (t1 - t0) / 1000;
   const due = report.dueUnits;

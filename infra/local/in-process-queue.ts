@@ -35,8 +35,14 @@ export class InProcessQueue<T> implements Queue<T> {
   readonly deadLetters: { message: T; error: string }[] = [];
   private handler: ((m: T) => Promise<unknown>) | null = null;
   private stopped = false;
+  private handledCount = 0;
 
   constructor(private readonly opts: InProcessQueueOptions) {}
+
+  /** Messages handled successfully so far (progress of a long drain, e.g. the bench's peak day). */
+  get handled(): number {
+    return this.handledCount;
+  }
 
   /** Attaches the consumer (the same handler code that SQS would invoke). */
   consume(handler: (m: T) => Promise<unknown>): void {
@@ -82,7 +88,7 @@ export class InProcessQueue<T> implements Queue<T> {
       this.inFlight++;
       void handler(env.body)
         .then(
-          () => undefined,
+          () => void this.handledCount++,
           (error: unknown) => this.retry(env, error),
         )
         .finally(() => {
