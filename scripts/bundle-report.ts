@@ -169,6 +169,7 @@ const rows = names.map((n) => {
             kbInit: Number(kb(a.cold.initBytes)),
             kbLargest: Number(kb(a.cold.largestBytes)),
             largestVia: a.cold.largestVia,
+            paths: a.cold.paths.map((p) => ({ via: p.via, kb: Number(kb(p.bytes)) })),
             chunks: Object.keys(a.cold.files).length - 1,
           },
         }
@@ -208,7 +209,8 @@ if (values.json) {
       console.log(
         `${r.name}, split (index.mjs and ${r.split.chunks} chunks; counted: the largest cold path): index.mjs ${kb(r.split.kbIndex * 1024)} KB; ` +
           `with its static chunks (every cold start) ${kb(r.split.kbInit * 1024)} KB; largest cold path ${kb(r.split.kbLargest * 1024)} KB ` +
-          `(+ ${r.split.largestVia.join(' → ')} and its chunks); import ms imports that path`,
+          `(+ ${r.split.largestVia.join(' → ')} and its chunks); import ms imports that path. Every path: ` +
+          r.split.paths.map((p) => `${p.via.replace(/^.*\//, '').replace(/\.ts$/, '')} ${kb(p.kb * 1024)}`).join(', '),
       );
   const chunk = PDF_FUNCTIONS[0] && built.after[PDF_FUNCTIONS[0]];
   if (chunk) {

@@ -264,6 +264,8 @@ export interface ColdPath {
   /** The output files of that load (metafile paths, relative to PROJECT_ROOT), and the dynamic imports along the chain in order. */
   readonly largestFiles: readonly string[];
   readonly largestChain: readonly string[];
+  /** Every first dynamic import of the static closure (e.g. each route group): its source module and its cold path's bytes. */
+  readonly paths: readonly { readonly via: string; readonly bytes: number }[];
   /** Every output file, bytes (index.mjs and chunks). */
   readonly files: Readonly<Record<string, number>>;
 }
@@ -287,6 +289,7 @@ export function coldPath(meta: Metafile): ColdPath {
   };
   const init = closure(entry, new Set());
   let largest = { bytes: bytes(init), via: [] as string[], files: [...init], chain: [] as string[] };
+  const paths: { via: string; bytes: number }[] = [];
   const walk = (loaded: Set<string>, from: Set<string>, via: string[], chain: string[]) => {
     const dynamic = new Set(
       [...from].flatMap((k) =>
@@ -298,6 +301,7 @@ export function coldPath(meta: Metafile): ColdPath {
       const added = closure(d, new Set(loaded));
       const step = new Set([...added].filter((k) => !loaded.has(k)));
       const path = [...via, outs[d]!.entryPoint ?? d];
+      if (via.length === 0) paths.push({ via: path[0]!, bytes: bytes(added) });
       if (bytes(added) > largest.bytes) largest = { bytes: bytes(added), via: path, files: [...added], chain: [...chain, d] };
       walk(added, step, path, [...chain, d]);
     }
@@ -310,6 +314,7 @@ export function coldPath(meta: Metafile): ColdPath {
     largestVia: largest.via,
     largestFiles: largest.files,
     largestChain: largest.chain,
+    paths: paths.sort((a, b) => b.bytes - a.bytes),
     files: Object.fromEntries(Object.entries(outs).map(([k, o]) => [k, o.bytes])),
   };
 }

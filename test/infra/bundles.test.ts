@@ -143,6 +143,7 @@ describe('the split api bundle, built as it deploys (buildFunction), answers req
       expect(JSON.parse(doc.body)).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
     } finally {
       process.env = saved;
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });

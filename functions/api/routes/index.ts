@@ -20,7 +20,7 @@ type Handler = (event: HttpEvent, context: Context, opts: unknown) => Promise<Ht
 type Make = (deps: ApiDeps) => (event: HttpEvent, context: Context, opts: unknown) => Promise<HttpResult> | HttpResult;
 
 /**
- * A route group imported on first use: `group(deps, m => m.makeX)` is a handler that imports the module
+ * A route group imported on first use: `lazyGroup(load)(deps, m => m.makeX)` is a handler that imports the module
  * once (a failed import is retried on the next request), builds the route's middy chain once, then
  * runs it.
  */
