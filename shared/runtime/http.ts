@@ -5,7 +5,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { DomainError, type ErrorCode } from '#domain/errors.ts';
 import { logger } from './logger.ts';
 import { requestContext } from './request-context.ts';
@@ -126,15 +126,15 @@ export function bodyText(ev: HttpEvent): string {
   }
 }
 
-function issues(err: z.ZodError): { path: string; message: string }[] {
+function issues(err: z.core.$ZodError): { path: string; message: string }[] {
   return err.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
 /** The fields named by a zod error (`details.fields`), e.g. `contractor.name`. */
-const fields = (err: z.ZodError) => [...new Set(err.issues.map((i) => i.path.join('.')))].slice(0, 20);
+const fields = (err: z.core.$ZodError) => [...new Set(err.issues.map((i) => i.path.join('.')))].slice(0, 20);
 
 /** The JSON body (base64-aware) validated with a strict zod schema; 400 VALIDATION_FAILED otherwise. */
-export function readJsonBody<S extends z.ZodType>(ev: HttpEvent, schema: S): z.infer<S> {
+export function readJsonBody<S extends z.ZodMiniType>(ev: HttpEvent, schema: S): z.infer<S> {
   const raw = bodyText(ev);
   let body: unknown;
   try {
@@ -154,7 +154,7 @@ export function readJsonBody<S extends z.ZodType>(ev: HttpEvent, schema: S): z.i
 }
 
 /** Middleware form of readJsonBody: the parsed body lands in `event.parsed.body`. */
-export function parseBody<S extends z.ZodType>(schema: S): MiddlewareObj<HttpEvent, HttpResult> {
+export function parseBody<S extends z.ZodMiniType>(schema: S): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     before: async (request) => {
       request.event.parsed = { ...request.event.parsed, body: readJsonBody(request.event, schema) };
@@ -163,7 +163,7 @@ export function parseBody<S extends z.ZodType>(schema: S): MiddlewareObj<HttpEve
 }
 
 /** Validates path parameters and the query string. */
-export function parseParams<P extends z.ZodType, Q extends z.ZodType>(
+export function parseParams<P extends z.ZodMiniType, Q extends z.ZodMiniType>(
   params: P | null,
   query: Q | null,
 ): MiddlewareObj<HttpEvent, HttpResult> {
@@ -193,7 +193,7 @@ export function parseParams<P extends z.ZodType, Q extends z.ZodType>(
 }
 
 /** What a schema validates to; `undefined` where the route has no such part. */
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 /** A route's validated request: path parameters, query string and body, each typed by its schema. */
 export interface RouteRequest<P, Q, B> {
@@ -209,9 +209,9 @@ export interface RouteRequest<P, Q, B> {
  * from their schemas — a route module never casts what it reads.
  */
 export function route<
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  B extends z.ZodType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
 >(schemas: { readonly params?: P; readonly query?: Q; readonly body?: B }, handle: (req: RouteRequest<P, Q, B>) => Promise<HttpResult>) {
   const chain = middy<HttpEvent, HttpResult>().use(parseParams(schemas.params ?? null, schemas.query ?? null));
   if (schemas.body) chain.use(parseBody(schemas.body));

@@ -79,18 +79,18 @@ export const UnitView = z
     application: z.strictObject({
       status: z.enum(APPLICATION_STATUSES),
       reason: z.string().optional(),
-      expectedOn: LocalDateSchema.optional(),
-      decidedOn: LocalDateSchema.optional(),
+      expectedOn: z.optional(LocalDateSchema),
+      decidedOn: z.optional(LocalDateSchema),
       receivedOn: LocalDateSchema,
       /** Global order of receipt (Art 6-1, DETAILS P9). */
       receipt: z.number().int(),
     }),
-    startDate: LocalDateSchema.nullable(),
-    endedOn: LocalDateSchema.nullable(),
+    startDate: z.nullable(LocalDateSchema),
+    endedOn: z.nullable(LocalDateSchema),
     cancellation: CancellationView.nullable(),
-    termEnd: LocalDateSchema.nullable(),
+    termEnd: z.nullable(LocalDateSchema),
     /** The next cancellation deadline (Art 18) of a unit in service without a cancellation. */
-    nextDeadline: LocalDateSchema.nullable(),
+    nextDeadline: z.nullable(LocalDateSchema),
     nextRenewal: RenewalView.nullable(),
     lines: z.array(
       z.strictObject({
@@ -99,11 +99,11 @@ export const UnitView = z
         accounts: z.number().int(),
         startDate: LocalDateSchema,
         started: z.boolean(),
-        termEnd: LocalDateSchema.nullable(),
-        firstTermEnd: LocalDateSchema.nullable(),
-        endedOn: LocalDateSchema.nullable(),
+        termEnd: z.nullable(LocalDateSchema),
+        firstTermEnd: z.nullable(LocalDateSchema),
+        endedOn: z.nullable(LocalDateSchema),
         cancellation: CancellationView.nullable(),
-        nextDeadline: LocalDateSchema.nullable(),
+        nextDeadline: z.nullable(LocalDateSchema),
         nextRenewal: RenewalView.nullable(),
         /** The line's first user name (all of them: GET /units/{id}/accounts; W10). */
         firstUserName: z.string().nullable(),
@@ -160,7 +160,7 @@ export const InvoiceView = z
         paidOn: LocalDateSchema,
         recordedOn: LocalDateSchema,
         deposit: z.string().optional().meta({ description: 'the deposit that made it (MONEY-IN B4)' }),
-        voidedOn: LocalDateSchema.optional().meta({ description: 'voided by a bank cancellation (B5): no longer counts' }),
+        voidedOn: z.optional(LocalDateSchema).meta({ description: 'voided by a bank cancellation (B5): no longer counts' }),
       }),
     ),
     payTo: z
@@ -176,8 +176,8 @@ export const InvoiceView = z
       })
       .optional()
       .meta({ description: "振込先 (MONEY-IN V1): the payer's virtual account" }),
-    voidedOn: LocalDateSchema.optional().meta({ description: 'a late-interest invoice voided by a bank cancellation (B5)' }),
-    paidOn: LocalDateSchema.nullable(),
+    voidedOn: z.optional(LocalDateSchema).meta({ description: 'a late-interest invoice voided by a bank cancellation (B5)' }),
+    paidOn: z.nullable(LocalDateSchema),
     /** Late interest fixed at full payment (Art 31, DETAILS L1). */
     interest: Yen,
     ref: z.string().meta({ description: '<issueDate>/<kind>, as notices name it' }),
@@ -194,7 +194,7 @@ export const InvoiceSummaryView = z.strictObject({
   dueDate: LocalDateSchema,
   total: Yen,
   balance: Yen,
-  paidOn: LocalDateSchema.nullable(),
+  paidOn: z.nullable(LocalDateSchema),
   status: z.enum(INVOICE_STATUSES),
 });
 export const InvoiceList = z.strictObject({ items: z.array(InvoiceSummaryView), next: nextCursor });
@@ -230,8 +230,8 @@ export const CompensationView = z.strictObject({
   amount: Yen,
   status: z.enum(['pending_payout', 'paid_out', 'void']),
   createdOn: LocalDateSchema,
-  paidOutOn: LocalDateSchema.optional(),
-  voidedOn: LocalDateSchema.optional(),
+  paidOutOn: z.optional(LocalDateSchema),
+  voidedOn: z.optional(LocalDateSchema),
 });
 
 /** An outage as the API returns it (shared/use-cases/outages.ts `outageView`; Art 33–35, DETAILS O). */
@@ -253,7 +253,7 @@ export const OutageView = z
     grossNegligence: z.boolean(),
     description: z.string(),
     /** Date of the outage_threshold_reached notice, once sent (DETAILS O3). */
-    thresholdNoticeOn: LocalDateSchema.nullable(),
+    thresholdNoticeOn: z.nullable(LocalDateSchema),
     settled: z.boolean(),
     audit: z.array(z.strictObject({ at: JstTimestamp, change: z.record(z.string(), z.unknown()) })),
     version: z.number().int(),
@@ -365,7 +365,7 @@ const DueKind = z.enum(['renewal', 'cancellation_deadline', 'invoice_due', 'susp
 export const DashboardView = z.strictObject({
   today: LocalDateSchema,
   counts: z.strictObject({ units: z.number().int(), active: z.number().int(), suspended: z.number().int(), pending: z.number().int() }),
-  run: z.strictObject({ date: LocalDateSchema.nullable(), counts: z.record(z.string(), z.number().int()) }),
+  run: z.strictObject({ date: z.nullable(LocalDateSchema), counts: z.record(z.string(), z.number().int()) }),
   due: z.array(z.strictObject({ date: LocalDateSchema, kind: DueKind, unit: z.string(), name: z.string(), amount: Yen.optional() })),
   overdue: z.array(
     z.strictObject({ id: z.string(), unit: z.string(), name: z.string(), dueDate: LocalDateSchema, balance: Yen, days: z.number().int() }),
@@ -488,7 +488,7 @@ export const DepositView = z
     matchedBy: z.enum(['virtual_account', 'name', 'operator']).nullable(),
     payments: z.array(DepositPaymentView),
     credit: Yen,
-    cancelledOn: LocalDateSchema.optional(),
+    cancelledOn: z.optional(LocalDateSchema),
     version: z.number().int(),
   })
   .meta({ description: 'A deposit from a bank file (MONEY-IN B2–B6)' });
@@ -537,6 +537,13 @@ const ArchivedView = z.strictObject({
 });
 const ArchiveList = z.strictObject({ items: z.array(ArchivedView), next: z.string().nullable() });
 
+/**
+ * Any zod schema: the request schemas (shared/runtime/schemas.ts) are zod/mini, the response schemas
+ * here classic zod; both are zod core schemas, which toJSONSchema reads alike.
+ */
+type Schema = z.core.$ZodType;
+type ObjectSchema = z.core.$ZodObject;
+
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PATCH';
   /** API Gateway / OpenAPI path syntax (`{id}`), as in functions/api/handler.ts. */
@@ -546,16 +553,16 @@ export interface ApiRoute {
   readonly tag: 'applications' | 'units' | 'invoices' | 'outages' | 'notices' | 'desktops' | 'money' | 'console' | 'meta';
   /** The one route without operator auth (W3: the kit link's token is the credential). */
   readonly public?: boolean;
-  readonly params?: z.ZodObject;
-  readonly query?: z.ZodObject;
-  readonly headers?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly params?: ObjectSchema;
+  readonly query?: ObjectSchema;
+  readonly headers?: ObjectSchema;
+  readonly body?: Schema;
   /** A body that is not JSON (the bank file as the bank sent it). */
   readonly bodyContentType?: string;
   readonly response: {
     readonly status: 200 | 201 | 202;
     readonly description: string;
-    readonly schema: z.ZodType;
+    readonly schema: Schema;
     readonly location?: string;
     readonly contentType?: string;
   };
@@ -1238,13 +1245,13 @@ const STATUS_TEXT: Record<ErrorStatus, string> = {
 };
 
 /** JSON Schema of a zod schema; named component schemas nested inside become `$ref`s. */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+function jsonSchema(schema: Schema, io: 'input' | 'output'): Json {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io,
     unrepresentable: 'any',
     override: (ctx) => {
-      const nested = ctx.zodSchema as unknown as z.ZodType;
+      const nested = ctx.zodSchema as unknown as Schema;
       const name = nested === schema ? undefined : componentName(nested);
       if (!name) return;
       const out = ctx.jsonSchema as Json;
@@ -1258,7 +1265,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** Named schemas: request bodies as clients send them (input), responses as the API writes them (output). */
-const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'output' }[] = [
+const COMPONENTS: readonly { name: string; schema: Schema; io: 'input' | 'output' }[] = [
   { name: 'ApplicationBody', schema: ApplicationBody, io: 'input' },
   { name: 'AcceptBody', schema: AcceptBody, io: 'input' },
   { name: 'RejectBody', schema: RejectBody, io: 'input' },
@@ -1290,11 +1297,11 @@ const COMPONENTS: readonly { name: string; schema: z.ZodType; io: 'input' | 'out
   { name: 'GatewayError', schema: GatewayError, io: 'output' },
 ];
 
-function componentName(schema: z.ZodType): string | undefined {
+function componentName(schema: Schema): string | undefined {
   return COMPONENTS.find((c) => c.schema === schema)?.name;
 }
 
-function schemaOrRef(schema: z.ZodType, io: 'input' | 'output'): Json {
+function schemaOrRef(schema: Schema, io: 'input' | 'output'): Json {
   const name = componentName(schema);
   return name ? ref(name) : jsonSchema(schema, io);
 }
@@ -1307,8 +1314,13 @@ function parameters(route: ApiRoute): Json[] {
     ['header', route.headers],
   ] as const) {
     if (!obj) continue;
-    for (const [name, field] of Object.entries(obj.shape)) {
-      out.push({ name, in: where, required: where === 'path' || !field.safeParse(undefined).success, schema: jsonSchema(field, 'input') });
+    for (const [name, field] of Object.entries(obj._zod.def.shape)) {
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || !z.safeParse(field, undefined).success,
+        schema: jsonSchema(field, 'input'),
+      });
     }
   }
   return out;

@@ -1,6 +1,8 @@
 /**
  * The house Lambda: every function of the back office is one of these, so the defaults live in one
- * place — nodejs22.x on arm64, one ESM bundle per composition root (functions/<name>/index.ts),
+ * place — nodejs22.x on arm64, one ESM bundle per composition root (functions/<name>/index.ts,
+ * built by infra/cdk/bundling.ts buildFunction as the asset's local bundling: the api's with code
+ * splitting, which NodejsFunction's single `--outfile` cannot do; Docker is never needed),
  * its own log group with a retention, X-Ray active tracing, Powertools settings, and a role that
  * holds only what the stacks grant it (no AWSLambdaBasicExecutionRole: the role may write to its
  * own log group and nothing else).
@@ -9,19 +11,18 @@
  * root parses must be given (a missing or unknown key fails to compile, and is checked again at
  * synth), except the local-only ones listed in LOCAL_ONLY_ENV.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { envKeys, envSchemas, type FunctionName } from '#runtime/env.ts';
-import { LOCK_FILE, PROJECT_ROOT, entryOf, lambdaBundling } from '../bundling.ts';
+import { PROJECT_ROOT, buildFunction } from '../bundling.ts';
 
 /** Keys a composition root accepts that only make sense off AWS (never set on Lambda). */
 export const LOCAL_ONLY_ENV = {
@@ -58,7 +59,30 @@ export interface BackofficeFunctionProps<F extends FunctionName> {
   readonly async?: { readonly retryAttempts: number; readonly maxEventAge: Duration; readonly deadLetterQueue: sqs.IQueue };
 }
 
-export class BackofficeFunction<F extends FunctionName = FunctionName> extends NodejsFunction {
+/**
+ * The function's code: the folder buildFunction writes (index.mjs, chunks, source maps, the files
+ * beside them), hashed by its output. Bundling runs locally; the image is only the CDK's required
+ * fallback and is never pulled (tryBundle always succeeds or throws).
+ */
+export function functionCode(name: FunctionName): lambda.Code {
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-never-pulled'),
+      // The CDK caches bundles by these props (the local hook's function does not count): naming the
+      // function keeps each function's bundle its own (without it every function got the first bundle).
+      command: ['never-run', name],
+      local: {
+        tryBundle(outputDir: string) {
+          buildFunction(name, outputDir);
+          return true;
+        },
+      },
+    },
+  });
+}
+
+export class BackofficeFunction<F extends FunctionName = FunctionName> extends lambda.Function {
   readonly functionKey: F;
 
   constructor(scope: Construct, id: string, props: BackofficeFunctionProps<F>) {
@@ -72,15 +96,12 @@ export class BackofficeFunction<F extends FunctionName = FunctionName> extends N
 
     super(scope, id, {
       description: props.description,
-      entry: entryOf(props.name),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: LOCK_FILE,
+      code: functionCode(props.name),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
-      bundling: lambdaBundling(props.name),
       logGroup,
       role,
       tracing: lambda.Tracing.ACTIVE,
