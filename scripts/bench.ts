@@ -56,6 +56,8 @@ import { ManualClock } from '#runtime/clock.ts';
 import { JAVA_HELP, javaVersion, startDynamoLocal } from '#local/dynamodb-local.ts';
 import { simulate } from '#local/simulator.ts';
 import { startEmbeddedStack, type EmbeddedStack } from '#local/stack.ts';
+import { PdfKitInvoiceDocuments } from '#adapters/pdf/invoice-pdf.ts';
+import { MAILER_CONCURRENCY } from '../infra/cdk/stacks/jobs-stack.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The daily-run measurements
@@ -204,6 +206,27 @@ class StoreCounter {
       { step: 'initialize', name: 'benchStoreCounter' },
     );
   };
+}
+
+/**
+ * Milliseconds to render one invoice PDF (the mailer's CPU per invoice mail, the projection's
+ * "mailers" stage): `ids` (INVOICE#<id> keys) rendered one after the other with a fresh renderer, the
+ * first (loading the renderer and the font) left out; the median.
+ */
+async function pdfRenderCost(stack: EmbeddedStack, keys: readonly string[]): Promise<number> {
+  const documents = new PdfKitInvoiceDocuments();
+  const times: number[] = [];
+  for (const key of keys) {
+    const id = key.replace(/^INVOICE#/, '');
+    const unit = await stack.store.units.get(id.split('.')[0]!);
+    const invoice = unit?.invoices?.find((i) => i.id === id);
+    if (!invoice) continue;
+    const t = performance.now();
+    await documents.pdf(invoice);
+    times.push(performance.now() - t);
+  }
+  const s = times.slice(1).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : 0;
 }
 
 async function measureDay(stack: EmbeddedStack, clock: ManualClock, writes: StoreCounter, day: LocalDate): Promise<DayFigures> {
@@ -493,6 +516,7 @@ async function main(): Promise<void> {
     const startedConfig = stack.config;
     countQueueMessages(stack);
     let seed: SeedReport;
+    let pdfRenderMs = 0;
     let ordinary: DayFigures;
     let spike: DayFigures;
     const db = makeDocumentClient({ endpoint: dynamo.endpoint });
@@ -524,6 +548,8 @@ async function main(): Promise<void> {
       log(`daily run ${SPIKE} …`);
       spike = await measureDay(stack, clock, writes, SPIKE);
       if (values.json) log(`  ${JSON.stringify(spike)}`);
+      pdfRenderMs = await pdfRenderCost(stack, [...writes.invoiceIds].slice(0, 11));
+      log(`  an invoice PDF takes ${pdfRenderMs.toFixed(0)} ms to render (median of the spike day's first invoices)`);
     } finally {
       db.destroy();
       await stack.stop();
@@ -567,12 +593,15 @@ async function main(): Promise<void> {
       mails: spike.mails / due,
       sqsMessages: spike.queueMessages / due,
       workspacesCalls: spike.workspacesCalls / due,
+      invoiceMails: spike.invoices / due,
+      pdfRenderMs,
     };
     const deployed: Deployed = {
       lifecycleConcurrency: 20,
       lifecycleBatch: 10,
       provisionerConcurrency: 2,
       mailRatePerSecond: startedConfig.mail.sendRatePerSecond,
+      mailerConcurrency: MAILER_CONCURRENCY,
     };
     const projection = project(spike.dueItems, perDue, deployed);
 
@@ -694,7 +723,7 @@ function printTable(o: {
     `  counted per due unit here: ${f(m.readUnits)} RRU, ${f(m.writeUnits)} WRU, ${f(m.lifecycleRequests)} DynamoDB round trips in the worker, ${f(m.sqsMessages)} SQS messages, ${f(m.mails)} SES mails, ${f(m.workspacesCalls)} WorkSpaces calls`,
   );
   console.log(
-    `  configured: lifecycle maxConcurrency ${p.deployed.lifecycleConcurrency}, provisioner ${p.deployed.provisionerConcurrency}, mail.sendRatePerSecond ${p.deployed.mailRatePerSecond}`,
+    `  configured: lifecycle maxConcurrency ${p.deployed.lifecycleConcurrency}, provisioner ${p.deployed.provisionerConcurrency}, mail.sendRatePerSecond ${p.deployed.mailRatePerSecond}, mailers ${p.deployed.mailerConcurrency ?? '–'}`,
   );
   for (const st of p.stages)
     console.log(

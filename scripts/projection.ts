@@ -23,6 +23,10 @@ export interface MeasuredPerDue {
   readonly sqsMessages: number;
   /** WorkSpaces API calls answered by the emulator. */
   readonly workspacesCalls: number;
+  /** Invoice mails per due unit: each carries the invoice's PDF, rendered by the mailer (MONEY-IN V2). */
+  readonly invoiceMails?: number;
+  /** CPU milliseconds to render one invoice PDF, measured locally (one core; a Lambda at the mailer's memory size is assumed no faster). */
+  readonly pdfRenderMs?: number;
 }
 
 /** The deployed configuration (infra/cdk/stacks/jobs-stack.ts, config). */
@@ -34,6 +38,8 @@ export interface Deployed {
   readonly provisionerConcurrency: number;
   /** config mail.sendRatePerSecond: what the mailers pace themselves to (the account's SES quota). */
   readonly mailRatePerSecond: number;
+  /** jobs-stack MAILER_CONCURRENCY: mailer instances at most (each renders its invoice PDFs itself). */
+  readonly mailerConcurrency?: number;
 }
 
 /** Documented service quotas and stated latency assumptions. */
@@ -131,6 +137,13 @@ export function project(dueUnits: number, m: MeasuredPerDue, d: Deployed, q: Quo
       unitsPerSecond: d.mailRatePerSecond / m.mails,
       formula: `${d.mailRatePerSecond} mails/s (config mail.sendRatePerSecond = the account's SES quota) / ${r(m.mails)} mails per due unit`,
       setting: 'an SES sending-quota increase, then config mail.sendRatePerSecond',
+    });
+  if ((m.invoiceMails ?? 0) > 0 && (m.pdfRenderMs ?? 0) > 0 && (d.mailerConcurrency ?? 0) > 0)
+    stages.push({
+      name: 'mailers (invoice PDFs)',
+      unitsPerSecond: (d.mailerConcurrency! * 1000) / (m.invoiceMails! * m.pdfRenderMs!),
+      formula: `${d.mailerConcurrency} mailers × 1000 / (${r(m.invoiceMails!)} invoice mails per due unit × ${r(m.pdfRenderMs!, 0)} ms to render its PDF)`,
+      setting: 'jobs-stack MAILER_CONCURRENCY (each instance paces itself at mail.sendRatePerSecond / MAILER_CONCURRENCY)',
     });
   if (m.workspacesCalls > 0)
     stages.push({

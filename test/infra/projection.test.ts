@@ -28,4 +28,20 @@ describe('the April-1st projection', () => {
     expect(ws.stages.find((s) => s.name === 'WorkSpaces API')?.unitsPerSecond).toBe(2);
     expect(ws.stages.find((s) => s.name === 'SQS')?.unitsPerSecond).toBe(Infinity);
   });
+
+  it('counts the mailers rendering invoice PDFs: next after SES once its quota is raised, moved by the mailer concurrency', () => {
+    const withPdfs = { ...measured, invoiceMails: 0.8, pdfRenderMs: 100 };
+    // 2 mailers × 1000 / (0.8 × 100 ms) = 25 units/s > 14 mails/s: SES stays the limit at the default quota.
+    const p = project(25_000, withPdfs, { ...deployed, mailerConcurrency: 2 });
+    expect(p.stages.find((s) => s.name === 'mailers (invoice PDFs)')?.unitsPerSecond).toBeCloseTo(25, 6);
+    expect(p.bottleneck.name).toBe('SES sending rate');
+    const raised = project(25_000, withPdfs, { ...deployed, mailerConcurrency: 2, mailRatePerSecond: 100 });
+    expect(raised.bottleneck.name).toBe('mailers (invoice PDFs)');
+    expect(raised.seconds).toBeCloseTo(25_000 / 25, 6);
+    expect(raised.bottleneck.setting).toMatch(/MAILER_CONCURRENCY/);
+    const more = project(25_000, withPdfs, { ...deployed, mailerConcurrency: 8, mailRatePerSecond: 100 });
+    expect(more.bottleneck.name).toBe('SES sending rate');
+    // Without a measured render cost there is no such stage.
+    expect(project(10, measured, { ...deployed, mailerConcurrency: 2 }).stages.map((s) => s.name)).not.toContain('mailers (invoice PDFs)');
+  });
 });
