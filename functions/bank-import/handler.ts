@@ -10,6 +10,7 @@ import middy from '@middy/core';
 import { DomainError } from '#domain/errors.ts';
 import { importBankFile, type MoneyDeps } from '#use-cases/deposits.ts';
 import { logger } from '#runtime/logger.ts';
+import { loggedProgress } from '#runtime/progress.ts';
 
 export interface BankFileStore {
   read(bucket: string, key: string): Promise<Uint8Array>;
@@ -38,7 +39,18 @@ export const makeHandler = (deps: MoneyDeps & { files: BankFileStore }) =>
       if (key.startsWith('results/')) continue;
       const bytes = await deps.files.read(bucket, key);
       try {
-        const result = await importBankFile(deps, bytes, { id: `s3://${bucket}/${key}`, role: 'system' });
+        let progress: ReturnType<typeof loggedProgress> | undefined;
+        const result = await importBankFile(
+          deps,
+          bytes,
+          { id: `s3://${bucket}/${key}`, role: 'system' },
+          {
+            onProgress: (done, total) =>
+              (progress ??= loggedProgress((m) => logger.info(m, { key }), { label: `bank file ${key}`, total, unit: 'deposits' })).update(
+                done,
+              ),
+          },
+        );
         await deps.files.writeResult(bucket, `results/${key.replace(/^incoming\//, '')}.json`, result);
         logger.info('bank file imported', { key, counts: result.counts });
         imported++;

@@ -99,3 +99,31 @@ export class Progress {
     }
   }
 }
+
+/**
+ * Progress for a log (a Lambda's, or the local server's, where no terminal is watching): nothing while
+ * the work is younger than `everyMs` (default 5 s, so a small file logs nothing), then one line at most
+ * every `everyMs` — done/total, percent, elapsed, the estimate — through `log`. For a long step inside
+ * one request or event, e.g. the deposits of a large bank file.
+ */
+export function loggedProgress(
+  log: (message: string) => void,
+  opts: { readonly label: string; readonly total: number; readonly unit?: string; readonly everyMs?: number; readonly now?: () => number },
+): { update(done: number): void } {
+  const now = opts.now ?? (() => performance.now());
+  const every = opts.everyMs ?? 5000;
+  const started = now();
+  const progress = new Progress({
+    label: opts.label,
+    total: opts.total,
+    unit: opts.unit,
+    lineEveryMs: every,
+    now,
+    stream: { write: (text: string) => log(text.trim()), isTTY: false },
+  });
+  return {
+    update(done: number) {
+      if (now() - started >= every) progress.update(done);
+    },
+  };
+}

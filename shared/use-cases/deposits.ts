@@ -102,7 +102,16 @@ export interface ImportResult {
   readonly deposits: readonly DepositOutcome[];
 }
 
-export async function importBankFile(deps: MoneyDeps, bytes: Uint8Array, actor: Actor | Principal = SYSTEM): Promise<ImportResult> {
+/**
+ * `onProgress(done, total)`: after each deposit of the file (a large file takes a while: the caller shows
+ * or logs it, e.g. with a Progress writing to its logger).
+ */
+export async function importBankFile(
+  deps: MoneyDeps,
+  bytes: Uint8Array,
+  actor: Actor | Principal = SYSTEM,
+  opts: { readonly onProgress?: (done: number, total: number) => void } = {},
+): Promise<ImportResult> {
   if (actor.role !== 'system') authorize(actor as Principal, 'deposits.import');
   const file = parseBankFile(bytes, decodeCp932); // B1: throws BANK_FILE_INVALID with the record number
   // A 勘定日 after today (the business date) cannot be a payment date yet: the whole file is refused.
@@ -111,7 +120,10 @@ export async function importBankFile(deps: MoneyDeps, bytes: Uint8Array, actor: 
   if (future) throw new BankFileError(future.record, `勘定日 ${future.valueDate} is after today (${today})`);
   const fileId = sha256(bytes);
   const out: DepositOutcome[] = [];
-  for (const d of file.deposits) out.push(d.cancels ? await cancelDeposit(deps, d, actor) : await importDeposit(deps, d, fileId));
+  for (const d of file.deposits) {
+    out.push(d.cancels ? await cancelDeposit(deps, d, actor) : await importDeposit(deps, d, fileId));
+    opts.onProgress?.(out.length, file.deposits.length);
+  }
   const count = (f: (o: DepositOutcome) => boolean) => out.filter(f).length;
   const fresh = (s: StoredDepositStatus) => count((o) => o.result === 'recorded' && o.status === s);
   return {

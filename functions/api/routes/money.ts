@@ -9,6 +9,8 @@ import { ArchiveKeyParam, ArchiveQuery, DepositIdParam, DepositsQuery, InvoiceId
 import type { ApiDeps } from '../deps.ts';
 import { principal } from '../auth.ts';
 import { authorize } from '#use-cases/authz.ts';
+import { logger } from '#runtime/logger.ts';
+import { loggedProgress } from '#runtime/progress.ts';
 
 /** The largest bank file accepted in one request (≈ 30,000 records; API Gateway's payload limit is 10 MB). */
 export const MAX_BANK_FILE_BYTES = 6 * 1024 * 1024;
@@ -39,7 +41,11 @@ export const makeImportBankFile = (deps: ApiDeps) =>
         record: 0,
         reason: 'too large',
       });
-    return json(200, await importBankFile(deps, new Uint8Array(raw), principal(ev)));
+    // A large file takes a while: a log line every few seconds says how far it is (the answer says what it did).
+    let progress: ReturnType<typeof loggedProgress> | undefined;
+    const onProgress = (done: number, total: number) =>
+      (progress ??= loggedProgress((m) => logger.info(m), { label: 'bank file', total, unit: 'deposits' })).update(done);
+    return json(200, await importBankFile(deps, new Uint8Array(raw), principal(ev), { onProgress }));
   });
 
 export const makeListDeposits = (deps: ApiDeps) =>
