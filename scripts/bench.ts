@@ -516,6 +516,10 @@ async function main(): Promise<void> {
       // message only: aws-ses-v2-local parsed and kept every message with its PDF (4 GB of heap by the
       // middle of a 100,000-unit April 1st, the process then mostly collecting garbage).
       transport: 'in-process',
+      // Invoice mails without their PDF and archive: rendering is CPU in the mailers, measured on its own
+      // (pdfRenderCost, the projection's "mailers" stage); with it a 100,000-unit April 1st spent over an
+      // hour here rendering 25,000 PDFs in one process after the run's own work was done.
+      invoiceDocuments: false,
     });
     const startedConfig = stack.config;
     countQueueMessages(stack);
