@@ -64,11 +64,13 @@ export class Progress {
 
   /** `done` of `total` finished; `detail` is what was reached (e.g. the date). */
   update(done: number, detail = ''): void {
+    // Reaching the total draws at once, once; after that (work still draining) the usual pace again.
+    const reached = done >= this.opts.total && this.done < this.opts.total;
     this.done = done;
     this.detail = detail;
     const t = this.now();
     const every = this.tty ? (this.opts.redrawEveryMs ?? 100) : (this.opts.lineEveryMs ?? 5000);
-    if (t - this.lastDraw < every && done < this.opts.total) return;
+    if (t - this.lastDraw < every && !reached) return;
     this.lastDraw = t;
     this.draw();
   }

@@ -72,4 +72,23 @@ describe('Progress', () => {
     slow.update(5_000);
     expect(lines.at(-1)).toBe('bank file: 5000/10000 deposits (50 %), 0:10 elapsed, ETA 0:10');
   });
+
+  it('draws the total at once, once, and then at its pace while the rest drains', () => {
+    let t = 0;
+    const { out, stream } = sink(false);
+    const p = new Progress({ label: 'daily run', total: 10, unit: 'due units', stream, now: () => t });
+    t = 1000;
+    p.update(2);
+    t = 1200;
+    p.update(10, '5 queued');
+    expect(out).toHaveLength(2);
+    t = 1400;
+    p.update(10, '3 queued');
+    t = 1600;
+    p.update(10, '1 queued');
+    expect(out).toHaveLength(2);
+    t = 6300;
+    p.update(10, '0 queued');
+    expect(out).toHaveLength(3);
+  });
 });
