@@ -7,15 +7,10 @@
  */
 import type { S3Event } from 'aws-lambda';
 import middy from '@middy/core';
-import { DomainError } from '#domain/errors.ts';
-import { importBankFile, type MoneyDeps } from '#use-cases/deposits.ts';
+import { importStoredBankFile, type MoneyDeps } from '#use-cases/deposits.ts';
+import type { BankFileStore } from '#use-cases/ports.ts';
 import { logger } from '#runtime/logger.ts';
 import { loggedProgress } from '#runtime/progress.ts';
-
-export interface BankFileStore {
-  read(bucket: string, key: string): Promise<Uint8Array>;
-  writeResult(bucket: string, key: string, result: unknown): Promise<void>;
-}
 
 /** An S3 "Object Created" event through EventBridge (the bucket's events go there), or an S3 notification. */
 export type BankFileEvent =
@@ -33,37 +28,14 @@ function objects(event: BankFileEvent): { bucket: string; key: string }[] {
 
 export const makeHandler = (deps: MoneyDeps & { files: BankFileStore }) =>
   middy<BankFileEvent, { imported: number; refused: number }>().handler(async (event) => {
-    let imported = 0;
-    let refused = 0;
+    const done = { imported: 0, refused: 0 };
     for (const { bucket, key } of objects(event)) {
       if (key.startsWith('results/')) continue;
-      const bytes = await deps.files.read(bucket, key);
-      try {
-        let progress: ReturnType<typeof loggedProgress> | undefined;
-        const result = await importBankFile(
-          deps,
-          bytes,
-          { id: `s3://${bucket}/${key}`, role: 'system' },
-          {
-            onProgress: (done, total) =>
-              (progress ??= loggedProgress((m) => logger.info(m, { key }), { label: `bank file ${key}`, total, unit: 'deposits' })).update(
-                done,
-              ),
-          },
-        );
-        await deps.files.writeResult(bucket, `results/${key.replace(/^incoming\//, '')}.json`, result);
-        logger.info('bank file imported', { key, counts: result.counts });
-        imported++;
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        await deps.files.writeResult(bucket, `results/${key.replace(/^incoming\//, '')}.json`, {
-          code: e.code,
-          message: e.message,
-          details: e.details,
-        });
-        logger.warn('bank file refused', { key, code: e.code, details: e.details });
-        refused++;
-      }
+      const onProgress = loggedProgress((m) => logger.info(m, { key }), { label: `bank file ${key}`, unit: 'deposits' });
+      const r = await importStoredBankFile(deps, bucket, key, { onProgress });
+      if ('imported' in r) logger.info('bank file imported', { key, counts: r.imported.counts });
+      else logger.warn('bank file refused', { key, code: r.refused.code, details: r.refused.details });
+      done['imported' in r ? 'imported' : 'refused']++;
     }
-    return { imported, refused };
+    return done;
   });

@@ -25,6 +25,8 @@ export interface ProgressOptions {
   readonly redrawEveryMs?: number;
   /** Milliseconds (tests); default performance.now. */
   readonly now?: () => number;
+  /** When the work began, on the `now` clock (default: when the Progress is made). */
+  readonly startedAt?: number;
 }
 
 /** `83 s` → `1:23`, `3723 s` → `1:02:03`. */
@@ -48,7 +50,7 @@ export class Progress {
   constructor(private readonly opts: ProgressOptions) {
     this.stream = opts.stream ?? process.stderr;
     this.now = opts.now ?? (() => performance.now());
-    this.started = this.now();
+    this.started = opts.startedAt ?? this.now();
   }
 
   get tty(): boolean {
@@ -103,29 +105,31 @@ export class Progress {
 }
 
 /**
- * Progress for a log (a Lambda's, or the local server's, where no terminal is watching): nothing while
- * the work is younger than `everyMs` (default 5 s, so a small file logs nothing), then one line at most
- * every `everyMs` — done/total, percent, elapsed, the estimate — through `log`. For a long step inside
- * one request or event, e.g. the deposits of a large bank file.
+ * Progress for a log (a Lambda's, or the local server's, where no terminal is watching), as an
+ * `onProgress(done, total)` callback: nothing while the work is younger than `everyMs` (default 5 s, so
+ * a small file logs nothing), then one line at most every `everyMs` — done/total, percent, elapsed, the
+ * estimate — through `log`. For a long step inside one request or event, e.g. the deposits of a large
+ * bank file (the total is known only once the work has begun).
  */
 export function loggedProgress(
   log: (message: string) => void,
-  opts: { readonly label: string; readonly total: number; readonly unit?: string; readonly everyMs?: number; readonly now?: () => number },
-): { update(done: number): void } {
+  opts: { readonly label: string; readonly unit?: string; readonly everyMs?: number; readonly now?: () => number },
+): (done: number, total: number) => void {
   const now = opts.now ?? (() => performance.now());
   const every = opts.everyMs ?? 5000;
   const started = now();
-  const progress = new Progress({
-    label: opts.label,
-    total: opts.total,
-    unit: opts.unit,
-    lineEveryMs: every,
-    now,
-    stream: { write: (text: string) => log(text.trim()), isTTY: false },
-  });
-  return {
-    update(done: number) {
-      if (now() - started >= every) progress.update(done);
-    },
+  let progress: Progress | undefined;
+  return (done, total) => {
+    // Made at the first report, when the total is known; it counts from when the work began.
+    progress ??= new Progress({
+      label: opts.label,
+      total,
+      unit: opts.unit,
+      lineEveryMs: every,
+      now,
+      startedAt: started,
+      stream: { write: (text: string) => log(text.trim()), isTTY: false },
+    });
+    if (now() - started >= every) progress.update(done);
   };
 }

@@ -36,6 +36,7 @@ import { changeUnit } from './commit.ts';
 import type {
   AuditEntry,
   AuditLog,
+  BankFileStore,
   CoreDeps,
   Deposit,
   DepositPayment,
@@ -343,6 +344,32 @@ async function voidDeposit(deps: MoneyDeps, dep: Deposit, to: 'cancelled' | 'unm
     await deps.publisher.publish([notice]).catch(() => undefined);
   }
   return { ...next, version: dep.version + 1 };
+}
+
+/**
+ * A bank file that arrived unattended (`bucket`/`key`, e.g. S3 `incoming/x.zengin`) imported exactly as
+ * POST /bank-files imports it, by the system; the answer — or the refusal with its code and record — is
+ * written as `results/<name>.json` beside it. A refused file records nothing and is not an error here
+ * (retrying would refuse it again); any other failure throws, so the event is retried (B2 makes the
+ * import idempotent).
+ */
+export async function importStoredBankFile(
+  deps: MoneyDeps & { readonly files: BankFileStore },
+  bucket: string,
+  key: string,
+  opts: { readonly onProgress?: (done: number, total: number) => void } = {},
+): Promise<{ readonly imported: ImportResult } | { readonly refused: DomainError }> {
+  const bytes = await deps.files.read(bucket, key);
+  const resultKey = `results/${key.replace(/^incoming\//, '')}.json`;
+  try {
+    const imported = await importBankFile(deps, bytes, { id: `s3://${bucket}/${key}`, role: 'system' }, opts);
+    await deps.files.writeResult(bucket, resultKey, imported);
+    return { imported };
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    await deps.files.writeResult(bucket, resultKey, { code: e.code, message: e.message, details: e.details });
+    return { refused: e };
+  }
 }
 
 export interface MatchRequest {

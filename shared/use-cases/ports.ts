@@ -593,3 +593,9 @@ export interface Archive {
 export interface InvoiceDocuments {
   pdf(invoice: Invoice): Promise<Uint8Array>;
 }
+
+/** Where bank files arrive unattended (S3 on AWS: `incoming/`), and where their answers are written (`results/`). */
+export interface BankFileStore {
+  read(bucket: string, key: string): Promise<Uint8Array>;
+  writeResult(bucket: string, key: string, result: unknown): Promise<void>;
+}

@@ -54,22 +54,22 @@ describe('Progress', () => {
   it('into a log: nothing for a short job, then a line at most every 5 s with the estimate', () => {
     let t = 0;
     const lines: string[] = [];
-    const quick = loggedProgress((m) => lines.push(m), { label: 'bank file', total: 3, unit: 'deposits', now: () => t });
+    const quick = loggedProgress((m) => lines.push(m), { label: 'bank file', unit: 'deposits', now: () => t });
     t = 40;
-    quick.update(3);
+    quick(3, 3);
     expect(lines).toEqual([]); // done in 40 ms: no line
-    const slow = loggedProgress((m) => lines.push(m), { label: 'bank file', total: 10_000, unit: 'deposits', now: () => t });
+    const slow = loggedProgress((m) => lines.push(m), { label: 'bank file', unit: 'deposits', now: () => t });
     t = 4_000;
-    slow.update(2_000);
+    slow(2_000, 10_000);
     expect(lines).toEqual([]);
     t = 5_040;
-    slow.update(2_500);
+    slow(2_500, 10_000);
     expect(lines).toEqual(['bank file: 2500/10000 deposits (25 %), 0:05 elapsed, ETA 0:15']);
     t = 7_000;
-    slow.update(3_500); // within 5 s of the last line
+    slow(3_500, 10_000); // within 5 s of the last line
     expect(lines).toHaveLength(1);
     t = 10_100;
-    slow.update(5_000);
+    slow(5_000, 10_000);
     expect(lines.at(-1)).toBe('bank file: 5000/10000 deposits (50 %), 0:10 elapsed, ETA 0:10');
   });
 

@@ -42,9 +42,7 @@ export const makeImportBankFile = (deps: ApiDeps) =>
         reason: 'too large',
       });
     // A large file takes a while: a log line every few seconds says how far it is (the answer says what it did).
-    let progress: ReturnType<typeof loggedProgress> | undefined;
-    const onProgress = (done: number, total: number) =>
-      (progress ??= loggedProgress((m) => logger.info(m), { label: 'bank file', total, unit: 'deposits' })).update(done);
+    const onProgress = loggedProgress((m) => logger.info(m), { label: 'bank file', unit: 'deposits' });
     return json(200, await importBankFile(deps, new Uint8Array(raw), principal(ev), { onProgress }));
   });
 
