@@ -4,21 +4,21 @@ import { makeWorkspacesClient } from '#adapters/workspaces/client.ts';
 import { WorkspacesDesktopGateway } from '#adapters/workspaces/workspaces-desktop-gateway.ts';
 import { AwsDirectoryGateway, DsDataClient, makeDirectoryServiceClient } from '#adapters/directory/directory-gateway.ts';
 import { EnvelopePasswordVault, KmsKeyWrapper, makeKmsClient } from '#adapters/kms/password-vault.ts';
-import { tracer } from '#runtime/observability.ts';
+import type { CaptureClient } from '#runtime/observability.ts';
 
 /** The desktop side on AWS: WorkSpaces, the directory (Data API + ResetUserPassword) and the KMS-wrapped vault; AWS calls traced. */
-export function awsDesktops(config: Config, kitKeyId: string) {
+export function awsDesktops(config: Config, kitKeyId: string, capture: CaptureClient) {
   const region = process.env.AWS_REGION ?? 'ap-northeast-1';
   return {
-    desktops: new WorkspacesDesktopGateway(tracer.captureAWSv3Client(makeWorkspacesClient({ region })), {
+    desktops: new WorkspacesDesktopGateway(capture(makeWorkspacesClient({ region })), {
       ...config.workspaces,
       desktops: config.desktops,
     }),
     directory: new AwsDirectoryGateway(
       new DsDataClient({ region }),
-      tracer.captureAWSv3Client(makeDirectoryServiceClient({ region })),
+      capture(makeDirectoryServiceClient({ region })),
       config.workspaces.directoryId,
     ),
-    vault: new EnvelopePasswordVault(new KmsKeyWrapper(tracer.captureAWSv3Client(makeKmsClient(region)), kitKeyId)),
+    vault: new EnvelopePasswordVault(new KmsKeyWrapper(capture(makeKmsClient(region)), kitKeyId)),
   };
 }

@@ -19,7 +19,7 @@ import { DynamoAccountRepository, DynamoDriftStore, DynamoKitRepository } from '
 import { SqsQueue } from '#adapters/sqs/sqs-queue.ts';
 import { QueueOutboxPublisher } from '#use-cases/publish-outbox.ts';
 import type { OutboxPublisher, Queue } from '#use-cases/ports.ts';
-import { loggedPublisher, tracer } from '#runtime/observability.ts';
+import { loggedPublisher, type CaptureClient } from '#runtime/observability.ts';
 
 export function configFrom(json: string): Config {
   let override: unknown;
@@ -51,23 +51,26 @@ export function storeAdapters(db: DynamoDBDocumentClient, table: string, opts: {
   };
 }
 
-/** The DynamoDB document client on AWS, its calls traced (X-Ray subsegments per call). */
-export function awsDocumentClient(): DynamoDBDocumentClient {
-  return tracer.captureAWSv3Client(makeDocumentClient());
+/**
+ * The DynamoDB document client on AWS, its calls traced (X-Ray subsegments per call). `capture` is the
+ * function's tracer: Powertools' (shared/runtime/tracing.ts) or the api's LightTracer.
+ */
+export function awsDocumentClient(capture: CaptureClient): DynamoDBDocumentClient {
+  return capture(makeDocumentClient());
 }
 
 /** The store on AWS, its DynamoDB calls traced. */
-export function awsStore(table: string, db: DynamoDBDocumentClient = awsDocumentClient()) {
+export function awsStore(table: string, capture: CaptureClient, db: DynamoDBDocumentClient = awsDocumentClient(capture)) {
   return storeAdapters(db, table);
 }
 
 let sqs: SQSClient | undefined;
-export function sqsQueue<T>(url: string): Queue<T> {
-  sqs ??= tracer.captureAWSv3Client(new SQSClient({ maxAttempts: 5 }));
+export function sqsQueue<T>(url: string, capture: CaptureClient): Queue<T> {
+  sqs ??= capture(new SQSClient({ maxAttempts: 5 }));
   return new SqsQueue<T>(sqs, url);
 }
 
 /** The outbox publisher of a function on AWS: SQS mail and desktop queues, failures logged. */
-export function awsPublisher(env: { MAIL_QUEUE_URL: string; DESKTOP_QUEUE_URL: string }): OutboxPublisher {
-  return loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL), sqsQueue(env.DESKTOP_QUEUE_URL)));
+export function awsPublisher(env: { MAIL_QUEUE_URL: string; DESKTOP_QUEUE_URL: string }, capture: CaptureClient): OutboxPublisher {
+  return loggedPublisher(new QueueOutboxPublisher(sqsQueue(env.MAIL_QUEUE_URL, capture), sqsQueue(env.DESKTOP_QUEUE_URL, capture)));
 }

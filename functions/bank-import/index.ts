@@ -2,13 +2,13 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseEnv } from '#runtime/env.ts';
 import { systemClock } from '#runtime/clock.ts';
-import { observed, tracer } from '#runtime/observability.ts';
+import { capture, observed } from '#runtime/tracing.ts';
 import { awsPublisher, awsStore, configFrom } from '../wiring.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('bank-import');
-const store = awsStore(env.TABLE_NAME);
-const s3 = tracer.captureAWSv3Client(new S3Client({}));
+const store = awsStore(env.TABLE_NAME, capture);
+const s3 = capture(new S3Client({}));
 
 export const handler = observed(
   makeHandler({
@@ -19,7 +19,7 @@ export const handler = observed(
     deposits: store.deposits,
     audit: store.audit,
     outbox: store.outbox,
-    publisher: awsPublisher(env),
+    publisher: awsPublisher(env, capture),
     files: {
       async read(bucket, key) {
         const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

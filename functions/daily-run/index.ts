@@ -2,11 +2,12 @@
 import { parseEnv } from '#runtime/env.ts';
 import { systemClock } from '#runtime/clock.ts';
 import { awsPublisher, awsStore, sqsQueue } from '../wiring.ts';
-import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
+import { powertoolsTelemetry } from '#runtime/observability.ts';
+import { capture, observed } from '#runtime/tracing.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('daily-run');
-const store = awsStore(env.TABLE_NAME);
+const store = awsStore(env.TABLE_NAME, capture);
 
 export const handler = observed(
   makeHandler({
@@ -16,7 +17,7 @@ export const handler = observed(
     runLog: store.runLog,
     audit: store.audit,
     outbox: store.outbox,
-    lifecycleQueue: sqsQueue(env.LIFECYCLE_QUEUE_URL),
-    publisher: awsPublisher(env),
+    lifecycleQueue: sqsQueue(env.LIFECYCLE_QUEUE_URL, capture),
+    publisher: awsPublisher(env, capture),
   }),
 );

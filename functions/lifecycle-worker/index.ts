@@ -2,12 +2,13 @@
 import { parseEnv } from '#runtime/env.ts';
 import { systemClock } from '#runtime/clock.ts';
 import { awsPublisher, awsStore, configFrom } from '../wiring.ts';
-import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
+import { powertoolsTelemetry } from '#runtime/observability.ts';
+import { capture, observed } from '#runtime/tracing.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('lifecycle-worker');
 
-const store = awsStore(env.TABLE_NAME);
+const store = awsStore(env.TABLE_NAME, capture);
 
 export const handler = observed(
   makeHandler({
@@ -16,6 +17,6 @@ export const handler = observed(
     clock: systemClock,
     units: store.units,
     audit: store.audit,
-    publisher: awsPublisher(env),
+    publisher: awsPublisher(env, capture),
   }),
 );

@@ -6,15 +6,16 @@ import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { PacedMailer } from '#adapters/ses/paced-mailer.ts';
 import { awsDocumentClient, awsStore, configFrom } from '../wiring.ts';
 import { awsArchive, invoiceDocuments } from '../wiring-archive.ts';
-import { observed, powertoolsTelemetry, tracer } from '#runtime/observability.ts';
+import { powertoolsTelemetry } from '#runtime/observability.ts';
+import { capture, observed } from '#runtime/tracing.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('mailer');
 
 const config = configFrom(env.CONFIG_JSON);
-const db = awsDocumentClient();
-const store = awsStore(env.TABLE_NAME, db);
-const ses = new SesMailer(tracer.captureAWSv3Client(makeSesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' })), {
+const db = awsDocumentClient(capture);
+const store = awsStore(env.TABLE_NAME, capture, db);
+const ses = new SesMailer(capture(makeSesClient({ region: process.env.AWS_REGION ?? 'ap-northeast-1' })), {
   configurationSet: env.SES_CONFIGURATION_SET,
 });
 
@@ -25,7 +26,7 @@ export const handler = observed(
     outbox: store.outbox,
     audit: store.audit,
     clock: systemClock,
-    archive: awsArchive(env.ARCHIVE_BUCKET, db, env.TABLE_NAME),
+    archive: awsArchive(env.ARCHIVE_BUCKET, db, env.TABLE_NAME, capture),
     documents: invoiceDocuments(env.INVOICE_FONT_PATH),
     // The account's SES rate, shared by the mailer's instances (its concurrency is capped at MAILER_CONCURRENCY).
     mailer: new PacedMailer(ses, config.mail.sendRatePerSecond / env.MAILER_CONCURRENCY),

@@ -2,11 +2,12 @@
 import { parseEnv } from '#runtime/env.ts';
 import { randomIds, systemClock } from '#runtime/clock.ts';
 import { awsPublisher, awsStore, configFrom } from '../wiring.ts';
-import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
+import { powertoolsTelemetry } from '#runtime/observability.ts';
+import { capture, observed } from '#runtime/tracing.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('outage-watch');
-const store = awsStore(env.TABLE_NAME);
+const store = awsStore(env.TABLE_NAME, capture);
 
 export const handler = observed(
   makeHandler({
@@ -19,6 +20,6 @@ export const handler = observed(
     outbox: store.outbox,
     runLog: store.runLog,
     audit: store.audit,
-    publisher: awsPublisher(env),
+    publisher: awsPublisher(env, capture),
   }),
 );

@@ -1,14 +1,15 @@
 /** Composition root of the reconciler function (Lambda). */
 import { parseEnv } from '#runtime/env.ts';
 import { systemClock } from '#runtime/clock.ts';
-import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
+import { powertoolsTelemetry } from '#runtime/observability.ts';
+import { capture, observed } from '#runtime/tracing.ts';
 import { awsStore, configFrom } from '../wiring.ts';
 import { awsDesktops } from '../wiring-desktops.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('reconciler');
 const config = configFrom(env.CONFIG_JSON);
-const store = awsStore(env.TABLE_NAME);
+const store = awsStore(env.TABLE_NAME, capture);
 
 export const handler = observed(
   makeHandler({
@@ -18,6 +19,6 @@ export const handler = observed(
     units: store.units,
     accounts: store.accounts,
     drift: store.drift,
-    desktops: awsDesktops(config, env.KIT_KEY_ID).desktops,
+    desktops: awsDesktops(config, env.KIT_KEY_ID, capture).desktops,
   }),
 );

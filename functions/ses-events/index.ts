@@ -1,7 +1,8 @@
 /** Composition root of the ses-events function (Lambda). */
 import { parseEnv } from '#runtime/env.ts';
 import { awsPublisher, awsStore, configFrom } from '../wiring.ts';
-import { observed, powertoolsTelemetry } from '#runtime/observability.ts';
+import { powertoolsTelemetry } from '#runtime/observability.ts';
+import { capture, observed } from '#runtime/tracing.ts';
 import { makeHandler } from './handler.ts';
 
 const env = parseEnv('ses-events');
@@ -10,7 +11,7 @@ export const handler = observed(
   makeHandler({
     telemetry: powertoolsTelemetry,
     config: configFrom(env.CONFIG_JSON),
-    outbox: awsStore(env.TABLE_NAME).outbox,
-    publisher: awsPublisher(env),
+    outbox: awsStore(env.TABLE_NAME, capture).outbox,
+    publisher: awsPublisher(env, capture),
   }),
 );

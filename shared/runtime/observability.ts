@@ -1,16 +1,16 @@
 /**
  * Powertools for AWS Lambda on every function: the Logger (shared/runtime/logger.ts) with the Lambda
- * context, Metrics (EMF, namespace `Kokona`, one `service=kokona` dimension on every business metric so
- * the alarms name them without knowing which function emitted them) and the Tracer (the handler and the
- * SDK clients as X-Ray subsegments). Only the composition roots (functions/<name>/index.ts) use
- * `observed()`: the embedded stack runs the same handlers without it and counts metrics in memory.
+ * context and Metrics (EMF, namespace `Kokona`, one `service=kokona` dimension on every business metric
+ * so the alarms name them without knowing which function emitted them). Tracing is the caller's
+ * choice (`observedWith`): Powertools' Tracer in every function but the api (shared/runtime/tracing.ts,
+ * `observed`), the api's LightTracer (shared/runtime/light-tracer.ts) — this module does not import
+ * the X-Ray SDK. Only the composition roots (functions/<name>/index.ts) use them: the embedded stack
+ * runs the same handlers without them and counts metrics in memory.
  */
 import type middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MetricName, OutboxItem, OutboxPublisher, Telemetry } from '#use-cases/ports.ts';
 import { logger } from './logger.ts';
 
@@ -20,7 +20,11 @@ export const METRICS_NAMESPACE = 'Kokona';
 export const METRICS_SERVICE = 'kokona';
 
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
-export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'kokona-backoffice' });
+/** The `Service` annotation of the invocation's trace subsegment (Powertools' Tracer and the LightTracer). */
+export const TRACE_SERVICE_NAME = process.env.POWERTOOLS_SERVICE_NAME ?? 'kokona-backoffice';
+
+/** Adds X-Ray subsegments to an AWS SDK v3 client's calls (Tracer's captureAWSv3Client, or the LightTracer's). */
+export type CaptureClient = <T>(client: T) => T;
 
 const YEN: ReadonlySet<MetricName> = new Set(['YenBilled', 'CompensationYen']);
 
@@ -61,14 +65,13 @@ export function loggedPublisher(inner: OutboxPublisher): OutboxPublisher {
 }
 
 /**
- * Wraps a function's middy handler with the Powertools middlewares: Lambda context and cold start on
- * every log line (keys reset per invocation), metrics flushed after every invocation (also a failed
- * one), the handler traced.
+ * Wraps a function's middy handler with the Powertools middlewares: `first` (the tracing middleware, if
+ * any), Lambda context and cold start on every log line (keys reset per invocation), metrics flushed
+ * after every invocation (also a failed one).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function observed<H extends middy.MiddyfiedHandler<any, any, any, any>>(handler: H): H {
-  return handler
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+export function observedWith<H extends middy.MiddyfiedHandler<any, any, any, any>>(handler: H, first?: middy.MiddlewareObj): H {
+  return (first ? handler.use(first) : handler)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true })) as H;
 }

@@ -7,6 +7,7 @@
  * fails this test until the entry is taken off the list.
  */
 import { execSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,14 @@ describe('Lambda bundles', () => {
     expect(cold.largestVia).toHaveLength(1);
     expect(groups).toContain(cold.largestVia[0]);
   }, 60_000);
+
+  it('api: traced by the LightTracer, without the X-Ray SDK; the other functions keep Powertools Tracer', async () => {
+    const xray = (inputs: string[]) =>
+      inputs.filter((p) => /node_modules\/(aws-xray-sdk-core|cls-hooked|@aws-lambda-powertools\/tracer)\//.test(p));
+    expect(xray((await bundle('api')).inputs)).toEqual([]);
+    expect((await bundle('api')).inputs).toContain('shared/runtime/light-tracer.ts');
+    expect(xray((await bundle('lifecycle-worker')).inputs).length).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('the split api bundle, built as it deploys (buildFunction), answers requests', () => {
@@ -103,6 +112,16 @@ describe('the split api bundle, built as it deploys (buildFunction), answers req
     expect(Object.keys(meta.outputs).filter((k) => k.endsWith('.mjs')).length).toBeGreaterThan(8);
     const saved = { ...process.env };
     Object.assign(process.env, { AWS_REGION: 'ap-northeast-1', TABLE_NAME: 'kokona', AUTH_MODE: 'jwt', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    // A stand-in X-Ray daemon: the built handler's invocations are subsegments (shared/runtime/light-tracer.ts).
+    const daemon = createSocket('udp4');
+    const traced: { name: string; trace_id: string; parent_id: string; annotations: Record<string, unknown> }[] = [];
+    daemon.on('message', (m) => traced.push(JSON.parse(m.toString().split('\n')[1]!) as (typeof traced)[number]));
+    await new Promise<void>((r) => daemon.bind(0, '127.0.0.1', r));
+    Object.assign(process.env, {
+      _HANDLER: 'index.handler',
+      AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+      POWERTOOLS_SERVICE_NAME: 'kokona-api',
+    });
     Object.assign(process.env, {
       MAIL_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/mail',
       DESKTOP_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/desktops',
@@ -138,10 +157,22 @@ describe('the split api bundle, built as it deploys (buildFunction), answers req
         code: 'VALIDATION_FAILED',
         details: { issues: [{ message: 'Unrecognized key: "nope"' }] },
       });
+      expect(traced).toEqual([]); // no trace header: nothing sent
+      process.env._X_AMZN_TRACE_ID = 'Root=1-6789abcd-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1';
       const doc = await handler(event('GET', '/openapi.json'), ctx);
       expect(doc.statusCode).toBe(200);
       expect(JSON.parse(doc.body)).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
+      for (let i = 0; i < 100 && traced.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(traced).toEqual([
+        expect.objectContaining({
+          name: '## index.handler',
+          trace_id: '1-6789abcd-0123456789abcdef01234567',
+          parent_id: '53995c3f42cd8ad8',
+          annotations: { ColdStart: false, Service: 'kokona-api' },
+        }),
+      ]);
     } finally {
+      daemon.close();
       process.env = saved;
       rmSync(dir, { recursive: true, force: true });
     }
