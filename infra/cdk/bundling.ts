@@ -52,16 +52,22 @@ const BANNER = "import { createRequire } from 'module';const require = createReq
  *    jis-x0201.ts, an exact 50-line codec for the only characters a 全銀 file holds (ASCII and half-width
  *    kana); any other byte refuses the file (BANK_FILE_INVALID with the record). Not TextDecoder
  *    ('shift_jis'): it would decode kanji a 全銀 file cannot hold, and there is no encoder.
- *  - semver (~28 KB in every function): replaced by a stub that throws (STUBBED): only aws-xray-sdk-
- *    core's AWS SDK v2 patcher (captureAWS) requires it; the functions capture v3 clients.
- *  - aws-xray-sdk-core (~68 KB, with cls-hooked ~8 KB, under Powertools' Tracer): bundled — the
- *    handler and AWS-call subsegments are the tracing the stacks promise; no smaller library does it.
- *    Not stubbed further: its aws_whitelist.json (10.4 KB) is not SDK-v2-only — the v3 patcher
- *    (aws3_p → segments/attributes/aws → call_capturer) reads it to put each call's parameters (table
- *    name, queue URL, …) on the AWS subsegment. What is dead on Lambda (the v2 patcher aws_p.js 2.3 KB,
- *    the centralized-sampling modules ~12 KB that mw_utils loads even on Lambda, the EC2/ECS/EB
- *    plugins) is reached by relative requires inside the package, which esbuild's `alias` cannot
- *    replace (it would take a plugin, i.e. esbuild's async API in buildFunction): left, ~20 KB.
+ *  - semver (~28 KB in every function with the X-Ray SDK): replaced by a stub that throws (STUBBED):
+ *    only aws-xray-sdk-core's AWS SDK v2 patcher (captureAWS) requires it; the functions capture v3 clients.
+ *  - aws-xray-sdk-core (~68 KB, with cls-hooked, shimmer and emitter-listener ~90 KB with Powertools'
+ *    Tracer): bundled in every function but the api — the handler and AWS-call subsegments are the
+ *    tracing the stacks promise. Not stubbed further: its aws_whitelist.json (10.4 KB) is not
+ *    SDK-v2-only — the v3 patcher (aws3_p → segments/attributes/aws → call_capturer) reads it to put
+ *    each call's parameters (table name, queue URL, …) on the AWS subsegment; what is dead on Lambda
+ *    (~20 KB: the v2 patcher, centralized sampling, the EC2/ECS/EB plugins) is reached by relative
+ *    requires inside the package, which esbuild's `alias` cannot replace.
+ *    The api: replaced by shared/runtime/light-tracer.ts (~6 KB), which writes the same subsegments
+ *    (the invocation, each AWS SDK call with the whitelisted parameters of the calls the functions
+ *    make) to the daemon; test/runtime/light-tracer.test.ts runs one handler under both and compares
+ *    what the daemon receives. With the SDK the api's largest cold path was 309.8 KB; without it
+ *    223.3. The other functions are under the limit with Tracer and keep it (ARCHITECTURE: Powertools
+ *    per function); the api's trace loses only what it never used (fetch/http subsegments outside the
+ *    SDK, response metadata).
  *  - the api's route groups: code splitting (SPLIT_FUNCTIONS). Each group of routes
  *    (functions/api/routes/<group>.ts) is imported on its first request, so a cold start loads
  *    index.mjs, its static chunks (framework, adapters, shared domain) and one group's chunks; the
@@ -73,23 +79,19 @@ const BANNER = "import { createRequire } from 'module';const require = createReq
 export const BUNDLE_LIMIT_BYTES = 250 * 1024;
 
 /**
- * Known exceptions. After merging issues 9–14 the api was 1654.8 KB, the mailer 1172.6 and bank-import
- * 524.5 (the PDF renderer with brotli, iconv-lite); with the decisions above the mailer and bank-import
- * are within the limit. The api was 426.7 KB in one index.mjs; with zod/mini (−65 KB) and its route
- * groups split off it is (KB minified, `npm run bundle-report -- --top 8`): index.mjs 167.3, with the
- * chunks it imports statically 250.3 (what every cold start loads), and 309.6 on its largest cold path
- * (a request to the units group; applications 305.5, console 303.4, the smallest group, notices, 262.0).
- * test/infra/bundles.test.ts asserts the largest cold path is over the limit and under the ceiling
- * here, so that growth is caught and a fix fails the test until the entry is removed. What is left:
- *  - the 250.3 KB every cold start loads: aws-xray-sdk-core + cls-hooked ~76 (above), Powertools ~43,
- *    zod/mini ~31 (env and request parsing), middy ~6, and the DynamoDB/WorkSpaces/Directory/KMS/S3
- *    adapters the composition root builds (~46) with their domain (config 7);
- *  - each group adds its use cases and domain (~12–60 KB: units pulls use-cases/applications.ts with
- *    deposits, zengin and account-kit for GET /units/{id}).
+ * Known exceptions: none. A function over the limit is listed here with a reason and a ceiling
+ * (test/infra/bundles.test.ts then asserts it is over the limit and under the ceiling, so that growth
+ * is caught and a fix fails the test until the entry is removed). The api was the last one: 1654.8 KB
+ * after issues 9–14, 426.7 with the decisions above in one index.mjs, 309.8 on its largest cold path
+ * with zod/mini and its route groups split off, 223.3 without the X-Ray SDK (KB minified, `npm run
+ * bundle-report`): index.mjs 83.3, with the chunks it imports statically 164.0 (every cold start:
+ * Powertools Logger and Metrics ~32, zod/mini ~31, middy ~6, the adapters the composition root builds
+ * ~42 with their domain), and a route group 12–59 on top (units the largest: use-cases/applications.ts
+ * with deposits, zengin and account-kit for GET /units/{id}).
  * Tried and left out: building the adapters on first use (a Proxy per port, each adapter a chunk)
  * takes them out of index.mjs, but esbuild cannot tell which group's requests load which adapter, so
- * an honest bound counts all of them on every path (313.8 KB): it needs the adapters attributed to
- * the route groups (e.g. each group declaring its ports) before it can pay off.
+ * an honest bound counts all of them on every path: it needs the adapters attributed to the route
+ * groups (e.g. each group declaring its ports) before it can pay off.
  */
 export const OVER_BUDGET: Partial<Record<FunctionName, { readonly maxBytes: number; readonly reason: string }>> = {};
 
