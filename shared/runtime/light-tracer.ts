@@ -18,8 +18,8 @@
  * a trace header (off Lambda, tests, the embedded stack) everything is a pass-through.
  * test/runtime/light-tracer.test.ts runs the same handler and calls under Powertools' Tracer and under
  * this module and asserts the daemon receives the same documents. Not covered (the api does not need
- * them): `fetch`/`http` calls outside the SDK (the Directory Service Data client's calls are not
- * subsegments here; under Tracer they were), response metadata, custom annotations.
+ * them): `fetch`/`http` calls outside the SDK, which Tracer adds (the api makes none: the one such
+ * client, Directory Service Data, is the provisioner's), response metadata, custom annotations.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
