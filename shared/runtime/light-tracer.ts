@@ -165,7 +165,7 @@ function exception(err: unknown, remote: boolean): Doc {
     name?: string;
     stack?: string;
   };
-  const stack = (e.stack ? e.stack : '')
+  const stack = (e.stack ?? '')
     .split('\n')
     .slice(1)
     .map((raw) => {
@@ -203,7 +203,8 @@ interface SdkClient {
 export class LightTracer {
   private readonly storage = new AsyncLocalStorage<Open>();
   private readonly sending = new Set<Promise<void>>();
-  private socket: Socket | undefined;
+  /** The socket to the daemon and its address, read once (Lambda sets AWS_XRAY_DAEMON_ADDRESS before init). */
+  private daemon: { socket: Socket; host: string; port: number } | undefined;
   /** As Powertools: a cold start only when Lambda says the environment started on demand (not provisioned, not SnapStart). */
   private coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim() === 'on-demand';
 
@@ -282,11 +283,8 @@ export class LightTracer {
           status: number | undefined,
           err?: { name?: string; $metadata?: Metadata; $retryable?: { throttling?: boolean } },
         ) => {
-          if (
-            (err && (err.$metadata?.httpStatusCode === 429 || THROTTLING.has(err.name ?? '') || err.$retryable?.throttling === true)) ||
-            status === 429
-          )
-            doc.throttle = true;
+          // status is the error's $metadata.httpStatusCode when there is an error (as aws3_p's two 429 checks).
+          if (status === 429 || THROTTLING.has(err?.name ?? '') || err?.$retryable?.throttling === true) doc.throttle = true;
           if (status !== undefined && status >= 500 && status < 600) doc.fault = true;
           else if (status !== undefined && status >= 400 && status < 500) doc.error = true;
         };
@@ -318,13 +316,14 @@ export class LightTracer {
     doc.parent_id = parentId ?? open.id;
     doc.trace_id = open.traceId;
     const message = Buffer.from(`{"format":"json","version":1}\n${JSON.stringify(doc)}`);
-    const { host, port } = daemonAddress(process.env.AWS_XRAY_DAEMON_ADDRESS);
-    if (!this.socket) {
-      this.socket = createSocket('udp4');
-      this.socket.unref();
-      this.socket.on('error', () => undefined);
+    if (!this.daemon) {
+      const socket = createSocket('udp4');
+      socket.unref();
+      socket.on('error', () => undefined);
+      this.daemon = { socket, ...daemonAddress(process.env.AWS_XRAY_DAEMON_ADDRESS) };
     }
-    const sent = new Promise<void>((resolve) => this.socket!.send(message, port, host, () => resolve()));
+    const { socket, host, port } = this.daemon;
+    const sent = new Promise<void>((resolve) => socket.send(message, port, host, () => resolve()));
     this.sending.add(sent);
     void sent.then(() => this.sending.delete(sent));
   }
